@@ -1,0 +1,85 @@
+# acmec — see README.  GNU make.
+
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKGS     = libcurl openssl libcjson yaml-0.1
+WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
+DEFS     = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+           -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
+           -DACMEC_VERSION='"$(VERSION)"'
+# Object trees are kept apart so that `make`, `make check` (-Werror) and
+# `make asan` never mix objects built with different flags.
+BUILD   ?= build/all
+XCFLAGS ?=
+XLDFLAGS ?=
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(WARN) $(DEFS) -I. $(PKG_CFLAGS) $(CFLAGS) $(XCFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(XLDFLAGS)
+
+LIB_SRCS  = $(wildcard crypto/*.c jws/*.c acme/*.c)
+UNIT_SRCS = $(wildcard tests/unit/*.c)
+LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
+UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+
+.PHONY: all deps deps-test check asan install clean demo
+
+# pkg-config's flags are read when make starts, so the real build runs in a
+# sub-make after deps may have installed the packages.
+all: deps
+	$(MAKE) BUILD=build/all build/all/acmec
+	cp build/all/acmec acmec
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/acmec: $(BUILD)/acmec.o $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/unit: $(UNIT_OBJS) $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+deps:
+	@tests/deps.sh build
+
+deps-test:
+	@tests/deps.sh test
+
+check: deps-test
+	$(MAKE) BUILD=build/check XCFLAGS=-Werror build/check/acmec build/check/unit
+	tests/run.sh build/check
+
+asan: deps-test
+	$(MAKE) BUILD=build/asan XCFLAGS="-Werror $(ASAN_FLAGS)" \
+	    XLDFLAGS="$(ASAN_FLAGS)" build/asan/acmec build/asan/unit
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    tests/run.sh build/asan
+
+# The issuance flow is not built yet; say so rather than pretend.
+demo: deps-test all
+	@echo "make demo: coming with the issuance flow (acmec issue against a local Pebble)." >&2
+	@exit 1
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 acmec $(DESTDIR)$(BINDIR)/acmec
+	install -m 0644 man/acmec.1 $(DESTDIR)$(MANDIR)/man1/acmec.1
+	install -m 0644 man/acmec.conf.5 $(DESTDIR)$(MANDIR)/man5/acmec.conf.5
+
+clean:
+	rm -rf build acmec
+
+-include $(shell find build -name '*.d' 2>/dev/null)

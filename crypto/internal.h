@@ -1,0 +1,39 @@
+#ifndef ACMEC_CRYPTO_INTERNAL_H
+#define ACMEC_CRYPTO_INTERNAL_H
+
+/* Shared between crypto/ files only; never included outside crypto/. */
+
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+
+#include "crypto/err.h"
+#include "crypto/ident.h"
+
+struct key {
+	EVP_PKEY *pkey;
+	int type; /* enum key_type */
+};
+
+/*
+ * Like crypto_seterr(), and appends the reason OpenSSL gives, if any; clears
+ * OpenSSL's error queue so that old errors never leak into later messages.
+ */
+void crypto_ossl_err(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* The digest a key signs with (NULL for Ed25519, which hashes itself). */
+const EVP_MD *crypto_key_md(const struct key *key);
+
+/* A non-critical subjectAltName extension naming ids; NULL on failure. */
+X509_EXTENSION *crypto_san_extension(const struct ident_list *ids);
+
+/*
+ * Append the DNS names and IP addresses of gens to ids.  Any other kind of
+ * name is an error: ACME cannot validate it.
+ */
+int crypto_san_read(const GENERAL_NAMES *gens, struct ident_list *ids);
+
+/* The (first) common name of name as UTF-8 into *cn, or NULL if none. */
+int crypto_name_cn(const X509_NAME *name, char **cn);
+
+#endif

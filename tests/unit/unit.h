@@ -1,0 +1,83 @@
+#ifndef ACMEC_TESTS_UNIT_H
+#define ACMEC_TESTS_UNIT_H
+
+/*
+ * A small test runner: each test is a void function; CHECK records a
+ * failure and goes on, REQUIRE records it and returns from the test.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+void unit_fail(const char *file, int line, const char *what);
+bool unit_streq(const char *file, int line, const char *expr,
+    const char *got, const char *want);
+bool unit_memeq(const char *file, int line, const char *expr,
+    const void *got, size_t gotlen, const void *want, size_t wantlen);
+
+#define CHECK(c) \
+	do { \
+		if (!(c)) \
+			unit_fail(__FILE__, __LINE__, #c); \
+	} while (0)
+#define REQUIRE(c) \
+	do { \
+		if (!(c)) { \
+			unit_fail(__FILE__, __LINE__, #c); \
+			return; \
+		} \
+	} while (0)
+#define CHECK_STR(got, want) \
+	((void)unit_streq(__FILE__, __LINE__, #got, (got), (want)))
+#define CHECK_MEM(got, gotlen, want, wantlen) \
+	((void)unit_memeq(__FILE__, __LINE__, #got, (got), (gotlen), (want), \
+	    (wantlen)))
+
+/* Helpers for tests. */
+
+/* Whole file (tests/unit/data/NAME) NUL-terminated; aborts if missing. */
+char *unit_read(const char *name, size_t *len);
+
+/* base64url-decode a literal (aborts on bad input); caller frees. */
+unsigned char *unit_unb64(const char *s, size_t *len);
+
+/* Decode hex (aborts on bad input); caller frees. */
+unsigned char *unit_unhex(const char *s, size_t *len);
+
+/* The tests, one list per file. */
+#define UNIT_TESTS(X) \
+	X(b64_rfc4648) \
+	X(b64_url_rejects) \
+	X(b64_std) \
+	X(digest_vectors) \
+	X(key_roundtrip_rsa) \
+	X(key_roundtrip_ec) \
+	X(key_roundtrip_ed25519) \
+	X(key_rfc7515_a2_rs256) \
+	X(key_rfc7515_a3_es256) \
+	X(key_rfc8037_a4_ed25519) \
+	X(key_rejects) \
+	X(key_params_reject) \
+	X(csr_roundtrip) \
+	X(csr_user_supplied) \
+	X(csr_rejects) \
+	X(cert_chain_fields) \
+	X(cert_ari_parts) \
+	X(cert_chain_rejects) \
+	X(cert_alpn_dns) \
+	X(cert_alpn_ip) \
+	X(jwk_rfc7638_thumbprint) \
+	X(jwk_members) \
+	X(jws_sign_jwk) \
+	X(jws_sign_kid_and_post_as_get) \
+	X(jws_all_key_types) \
+	X(jws_eab) \
+	X(jws_keychange) \
+	X(keyauth_values) \
+	X(keyauth_token_rules)
+
+#define UNIT_DECLARE(name) void test_##name(void);
+UNIT_TESTS(UNIT_DECLARE)
+
+#endif
