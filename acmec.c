@@ -7,20 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* Exit status, acmec(1) EXIT STATUS. */
-enum {
-	EXIT_OK = 0,
-	EXIT_FAILED = 1, /* a certificate (or the operation) failed */
-	EXIT_USAGE = 2,  /* usage or configuration error */
-};
-
-/* Options that every command sees. */
-struct globals {
-	const char *config;   /* -c: file or directory */
-	const char *statedir; /* -s */
-	int verbosity;        /* -q: -1, default 0, -v: 1, -vv: 2 */
-};
+#include "acme/cmd.h"
+#include "acme/log.h"
+#include "acme/util.h"
 
 struct verb {
 	const char *name;
@@ -28,11 +19,10 @@ struct verb {
 	const char *synopsis;
 };
 
-/*
- * The commands.  Each lands with its issue (see README, "Status"); the table
- * lists only what this build can do.
- */
+/* The commands this build has (README, "Status", lists what is coming). */
 static const struct verb verbs[] = {
+	{ "issue", cmd_issue, "obtain certificates now, due or not" },
+	{ "check", cmd_check, "validate the configuration (no network)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -46,8 +36,11 @@ usage(FILE *f)
 	    "       acmec --help | --version\n"
 	    "\n"
 	    "  -c, --config PATH     configuration file or directory of *.yaml\n"
-	    "                        (default /etc/acmec)\n"
-	    "  -s, --state-dir DIR   state directory (default /var/lib/acmec)\n"
+	    "                        (default /etc/acmec; not root:\n"
+	    "                        $XDG_CONFIG_HOME/acmec)\n"
+	    "  -s, --state-dir DIR   state directory (default /var/lib/acmec;\n"
+	    "                        not root: $XDG_STATE_HOME/acmec)\n"
+	    "      --secrets-dir DIR where Secrets live (default STATEDIR/secrets)\n"
 	    "  -v, --verbose         more detail on stderr (twice: protocol)\n"
 	    "  -q, --quiet           errors only\n"
 	    "  -h, --help            this text\n"
@@ -56,12 +49,23 @@ usage(FILE *f)
 	    "commands:\n");
 	for (v = verbs; v->name != NULL; v++)
 		fprintf(f, "  %-20s %s\n", v->name, v->synopsis);
-	if (verbs[0].name == NULL)
-		fprintf(f, "  (none yet in this build: issue, renew, revoke, "
-		    "status, account and check\n   are being built; see "
-		    "README)\n");
-	fprintf(f, "\nExit status: 0 success, 1 a certificate failed, "
+	fprintf(f, "\n'acmec COMMAND --help' describes a command's own "
+	    "options.\n");
+	fprintf(f, "Exit status: 0 success, 1 a certificate failed, "
 	    "2 usage or configuration error.\n");
+}
+
+/* $XDG_<VAR> or ~/<fallback>, plus "/acmec"; NULL if HOME is unset too. */
+static char *
+xdg_dir(const char *var, const char *fallback)
+{
+	const char *v = getenv(var), *home = getenv("HOME");
+
+	if (v != NULL && v[0] == '/')
+		return util_printf("%s/acmec", v);
+	if (home != NULL && home[0] == '/')
+		return util_printf("%s/%s/acmec", home, fallback);
+	return NULL;
 }
 
 int
@@ -70,15 +74,17 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 's' },
+		{ "secrets-dir", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct globals g = { "/etc/acmec", "/var/lib/acmec", 0 };
+	struct globals g = { NULL, NULL, NULL, 0, 0 };
+	char *config_dflt = NULL, *state_dflt = NULL;
 	const struct verb *v;
-	int ch;
+	int ch, rc;
 
 	/* "+": stop at the command; its own flags are its own. */
 	while ((ch = getopt_long(argc, argv, "+c:s:vqhV", longopts,
@@ -86,9 +92,13 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			g.config = optarg;
+			g.config_given = 1;
 			break;
 		case 's':
 			g.statedir = optarg;
+			break;
+		case 'S':
+			g.secretsdir = optarg;
 			break;
 		case 'v':
 			g.verbosity = g.verbosity < 0 ? 1 : g.verbosity + 1;
@@ -114,12 +124,31 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	log_set_verbosity(g.verbosity);
+	if (geteuid() == 0) {
+		config_dflt = util_strdup("/etc/acmec");
+		state_dflt = util_strdup("/var/lib/acmec");
+	} else {
+		config_dflt = xdg_dir("XDG_CONFIG_HOME", ".config");
+		state_dflt = xdg_dir("XDG_STATE_HOME", ".local/state");
+	}
+	if (g.config == NULL)
+		g.config = config_dflt ? config_dflt : "/etc/acmec";
+	if (g.statedir == NULL)
+		g.statedir = state_dflt ? state_dflt : "/var/lib/acmec";
 	for (v = verbs; v->name != NULL; v++)
-		if (strcmp(v->name, argv[0]) == 0) {
-			optind = 1;
-			return v->run(&g, argc, argv);
-		}
-	fprintf(stderr, "acmec: unknown command '%s'; 'acmec --help' lists "
-	    "the commands\n", argv[0]);
-	return EXIT_USAGE;
+		if (strcmp(v->name, argv[0]) == 0)
+			break;
+	if (v->name == NULL) {
+		fprintf(stderr, "acmec: unknown command '%s'; 'acmec --help' "
+		    "lists the commands\n", argv[0]);
+		rc = EXIT_USAGE;
+	} else {
+		util_catch_signals();
+		optind = 0; /* reset getopt for the command's own flags */
+		rc = v->run(&g, argc, argv);
+	}
+	free(config_dflt);
+	free(state_dflt);
+	return rc;
 }

@@ -299,9 +299,10 @@ out:
 	return pkey != NULL ? wrap(pkey) : NULL;
 }
 
-int
-key_save_pem(const struct key *key, enum key_encoding enc, char **out,
-    size_t *outlen)
+/* Encode the private key as PEM or DER (NUL-terminated copy). */
+static int
+encode(const struct key *key, enum key_encoding enc, const char *form,
+    unsigned char **out, size_t *outlen)
 {
 	OSSL_ENCODER_CTX *ctx = NULL;
 	unsigned char *data = NULL;
@@ -314,7 +315,7 @@ key_save_pem(const struct key *key, enum key_encoding enc, char **out,
 	if (enc == KEY_ENC_PKCS1 && key->type != KEY_ED25519)
 		structure = "type-specific";
 	ctx = OSSL_ENCODER_CTX_new_for_pkey(key->pkey,
-	    OSSL_KEYMGMT_SELECT_KEYPAIR, "PEM", structure, NULL);
+	    OSSL_KEYMGMT_SELECT_KEYPAIR, form, structure, NULL);
 	if (ctx == NULL || OSSL_ENCODER_CTX_get_num_encoders(ctx) == 0 ||
 	    !OSSL_ENCODER_to_data(ctx, &data, &len)) {
 		crypto_ossl_err("cannot encode private key");
@@ -332,6 +333,20 @@ out:
 	OPENSSL_clear_free(data, len);
 	OSSL_ENCODER_CTX_free(ctx);
 	return rc;
+}
+
+int
+key_save_pem(const struct key *key, enum key_encoding enc, char **out,
+    size_t *outlen)
+{
+	return encode(key, enc, "PEM", (unsigned char **)out, outlen);
+}
+
+int
+key_save_der(const struct key *key, enum key_encoding enc,
+    unsigned char **out, size_t *outlen)
+{
+	return encode(key, enc, "DER", out, outlen);
 }
 
 /* Get a BIGNUM parameter as big-endian bytes, padded to pad if non-zero. */

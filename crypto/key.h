@@ -59,6 +59,10 @@ struct key *key_from_params(const struct key_params *p);
 int key_save_pem(const struct key *key, enum key_encoding enc, char **out,
     size_t *outlen);
 
+/* The same in DER; free with crypto_secret_free(). */
+int key_save_der(const struct key *key, enum key_encoding enc,
+    unsigned char **out, size_t *outlen);
+
 /* Public parameters for a JWK; free with key_params_clear(). d is NULL. */
 int key_public_params(const struct key *key, struct key_params *p);
 

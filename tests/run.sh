@@ -15,7 +15,6 @@ status=0
 "$build/unit" | tee -a "$log" || status=1
 for t in tests/e2e/*.sh; do
 	[ -e "$t" ] || continue
-	[ "$t" = tests/e2e/lib.sh ] && continue
 	echo "== $t"
 	sh "$t" 2>&1 | tee -a "$log"
 done

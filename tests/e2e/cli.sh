@@ -1,6 +1,6 @@
 #!/bin/sh
 # The command line itself: --version, --help, usage errors.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 
 expect cli/version 0 "$ACMEC" --version
 grep_in cli/version-text "$T_TMP/out" '^acmec [0-9][0-9.]*$'

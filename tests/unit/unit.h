@@ -75,7 +75,13 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(jws_eab) \
 	X(jws_keychange) \
 	X(keyauth_values) \
-	X(keyauth_token_rules)
+	X(keyauth_token_rules) \
+	X(config_duration) \
+	X(config_names) \
+	X(proto_retry_after) \
+	X(fs_publish) \
+	X(fs_lock) \
+	X(solver_select)
 
 #define UNIT_DECLARE(name) void test_##name(void);
 UNIT_TESTS(UNIT_DECLARE)

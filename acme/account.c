@@ -1,0 +1,278 @@
+/* The ACME account of an issuer: its key on disk and its URL at the CA. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "acme/account.h"
+#include "acme/fsutil.h"
+#include "acme/log.h"
+#include "crypto/b64.h"
+#include "crypto/err.h"
+#include "crypto/key.h"
+#include "jws/jws.h"
+
+#define ACCOUNT_INFO "account.json"
+
+/* Load the account key, creating it if allowed.  *created tells which. */
+static struct key *
+load_or_create_key(const struct cfg_issuer *is, const struct store *st,
+    bool *created)
+{
+	const char *keyname = is->account_key.key ? is->account_key.key :
+	    "tls.key";
+	char *dir = store_secret_dir(st, is->account_key.name);
+	char *path = store_secret_path(st, is->account_key.name, keyname);
+	char *pem = NULL;
+	size_t len = 0;
+	struct key *key = NULL;
+
+	*created = false;
+	if (fs_read(path, 1024 * 1024, &pem, &len) == 0) {
+		if ((key = key_load_pem(pem, len)) == NULL)
+			log_error("account key %s: %s", path, crypto_error());
+		goto out;
+	}
+	if (errno != ENOENT) {
+		log_error("cannot read the account key %s: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	if (is->disable_account_key_generation) {
+		log_error("the account key %s does not exist and issuer '%s' "
+		    "sets disableAccountKeyGeneration; put the key there or "
+		    "remove that setting", path, is->name);
+		goto out;
+	}
+	if ((key = key_generate(KEY_EC_P256, 0)) == NULL ||
+	    key_save_pem(key, KEY_ENC_PKCS8, &pem, &len) < 0) {
+		log_error("cannot create an account key: %s", crypto_error());
+		key_free(key);
+		key = NULL;
+		goto out;
+	}
+	if (fs_mkdirs(dir, 0700) < 0 ||
+	    fs_create_excl(dir, keyname, pem, len, 0600) < 0) {
+		log_error("cannot write the account key %s: %s", path,
+		    strerror(errno));
+		key_free(key);
+		key = NULL;
+		goto out;
+	}
+	*created = true;
+	log_info("created account key %s", path);
+out:
+	crypto_secret_free(pem, len);
+	free(path);
+	free(dir);
+	return key;
+}
+
+/* The stored account URL for this server, or NULL. */
+static char *
+stored_url(const struct cfg_issuer *is, const struct store *st)
+{
+	char *path = store_secret_path(st, is->account_key.name,
+	    ACCOUNT_INFO);
+	char *data = NULL, *url = NULL;
+	const cJSON *server, *u;
+	cJSON *j = NULL;
+	size_t len;
+
+	if (fs_read(path, 65536, &data, &len) < 0) {
+		if (errno != ENOENT)
+			log_warn("cannot read %s: %s; looking the account up "
+			    "instead", path, strerror(errno));
+		goto out;
+	}
+	j = cJSON_ParseWithLength(data, len);
+	server = cJSON_GetObjectItemCaseSensitive(j, "server");
+	u = cJSON_GetObjectItemCaseSensitive(j, "url");
+	if (!cJSON_IsString(server) || !cJSON_IsString(u)) {
+		log_warn("%s is malformed; looking the account up instead",
+		    path);
+		goto out;
+	}
+	if (strcmp(server->valuestring, is->server) == 0)
+		url = util_strdup(u->valuestring);
+out:
+	cJSON_Delete(j);
+	free(data);
+	free(path);
+	return url;
+}
+
+static int
+save_url(const struct cfg_issuer *is, const struct store *st, const char *url)
+{
+	char *dir = store_secret_dir(st, is->account_key.name), *text;
+	cJSON *j = cJSON_CreateObject();
+	int rc;
+
+	cJSON_AddStringToObject(j, "server", is->server);
+	cJSON_AddStringToObject(j, "url", url);
+	text = cJSON_Print(j);
+	cJSON_Delete(j);
+	if (text == NULL) {
+		free(dir);
+		log_error("out of memory");
+		return -1;
+	}
+	rc = fs_write_atomic(dir, ACCOUNT_INFO, text, strlen(text), 0600);
+	if (rc < 0)
+		log_error("cannot save the account URL in %s/%s: %s", dir,
+		    ACCOUNT_INFO, strerror(errno));
+	cJSON_free(text);
+	free(dir);
+	return rc;
+}
+
+/* The externalAccountBinding member of newAccount, or NULL on error. */
+static cJSON *
+eab_object(const struct acme *a, const struct cfg_issuer *is,
+    const struct store *st)
+{
+	char *path = store_secret_path(st, is->eab_key.name, is->eab_key.key);
+	char *data = NULL;
+	unsigned char *mac = NULL;
+	size_t len = 0, maclen = 0;
+	cJSON *eab = NULL;
+
+	if (fs_read(path, 65536, &data, &len) < 0) {
+		log_error("cannot read the externalAccountBinding key %s: %s",
+		    path, strerror(errno));
+		goto out;
+	}
+	/* As cert-manager: the secret holds the base64url MAC key. */
+	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+		len--;
+	if (b64_url_decode(data, len, &mac, &maclen) < 0 &&
+	    b64_std_decode(data, len, &mac, &maclen) < 0) {
+		log_error("the externalAccountBinding key in %s is not "
+		    "base64url", path);
+		goto out;
+	}
+	if ((eab = jws_eab(is->eab_key_id, mac, maclen, is->eab_alg, a->key,
+	    a->dir.new_account)) == NULL)
+		log_error("cannot sign the externalAccountBinding: %s",
+		    crypto_error());
+out:
+	crypto_secret_free(mac, maclen);
+	crypto_secret_free(data, len);
+	free(path);
+	return eab;
+}
+
+/*
+ * POST newAccount; only_existing: just look the key up.  Returns 1 when the
+ * account exists (a->kid set), 0 when only_existing and there is none, -1
+ * on error (reported).
+ */
+static int
+new_account(struct acme *a, const struct cfg_issuer *is,
+    const struct store *st, bool only_existing)
+{
+	struct acme_problem prob = { 0 };
+	struct http_resp r;
+	cJSON *payload = cJSON_CreateObject(), *contact, *eab;
+	char *text = NULL;
+	int rc = -1;
+
+	if (only_existing) {
+		cJSON_AddTrueToObject(payload, "onlyReturnExisting");
+	} else {
+		cJSON_AddTrueToObject(payload, "termsOfServiceAgreed");
+		if (is->email != NULL) {
+			char *mailto = util_printf("mailto:%s", is->email);
+
+			contact = cJSON_AddArrayToObject(payload, "contact");
+			cJSON_AddItemToArray(contact,
+			    cJSON_CreateString(mailto));
+			free(mailto);
+		}
+		if (is->eab_set) {
+			if ((eab = eab_object(a, is, st)) == NULL)
+				goto out;
+			cJSON_AddItemToObject(payload,
+			    "externalAccountBinding", eab);
+		} else if (a->dir.eab_required) {
+			log_error("%s requires an external account binding; "
+			    "add spec.acme.externalAccountBinding to issuer "
+			    "'%s' with the key ID and MAC key from the CA",
+			    a->server, is->name);
+			goto out;
+		}
+	}
+	text = cJSON_PrintUnformatted(payload);
+	if (acme_post(a, a->dir.new_account, text, NULL, &r, &prob) < 0) {
+		if (only_existing &&
+		    strcmp(acme_problem_short(&prob), "accountDoesNotExist") ==
+		    0) {
+			rc = 0;
+			goto out;
+		}
+		acme_problem_report(&prob, only_existing ?
+		    "looking up the account" : "registering the account");
+		goto out;
+	}
+	if (r.location == NULL) {
+		log_error("the CA did not send the account URL (Location)");
+		http_resp_free(&r);
+		goto out;
+	}
+	a->kid = util_strdup(r.location);
+	http_resp_free(&r);
+	rc = 1;
+out:
+	acme_problem_free(&prob);
+	cJSON_free(text);
+	cJSON_Delete(payload);
+	return rc;
+}
+
+int
+account_ensure(struct acme *a, const struct cfg_issuer *is,
+    const struct store *st, struct key **keyp)
+{
+	struct key *key = NULL;
+	char *what = util_printf("account-%s", is->account_key.name);
+	bool created;
+	int lockfd = -1, rc = -1, found = 0;
+
+	*keyp = NULL;
+	/* Account operations are serialised across processes. */
+	if (store_lock(st, what, 1, &lockfd) < 0)
+		goto out;
+	if ((key = load_or_create_key(is, st, &created)) == NULL)
+		goto out;
+	a->key = key;
+	free(a->kid);
+	if ((a->kid = stored_url(is, st)) != NULL) {
+		log_debug("account %s", log_esc(a->kid));
+		rc = 0;
+		goto out;
+	}
+	if (!created && (found = new_account(a, is, st, true)) < 0)
+		goto out;
+	if (found == 0) {
+		if (new_account(a, is, st, false) != 1)
+			goto out;
+		log_info("registered account %s at %s", log_esc(a->kid),
+		    log_esc2(a->server));
+	}
+	if (save_url(is, st, a->kid) < 0)
+		goto out;
+	rc = 0;
+out:
+	fs_unlock(lockfd);
+	free(what);
+	if (rc < 0) {
+		a->key = NULL;
+		key_free(key);
+	} else {
+		*keyp = key;
+	}
+	return rc;
+}

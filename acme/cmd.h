@@ -1,0 +1,24 @@
+#ifndef ACMEC_ACME_CMD_H
+#define ACMEC_ACME_CMD_H
+
+/* The subcommands; each returns the process exit status. */
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1, /* a certificate (or the operation) failed */
+	EXIT_USAGE = 2,  /* usage or configuration error */
+};
+
+/* Options every command sees. */
+struct globals {
+	const char *config;      /* -c: file or directory */
+	const char *statedir;    /* -s */
+	const char *secretsdir;  /* --secrets-dir, NULL: STATEDIR/secrets */
+	int verbosity;           /* -q: -1, default 0, -v: 1, -vv: 2 */
+	int config_given;        /* -c was given */
+};
+
+int cmd_issue(const struct globals *g, int argc, char **argv);
+int cmd_check(const struct globals *g, int argc, char **argv);
+
+#endif

@@ -1,0 +1,33 @@
+/* acmec check: validate the configuration without touching the network. */
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "acme/cmd.h"
+#include "acme/config.h"
+#include "acme/log.h"
+
+int
+cmd_check(const struct globals *g, int argc, char **argv)
+{
+	struct config cfg;
+	int rc;
+
+	if (argc > 1) {
+		log_error("check takes no arguments; give the configuration "
+		    "with -c FILE|DIR before the command");
+		return EXIT_USAGE;
+	}
+	(void)argv;
+	if (config_load(g->config, &cfg) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	log_info("%s: %zu issuer%s, %zu certificate%s: OK", g->config,
+	    cfg.nissuers, cfg.nissuers == 1 ? "" : "s", cfg.ncerts,
+	    cfg.ncerts == 1 ? "" : "s");
+	rc = EXIT_OK;
+out:
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,142 @@
+#ifndef ACMEC_ACME_CONFIG_H
+#define ACMEC_ACME_CONFIG_H
+
+/*
+ * cert-manager resources (ClusterIssuer, Issuer, Certificate) read from
+ * YAML into typed structs; acmec.conf(5) is the user's view of this file.
+ * The only module that includes libyaml.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "acme/util.h"
+#include "crypto/digest.h"
+#include "crypto/key.h"
+
+/* Where something was written: for messages that come after parsing. */
+struct cfg_pos {
+	const char *file; /* owned by struct config */
+	int line, col;    /* 1-based */
+};
+
+/* A Secret reference: the file SECRETS/name/key. */
+struct cfg_secret_ref {
+	char *name;
+	char *key;
+};
+
+enum solver_type {
+	SOLVER_HTTP01,
+};
+
+enum http01_mode {
+	HTTP01_STANDALONE, /* acmec listens (also for ingress, gatewayHTTPRoute) */
+	HTTP01_WEBROOT,    /* acmec writes files a web server serves */
+};
+
+struct cfg_solver {
+	struct cfg_pos pos;
+	/* selector; cert-manager's rules, see solver_select() */
+	struct strlist sel_dns_names, sel_dns_zones;
+	struct strlist sel_label_keys, sel_label_values;
+	enum solver_type type;
+	enum http01_mode http_mode;
+	char *http_address; /* NULL: all addresses */
+	int http_port;
+	char *webroot;
+};
+
+struct cfg_issuer {
+	struct cfg_pos pos;
+	bool cluster; /* ClusterIssuer */
+	char *name, *namespace;
+	char *server, *email;
+	struct cfg_secret_ref account_key; /* privateKeySecretRef */
+	char *ca_bundle;                   /* PEM, decoded from base64 */
+	size_t ca_bundle_len;
+	bool skip_tls_verify;
+	char *preferred_chain;
+	char *profile;
+	bool disable_account_key_generation;
+	bool enable_duration;
+	bool eab_set; /* externalAccountBinding */
+	char *eab_key_id;
+	struct cfg_secret_ref eab_key;
+	enum digest_alg eab_alg;
+	struct cfg_solver *solvers;
+	size_t nsolvers;
+};
+
+struct cfg_cert {
+	struct cfg_pos pos;
+	char *name, *namespace;
+	struct strlist label_keys, label_values; /* metadata.labels */
+	char *secret_name;
+	char *issuer_name;
+	bool issuer_cluster; /* issuerRef.kind ClusterIssuer */
+	struct cfg_pos issuer_pos;
+	const struct cfg_issuer *issuer; /* resolved */
+	char *common_name;
+	struct strlist dns_names;    /* lower case */
+	struct strlist ip_addresses; /* canonical text */
+	enum key_type key_type;
+	int key_bits;
+	enum key_encoding key_encoding;
+	bool rotate_always; /* rotationPolicy Always */
+	long long duration, renew_before; /* seconds, 0 = unset */
+	int renew_before_pct;             /* 0 = unset */
+	bool out_combined, out_der;       /* additionalOutputFormats */
+	struct strlist deploy_hook;       /* argv; one element = sh -c */
+	bool deploy_hook_shell;
+};
+
+struct config {
+	struct strlist files;
+	struct cfg_issuer *issuers;
+	size_t nissuers;
+	struct cfg_cert *certs;
+	size_t ncerts;
+};
+
+/*
+ * Load a file, or every *.yaml file of a directory (in name order).  Every
+ * error is reported on stderr as FILE:LINE:COL: FIELD.PATH: message; the
+ * return is -1 if there was any.  Kubernetes-only fields are ignored with
+ * one notice.
+ */
+int config_load(const char *path, struct config *cfg);
+
+/*
+ * The Certificate called name ("name" or "namespace/name"); NULL if none.
+ * A bare name that exists in several namespaces is ambiguous: NULL, and
+ * *ambiguous is set.
+ */
+const struct cfg_cert *config_find_cert(const struct config *cfg,
+    const char *name, bool *ambiguous);
+
+/* Free everything; accepts a zeroed config. */
+void config_free(struct config *cfg);
+
+/* Issuer and certificate fields shared with ad hoc use (no YAML). */
+void config_issuer_free(struct cfg_issuer *is);
+void config_cert_free(struct cfg_cert *c);
+
+/* Defaults for a Certificate's fields not given (also for ad hoc use). */
+void config_cert_defaults(struct cfg_cert *c);
+
+/*
+ * Validate and normalise a DNS name (may start with "*.") or IP address as
+ * acmec accepts them; *out (caller frees) is the normal form.  On failure
+ * *why says what is wrong.
+ */
+int config_check_dns_name(const char *s, char **out, const char **why);
+int config_check_ip(const char *s, char **out, const char **why);
+
+/* Parse a Go duration ("2160h", "1h30m", "90s"); -1 if malformed. */
+int config_parse_duration(const char *s, long long *seconds);
+
+/* A Kubernetes object name (DNS-1123 subdomain): safe as a path part. */
+bool config_valid_k8s_name(const char *s);
+
+#endif

@@ -1,0 +1,271 @@
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "acme/http.h"
+#include "acme/log.h"
+
+struct http {
+	CURL *curl;
+	char errbuf[CURL_ERROR_SIZE];
+	char msg[CURL_ERROR_SIZE + 256];
+	long requests, connects;
+	bool too_big;
+};
+
+struct http *
+http_new(const char *ca_pem, size_t ca_len, bool insecure, const char **why)
+{
+	static bool initialised;
+	struct http *h;
+	struct curl_blob blob;
+
+	if (!initialised) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			*why = "cannot initialise libcurl";
+			return NULL;
+		}
+		initialised = true;
+	}
+	h = util_alloc(sizeof(*h));
+	if ((h->curl = curl_easy_init()) == NULL) {
+		free(h);
+		*why = "cannot initialise libcurl";
+		return NULL;
+	}
+	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->errbuf);
+	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "acmec/" ACMEC_VERSION);
+	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT, 10L);
+	/* A stalled server: under 1 byte/s for 30 s aborts; 120 s overall. */
+	curl_easy_setopt(h->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_LOW_SPEED_TIME, 30L);
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h->curl, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, "");
+	if (insecure) {
+		curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	} else if (ca_pem != NULL) {
+		blob.data = (void *)ca_pem;
+		blob.len = ca_len;
+		blob.flags = CURL_BLOB_COPY;
+		if (curl_easy_setopt(h->curl, CURLOPT_CAINFO_BLOB, &blob) !=
+		    CURLE_OK) {
+			http_free(h);
+			*why = "libcurl cannot use an in-memory CA bundle";
+			return NULL;
+		}
+	}
+	return h;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_resp *r = ((void **)arg)[0];
+	struct http *h = ((void **)arg)[1];
+
+	if (r->body.len + n > HTTP_MAX_BODY) {
+		h->too_big = true;
+		return 0; /* aborts the transfer */
+	}
+	buf_add(&r->body, data, size * n);
+	return size * n;
+}
+
+/* Trim a header value in place; returns it. */
+static char *
+trim(char *s, size_t len)
+{
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	s[len] = '\0';
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+/* Link: <url>;rel="alternate", <url2>;rel="up" (RFC 8288), simply. */
+static void
+parse_links(struct http_resp *r, const char *v)
+{
+	const char *p = v, *lt, *gt, *end;
+	char *url, *params;
+
+	while ((lt = strchr(p, '<')) != NULL &&
+	    (gt = strchr(lt, '>')) != NULL) {
+		end = strchr(gt, ',');
+		if (end == NULL)
+			end = gt + strlen(gt);
+		url = util_strndup(lt + 1, (size_t)(gt - lt - 1));
+		params = util_strndup(gt + 1, (size_t)(end - gt - 1));
+		if (strstr(params, "rel=\"alternate\"") != NULL ||
+		    strstr(params, "rel=alternate") != NULL)
+			strlist_add(&r->links_alternate, url);
+		else if (strstr(params, "rel=\"up\"") != NULL ||
+		    strstr(params, "rel=up") != NULL)
+			strlist_add(&r->links_up, url);
+		free(url);
+		free(params);
+		p = *end ? end + 1 : end;
+	}
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_resp *r = arg;
+	size_t len = size * n, klen;
+	char *line, *colon, *v, *semi;
+
+	if (len < 2 || len > 8192)
+		return len;
+	/* A new status line (after 100 Continue): forget what came before. */
+	if (strncmp(data, "HTTP/", 5) == 0) {
+		struct buf keep = r->body;
+
+		memset(&r->body, 0, sizeof(r->body));
+		http_resp_free(r);
+		r->body = keep;
+		return len;
+	}
+	line = util_strndup(data, len);
+	if ((colon = strchr(line, ':')) == NULL) {
+		free(line);
+		return len;
+	}
+	klen = (size_t)(colon - line);
+	v = trim(colon + 1, strlen(colon + 1));
+#define IS(name) (klen == strlen(name) && strncasecmp(line, name, klen) == 0)
+	if (IS("Replay-Nonce")) {
+		free(r->nonce);
+		r->nonce = util_strdup(v);
+	} else if (IS("Location")) {
+		free(r->location);
+		r->location = util_strdup(v);
+	} else if (IS("Retry-After")) {
+		free(r->retry_after);
+		r->retry_after = util_strdup(v);
+	} else if (IS("Content-Type")) {
+		if ((semi = strchr(v, ';')) != NULL)
+			*semi = '\0';
+		v = trim(v, strlen(v));
+		for (semi = v; *semi != '\0'; semi++)
+			*semi = (char)tolower((unsigned char)*semi);
+		free(r->content_type);
+		r->content_type = util_strdup(v);
+	} else if (IS("Link")) {
+		parse_links(r, v);
+	}
+#undef IS
+	free(line);
+	return len;
+}
+
+int
+http_request(struct http *h, const char *method, const char *url,
+    const char *body, const char *ctype, const char *accept,
+    struct http_resp *resp)
+{
+	struct curl_slist *hdrs = NULL;
+	char hdr[256];
+	void *arg[2] = { resp, h };
+	long connects = 0;
+	CURLcode rc;
+
+	memset(resp, 0, sizeof(*resp));
+	h->errbuf[0] = '\0';
+	h->too_big = false;
+	curl_easy_setopt(h->curl, CURLOPT_URL, url);
+	curl_easy_setopt(h->curl, CURLOPT_NOBODY,
+	    strcmp(method, "HEAD") == 0 ? 1L : 0L);
+	if (strcmp(method, "POST") == 0) {
+		curl_easy_setopt(h->curl, CURLOPT_POST, 1L);
+		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body ? body : "");
+		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE,
+		    (long)(body ? strlen(body) : 0));
+	} else {
+		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+		if (strcmp(method, "HEAD") == 0)
+			curl_easy_setopt(h->curl, CURLOPT_NOBODY, 1L);
+	}
+	if (ctype != NULL) {
+		snprintf(hdr, sizeof(hdr), "Content-Type: %s", ctype);
+		hdrs = curl_slist_append(hdrs, hdr);
+	}
+	if (accept != NULL) {
+		snprintf(hdr, sizeof(hdr), "Accept: %s", accept);
+		hdrs = curl_slist_append(hdrs, hdr);
+	}
+	/* No "Expect: 100-continue" round trip for small JWS bodies. */
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, arg);
+	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, resp);
+	log_proto("%s %s", method, log_esc(url));
+	rc = curl_easy_perform(h->curl);
+	curl_slist_free_all(hdrs);
+	h->requests++;
+	if (curl_easy_getinfo(h->curl, CURLINFO_NUM_CONNECTS, &connects) ==
+	    CURLE_OK)
+		h->connects += connects;
+	if (rc != CURLE_OK) {
+		if (h->too_big)
+			snprintf(h->msg, sizeof(h->msg), "%s: the response is "
+			    "larger than %d bytes", url, HTTP_MAX_BODY);
+		else
+			snprintf(h->msg, sizeof(h->msg), "%s: %s", url,
+			    h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+		http_resp_free(resp);
+		return -1;
+	}
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	log_proto("< %ld %s (%zu bytes)", resp->status,
+	    resp->content_type ? log_esc(resp->content_type) : "",
+	    resp->body.len);
+	return 0;
+}
+
+const char *
+http_error(const struct http *h)
+{
+	return h->msg;
+}
+
+void
+http_counters(const struct http *h, long *requests, long *connects)
+{
+	*requests = h->requests;
+	*connects = h->connects;
+}
+
+void
+http_resp_free(struct http_resp *r)
+{
+	buf_free(&r->body);
+	free(r->location);
+	free(r->nonce);
+	free(r->content_type);
+	free(r->retry_after);
+	strlist_free(&r->links_alternate);
+	strlist_free(&r->links_up);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	curl_easy_cleanup(h->curl);
+	free(h);
+}

@@ -1,0 +1,56 @@
+#ifndef ACMEC_ACME_HTTP_H
+#define ACMEC_ACME_HTTP_H
+
+/*
+ * The one libcurl transport: a handle reused for every request of a worker
+ * (keep-alive, one TLS session), TLS verified, redirects never followed,
+ * bodies capped.  The only file that includes libcurl.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "acme/util.h"
+
+#define HTTP_MAX_BODY (1024 * 1024)
+
+struct http;
+
+struct http_resp {
+	long status;
+	struct buf body;
+	char *location;
+	char *nonce;        /* Replay-Nonce */
+	char *content_type; /* without parameters, lower case */
+	char *retry_after;  /* raw Retry-After */
+	struct strlist links_alternate; /* Link: <...>;rel="alternate" */
+	struct strlist links_up;        /* Link: <...>;rel="up" */
+};
+
+/*
+ * A transport trusting ca_pem (PEM, may be NULL: the system store).
+ * insecure skips verification (skipTLSVerify).  NULL on failure, with the
+ * reason in *why (static text).
+ */
+struct http *http_new(const char *ca_pem, size_t ca_len, bool insecure,
+    const char **why);
+
+/*
+ * One request.  body may be NULL (no body); ctype is its Content-Type.
+ * method is "GET", "HEAD" or "POST".  On a transport failure returns -1 and
+ * http_error() says why; any HTTP status is success here.
+ */
+int http_request(struct http *h, const char *method, const char *url,
+    const char *body, const char *ctype, const char *accept,
+    struct http_resp *resp);
+
+/* The last transport error. */
+const char *http_error(const struct http *h);
+
+/* Requests made and TLS connections opened so far. */
+void http_counters(const struct http *h, long *requests, long *connects);
+
+void http_resp_free(struct http_resp *r);
+void http_free(struct http *h);
+
+#endif

@@ -1,0 +1,94 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "acme/log.h"
+
+static int verbosity;
+
+void
+log_set_verbosity(int v)
+{
+	verbosity = v;
+}
+
+int
+log_verbosity(void)
+{
+	return verbosity;
+}
+
+static void
+vlog(const char *prefix, const char *fmt, va_list ap)
+{
+	char line[2048];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	/* One write per line, so parallel workers do not interleave. */
+	fprintf(stderr, "acmec: %s%s\n", prefix, line);
+}
+
+#define LOGFN(name, min, prefix) \
+	void name(const char *fmt, ...) \
+	{ \
+		va_list ap; \
+		if (verbosity < (min)) \
+			return; \
+		va_start(ap, fmt); \
+		vlog(prefix, fmt, ap); \
+		va_end(ap); \
+	}
+
+LOGFN(log_error, -1, "error: ")
+LOGFN(log_warn, -1, "warning: ")
+LOGFN(log_notice, 0, "notice: ")
+LOGFN(log_info, 0, "")
+LOGFN(log_debug, 1, "")
+LOGFN(log_proto, 2, "> ")
+
+static const char *
+esc(char *buf, size_t size, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (s == NULL)
+		return "(null)";
+	for (; *s != '\0' && o + 8 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = '\\';
+		} else if (c >= 0x20 && c < 0x7f) {
+			buf[o++] = (char)c;
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	if (*s != '\0') {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+const char *
+log_esc(const char *s)
+{
+	static _Thread_local char buf[4096];
+
+	return esc(buf, sizeof(buf), s);
+}
+
+const char *
+log_esc2(const char *s)
+{
+	static _Thread_local char buf[4096];
+
+	return esc(buf, sizeof(buf), s);
+}

@@ -1,0 +1,37 @@
+#ifndef ACMEC_ACME_LOG_H
+#define ACMEC_ACME_LOG_H
+
+/*
+ * Progress and errors on stderr.  Errors and warnings always; notices and
+ * progress unless -q; debug with -v; the protocol exchange with -vv (never
+ * keys or MACs).  Text from a server or a file is printed only through "%s"
+ * after log_esc(), which makes it safe for a terminal.
+ */
+
+enum log_level {
+	LOG_ERROR = -1,
+	LOG_INFO = 0,
+	LOG_DEBUG = 1,
+	LOG_PROTO = 2,
+};
+
+/* -q: -1 (errors only), default 0, -v 1, -vv 2. */
+void log_set_verbosity(int v);
+int log_verbosity(void);
+
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_proto(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * s with control characters, backslashes and non-ASCII bytes escaped, cut
+ * to about 4 KiB.  Returns a per-thread buffer valid until the next call;
+ * log_esc2() has a second buffer, for two such strings in one message.
+ */
+const char *log_esc(const char *s);
+const char *log_esc2(const char *s);
+
+#endif

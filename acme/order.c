@@ -1,0 +1,583 @@
+/* The order flow of RFC 8555 §7.4, all authorizations at once. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "acme/log.h"
+#include "acme/order.h"
+#include "acme/solver.h"
+#include "crypto/b64.h"
+#include "crypto/csr.h"
+#include "crypto/err.h"
+#include "crypto/key.h"
+#include "jws/keyauth.h"
+
+#define POLL_FIRST_MS 100
+#define POLL_MAX_MS 5000
+#define AUTHZ_DEADLINE_MS (300 * 1000)
+#define ORDER_DEADLINE_MS (300 * 1000)
+
+/* Backoff between polls: short first wait, doubling, Retry-After as floor. */
+struct backoff {
+	long long deadline, wait;
+};
+
+static void
+backoff_init(struct backoff *b, long long budget_ms)
+{
+	b->deadline = util_now_ms() + budget_ms;
+	b->wait = POLL_FIRST_MS;
+}
+
+/* Sleep before the next poll; false if the deadline passed or a signal came. */
+static bool
+backoff_wait(struct backoff *b, long long retry_after_s)
+{
+	long long ms = b->wait, now = util_now_ms();
+
+	if (retry_after_s > 0 && retry_after_s * 1000 > ms)
+		ms = retry_after_s * 1000;
+	if (now + ms > b->deadline || util_interrupted())
+		return false;
+	util_sleep_ms(ms);
+	b->wait = b->wait * 2 > POLL_MAX_MS ? POLL_MAX_MS : b->wait * 2;
+	return !util_interrupted();
+}
+
+void
+order_identifiers(const struct cfg_cert *c, struct ident_list *ids)
+{
+	char buf[64];
+	size_t i;
+
+	memset(ids, 0, sizeof(*ids));
+	for (i = 0; i < c->dns_names.n; i++)
+		ident_list_add(ids, IDENT_DNS, c->dns_names.v[i]);
+	for (i = 0; i < c->ip_addresses.n; i++)
+		ident_list_add(ids, IDENT_IP, c->ip_addresses.v[i]);
+	if (c->common_name == NULL)
+		return;
+	if (ident_ip_canonical(c->common_name, buf, sizeof(buf)) == 0) {
+		if (!ident_list_has(ids, IDENT_IP, buf))
+			ident_list_add(ids, IDENT_IP, buf);
+	} else if (!ident_list_has(ids, IDENT_DNS, c->common_name)) {
+		ident_list_add(ids, IDENT_DNS, c->common_name);
+	}
+}
+
+static char *
+new_order_payload(const struct cfg_cert *c, const struct ident_list *ids)
+{
+	cJSON *p = cJSON_CreateObject(), *arr, *id;
+	char when[32], *text;
+	struct tm tm;
+	time_t t;
+	size_t i;
+
+	arr = cJSON_AddArrayToObject(p, "identifiers");
+	for (i = 0; i < ids->n; i++) {
+		id = cJSON_CreateObject();
+		cJSON_AddStringToObject(id, "type",
+		    ids->v[i].type == IDENT_IP ? "ip" : "dns");
+		cJSON_AddStringToObject(id, "value", ids->v[i].value);
+		cJSON_AddItemToArray(arr, id);
+	}
+	if (c->issuer->enable_duration && c->duration > 0) {
+		t = time(NULL) + (time_t)c->duration;
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		cJSON_AddStringToObject(p, "notAfter", when);
+	}
+	if (c->issuer->profile != NULL)
+		cJSON_AddStringToObject(p, "profile", c->issuer->profile);
+	text = cJSON_PrintUnformatted(p);
+	cJSON_Delete(p);
+	return text;
+}
+
+/* POST-as-GET an authorization. */
+static int
+fetch_authz(struct acme *a, const char *url, struct acme_authz *az,
+    long long *retry_after)
+{
+	struct acme_problem prob = { 0 };
+	struct http_resp r;
+	cJSON *j = NULL;
+	int rc = -1;
+
+	if (acme_post_json(a, url, NULL, &r, &j, &prob) < 0) {
+		acme_problem_report(&prob, "fetching an authorization");
+		goto out;
+	}
+	*retry_after = acme_retry_after(r.retry_after);
+	if (acme_parse_authz(j, az, &prob) < 0) {
+		acme_problem_report(&prob, url);
+		goto out;
+	}
+	az->url = util_strdup(url);
+	rc = 0;
+out:
+	http_resp_free(&r);
+	cJSON_Delete(j);
+	acme_problem_free(&prob);
+	return rc;
+}
+
+/* A hint for the common causes of a failed challenge. */
+static void
+hint(const struct acme_authz *az, const struct acme_challenge *ch)
+{
+	const char *t = acme_problem_short(ch->error);
+
+	if (strcmp(ch->type, "http-01") != 0)
+		return;
+	if (strcmp(t, "connection") == 0 || strcmp(t, "dns") == 0 ||
+	    strcmp(t, "unauthorized") == 0 || strcmp(t, "incorrectResponse") ==
+	    0)
+		log_error("  hint: the CA must reach http://%s/.well-known/"
+		    "acme-challenge/ on port 80: check that the name resolves "
+		    "to this host, that port 80 is open to the CA, and that it "
+		    "reaches acmec's listener (standalone) or the web server "
+		    "serving the webroot", log_esc(az->id.value));
+}
+
+/* Report why an authorization failed, with the CA's words. */
+static void
+report_authz(const struct acme_authz *az, const char *type)
+{
+	size_t i;
+	bool said = false;
+
+	for (i = 0; i < az->nch; i++) {
+		const struct acme_challenge *ch = &az->ch[i];
+		char *what;
+
+		if (ch->error == NULL || (type && strcmp(ch->type, type) != 0))
+			continue;
+		what = util_printf("%s: %s challenge failed",
+		    log_esc(az->id.value), log_esc2(ch->type));
+		acme_problem_report(ch->error, what);
+		free(what);
+		hint(az, ch);
+		said = true;
+	}
+	if (!said)
+		log_error("%s: the authorization is %s", log_esc(az->id.value),
+		    acme_status_name(az->status));
+}
+
+/* What an order keeps per authorization while it runs. */
+struct task {
+	struct acme_authz az;
+	const struct acme_challenge *ch; /* the one answered */
+	bool done;
+};
+
+/*
+ * Authorize every identifier of the order: present all challenges, trigger
+ * all, poll all.  Returns 0 when every authorization is valid.
+ */
+static int
+authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o)
+{
+	struct solver_set set = { 0 };
+	struct acme_problem prob = { 0 };
+	struct task *t;
+	struct backoff bo;
+	struct http_resp r;
+	const struct cfg_solver *s;
+	const char *why, *type;
+	long long retry = -1, ra;
+	char *keyauth;
+	size_t i, j, pending = 0;
+	int rc = -1;
+
+	t = util_alloc((o->authzs.n + 1) * sizeof(*t));
+	for (i = 0; i < o->authzs.n; i++) {
+		if (fetch_authz(a, o->authzs.v[i], &t[i].az, &ra) < 0)
+			goto out;
+		if (t[i].az.status == ST_VALID) {
+			log_debug("%s: already authorized",
+			    log_esc(t[i].az.id.value));
+			t[i].done = true;
+			continue;
+		}
+		if (t[i].az.status != ST_PENDING) {
+			report_authz(&t[i].az, NULL);
+			goto out;
+		}
+		if ((s = solver_select(c->issuer, c, &t[i].az.id, &why)) ==
+		    NULL) {
+			log_error("%s: no solver of issuer '%s' can validate "
+			    "it: %s", log_esc(t[i].az.id.value),
+			    c->issuer->name, why);
+			goto out;
+		}
+		type = solver_challenge_type(s);
+		for (j = 0; j < t[i].az.nch; j++)
+			if (strcmp(t[i].az.ch[j].type, type) == 0)
+				t[i].ch = &t[i].az.ch[j];
+		if (t[i].ch == NULL || t[i].ch->token == NULL) {
+			log_error("%s: the CA offers no %s challenge",
+			    log_esc(t[i].az.id.value), type);
+			goto out;
+		}
+		if ((keyauth = keyauth_make(t[i].ch->token, a->key)) == NULL) {
+			log_error("%s: %s", log_esc(t[i].az.id.value),
+			    crypto_error());
+			goto out;
+		}
+		rc = solver_present(&set, s, &t[i].az.id, t[i].ch->token,
+		    keyauth);
+		free(keyauth);
+		if (rc < 0)
+			goto out;
+		rc = -1;
+		pending++;
+	}
+	if (pending == 0) {
+		rc = 0;
+		goto out;
+	}
+	log_info("%s: validating %zu name%s", c->name, pending,
+	    pending == 1 ? "" : "s");
+	/* Everything is in place: now tell the CA to look. */
+	for (i = 0; i < o->authzs.n; i++) {
+		if (t[i].done)
+			continue;
+		if (acme_post(a, t[i].ch->url, "{}", NULL, &r, &prob) < 0) {
+			char *what = util_printf("%s: starting the %s "
+			    "challenge", t[i].az.id.value, t[i].ch->type);
+
+			acme_problem_report(&prob, what);
+			free(what);
+			goto out;
+		}
+		http_resp_free(&r);
+	}
+	backoff_init(&bo, AUTHZ_DEADLINE_MS);
+	while (pending > 0) {
+		if (!backoff_wait(&bo, retry)) {
+			log_error("%s: %zu authorization%s still pending %s",
+			    c->name, pending, pending == 1 ? "" : "s",
+			    util_interrupted() ? "when interrupted" :
+			    "after the deadline");
+			goto out;
+		}
+		retry = -1;
+		for (i = 0; i < o->authzs.n; i++) {
+			struct acme_authz az;
+
+			if (t[i].done)
+				continue;
+			if (fetch_authz(a, o->authzs.v[i], &az, &ra) < 0)
+				goto out;
+			if (ra > retry)
+				retry = ra;
+			if (az.status == ST_VALID) {
+				log_debug("%s: valid", log_esc(az.id.value));
+				t[i].done = true;
+				pending--;
+			} else if (az.status != ST_PENDING &&
+			    az.status != ST_PROCESSING) {
+				report_authz(&az, t[i].ch->type);
+				acme_authz_free(&az);
+				goto out;
+			}
+			acme_authz_free(&az);
+		}
+	}
+	rc = 0;
+out:
+	solver_cleanup(&set);
+	for (i = 0; i < o->authzs.n; i++)
+		acme_authz_free(&t[i].az);
+	free(t);
+	acme_problem_free(&prob);
+	return rc;
+}
+
+/* POST-as-GET the order until it leaves "processing". */
+static int
+poll_order(struct acme *a, const char *url, struct acme_order *o,
+    long long retry)
+{
+	struct acme_problem prob = { 0 };
+	struct http_resp r;
+	struct backoff bo;
+	cJSON *j;
+
+	backoff_init(&bo, ORDER_DEADLINE_MS);
+	while (o->status == ST_PROCESSING || o->status == ST_READY ||
+	    o->status == ST_PENDING) {
+		if (!backoff_wait(&bo, retry)) {
+			log_error("the order is still %s %s",
+			    acme_status_name(o->status), util_interrupted() ?
+			    "when interrupted" : "after the deadline");
+			return -1;
+		}
+		if (acme_post_json(a, url, NULL, &r, &j, &prob) < 0) {
+			acme_problem_report(&prob, "polling the order");
+			acme_problem_free(&prob);
+			return -1;
+		}
+		retry = acme_retry_after(r.retry_after);
+		http_resp_free(&r);
+		acme_order_free(o);
+		if (acme_parse_order(j, o, &prob) < 0) {
+			cJSON_Delete(j);
+			acme_problem_report(&prob, url);
+			acme_problem_free(&prob);
+			return -1;
+		}
+		cJSON_Delete(j);
+	}
+	return 0;
+}
+
+static int
+finalize(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
+    const struct ident_list *ids, const char *url, struct acme_order *o)
+{
+	struct acme_problem prob = { 0 };
+	struct http_resp r;
+	unsigned char *der = NULL;
+	size_t derlen = 0;
+	char *csr64 = NULL, *payload = NULL;
+	cJSON *p, *j = NULL;
+	long long retry;
+	int rc = -1;
+
+	if (csr_create(certkey, c->common_name, ids, &der, &derlen) < 0 ||
+	    (csr64 = b64_url_encode(der, derlen)) == NULL) {
+		log_error("%s: cannot build the certificate request: %s",
+		    c->name, crypto_error());
+		goto out;
+	}
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "csr", csr64);
+	payload = cJSON_PrintUnformatted(p);
+	cJSON_Delete(p);
+	if (acme_post_json(a, o->finalize, payload, &r, &j, &prob) < 0) {
+		acme_problem_report(&prob, "finalizing the order");
+		goto out;
+	}
+	retry = acme_retry_after(r.retry_after);
+	http_resp_free(&r);
+	acme_order_free(o);
+	if (acme_parse_order(j, o, &prob) < 0) {
+		acme_problem_report(&prob, "finalizing the order");
+		goto out;
+	}
+	if (poll_order(a, url, o, retry) < 0)
+		goto out;
+	if (o->status != ST_VALID || o->certificate == NULL) {
+		if (o->error != NULL)
+			acme_problem_report(o->error, "the order failed");
+		else
+			log_error("the order ended %s without a certificate",
+			    acme_status_name(o->status));
+		goto out;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(j);
+	cJSON_free(payload);
+	free(csr64);
+	free(der);
+	acme_problem_free(&prob);
+	return rc;
+}
+
+/* Download a chain and parse it; only CERTIFICATE blocks are accepted. */
+static int
+download(struct acme *a, const char *url, char **pem, size_t *len,
+    struct cert_chain *chain, struct strlist *alternates)
+{
+	struct acme_problem prob = { 0 };
+	struct http_resp r;
+
+	*pem = NULL;
+	if (acme_post(a, url, NULL, "application/pem-certificate-chain", &r,
+	    &prob) < 0) {
+		acme_problem_report(&prob, "downloading the certificate");
+		acme_problem_free(&prob);
+		return -1;
+	}
+	if (r.content_type == NULL ||
+	    strcmp(r.content_type, "application/pem-certificate-chain") != 0) {
+		log_error("%s: the certificate came as %s, not "
+		    "application/pem-certificate-chain; refusing it",
+		    log_esc(url), r.content_type ? log_esc2(r.content_type) :
+		    "no Content-Type");
+		http_resp_free(&r);
+		return -1;
+	}
+	if (cert_chain_parse(r.body.data ? r.body.data : "", r.body.len,
+	    chain) < 0) {
+		log_error("%s: refusing the certificate chain: %s",
+		    log_esc(url), crypto_error());
+		http_resp_free(&r);
+		return -1;
+	}
+	if (alternates != NULL) {
+		*alternates = r.links_alternate;
+		memset(&r.links_alternate, 0, sizeof(r.links_alternate));
+	}
+	*pem = r.body.data;
+	*len = r.body.len;
+	memset(&r.body, 0, sizeof(r.body));
+	http_resp_free(&r);
+	return 0;
+}
+
+/* True if the top certificate of chain was issued by an issuer named cn. */
+static bool
+chain_matches(const struct cert_chain *chain, const char *cn)
+{
+	char *issuer = cert_issuer_cn(chain->v[chain->n - 1]);
+	bool m = issuer != NULL && strcmp(issuer, cn) == 0;
+
+	free(issuer);
+	return m;
+}
+
+/* The leaf must be for our key and exactly our names. */
+static int
+check_leaf(const struct cfg_cert *c, const struct key *certkey,
+    const struct ident_list *ids, const struct cert_chain *chain)
+{
+	struct ident_list sans = { 0 };
+	size_t i;
+	int rc = -1;
+
+	if (!cert_matches_key(chain->v[0], certkey)) {
+		log_error("%s: the CA's certificate is not for our key; "
+		    "refusing it", c->name);
+		return -1;
+	}
+	if (cert_sans(chain->v[0], &sans) < 0) {
+		log_error("%s: the CA's certificate: %s", c->name,
+		    crypto_error());
+		return -1;
+	}
+	for (i = 0; i < ids->n; i++)
+		if (!ident_list_has(&sans, ids->v[i].type, ids->v[i].value)) {
+			log_error("%s: the CA's certificate does not name %s; "
+			    "refusing it", c->name, ids->v[i].value);
+			goto out;
+		}
+	for (i = 0; i < sans.n; i++)
+		if (!ident_list_has(ids, sans.v[i].type, sans.v[i].value)) {
+			log_error("%s: the CA's certificate names %s, which "
+			    "was not asked for; refusing it", c->name,
+			    log_esc(sans.v[i].value));
+			goto out;
+		}
+	rc = 0;
+out:
+	ident_list_free(&sans);
+	return rc;
+}
+
+int
+order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
+    struct order_result *res)
+{
+	struct acme_problem prob = { 0 };
+	struct acme_order o = { 0 };
+	struct ident_list ids;
+	struct http_resp r;
+	struct strlist alts = { 0 };
+	struct cert_chain alt = { 0 };
+	char *payload, *apem = NULL;
+	size_t i, alen;
+	cJSON *j = NULL;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	order_identifiers(c, &ids);
+	payload = new_order_payload(c, &ids);
+	if (acme_post_json(a, a->dir.new_order, payload, &r, &j, &prob) < 0) {
+		acme_problem_report(&prob, "creating the order");
+		goto out;
+	}
+	if (r.location == NULL) {
+		log_error("the CA sent no order URL (Location)");
+		http_resp_free(&r);
+		goto out;
+	}
+	res->order_url = util_strdup(r.location);
+	http_resp_free(&r);
+	if (acme_parse_order(j, &o, &prob) < 0) {
+		acme_problem_report(&prob, "creating the order");
+		goto out;
+	}
+	log_debug("order %s is %s", log_esc(res->order_url),
+	    acme_status_name(o.status));
+	if (o.status == ST_INVALID) {
+		if (o.error != NULL)
+			acme_problem_report(o.error, "the order is invalid");
+		else
+			log_error("the order is invalid");
+		goto out;
+	}
+	if (o.status == ST_PENDING && authorize(a, c, &o) < 0)
+		goto out;
+	if (o.status != ST_VALID &&
+	    finalize(a, c, certkey, &ids, res->order_url, &o) < 0)
+		goto out;
+	if (download(a, o.certificate, &res->chain_pem, &res->chain_len,
+	    &res->chain, &alts) < 0)
+		goto out;
+	if (c->issuer->preferred_chain != NULL &&
+	    !chain_matches(&res->chain, c->issuer->preferred_chain)) {
+		for (i = 0; i < alts.n; i++) {
+			if (download(a, alts.v[i], &apem, &alen, &alt,
+			    NULL) < 0)
+				continue;
+			if (chain_matches(&alt, c->issuer->preferred_chain)) {
+				log_debug("using the alternate chain %s",
+				    log_esc(alts.v[i]));
+				free(res->chain_pem);
+				cert_chain_free(&res->chain);
+				res->chain_pem = apem;
+				res->chain_len = alen;
+				res->chain = alt;
+				break;
+			}
+			free(apem);
+			cert_chain_free(&alt);
+		}
+		if (i == alts.n)
+			log_info("%s: no chain from '%s' is offered; using "
+			    "the default chain", c->name,
+			    log_esc(c->issuer->preferred_chain));
+	}
+	if (check_leaf(c, certkey, &ids, &res->chain) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0)
+		order_result_free(res);
+	strlist_free(&alts);
+	acme_order_free(&o);
+	cJSON_Delete(j);
+	cJSON_free(payload);
+	acme_problem_free(&prob);
+	ident_list_free(&ids);
+	return rc;
+}
+
+void
+order_result_free(struct order_result *res)
+{
+	free(res->order_url);
+	free(res->chain_pem);
+	cert_chain_free(&res->chain);
+	memset(res, 0, sizeof(*res));
+}

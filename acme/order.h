@@ -1,0 +1,35 @@
+#ifndef ACMEC_ACME_ORDER_H
+#define ACMEC_ACME_ORDER_H
+
+#include <stddef.h>
+
+#include "acme/config.h"
+#include "acme/proto.h"
+#include "crypto/cert.h"
+#include "crypto/ident.h"
+
+struct key;
+
+struct order_result {
+	char *order_url;
+	char *chain_pem; /* the chain as chosen (preferredChain), PEM */
+	size_t chain_len;
+	struct cert_chain chain;
+};
+
+/* The identifiers a Certificate asks for: dnsNames, ipAddresses, CN. */
+void order_identifiers(const struct cfg_cert *c, struct ident_list *ids);
+
+/*
+ * Obtain a certificate for c, signed for certkey, on session a (account
+ * set): newOrder, every authorization, all challenges presented, then
+ * triggered, then polled together; finalize, wait, download, choose the
+ * preferred chain, and check the leaf against the key and the names.
+ * Solvers are cleaned up whatever happens.  Errors are reported here.
+ */
+int order_run(struct acme *a, const struct cfg_cert *c,
+    const struct key *certkey, struct order_result *res);
+
+void order_result_free(struct order_result *res);
+
+#endif

@@ -1,0 +1,501 @@
+/* The ACME session: the one place that speaks RFC 8555 on the wire. */
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "acme/log.h"
+#include "acme/proto.h"
+#include "crypto/err.h"
+#include "jws/jws.h"
+
+#define BADNONCE_RETRIES 100
+#define ERR_PREFIX "urn:ietf:params:acme:error:"
+
+void
+acme_problem_local(struct acme_problem *prob, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	acme_problem_free(prob);
+	prob->detail = util_strdup(buf);
+}
+
+const char *
+acme_problem_short(const struct acme_problem *prob)
+{
+	if (prob->type == NULL)
+		return "";
+	if (strncmp(prob->type, ERR_PREFIX, strlen(ERR_PREFIX)) == 0)
+		return prob->type + strlen(ERR_PREFIX);
+	return prob->type;
+}
+
+void
+acme_problem_report(const struct acme_problem *prob, const char *what)
+{
+	size_t i;
+
+	if (prob->type == NULL) {
+		log_error("%s: %s", what, prob->detail ? prob->detail :
+		    "failed");
+		return;
+	}
+	if (prob->status != 0)
+		log_error("%s: the CA says %s (HTTP %d): %s", what,
+		    log_esc(acme_problem_short(prob)), prob->status,
+		    log_esc2(prob->detail ? prob->detail : ""));
+	else
+		log_error("%s: the CA says %s: %s", what,
+		    log_esc(acme_problem_short(prob)),
+		    log_esc2(prob->detail ? prob->detail : ""));
+	for (i = 0; i < prob->nsub; i++)
+		log_error("  %s: %s: %s", log_esc(prob->sub[i].ident ?
+		    prob->sub[i].ident : "?"), log_esc2(prob->sub[i].type ?
+		    prob->sub[i].type : ""), prob->sub[i].detail ?
+		    log_esc(prob->sub[i].detail) : "");
+	if (prob->retry_after >= 0)
+		log_error("  the CA asks to retry after %lld seconds",
+		    prob->retry_after);
+}
+
+void
+acme_problem_free(struct acme_problem *prob)
+{
+	size_t i;
+
+	free(prob->type);
+	free(prob->detail);
+	for (i = 0; i < prob->nsub; i++) {
+		free(prob->sub[i].type);
+		free(prob->sub[i].detail);
+		free(prob->sub[i].ident);
+	}
+	free(prob->sub);
+	memset(prob, 0, sizeof(*prob));
+	prob->retry_after = -1;
+}
+
+static const char *
+jstr(const cJSON *j, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static char *
+jdup(const cJSON *j, const char *name)
+{
+	return util_strdup(jstr(j, name));
+}
+
+/* Fill prob from a problem document (or whatever the server sent). */
+static void
+parse_problem(const struct http_resp *r, struct acme_problem *prob)
+{
+	const cJSON *subs, *s, *id;
+	cJSON *j = NULL;
+	size_t n = 0;
+
+	acme_problem_free(prob);
+	prob->status = (int)r->status;
+	prob->retry_after = acme_retry_after(r->retry_after);
+	if (r->body.data != NULL)
+		j = cJSON_ParseWithLength(r->body.data, r->body.len);
+	if (!cJSON_IsObject(j) || jstr(j, "type") == NULL) {
+		prob->type = util_strdup("about:blank");
+		prob->detail = util_printf("HTTP %ld without a problem "
+		    "document", r->status);
+		cJSON_Delete(j);
+		return;
+	}
+	prob->type = jdup(j, "type");
+	prob->detail = jdup(j, "detail");
+	subs = cJSON_GetObjectItemCaseSensitive(j, "subproblems");
+	if (cJSON_IsArray(subs)) {
+		prob->sub = util_alloc((size_t)cJSON_GetArraySize(subs) *
+		    sizeof(*prob->sub) + 1);
+		cJSON_ArrayForEach(s, subs) {
+			prob->sub[n].type = jdup(s, "type");
+			prob->sub[n].detail = jdup(s, "detail");
+			id = cJSON_GetObjectItemCaseSensitive(s, "identifier");
+			prob->sub[n].ident = jdup(id, "value");
+			n++;
+		}
+		prob->nsub = n;
+	}
+	cJSON_Delete(j);
+}
+
+long long
+acme_retry_after(const char *v)
+{
+	struct tm tm;
+	char *end;
+	long long secs;
+	time_t when;
+
+	if (v == NULL || *v == '\0')
+		return -1;
+	if (isdigit((unsigned char)*v)) {
+		secs = strtoll(v, &end, 10);
+		if (*end != '\0' || secs < 0)
+			return -1;
+		return secs > 86400 ? 86400 : secs;
+	}
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(v, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	when = timegm(&tm);
+	secs = (long long)(when - time(NULL));
+	if (secs < 0)
+		secs = 0;
+	return secs > 86400 ? 86400 : secs;
+}
+
+static void
+take_nonce(struct acme *a, struct http_resp *r)
+{
+	if (r->nonce != NULL && *r->nonce != '\0') {
+		free(a->nonce);
+		a->nonce = r->nonce;
+		r->nonce = NULL;
+	}
+}
+
+int
+acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
+    bool insecure, struct acme_problem *prob)
+{
+	struct http_resp r;
+	const cJSON *meta, *eab;
+	const char *why = NULL;
+	cJSON *j = NULL;
+	int rc = -1;
+
+	memset(a, 0, sizeof(*a));
+	acme_problem_free(prob);
+	a->server = util_strdup(server);
+	if ((a->http = http_new(ca, calen, insecure, &why)) == NULL) {
+		acme_problem_local(prob, "%s", why);
+		return -1;
+	}
+	if (http_request(a->http, "GET", server, NULL, NULL,
+	    "application/json", &r) < 0) {
+		acme_problem_local(prob, "cannot reach the ACME server: %s",
+		    http_error(a->http));
+		return -1;
+	}
+	take_nonce(a, &r);
+	if (r.status != 200) {
+		parse_problem(&r, prob);
+		free(prob->detail);
+		prob->detail = util_printf("the ACME directory %s answered "
+		    "HTTP %ld", server, r.status);
+		goto out;
+	}
+	j = cJSON_ParseWithLength(r.body.data ? r.body.data : "", r.body.len);
+	a->dir.new_nonce = jdup(j, "newNonce");
+	a->dir.new_account = jdup(j, "newAccount");
+	a->dir.new_order = jdup(j, "newOrder");
+	a->dir.revoke_cert = jdup(j, "revokeCert");
+	a->dir.key_change = jdup(j, "keyChange");
+	a->dir.renewal_info = jdup(j, "renewalInfo");
+	meta = cJSON_GetObjectItemCaseSensitive(j, "meta");
+	a->dir.tos = jdup(meta, "termsOfService");
+	eab = cJSON_GetObjectItemCaseSensitive(meta,
+	    "externalAccountRequired");
+	a->dir.eab_required = cJSON_IsTrue(eab);
+	if (!cJSON_IsObject(j) || a->dir.new_nonce == NULL ||
+	    a->dir.new_account == NULL || a->dir.new_order == NULL) {
+		acme_problem_local(prob, "%s is not an ACME directory (no "
+		    "newNonce, newAccount or newOrder)", server);
+		goto out;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(j);
+	http_resp_free(&r);
+	return rc;
+}
+
+void
+acme_close(struct acme *a)
+{
+	http_free(a->http);
+	free(a->server);
+	free(a->dir.new_nonce);
+	free(a->dir.new_account);
+	free(a->dir.new_order);
+	free(a->dir.revoke_cert);
+	free(a->dir.key_change);
+	free(a->dir.renewal_info);
+	free(a->dir.tos);
+	free(a->nonce);
+	free(a->kid);
+	memset(a, 0, sizeof(*a));
+}
+
+static int
+get_nonce(struct acme *a, struct acme_problem *prob)
+{
+	struct http_resp r;
+
+	if (a->nonce != NULL)
+		return 0;
+	if (http_request(a->http, "HEAD", a->dir.new_nonce, NULL, NULL, NULL,
+	    &r) < 0) {
+		acme_problem_local(prob, "cannot get a nonce: %s",
+		    http_error(a->http));
+		return -1;
+	}
+	take_nonce(a, &r);
+	http_resp_free(&r);
+	if (a->nonce == NULL) {
+		acme_problem_local(prob, "the CA sent no Replay-Nonce from %s",
+		    a->dir.new_nonce);
+		return -1;
+	}
+	return 0;
+}
+
+int
+acme_post(struct acme *a, const char *url, const char *payload,
+    const char *accept, struct http_resp *resp, struct acme_problem *prob)
+{
+	char *body = NULL;
+	int attempt;
+
+	acme_problem_free(prob);
+	memset(resp, 0, sizeof(*resp));
+	for (attempt = 0;; attempt++) {
+		if (get_nonce(a, prob) < 0)
+			return -1;
+		body = jws_sign(a->key, a->kid, a->nonce, url, payload);
+		/* A nonce is good for one request, whatever happens. */
+		free(a->nonce);
+		a->nonce = NULL;
+		if (body == NULL) {
+			acme_problem_local(prob, "cannot sign the request: %s",
+			    crypto_error());
+			return -1;
+		}
+		if (payload != NULL)
+			log_proto("payload %s", log_esc(payload));
+		if (http_request(a->http, "POST", url, body,
+		    "application/jose+json", accept, resp) < 0) {
+			free(body);
+			acme_problem_local(prob, "%s", http_error(a->http));
+			return -1;
+		}
+		free(body);
+		take_nonce(a, resp);
+		if (resp->status < 400) {
+			/* Forget the badNonce of an earlier attempt. */
+			acme_problem_free(prob);
+			return 0;
+		}
+		parse_problem(resp, prob);
+		http_resp_free(resp);
+		if (strcmp(acme_problem_short(prob), "badNonce") != 0 ||
+		    attempt >= BADNONCE_RETRIES)
+			return -1;
+		log_debug("badNonce from the CA; retrying with a fresh nonce");
+	}
+}
+
+int
+acme_post_json(struct acme *a, const char *url, const char *payload,
+    struct http_resp *resp, cJSON **json, struct acme_problem *prob)
+{
+	*json = NULL;
+	if (acme_post(a, url, payload, NULL, resp, prob) < 0)
+		return -1;
+	*json = cJSON_ParseWithLength(resp->body.data ? resp->body.data : "",
+	    resp->body.len);
+	if (!cJSON_IsObject(*json)) {
+		cJSON_Delete(*json);
+		*json = NULL;
+		acme_problem_local(prob, "%s: the CA's answer is not a JSON "
+		    "object", url);
+		http_resp_free(resp);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *const status_names[] = {
+	[ST_UNKNOWN] = "unknown", [ST_PENDING] = "pending",
+	[ST_READY] = "ready", [ST_PROCESSING] = "processing",
+	[ST_VALID] = "valid", [ST_INVALID] = "invalid",
+	[ST_DEACTIVATED] = "deactivated", [ST_EXPIRED] = "expired",
+	[ST_REVOKED] = "revoked",
+};
+
+const char *
+acme_status_name(enum acme_status st)
+{
+	return status_names[st];
+}
+
+static enum acme_status
+parse_status(const cJSON *j)
+{
+	const char *s = jstr(j, "status");
+	size_t i;
+
+	for (i = 1; s != NULL && i < sizeof(status_names) /
+	    sizeof(status_names[0]); i++)
+		if (strcmp(s, status_names[i]) == 0)
+			return (enum acme_status)i;
+	return ST_UNKNOWN;
+}
+
+/* An embedded problem object ("error" of an order or challenge). */
+static struct acme_problem *
+embedded_problem(const cJSON *j)
+{
+	struct http_resp r;
+	struct acme_problem *p;
+	char *text;
+
+	if (!cJSON_IsObject(j))
+		return NULL;
+	memset(&r, 0, sizeof(r));
+	text = cJSON_PrintUnformatted(j);
+	if (text == NULL)
+		return NULL;
+	buf_addstr(&r.body, text);
+	cJSON_free(text);
+	p = util_alloc(sizeof(*p));
+	p->retry_after = -1;
+	parse_problem(&r, p);
+	p->status = 0;
+	buf_free(&r.body);
+	return p;
+}
+
+int
+acme_parse_order(const cJSON *j, struct acme_order *o,
+    struct acme_problem *prob)
+{
+	const cJSON *az, *it;
+
+	memset(o, 0, sizeof(*o));
+	o->status = parse_status(j);
+	o->finalize = jdup(j, "finalize");
+	o->certificate = jdup(j, "certificate");
+	o->error = embedded_problem(cJSON_GetObjectItemCaseSensitive(j,
+	    "error"));
+	az = cJSON_GetObjectItemCaseSensitive(j, "authorizations");
+	cJSON_ArrayForEach(it, az) {
+		if (!cJSON_IsString(it))
+			goto bad;
+		strlist_add(&o->authzs, it->valuestring);
+	}
+	if (o->status == ST_UNKNOWN || !cJSON_IsArray(az) ||
+	    o->finalize == NULL)
+		goto bad;
+	return 0;
+bad:
+	acme_order_free(o);
+	acme_problem_local(prob, "the CA sent a malformed order (status, "
+	    "authorizations and finalize are required)");
+	return -1;
+}
+
+int
+acme_parse_authz(const cJSON *j, struct acme_authz *az,
+    struct acme_problem *prob)
+{
+	const cJSON *id, *chs, *c;
+	const char *type, *value;
+	size_t n = 0;
+
+	memset(az, 0, sizeof(*az));
+	az->status = parse_status(j);
+	az->wildcard = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j,
+	    "wildcard"));
+	id = cJSON_GetObjectItemCaseSensitive(j, "identifier");
+	type = jstr(id, "type");
+	value = jstr(id, "value");
+	chs = cJSON_GetObjectItemCaseSensitive(j, "challenges");
+	if (az->status == ST_UNKNOWN || type == NULL || value == NULL ||
+	    !cJSON_IsArray(chs))
+		goto bad;
+	if (strcmp(type, "dns") == 0)
+		az->id.type = IDENT_DNS;
+	else if (strcmp(type, "ip") == 0)
+		az->id.type = IDENT_IP;
+	else
+		goto bad;
+	/* The authorization of "*.x" names "x" with wildcard: true. */
+	az->id.value = az->wildcard ? util_printf("*.%s", value) :
+	    util_strdup(value);
+	az->ch = util_alloc(((size_t)cJSON_GetArraySize(chs) + 1) *
+	    sizeof(*az->ch));
+	cJSON_ArrayForEach(c, chs) {
+		if (jstr(c, "type") == NULL || jstr(c, "url") == NULL)
+			goto bad;
+		az->ch[n].type = jdup(c, "type");
+		az->ch[n].url = jdup(c, "url");
+		az->ch[n].token = jdup(c, "token");
+		az->ch[n].status = parse_status(c);
+		az->ch[n].error = embedded_problem(
+		    cJSON_GetObjectItemCaseSensitive(c, "error"));
+		az->nch = ++n;
+	}
+	return 0;
+bad:
+	acme_authz_free(az);
+	acme_problem_local(prob, "the CA sent a malformed authorization");
+	return -1;
+}
+
+static void
+problem_ptr_free(struct acme_problem *p)
+{
+	if (p != NULL) {
+		acme_problem_free(p);
+		free(p);
+	}
+}
+
+void
+acme_order_free(struct acme_order *o)
+{
+	free(o->url);
+	strlist_free(&o->authzs);
+	free(o->finalize);
+	free(o->certificate);
+	problem_ptr_free(o->error);
+	memset(o, 0, sizeof(*o));
+}
+
+void
+acme_authz_free(struct acme_authz *az)
+{
+	size_t i;
+
+	free(az->url);
+	free(az->id.value);
+	for (i = 0; i < az->nch; i++) {
+		free(az->ch[i].type);
+		free(az->ch[i].url);
+		free(az->ch[i].token);
+		problem_ptr_free(az->ch[i].error);
+	}
+	free(az->ch);
+	memset(az, 0, sizeof(*az));
+}

@@ -1,0 +1,132 @@
+#ifndef ACMEC_ACME_PROTO_H
+#define ACMEC_ACME_PROTO_H
+
+/*
+ * An ACME session (RFC 8555): the directory, nonces, signed POSTs with
+ * badNonce retries, problem documents, Retry-After; and the server's JSON
+ * turned into typed structs at this edge.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "acme/http.h"
+#include "crypto/ident.h"
+
+struct key;
+
+/* A problem document (RFC 7807, RFC 8555 §6.7), or a local failure. */
+struct acme_subproblem {
+	char *type, *detail, *ident;
+};
+
+struct acme_problem {
+	char *type;   /* NULL for a local failure (connection, parse) */
+	char *detail;
+	int status;
+	long long retry_after; /* seconds, -1 if none */
+	struct acme_subproblem *sub;
+	size_t nsub;
+};
+
+struct acme_dir {
+	char *new_nonce, *new_account, *new_order, *revoke_cert, *key_change;
+	char *renewal_info, *tos;
+	bool eab_required;
+};
+
+struct acme {
+	struct http *http;
+	char *server;
+	struct acme_dir dir;
+	char *nonce;
+	const struct key *key; /* account key */
+	char *kid;             /* account URL once known */
+};
+
+enum acme_status {
+	ST_UNKNOWN,
+	ST_PENDING,
+	ST_READY,
+	ST_PROCESSING,
+	ST_VALID,
+	ST_INVALID,
+	ST_DEACTIVATED,
+	ST_EXPIRED,
+	ST_REVOKED,
+};
+
+struct acme_challenge {
+	char *type, *url, *token;
+	enum acme_status status;
+	struct acme_problem *error; /* NULL if none */
+};
+
+struct acme_authz {
+	char *url;
+	struct ident id;
+	bool wildcard;
+	enum acme_status status;
+	struct acme_challenge *ch;
+	size_t nch;
+};
+
+struct acme_order {
+	char *url;
+	enum acme_status status;
+	struct strlist authzs;
+	char *finalize, *certificate;
+	struct acme_problem *error;
+};
+
+/*
+ * Connect to the server (its directory URL) and read the directory.  ca
+ * (PEM, may be NULL) and insecure as for http_new().
+ */
+int acme_open(struct acme *a, const char *server, const char *ca,
+    size_t calen, bool insecure, struct acme_problem *prob);
+void acme_close(struct acme *a);
+
+/*
+ * A signed POST of payload (JSON text; NULL for POST-as-GET) to url, with
+ * "kid" if a->kid is set and "jwk" otherwise.  A badNonce is retried with
+ * the fresh nonce a few times.  Any status >= 400 is a failure: -1, and
+ * prob holds the problem.  resp is filled on success (caller frees).
+ */
+int acme_post(struct acme *a, const char *url, const char *payload,
+    const char *accept, struct http_resp *resp, struct acme_problem *prob);
+
+/* acme_post(), and the body parsed as a JSON object (caller deletes). */
+struct cJSON;
+int acme_post_json(struct acme *a, const char *url, const char *payload,
+    struct http_resp *resp, struct cJSON **json, struct acme_problem *prob);
+
+/* Set prob to a local failure (printf-style detail). */
+void acme_problem_local(struct acme_problem *prob, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Report prob as an error, prefixed by what was being done. */
+void acme_problem_report(const struct acme_problem *prob, const char *what);
+
+/* "urn:ietf:params:acme:error:badNonce" -> "badNonce"; other types as is. */
+const char *acme_problem_short(const struct acme_problem *prob);
+
+void acme_problem_free(struct acme_problem *prob);
+
+/*
+ * Retry-After (RFC 9110 §10.2.3: seconds or an HTTP date) as seconds from
+ * now, capped at one day; -1 if absent or malformed.
+ */
+long long acme_retry_after(const char *value);
+
+/* Typed views of the server's objects; -1 (and prob) if malformed. */
+int acme_parse_order(const struct cJSON *j, struct acme_order *o,
+    struct acme_problem *prob);
+int acme_parse_authz(const struct cJSON *j, struct acme_authz *az,
+    struct acme_problem *prob);
+void acme_order_free(struct acme_order *o);
+void acme_authz_free(struct acme_authz *az);
+
+const char *acme_status_name(enum acme_status st);
+
+#endif

@@ -1,0 +1,166 @@
+/* Solver selection (cert-manager's rules) and the set of active solvers. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "acme/fsutil.h"
+#include "acme/log.h"
+#include "acme/solver.h"
+
+/*
+ * How well s's selector matches id for certificate c: -1 no match; else
+ * higher is more specific.  Encoded as dnsNames (1<<24) > zone length in
+ * labels (<<8) > number of matchLabels.
+ */
+static long
+specificity(const struct cfg_solver *s, const struct cfg_cert *c,
+    const struct ident *id)
+{
+	const char *name = id->value;
+	long score = 0, best_zone = -1, labels;
+	size_t i, j, n, zl;
+	bool found;
+
+	/* matchLabels: all must be on the Certificate. */
+	for (i = 0; i < s->sel_label_keys.n; i++) {
+		found = false;
+		for (j = 0; j < c->label_keys.n; j++)
+			if (strcmp(c->label_keys.v[j],
+			    s->sel_label_keys.v[i]) == 0 &&
+			    strcmp(c->label_values.v[j],
+			    s->sel_label_values.v[i]) == 0)
+				found = true;
+		if (!found)
+			return -1;
+	}
+	score = (long)s->sel_label_keys.n;
+	if (s->sel_dns_names.n > 0) {
+		for (i = 0; i < s->sel_dns_names.n; i++)
+			if (strcasecmp(s->sel_dns_names.v[i], name) == 0)
+				return score + (1L << 24);
+		/* dnsNames given and not matched: only dnsZones can match. */
+		if (s->sel_dns_zones.n == 0)
+			return -1;
+	}
+	if (s->sel_dns_zones.n == 0)
+		return score;
+	if (strncmp(name, "*.", 2) == 0)
+		name += 2;
+	n = strlen(name);
+	for (i = 0; i < s->sel_dns_zones.n; i++) {
+		const char *z = s->sel_dns_zones.v[i];
+
+		zl = strlen(z);
+		if (zl > n || strcasecmp(name + n - zl, z) != 0 ||
+		    (zl < n && name[n - zl - 1] != '.'))
+			continue;
+		labels = 1;
+		for (j = 0; j < zl; j++)
+			labels += z[j] == '.';
+		if (labels > best_zone)
+			best_zone = labels;
+	}
+	if (best_zone < 0)
+		return -1;
+	return score + (best_zone << 8);
+}
+
+/* Whether s can validate id at all. */
+static bool
+can_validate(const struct cfg_solver *s, const struct ident *id)
+{
+	switch (s->type) {
+	case SOLVER_HTTP01:
+		return !(id->type == IDENT_DNS &&
+		    strncmp(id->value, "*.", 2) == 0);
+	}
+	return false;
+}
+
+const struct cfg_solver *
+solver_select(const struct cfg_issuer *is, const struct cfg_cert *c,
+    const struct ident *id, const char **why)
+{
+	const struct cfg_solver *best = NULL;
+	long score, best_score = -1;
+	bool matched = false;
+	size_t i;
+
+	for (i = 0; i < is->nsolvers; i++) {
+		score = specificity(&is->solvers[i], c, id);
+		if (score < 0)
+			continue;
+		matched = true;
+		if (!can_validate(&is->solvers[i], id))
+			continue;
+		if (score > best_score) {
+			best = &is->solvers[i];
+			best_score = score;
+		}
+	}
+	if (best == NULL)
+		*why = !matched ? "no solver's selector matches it" :
+		    strncmp(id->value, "*.", 2) == 0 ? "wildcard names need "
+		    "a dns01 solver" : "no matching solver can validate it";
+	return best;
+}
+
+const char *
+solver_challenge_type(const struct cfg_solver *s)
+{
+	switch (s->type) {
+	case SOLVER_HTTP01:
+		break;
+	}
+	return "http-01";
+}
+
+int
+solver_present(struct solver_set *set, const struct cfg_solver *s,
+    const struct ident *id, const char *token, const char *keyauth)
+{
+	struct http01_server *srv = NULL;
+	char *path = NULL;
+	size_t i;
+
+	(void)id;
+	if (s->http_mode == HTTP01_WEBROOT) {
+		if (webroot_present(s->webroot, token, keyauth, &path) < 0)
+			return -1;
+		strlist_add(&set->files, path);
+		free(path);
+		return 0;
+	}
+	for (i = 0; i < set->nservers; i++)
+		if (http01_is(set->servers[i], s->http_address, s->http_port))
+			srv = set->servers[i];
+	if (srv == NULL) {
+		if ((srv = http01_listen(s->http_address, s->http_port)) ==
+		    NULL)
+			return -1;
+		set->servers = util_realloc(set->servers, set->nservers + 1,
+		    sizeof(*set->servers));
+		set->servers[set->nservers++] = srv;
+		if (http01_start(srv) < 0)
+			return -1;
+	}
+	return http01_add(srv, token, keyauth);
+}
+
+void
+solver_cleanup(struct solver_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->nservers; i++)
+		http01_stop(set->servers[i]);
+	free(set->servers);
+	for (i = 0; i < set->files.n; i++)
+		if (fs_remove(set->files.v[i]) < 0)
+			log_warn("cannot remove the challenge file %s: %s",
+			    set->files.v[i], strerror(errno));
+	strlist_free(&set->files);
+	memset(set, 0, sizeof(*set));
+}

@@ -1,0 +1,59 @@
+#ifndef ACMEC_ACME_SOLVER_H
+#define ACMEC_ACME_SOLVER_H
+
+/*
+ * Challenge solvers behind one interface: an order presents all its
+ * challenges into a solver_set, triggers them, polls, and cleans up the
+ * set whatever happened.
+ */
+
+#include <stddef.h>
+
+#include "acme/config.h"
+#include "crypto/ident.h"
+
+struct http01_server;
+
+struct solver_set {
+	struct http01_server **servers; /* standalone listeners */
+	size_t nservers;
+	struct strlist files; /* webroot files written */
+};
+
+/*
+ * The solver for id by cert-manager's rules: among the solvers whose
+ * selector matches (dnsNames, dnsZones, matchLabels; no selector matches
+ * everything), a dnsNames match wins, then the longest dnsZones match, then
+ * the most matchLabels; ties go to the first listed.  Solvers that cannot
+ * validate id (http01 and a wildcard) are skipped.  NULL if none; *why then
+ * says why.
+ */
+const struct cfg_solver *solver_select(const struct cfg_issuer *is,
+    const struct cfg_cert *c, const struct ident *id, const char **why);
+
+/* The ACME challenge type a solver answers ("http-01"). */
+const char *solver_challenge_type(const struct cfg_solver *s);
+
+/*
+ * Make token answerable with keyauth for id.  Standalone solvers bind
+ * their port here, so a port that is taken fails before any challenge is
+ * triggered.  Errors are reported here.
+ */
+int solver_present(struct solver_set *set, const struct cfg_solver *s,
+    const struct ident *id, const char *token, const char *keyauth);
+
+/* Stop listeners and remove files; safe to call on an empty set. */
+void solver_cleanup(struct solver_set *set);
+
+/* http-01 internals, shared by solver.c (solver_http.c). */
+struct http01_server *http01_listen(const char *address, int port);
+int http01_add(struct http01_server *srv, const char *token,
+    const char *keyauth);
+int http01_start(struct http01_server *srv);
+bool http01_is(const struct http01_server *srv, const char *address,
+    int port);
+void http01_stop(struct http01_server *srv);
+int webroot_present(const char *root, const char *token, const char *keyauth,
+    char **path);
+
+#endif

@@ -1,0 +1,116 @@
+# The test world of DESIGN.md §5, inside the test's network namespace:
+# BIND9 authoritative for acmec.test (every name 127.0.0.1) on port 5353,
+# Pebble on 14000 (ACME) and 15000 (management) resolving through it.
+
+# start_dns: BIND9 for the zone acmec.test; TSIG key acme-key may update TXT.
+start_dns() {
+	_d=$T_TMP/dns
+	mkdir -p "$_d"
+	tsig-keygen -a hmac-sha256 acme-key >"$_d/tsig.conf"
+	cat >"$_d/named.conf" <<CONF
+include "$_d/tsig.conf";
+options {
+	directory "$_d";
+	pid-file "$_d/named.pid";
+	listen-on port 5353 { 127.0.0.1; };
+	listen-on-v6 { none; };
+	recursion no;
+	dnssec-validation no;
+};
+controls { };
+zone "acmec.test" {
+	type master;
+	file "$_d/acmec.test.zone";
+	update-policy { grant acme-key zonesub TXT; };
+};
+CONF
+	cat >"$_d/acmec.test.zone" <<'ZONE'
+$TTL 1
+@ IN SOA ns.acmec.test. hostmaster.acmec.test. 1 60 60 600 1
+@ IN NS ns.acmec.test.
+@ IN A 127.0.0.1
+* IN A 127.0.0.1
+ZONE
+	named -g -c "$_d/named.conf" -u "$(id -un)" >"$_d/log" 2>&1 &
+	T_PIDS="$T_PIDS $!"
+	if ! wait_for 20 dig +time=1 +tries=1 @127.0.0.1 -p 5353 acmec.test SOA; then
+		echo "FAIL world/dns: BIND9 did not start: $(tail -5 "$_d/log")"
+		exit 1
+	fi
+}
+
+# start_pebble: Pebble with the environment given (PEBBLE_* variables);
+# VA sleeps are off.  Sets PEBBLE_DIR (directory URL), PEBBLE_CA (its TLS
+# certificate) and PEBBLE_ROOT (the issuing root, from /roots/0).
+start_pebble() {
+	_p=$T_TMP/pebble
+	mkdir -p "$_p"
+	if [ ! -f "$_p/cert.pem" ]; then
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout "$_p/key.pem" -out "$_p/cert.pem" -days 2 \
+		    -subj /CN=localhost \
+		    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+		    2>/dev/null
+	fi
+	cat >"$_p/config.json" <<CONF
+{"pebble": {"listenAddress": "127.0.0.1:14000",
+  "managementListenAddress": "127.0.0.1:15000",
+  "certificate": "$_p/cert.pem", "privateKey": "$_p/key.pem",
+  "httpPort": 80, "tlsPort": 443, "ocspResponderURL": "",
+  "externalAccountBindingRequired": false}}
+CONF
+	env PEBBLE_VA_NOSLEEP=1 "$@" pebble -config "$_p/config.json" \
+	    -dnsserver 127.0.0.1:5353 >"$_p/log" 2>&1 &
+	PEBBLE_PID=$!
+	T_PIDS="$T_PIDS $PEBBLE_PID"
+	PEBBLE_DIR=https://127.0.0.1:14000/dir
+	PEBBLE_CA=$_p/cert.pem
+	PEBBLE_ROOT=$_p/root.pem
+	if ! wait_for 20 curl -sf --cacert "$PEBBLE_CA" "$PEBBLE_DIR"; then
+		echo "FAIL world/pebble: Pebble did not start: $(tail -5 "$_p/log")"
+		exit 1
+	fi
+	curl -sf --cacert "$PEBBLE_CA" https://127.0.0.1:15000/roots/0 \
+	    >"$PEBBLE_ROOT"
+}
+
+stop_pebble() {
+	kill "$PEBBLE_PID" 2>/dev/null
+	wait "$PEBBLE_PID" 2>/dev/null
+}
+
+# pebble_count PATTERN: how many Pebble log lines match (e.g. new accounts).
+pebble_count() {
+	grep -c -- "$1" "$T_TMP/pebble/log"
+}
+
+# ca_bundle: Pebble's TLS certificate as cert-manager's caBundle (base64).
+ca_bundle() {
+	base64 -w0 "$PEBBLE_CA"
+}
+
+# cert_ok NAME DIR KEYDESC NAMES...: the files in DIR are a valid set: the
+# chain verifies against Pebble's root, tls.key matches tls.crt, ca.crt is
+# the chain's top, the key is KEYDESC (openssl's first line of pkey -text),
+# the SANs are exactly NAMES, and the modes are right.
+cert_ok() {
+	_n=$1 _dir=$2 _kd=$3
+	shift 3
+	check "$_n/verify" openssl verify -CAfile "$PEBBLE_ROOT" \
+	    -untrusted "$_dir/tls.crt" "$_dir/tls.crt"
+	check "$_n/ca-verify" openssl verify -CAfile "$PEBBLE_ROOT" \
+	    "$_dir/ca.crt"
+	openssl x509 -in "$_dir/tls.crt" -noout -pubkey >"$T_TMP/pub1" 2>&1
+	openssl pkey -in "$_dir/tls.key" -pubout >"$T_TMP/pub2" 2>&1
+	check "$_n/key-matches" cmp "$T_TMP/pub1" "$T_TMP/pub2"
+	openssl pkey -in "$_dir/tls.key" -noout -text 2>/dev/null | head -1 \
+	    >"$T_TMP/kd"
+	grep_in "$_n/key-type" "$T_TMP/kd" "$_kd"
+	openssl x509 -in "$_dir/tls.crt" -noout -ext subjectAltName 2>&1 |
+	    tail -n +2 | tr ',' '\n' | sed 's/^ *//; s/^DNS://; s/^IP Address://' |
+	    sort >"$T_TMP/sans"
+	printf '%s\n' "$@" | sort >"$T_TMP/want"
+	check "$_n/sans" cmp "$T_TMP/sans" "$T_TMP/want"
+	check "$_n/key-mode" test "$(stat -L -c %a "$_dir/tls.key")" = 600
+	check "$_n/dir-mode" test "$(stat -L -c %a "$_dir")" = 700
+}
