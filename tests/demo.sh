@@ -55,3 +55,4 @@ openssl x509 -in "$T_TMP/state/secrets/demo-tls/tls.crt" -noout \
 openssl verify -CAfile "$PEBBLE_ROOT" -untrusted "$T_TMP/state/secrets/demo-tls/tls.crt" \
     "$T_TMP/state/secrets/demo-tls/tls.crt"
 echo "== stopping Pebble and BIND9"
+finish

@@ -16,3 +16,4 @@ expect cli/unknown-command 2 "$ACMEC" frobnicate
 grep_in cli/unknown-command-says "$T_TMP/err" "unknown command 'frobnicate'"
 
 expect cli/bad-flag 2 "$ACMEC" --no-such-flag
+finish

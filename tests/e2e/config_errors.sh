@@ -302,3 +302,4 @@ echo 'not yaml: [' >"$C/dir/README"
 expect config/dir 0 "$ACMEC" -c "$C/dir" check
 expect config/missing 2 "$ACMEC" -c "$C/nonexistent" check
 grep_in config/missing-message "$T_TMP/err" "nonexistent: No such file or directory"
+finish

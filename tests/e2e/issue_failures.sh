@@ -84,3 +84,4 @@ expect adhoc-bad-name/exit 2 "$ACMEC" -s "$S" issue -d 'a.test;touch /tmp/x' --s
 grep_in adhoc-bad-name/message "$T_TMP/err" "is not a valid DNS name"
 expect adhoc-no-solver/exit 2 "$ACMEC" -s "$S" issue -d a.acmec.test --server "$PEBBLE_DIR"
 grep_in adhoc-no-solver/message "$T_TMP/err" "needs one of --standalone"
+finish

@@ -106,3 +106,38 @@ expect adhoc/issue 0 "$ACMEC" -s "$S" -c /nonexistent issue -d adhoc.acmec.test 
     -d 127.0.0.1 --server "$PEBBLE_DIR" --ca-bundle "$PEBBLE_CA" \
     --standalone 127.0.0.1:80 --key-type ec384 --out "$T_TMP/adhoc"
 cert_ok adhoc "$T_TMP/adhoc" "Private-Key: (384 bit" adhoc.acmec.test 127.0.0.1
+
+# preferredChain: Pebble offers an alternate chain to a second root; ask
+# for it by that root's common name.
+stop_pebble
+start_pebble PEBBLE_AUTHZREUSE=0 PEBBLE_ALTERNATE_ROOTS=1
+curl -sf --cacert "$PEBBLE_CA" https://127.0.0.1:15000/roots/1 >"$T_TMP/root1.pem"
+alt_cn=$(openssl x509 -in "$T_TMP/root1.pem" -noout -subject -nameopt multiline |
+    sed -n 's/^ *commonName *= *//p')
+cat >"$T_TMP/pc.yaml" <<EOF2
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: pc}
+spec:
+  acme:
+    server: $PEBBLE_DIR
+    caBundle: $(ca_bundle)
+    preferredChain: "$alt_cn"
+    privateKeySecretRef: {name: pc-account}
+    solvers: [{http01: {standalone: {port: 80}}}]
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: pc}
+spec:
+  secretName: pc-tls
+  issuerRef: {name: pc, kind: ClusterIssuer}
+  dnsNames: [pc.acmec.test]
+EOF2
+expect preferred-chain/issue 0 "$ACMEC" -v -c "$T_TMP/pc.yaml" -s "$S" issue
+grep_in preferred-chain/alternate-used "$T_TMP/err" 'using the alternate chain'
+check preferred-chain/verifies-to-alt-root openssl verify -CAfile "$T_TMP/root1.pem" \
+    -untrusted "$S/secrets/pc-tls/tls.crt" "$S/secrets/pc-tls/tls.crt"
+openssl x509 -in "$S/secrets/pc-tls/ca.crt" -noout -issuer >"$T_TMP/issuer"
+grep_in preferred-chain/ca-issuer "$T_TMP/issuer" "$alt_cn"
+finish

@@ -5,3 +5,4 @@
 for page in man/acmec.1 man/acmec.conf.5; do
 	expect "man/lint-$(basename "$page")" 0 mandoc -Tlint -Wwarning "$page"
 done
+finish

@@ -23,7 +23,11 @@ fi
 T_TMP=$(mktemp -d)
 T_PIDS=
 T_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+T_FINISHED=0
+# Every test script ends with `finish`; one that stops early fails.
+finish() { T_FINISHED=1; }
 cleanup() {
+	[ "$T_FINISHED" = 1 ] || echo "FAIL $0: stopped before its end"
 	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
 	for p in $T_PIDS; do wait "$p" 2>/dev/null; done
 	rm -rf "$T_TMP"
