@@ -77,6 +77,31 @@ sleep 0.3
 expect locked/exit 1 "$ACMEC" -c "$T_TMP/ok" -s "$S" issue
 grep_in locked/message "$T_TMP/err" 'certificate-default-web is locked: another acmec is working on it'
 
+# disableAccountKeyGeneration and no key: a clear error, no key created.
+cat >"$T_TMP/nokey.yaml" <<EOF2
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: nokey}
+spec:
+  acme:
+    server: $PEBBLE_DIR
+    caBundle: $(ca_bundle)
+    disableAccountKeyGeneration: true
+    privateKeySecretRef: {name: missing-account}
+    solvers: [{http01: {standalone: {port: 80}}}]
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: nokey}
+spec:
+  secretName: nokey-tls
+  issuerRef: {name: nokey, kind: ClusterIssuer}
+  dnsNames: [nokey.acmec.test]
+EOF2
+expect no-account-key/exit 1 "$ACMEC" -c "$T_TMP/nokey.yaml" -s "$S" issue
+grep_in no-account-key/message "$T_TMP/err" "missing-account/tls.key does not exist and issuer 'nokey' sets disableAccountKeyGeneration"
+check no-account-key/not-created test ! -e "$S/secrets/missing-account/tls.key"
+
 # Unknown certificate names are a usage error, before any network use.
 expect unknown-name/exit 2 "$ACMEC" -c "$T_TMP/ok" -s "$S" issue nosuch
 grep_in unknown-name/message "$T_TMP/err" 'nosuch: no Certificate of this name'
