@@ -222,7 +222,7 @@ issue_one(struct run *run, const struct cfg_cert *c, const char *outdir)
 	if ((key = cert_key(c, dir)) == NULL)
 		goto out;
 	log_info("%s: ordering from %s", c->name, log_esc(c->issuer->server));
-	if (order_run(&s->acme, c, key, &res) < 0) {
+	if (order_run(&s->acme, c, key, run->st.secretsdir, &res) < 0) {
 		log_error("%s: not issued; the files in %s are unchanged",
 		    c->name, dir);
 		goto out;

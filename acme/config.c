@@ -561,6 +561,17 @@ config_parse_duration(const char *s, long long *seconds)
 	return 0;
 }
 
+static void
+f_duration(struct ld *ld, const yaml_node_t *n, const char *path,
+    long long *out)
+{
+	if (!is_str(ld, n, path))
+		return;
+	if (config_parse_duration(scalar(n), out) < 0 || *out <= 0)
+		perr(ld, n, path, "'%s' is not a duration such as 2160h or "
+		    "1h30m", log_esc(scalar(n)));
+}
+
 /* ---- Issuer ---- */
 
 static void
@@ -738,13 +749,223 @@ f_http01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 static void
 f_selector(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
 
+/* "host", "host:port", "[v6]:port": syntax only, no lookup here. */
+static bool
+valid_hostport(const char *s)
+{
+	const char *colon = strrchr(s, ':'), *end;
+	unsigned char a[16];
+	char *e;
+	long port;
+
+	if (s[0] == '[') {
+		if ((end = strchr(s, ']')) == NULL ||
+		    (end[1] != '\0' && end[1] != ':'))
+			return false;
+		colon = end[1] == ':' ? end + 1 : NULL;
+	} else if (colon != NULL && strchr(s, ':') != colon) {
+		return inet_pton(AF_INET6, s, a) == 1; /* bare IPv6 */
+	}
+	if (colon != NULL) {
+		port = strtol(colon + 1, &e, 10);
+		if (*e != '\0' || port < 1 || port > 65535)
+			return false;
+	}
+	return s[0] != '\0' && s[0] != ':' &&
+	    strcspn(s, " \t/;$`'\"") == strlen(s);
+}
+
 static void
-f_unsupported_solver(struct ld *ld, const yaml_node_t *n, const char *path,
+f_nameserver(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	struct cfg_solver *sv = obj;
+
+	if (!is_str(ld, n, path))
+		return;
+	if (!valid_hostport(scalar(n))) {
+		perr(ld, n, path, "'%s' is not host, host:port or [IPv6]:port",
+		    log_esc(scalar(n)));
+		return;
+	}
+	free(sv->rfc2136_nameserver);
+	sv->rfc2136_nameserver = util_strdup(scalar(n));
+}
+
+static void
+f_tsig_secret(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	struct cfg_solver *sv = obj;
+
+	f_secret_ref_key_required(ld, n, path, &sv->tsig_secret, true);
+}
+
+static void
+f_rfc2136(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const char *const algs[] = { "HMACMD5", "HMACSHA1",
+		"HMACSHA256", "HMACSHA512", NULL };
+	static const struct field fields[] = {
+		{ "nameserver", K_FN, 0, f_nameserver, NULL, F_REQUIRED },
+		{ "tsigKeyName", K_STR,
+		    offsetof(struct cfg_solver, tsig_key_name), NULL, NULL, 0 },
+		{ "tsigAlgorithm", K_ENUM,
+		    offsetof(struct cfg_solver, tsig_alg), NULL, algs, 0 },
+		{ "tsigSecretSecretRef", K_FN, 0, f_tsig_secret, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	struct cfg_solver *sv = obj;
+
+	sv->dns_provider = DNS01_RFC2136;
+	if (!walk_map(ld, n, path, fields, sv))
+		return;
+	if ((sv->tsig_key_name == NULL) != (sv->tsig_secret.name == NULL))
+		perr(ld, n, path, "give tsigKeyName and tsigSecretSecretRef "
+		    "together");
+}
+
+static void
+f_exec_command(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	struct cfg_solver *sv = obj;
+
+	if (n->type != YAML_SEQUENCE_NODE) {
+		perr(ld, n, path, "expected a list (the command and its "
+		    "arguments, run without a shell), found %s", kind_name(n));
+		return;
+	}
+	read_strlist(ld, n, path, &sv->exec_command, NULL);
+	if (sv->exec_command.n == 0)
+		perr(ld, n, path, "the command list is empty");
+}
+
+static void
+f_exec_timeout(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	f_duration(ld, n, path, &((struct cfg_solver *)obj)->exec_timeout);
+}
+
+static void
+f_exec(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field fields[] = {
+		{ "command", K_FN, 0, f_exec_command, NULL, F_REQUIRED },
+		{ "timeout", K_FN, 0, f_exec_timeout, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	struct cfg_solver *sv = obj;
+
+	sv->dns_provider = DNS01_EXEC;
+	walk_map(ld, n, path, fields, sv);
+}
+
+static void
+f_recursive_ns(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	struct cfg_solver *sv = obj;
+	size_t i;
+
+	read_strlist(ld, n, path, &sv->recursive_ns, NULL);
+	for (i = 0; i < sv->recursive_ns.n; i++)
+		if (!valid_hostport(sv->recursive_ns.v[i]))
+			perr(ld, n, path, "'%s' is not host, host:port or "
+			    "[IPv6]:port", log_esc(sv->recursive_ns.v[i]));
+}
+
+static void
+f_propagation_timeout(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	f_duration(ld, n, path,
+	    &((struct cfg_solver *)obj)->propagation_timeout);
+}
+
+/* cert-manager's other providers live in its Kubernetes controller. */
+static void
+f_k8s_provider(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
 	(void)obj;
-	perr(ld, n, path, "this version of acmec solves http01 challenges "
-	    "only");
+	perr(ld, n, path, "this provider needs cert-manager's controller; "
+	    "use dns01.rfc2136, or dns01.exec with a hook command that "
+	    "calls your provider's API");
+}
+
+static void
+f_cname_strategy(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	static const char *const choices[] = { "None", "Follow", NULL };
+	static const struct field f = { "cnameStrategy", K_ENUM, 0, NULL,
+		choices, 0 };
+	int v = 0;
+
+	read_field(ld, &f, n, path, &v);
+	((struct cfg_solver *)obj)->dns_follow_cname = v == 1;
+}
+
+static void
+f_propagation_check(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	static const char *const choices[] = { "Authoritative", "None", NULL };
+	static const struct field f = { "propagationCheck", K_ENUM, 0, NULL,
+		choices, 0 };
+	int v = 0;
+
+	read_field(ld, &f, n, path, &v);
+	((struct cfg_solver *)obj)->propagation_check = v == 0;
+}
+
+static void
+f_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field fields[] = {
+		{ "rfc2136", K_FN, 0, f_rfc2136, NULL, 0 },
+		{ "exec", K_FN, 0, f_exec, NULL, 0 },
+		{ "cnameStrategy", K_FN, 0, f_cname_strategy, NULL, 0 },
+		{ "recursiveNameservers", K_FN, 0, f_recursive_ns, NULL, 0 },
+		{ "propagationCheck", K_FN, 0, f_propagation_check, NULL, 0 },
+		{ "propagationTimeout", K_FN, 0, f_propagation_timeout, NULL,
+		    0 },
+		{ "acmeDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "akamai", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "azureDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "cloudDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "cloudflare", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "digitalocean", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "route53", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "webhook", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	struct cfg_solver *sv = obj;
+	const yaml_node_pair_t *pair;
+	const yaml_node_t *k;
+	int providers = 0;
+	size_t i;
+
+	sv->type = SOLVER_DNS01;
+	sv->propagation_check = true;
+	sv->propagation_timeout = 300;
+	sv->exec_timeout = 120;
+	if (!walk_map(ld, n, path, fields, sv))
+		return;
+	for (pair = n->data.mapping.pairs.start;
+	    pair < n->data.mapping.pairs.top; pair++) {
+		k = node(ld, pair->key);
+		/* cert-manager's own providers are counted: already refused. */
+		for (i = 0; k->type == YAML_SCALAR_NODE &&
+		    fields[i].name != NULL; i++)
+			if (strcmp(scalar(k), fields[i].name) == 0 &&
+			    (fields[i].fn == f_rfc2136 || fields[i].fn == f_exec ||
+			    fields[i].fn == f_k8s_provider))
+				providers++;
+	}
+	if (providers != 1)
+		perr(ld, n, path, "give exactly one of rfc2136 or exec");
 }
 
 static void
@@ -754,7 +975,7 @@ read_solver(struct ld *ld, const yaml_node_t *n, const char *path,
 	static const struct field fields[] = {
 		{ "selector", K_FN, 0, f_selector, NULL, 0 },
 		{ "http01", K_FN, 0, f_http01, NULL, 0 },
-		{ "dns01", K_FN, 0, f_unsupported_solver, NULL, 0 },
+		{ "dns01", K_FN, 0, f_dns01, NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
 	const yaml_node_pair_t *pair;
@@ -895,17 +1116,6 @@ f_ip_addresses(struct ld *ld, const yaml_node_t *n, const char *path,
 {
 	read_strlist(ld, n, path, &((struct cfg_cert *)obj)->ip_addresses,
 	    config_check_ip);
-}
-
-static void
-f_duration(struct ld *ld, const yaml_node_t *n, const char *path,
-    long long *out)
-{
-	if (!is_str(ld, n, path))
-		return;
-	if (config_parse_duration(scalar(n), out) < 0 || *out <= 0)
-		perr(ld, n, path, "'%s' is not a duration such as 2160h or "
-		    "1h30m", log_esc(scalar(n)));
 }
 
 static void
@@ -1657,6 +1867,12 @@ config_issuer_free(struct cfg_issuer *is)
 		strlist_free(&s->sel_label_values);
 		free(s->http_address);
 		free(s->webroot);
+		free(s->rfc2136_nameserver);
+		free(s->tsig_key_name);
+		free(s->tsig_secret.name);
+		free(s->tsig_secret.key);
+		strlist_free(&s->exec_command);
+		strlist_free(&s->recursive_ns);
 	}
 	free(is->solvers);
 	memset(is, 0, sizeof(*is));

@@ -28,6 +28,20 @@ struct cfg_secret_ref {
 
 enum solver_type {
 	SOLVER_HTTP01,
+	SOLVER_DNS01,
+};
+
+enum dns01_provider {
+	DNS01_RFC2136, /* UPDATE with TSIG to a nameserver */
+	DNS01_EXEC,    /* a hook command for any provider */
+};
+
+/* tsigAlgorithm, in cert-manager's spelling and order. */
+enum tsig_alg {
+	TSIG_HMACMD5,
+	TSIG_HMACSHA1,
+	TSIG_HMACSHA256,
+	TSIG_HMACSHA512,
 };
 
 enum http01_mode {
@@ -45,6 +59,18 @@ struct cfg_solver {
 	char *http_address; /* NULL: all addresses */
 	int http_port;
 	char *webroot;
+	/* dns01 */
+	enum dns01_provider dns_provider;
+	bool dns_follow_cname;          /* cnameStrategy: Follow */
+	char *rfc2136_nameserver;       /* host[:port] */
+	char *tsig_key_name;
+	int tsig_alg;                   /* enum tsig_alg */
+	struct cfg_secret_ref tsig_secret;
+	struct strlist exec_command;    /* argv */
+	long long exec_timeout;         /* seconds */
+	struct strlist recursive_ns;    /* for zone and NS lookups */
+	bool propagation_check;         /* wait for the authoritative servers */
+	long long propagation_timeout;  /* seconds */
 };
 
 struct cfg_issuer {

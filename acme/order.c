@@ -182,7 +182,8 @@ struct task {
  * all, poll all.  Returns 0 when every authorization is valid.
  */
 static int
-authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o)
+authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
+    const char *secretsdir)
 {
 	struct solver_set set = { 0 };
 	struct acme_problem prob = { 0 };
@@ -196,6 +197,7 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o)
 	size_t i, j, pending = 0;
 	int rc = -1;
 
+	set.secretsdir = secretsdir;
 	t = util_alloc((o->authzs.n + 1) * sizeof(*t));
 	for (i = 0; i < o->authzs.n; i++) {
 		if (fetch_authz(a, o->authzs.v[i], &t[i].az, &ra) < 0)
@@ -243,6 +245,9 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o)
 		rc = 0;
 		goto out;
 	}
+	/* DNS records in place and visible before the CA is asked. */
+	if (solver_commit(&set) < 0)
+		goto out;
 	log_info("%s: validating %zu name%s", c->name, pending,
 	    pending == 1 ? "" : "s");
 	/* Everything is in place: now tell the CA to look. */
@@ -486,7 +491,7 @@ out:
 
 int
 order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
-    struct order_result *res)
+    const char *secretsdir, struct order_result *res)
 {
 	struct acme_problem prob = { 0 };
 	struct acme_order o = { 0 };
@@ -526,7 +531,7 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 			log_error("the order is invalid");
 		goto out;
 	}
-	if (o.status == ST_PENDING && authorize(a, c, &o) < 0)
+	if (o.status == ST_PENDING && authorize(a, c, &o, secretsdir) < 0)
 		goto out;
 	if (o.status != ST_VALID &&
 	    finalize(a, c, certkey, &ids, res->order_url, &o) < 0)

@@ -25,10 +25,12 @@ void order_identifiers(const struct cfg_cert *c, struct ident_list *ids);
  * set): newOrder, every authorization, all challenges presented, then
  * triggered, then polled together; finalize, wait, download, choose the
  * preferred chain, and check the leaf against the key and the names.
- * Solvers are cleaned up whatever happens.  Errors are reported here.
+ * Solvers are cleaned up whatever happens; secretsdir holds the secrets
+ * they need (TSIG keys).  Errors are reported here.
  */
 int order_run(struct acme *a, const struct cfg_cert *c,
-    const struct key *certkey, struct order_result *res);
+    const struct key *certkey, const char *secretsdir,
+    struct order_result *res);
 
 void order_result_free(struct order_result *res);
 

@@ -75,6 +75,8 @@ can_validate(const struct cfg_solver *s, const struct ident *id)
 	case SOLVER_HTTP01:
 		return !(id->type == IDENT_DNS &&
 		    strncmp(id->value, "*.", 2) == 0);
+	case SOLVER_DNS01:
+		return id->type == IDENT_DNS;
 	}
 	return false;
 }
@@ -103,7 +105,9 @@ solver_select(const struct cfg_issuer *is, const struct cfg_cert *c,
 	if (best == NULL)
 		*why = !matched ? "no solver's selector matches it" :
 		    strncmp(id->value, "*.", 2) == 0 ? "wildcard names need "
-		    "a dns01 solver" : "no matching solver can validate it";
+		    "a dns01 solver" : id->type == IDENT_IP ? "IP addresses "
+		    "need an http01 solver" : "no matching solver can "
+		    "validate it";
 	return best;
 }
 
@@ -113,6 +117,8 @@ solver_challenge_type(const struct cfg_solver *s)
 	switch (s->type) {
 	case SOLVER_HTTP01:
 		break;
+	case SOLVER_DNS01:
+		return "dns-01";
 	}
 	return "http-01";
 }
@@ -125,7 +131,8 @@ solver_present(struct solver_set *set, const struct cfg_solver *s,
 	char *path = NULL;
 	size_t i;
 
-	(void)id;
+	if (s->type == SOLVER_DNS01)
+		return dns01_present(set, s, id, keyauth);
 	if (s->http_mode == HTTP01_WEBROOT) {
 		if (webroot_present(s->webroot, token, keyauth, &path) < 0)
 			return -1;
@@ -149,10 +156,18 @@ solver_present(struct solver_set *set, const struct cfg_solver *s,
 	return http01_add(srv, token, keyauth);
 }
 
+int
+solver_commit(struct solver_set *set)
+{
+	return dns01_commit(set);
+}
+
 void
 solver_cleanup(struct solver_set *set)
 {
 	size_t i;
+
+	dns01_cleanup(set);
 
 	for (i = 0; i < set->nservers; i++)
 		http01_stop(set->servers[i]);
@@ -162,5 +177,6 @@ solver_cleanup(struct solver_set *set)
 			log_warn("cannot remove the challenge file %s: %s",
 			    set->files.v[i], strerror(errno));
 	strlist_free(&set->files);
-	memset(set, 0, sizeof(*set));
+	set->servers = NULL;
+	set->nservers = 0;
 }

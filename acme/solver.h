@@ -13,11 +13,15 @@
 #include "crypto/ident.h"
 
 struct http01_server;
+struct dns_record;
 
 struct solver_set {
+	const char *secretsdir; /* where TSIG secrets are read from */
 	struct http01_server **servers; /* standalone listeners */
 	size_t nservers;
 	struct strlist files; /* webroot files written */
+	struct dns_record *records; /* dns-01 TXT records, by name */
+	size_t nrecords;
 };
 
 /*
@@ -31,7 +35,7 @@ struct solver_set {
 const struct cfg_solver *solver_select(const struct cfg_issuer *is,
     const struct cfg_cert *c, const struct ident *id, const char **why);
 
-/* The ACME challenge type a solver answers ("http-01"). */
+/* The ACME challenge type a solver answers ("http-01", "dns-01"). */
 const char *solver_challenge_type(const struct cfg_solver *s);
 
 /*
@@ -42,7 +46,14 @@ const char *solver_challenge_type(const struct cfg_solver *s);
 int solver_present(struct solver_set *set, const struct cfg_solver *s,
     const struct ident *id, const char *token, const char *keyauth);
 
-/* Stop listeners and remove files; safe to call on an empty set. */
+/*
+ * Make what was presented visible to the CA before any challenge is
+ * triggered: dns-01 records are added (all of a zone in one UPDATE) and
+ * then awaited at every authoritative nameserver.  Errors are reported.
+ */
+int solver_commit(struct solver_set *set);
+
+/* Stop listeners, remove files and records; safe on an empty set. */
 void solver_cleanup(struct solver_set *set);
 
 /* http-01 internals, shared by solver.c (solver_http.c). */
@@ -55,5 +66,11 @@ bool http01_is(const struct http01_server *srv, const char *address,
 void http01_stop(struct http01_server *srv);
 int webroot_present(const char *root, const char *token, const char *keyauth,
     char **path);
+
+/* dns-01 internals (solver_dns.c). */
+int dns01_present(struct solver_set *set, const struct cfg_solver *s,
+    const struct ident *id, const char *keyauth);
+int dns01_commit(struct solver_set *set);
+void dns01_cleanup(struct solver_set *set);
 
 #endif

@@ -248,6 +248,75 @@ spec:
   ipAddresses: [300.1.2.3]
 EOF2
 
+bad dns-provider "10:21: spec.acme.solvers\[0\].dns01.cloudflare: this provider needs cert-manager's controller; use dns01.rfc2136, or dns01.exec" <<EOF2
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: le}
+spec:
+  acme:
+    server: https://acme.test/dir
+    privateKeySecretRef: {name: le-account}
+    solvers:
+    - dns01:
+        cloudflare: {email: a@b.test}
+EOF2
+
+bad dns-two-providers '10:9: spec.acme.solvers\[0\].dns01: give exactly one of rfc2136 or exec' <<EOF2
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: le}
+spec:
+  acme:
+    server: https://acme.test/dir
+    privateKeySecretRef: {name: le-account}
+    solvers:
+    - dns01:
+        rfc2136: {nameserver: "127.0.0.1:53"}
+        exec: {command: [/bin/true]}
+EOF2
+
+bad tsig-algorithm "12:26: spec.acme.solvers\[0\].dns01.rfc2136.tsigAlgorithm: 'HMACSHA384' is not one of: HMACMD5, HMACSHA1, HMACSHA256, HMACSHA512" <<EOF2
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: le}
+spec:
+  acme:
+    server: https://acme.test/dir
+    privateKeySecretRef: {name: le-account}
+    solvers:
+    - dns01:
+        rfc2136:
+          nameserver: 127.0.0.1
+          tsigAlgorithm: HMACSHA384
+EOF2
+
+bad exec-shell-string '10:25: spec.acme.solvers\[0\].dns01.exec.command: expected a list (the command and its arguments, run without a shell), found a string' <<EOF2
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: le}
+spec:
+  acme:
+    server: https://acme.test/dir
+    privateKeySecretRef: {name: le-account}
+    solvers:
+    - dns01:
+        exec: {command: "hook.sh \$NAME"}
+EOF2
+
+bad nameserver "11:23: spec.acme.solvers\[0\].dns01.rfc2136.nameserver: '127.0.0.1:99999' is not host, host:port or \[IPv6\]:port" <<EOF2
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: le}
+spec:
+  acme:
+    server: https://acme.test/dir
+    privateKeySecretRef: {name: le-account}
+    solvers:
+    - dns01:
+        rfc2136:
+          nameserver: 127.0.0.1:99999
+EOF2
+
 # Several errors are all reported, not just the first.
 cat >"$C/many.yaml" <<EOF2
 apiVersion: cert-manager.io/v1

@@ -1,8 +1,11 @@
 # The test world of DESIGN.md §5, inside the test's network namespace:
-# BIND9 authoritative for acmec.test (every name 127.0.0.1) on port 5353,
-# Pebble on 14000 (ACME) and 15000 (management) resolving through it.
+# BIND9 on 127.0.0.1:53, authoritative for acmec.test (every name
+# 127.0.0.1; ns.acmec.test is its nameserver) and other.test (where
+# _acme-challenge.cname.acmec.test points with a CNAME); Pebble on 14000
+# (ACME) and 15000 (management) resolving through it.
 
-# start_dns: BIND9 for the zone acmec.test; TSIG key acme-key may update TXT.
+# start_dns: BIND9; the TSIG key acme-key (hmac-sha256, $DNS_KEYFILE, its
+# secret also in $DNS_SECRET) may update TXT records in both zones.
 start_dns() {
 	_d=$T_TMP/dns
 	mkdir -p "$_d"
@@ -12,15 +15,24 @@ include "$_d/tsig.conf";
 options {
 	directory "$_d";
 	pid-file "$_d/named.pid";
-	listen-on port 5353 { 127.0.0.1; };
+	listen-on port 53 { 127.0.0.1; };
 	listen-on-v6 { none; };
-	recursion no;
+	// Recursion only so that CNAMEs into the other local zone are
+	// followed for Pebble, as a real resolver would; there is no
+	// network beyond loopback to recurse to.
+	recursion yes;
+	allow-recursion { 127.0.0.0/8; };
 	dnssec-validation no;
 };
 controls { };
 zone "acmec.test" {
 	type master;
 	file "$_d/acmec.test.zone";
+	update-policy { grant acme-key zonesub TXT; };
+};
+zone "other.test" {
+	type master;
+	file "$_d/other.test.zone";
 	update-policy { grant acme-key zonesub TXT; };
 };
 CONF
@@ -30,10 +42,18 @@ $TTL 1
 @ IN NS ns.acmec.test.
 @ IN A 127.0.0.1
 * IN A 127.0.0.1
+_acme-challenge.cname IN CNAME _acme-challenge.cname.other.test.
 ZONE
+	cat >"$_d/other.test.zone" <<'ZONE'
+$TTL 1
+@ IN SOA ns.acmec.test. hostmaster.acmec.test. 1 60 60 600 1
+@ IN NS ns.acmec.test.
+ZONE
+	DNS_KEYFILE=$_d/tsig.conf
+	DNS_SECRET=$(sed -n 's/.*secret "\(.*\)";.*/\1/p' "$_d/tsig.conf")
 	named -g -c "$_d/named.conf" -u "$(id -un)" >"$_d/log" 2>&1 &
 	T_PIDS="$T_PIDS $!"
-	if ! wait_for 20 dig +time=1 +tries=1 @127.0.0.1 -p 5353 acmec.test SOA; then
+	if ! wait_for 20 dig +time=1 +tries=1 @127.0.0.1 acmec.test SOA; then
 		echo "FAIL world/dns: BIND9 did not start: $(tail -5 "$_d/log")"
 		exit 1
 	fi
@@ -60,7 +80,7 @@ start_pebble() {
   "externalAccountBindingRequired": false}}
 CONF
 	env PEBBLE_VA_NOSLEEP=1 "$@" pebble -config "$_p/config.json" \
-	    -dnsserver 127.0.0.1:5353 >"$_p/log" 2>&1 &
+	    -dnsserver 127.0.0.1:53 >"$_p/log" 2>&1 &
 	PEBBLE_PID=$!
 	T_PIDS="$T_PIDS $PEBBLE_PID"
 	PEBBLE_DIR=https://127.0.0.1:14000/dir
@@ -72,6 +92,11 @@ CONF
 	fi
 	curl -sf --cacert "$PEBBLE_CA" https://127.0.0.1:15000/roots/0 \
 	    >"$PEBBLE_ROOT"
+}
+
+# txt NAME: the TXT values at NAME, one a line, as BIND answers them.
+txt() {
+	dig +short +norecurse @127.0.0.1 TXT "$1" | tr -d '"' | sort
 }
 
 stop_pebble() {

@@ -1,0 +1,628 @@
+/* DNS through ldns: queries, zone discovery, RFC 2136 UPDATE with TSIG. */
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+/*
+ * Not <ldns/ldns.h>: it declares functions on OpenSSL types that OpenSSL 3
+ * without its deprecated API no longer defines.
+ */
+#include <ldns/dname.h>
+#include <ldns/error.h>
+#include <ldns/packet.h>
+#include <ldns/rdata.h>
+#include <ldns/resolver.h>
+#include <ldns/rr.h>
+#include <ldns/update.h>
+
+#include "acme/dnsupdate.h"
+
+/* From <ldns/net.h>, which pulls in <ldns/ldns.h> (see above). */
+ldns_status ldns_send(ldns_pkt **pkt, ldns_resolver *r,
+    const ldns_pkt *query_pkt);
+
+#define CNAME_MAX 8
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+int
+dns_server_parse(const char *hostport, struct dns_server *s, const char **why)
+{
+	struct addrinfo hints, *res = NULL;
+	char host[256], addr[256];
+	const char *colon, *end;
+	unsigned char tmp[16];
+	long port = 53;
+
+	memset(s, 0, sizeof(*s));
+	if (hostport[0] == '[') {
+		/* [v6]:port */
+		if ((end = strchr(hostport, ']')) == NULL)
+			goto bad;
+		snprintf(host, sizeof(host), "%.*s",
+		    (int)(end - hostport - 1), hostport + 1);
+		colon = end[1] == ':' ? end + 1 : NULL;
+		if (end[1] != '\0' && colon == NULL)
+			goto bad;
+	} else if ((colon = strrchr(hostport, ':')) != NULL &&
+	    strchr(hostport, ':') == colon) {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - hostport),
+		    hostport);
+	} else {
+		/* no port, or a bare IPv6 address */
+		snprintf(host, sizeof(host), "%s", hostport);
+		colon = NULL;
+	}
+	if (colon != NULL) {
+		char *e;
+
+		port = strtol(colon + 1, &e, 10);
+		if (*e != '\0' || port < 1 || port > 65535)
+			goto bad;
+	}
+	if (host[0] == '\0')
+		goto bad;
+	if (inet_pton(AF_INET, host, tmp) == 1 ||
+	    inet_pton(AF_INET6, host, tmp) == 1) {
+		snprintf(addr, sizeof(addr), "%s", host);
+	} else {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_socktype = SOCK_DGRAM;
+		if (getaddrinfo(host, NULL, &hints, &res) != 0 || res == NULL) {
+			*why = "the host name does not resolve";
+			return -1;
+		}
+		if (getnameinfo(res->ai_addr, res->ai_addrlen, addr,
+		    sizeof(addr), NULL, 0, NI_NUMERICHOST) != 0) {
+			freeaddrinfo(res);
+			*why = "the host name does not resolve";
+			return -1;
+		}
+		freeaddrinfo(res);
+	}
+	s->label = util_strdup(hostport);
+	s->addr = util_strdup(addr);
+	s->port = (int)port;
+	return 0;
+bad:
+	*why = "is not host, host:port or [IPv6]:port";
+	return -1;
+}
+
+void
+dns_servers_add(struct dns_servers *l, const struct dns_server *s)
+{
+	l->v = util_realloc(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n].label = util_strdup(s->label);
+	l->v[l->n].addr = util_strdup(s->addr);
+	l->v[l->n].port = s->port;
+	l->n++;
+}
+
+void
+dns_servers_free(struct dns_servers *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].label);
+		free(l->v[i].addr);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/*
+ * A domain name rdf (wire format: length-prefixed labels) as text without
+ * the trailing dot, "." for the root; caller frees.
+ */
+static char *
+name_text(const ldns_rdf *rdf)
+{
+	const uint8_t *p = ldns_rdf_data(rdf);
+	size_t n = ldns_rdf_size(rdf), i = 0, j;
+	struct buf b = { 0 };
+
+	while (i < n && p[i] != 0 && i + 1 + p[i] <= n) {
+		if (b.len > 0)
+			buf_addstr(&b, ".");
+		for (j = 0; j < p[i]; j++) {
+			char c = (char)p[i + 1 + j];
+
+			/* Names we handle are host names; keep it printable. */
+			if (c <= ' ' || c == 0x7f || c == '.' || c == '\\')
+				c = '?';
+			buf_add(&b, &c, 1);
+		}
+		i += 1 + p[i];
+	}
+	if (b.data == NULL)
+		return util_strdup(".");
+	return b.data;
+}
+
+/* An A or AAAA rdf as numeric text, or NULL; caller frees. */
+static char *
+addr_text(const ldns_rdf *rdf)
+{
+	char buf[INET6_ADDRSTRLEN];
+	size_t n = ldns_rdf_size(rdf);
+
+	if ((n != 4 && n != 16) || inet_ntop(n == 4 ? AF_INET : AF_INET6,
+	    ldns_rdf_data(rdf), buf, sizeof(buf)) == NULL)
+		return NULL;
+	return util_strdup(buf);
+}
+
+int
+dns_system_servers(struct dns_servers *out, char *err, size_t errlen)
+{
+	ldns_resolver *r = NULL;
+	ldns_rdf **ns;
+	struct dns_server s;
+	ldns_status st;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if ((st = ldns_resolver_new_frm_file(&r, NULL)) != LDNS_STATUS_OK) {
+		seterr(err, errlen, "cannot read the system resolvers "
+		    "(/etc/resolv.conf): %s", ldns_get_errorstr_by_id(st));
+		return -1;
+	}
+	ns = ldns_resolver_nameservers(r);
+	for (i = 0; i < ldns_resolver_nameserver_count(r); i++) {
+		char *a = addr_text(ns[i]);
+
+		if (a == NULL)
+			continue;
+		s.label = a;
+		s.addr = a;
+		s.port = ldns_resolver_port(r);
+		dns_servers_add(out, &s);
+		free(a);
+	}
+	ldns_resolver_deep_free(r);
+	if (out->n == 0) {
+		seterr(err, errlen, "/etc/resolv.conf names no nameserver; "
+		    "give recursiveNameservers");
+		return -1;
+	}
+	return 0;
+}
+
+/* A resolver that asks only s; rd sets Recursion Desired. */
+static ldns_resolver *
+resolver_for(const struct dns_server *s, bool rd)
+{
+	ldns_resolver *r = ldns_resolver_new();
+	ldns_rdf *a;
+	struct timeval tv = { 2, 0 };
+
+	if (r == NULL)
+		return NULL;
+	a = ldns_rdf_new_frm_str(strchr(s->addr, ':') ? LDNS_RDF_TYPE_AAAA :
+	    LDNS_RDF_TYPE_A, s->addr);
+	if (a == NULL || ldns_resolver_push_nameserver(r, a) !=
+	    LDNS_STATUS_OK) {
+		ldns_rdf_deep_free(a);
+		ldns_resolver_deep_free(r);
+		return NULL;
+	}
+	ldns_rdf_deep_free(a);
+	ldns_resolver_set_port(r, (uint16_t)s->port);
+	ldns_resolver_set_recursive(r, rd);
+	ldns_resolver_set_timeout(r, tv);
+	ldns_resolver_set_retry(r, 2);
+	ldns_resolver_set_fallback(r, true);
+	ldns_resolver_set_random(r, false);
+	return r;
+}
+
+static const char *
+rcode_name(ldns_pkt_rcode rc)
+{
+	static const char *const names[] = { "NOERROR", "FORMERR",
+		"SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN",
+		"YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE" };
+
+	return (size_t)rc < sizeof(names) / sizeof(names[0]) ? names[rc] :
+	    "unknown RCODE";
+}
+
+/* Ask s for name/type; *pkt is the answer, whatever its RCODE. */
+static int
+ask(const struct dns_server *s, bool rd, const char *name, ldns_rr_type type,
+    ldns_pkt **pkt, char *err, size_t errlen)
+{
+	ldns_resolver *r;
+	ldns_rdf *dname;
+	ldns_status st;
+
+	*pkt = NULL;
+	if ((dname = ldns_dname_new_frm_str(name)) == NULL) {
+		seterr(err, errlen, "'%s' is not a DNS name", name);
+		return -1;
+	}
+	if ((r = resolver_for(s, rd)) == NULL) {
+		ldns_rdf_deep_free(dname);
+		seterr(err, errlen, "%s: not a usable address", s->label);
+		return -1;
+	}
+	st = ldns_resolver_send(pkt, r, dname, type, LDNS_RR_CLASS_IN,
+	    rd ? LDNS_RD : 0);
+	ldns_rdf_deep_free(dname);
+	ldns_resolver_deep_free(r);
+	if (st != LDNS_STATUS_OK || *pkt == NULL) {
+		ldns_pkt_free(*pkt);
+		*pkt = NULL;
+		seterr(err, errlen, "no answer from %s: %s", s->label,
+		    ldns_get_errorstr_by_id(st));
+		return -1;
+	}
+	return 0;
+}
+
+/* Ask the servers of via in turn until one answers. */
+static int
+ask_any(const struct dns_servers *via, const char *name, ldns_rr_type type,
+    ldns_pkt **pkt, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < via->n; i++)
+		if (ask(&via->v[i], true, name, type, pkt, err, errlen) == 0)
+			return 0;
+	if (via->n == 0)
+		seterr(err, errlen, "no nameserver to ask");
+	return -1;
+}
+
+
+static bool
+same_name(const ldns_rdf *rdf, const char *name)
+{
+	char *t = name_text(rdf);
+	bool eq = strcasecmp(t, name) == 0;
+
+	free(t);
+	return eq;
+}
+
+int
+dns_follow_cname(const struct dns_servers *via, const char *name,
+    char **target, char *err, size_t errlen)
+{
+	ldns_rr_list *answer;
+	ldns_pkt *pkt;
+	ldns_rr *rr;
+	char *cur = util_strdup(name), *next;
+	size_t i;
+	int step;
+
+	for (step = 0; step < CNAME_MAX; step++) {
+		if (ask_any(via, cur, LDNS_RR_TYPE_CNAME, &pkt, err,
+		    errlen) < 0) {
+			free(cur);
+			return -1;
+		}
+		next = NULL;
+		answer = ldns_pkt_answer(pkt);
+		for (i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+			rr = ldns_rr_list_rr(answer, i);
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
+			    same_name(ldns_rr_owner(rr), cur))
+				next = name_text(ldns_rr_rdf(rr, 0));
+		}
+		ldns_pkt_free(pkt);
+		if (next == NULL) {
+			*target = cur;
+			return 0;
+		}
+		free(cur);
+		cur = next;
+	}
+	free(cur);
+	seterr(err, errlen, "more than %d CNAMEs from %s", CNAME_MAX, name);
+	return -1;
+}
+
+/* The owner of the first SOA in list, if name is at or below it. */
+static char *
+soa_owner(const ldns_rr_list *list, const char *name)
+{
+	ldns_rr *rr;
+	char *owner;
+	size_t i, n, on;
+
+	for (i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		rr = ldns_rr_list_rr(list, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SOA)
+			continue;
+		owner = name_text(ldns_rr_owner(rr));
+		n = strlen(name);
+		on = strlen(owner);
+		if (strcmp(owner, ".") == 0 || (on <= n &&
+		    strcasecmp(name + n - on, owner) == 0 &&
+		    (on == n || name[n - on - 1] == '.')))
+			return owner;
+		free(owner);
+	}
+	return NULL;
+}
+
+int
+dns_find_zone(const struct dns_servers *via, const char *name, char **zone,
+    char *err, size_t errlen)
+{
+	const char *cur = name;
+	ldns_pkt *pkt;
+	ldns_pkt_rcode rc;
+	char *z;
+
+	*zone = NULL;
+	/* Ask for the SOA of the name, then of each parent in turn. */
+	while (cur != NULL && *cur != '\0') {
+		if (ask_any(via, cur, LDNS_RR_TYPE_SOA, &pkt, err, errlen) < 0)
+			return -1;
+		rc = ldns_pkt_get_rcode(pkt);
+		if (rc != LDNS_RCODE_NOERROR && rc != LDNS_RCODE_NXDOMAIN) {
+			seterr(err, errlen, "SOA query for %s: %s", cur,
+			    rcode_name(rc));
+			ldns_pkt_free(pkt);
+			return -1;
+		}
+		z = soa_owner(ldns_pkt_answer(pkt), cur);
+		if (z == NULL)
+			z = soa_owner(ldns_pkt_authority(pkt), cur);
+		ldns_pkt_free(pkt);
+		if (z != NULL && strcmp(z, ".") != 0) {
+			*zone = z;
+			return 0;
+		}
+		free(z);
+		cur = strchr(cur, '.');
+		if (cur != NULL)
+			cur++;
+	}
+	seterr(err, errlen, "no zone found for %s (no SOA record)", name);
+	return -1;
+}
+
+/* Append host's address rdf (port 53) to auth. */
+static void
+add_server(struct dns_servers *auth, const char *host, const ldns_rdf *rdf)
+{
+	struct dns_server s;
+	char *a = addr_text(rdf);
+
+	if (a == NULL)
+		return;
+	s.label = util_printf("%s (%s)", host, a);
+	s.addr = a;
+	s.port = 53;
+	dns_servers_add(auth, &s);
+	free(s.label);
+	free(a);
+}
+
+/* Append the addresses of host (A and AAAA) from list, or by asking. */
+static void
+add_addresses(const struct dns_servers *via, const char *host,
+    const ldns_rr_list *additional, struct dns_servers *auth)
+{
+	static const ldns_rr_type types[] = { LDNS_RR_TYPE_A,
+		LDNS_RR_TYPE_AAAA };
+	ldns_rr_list *list;
+	ldns_pkt *pkt;
+	ldns_rr *rr;
+	char err[256];
+	size_t i, t;
+	bool found = false;
+
+	for (i = 0; i < ldns_rr_list_rr_count(additional); i++) {
+		rr = ldns_rr_list_rr(additional, i);
+		if ((ldns_rr_get_type(rr) == LDNS_RR_TYPE_A ||
+		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA) &&
+		    same_name(ldns_rr_owner(rr), host)) {
+			add_server(auth, host, ldns_rr_rdf(rr, 0));
+			found = true;
+		}
+	}
+	for (t = 0; !found && t < 2; t++) {
+		if (ask_any(via, host, types[t], &pkt, err, sizeof(err)) < 0)
+			continue;
+		list = ldns_pkt_answer(pkt);
+		for (i = 0; i < ldns_rr_list_rr_count(list); i++) {
+			rr = ldns_rr_list_rr(list, i);
+			if (ldns_rr_get_type(rr) != types[t])
+				continue;
+			add_server(auth, host, ldns_rr_rdf(rr, 0));
+		}
+		ldns_pkt_free(pkt);
+	}
+}
+
+int
+dns_zone_servers(const struct dns_servers *via, const char *zone,
+    struct dns_servers *auth, char *err, size_t errlen)
+{
+	ldns_rr_list *answer;
+	ldns_pkt *pkt;
+	ldns_rr *rr;
+	char *host;
+	size_t i;
+
+	memset(auth, 0, sizeof(*auth));
+	if (ask_any(via, zone, LDNS_RR_TYPE_NS, &pkt, err, errlen) < 0)
+		return -1;
+	answer = ldns_pkt_answer(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+		rr = ldns_rr_list_rr(answer, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS)
+			continue;
+		host = name_text(ldns_rr_rdf(rr, 0));
+		add_addresses(via, host, ldns_pkt_additional(pkt), auth);
+		free(host);
+	}
+	ldns_pkt_free(pkt);
+	if (auth->n == 0) {
+		seterr(err, errlen, "cannot find the addresses of the "
+		    "nameservers of %s (NS records)", zone);
+		return -1;
+	}
+	return 0;
+}
+
+int
+dns_txt(const struct dns_server *s, const char *name, struct strlist *values,
+    char *err, size_t errlen)
+{
+	ldns_rr_list *answer;
+	ldns_pkt *pkt;
+	ldns_pkt_rcode rc;
+	ldns_rr *rr;
+	const ldns_rdf *rdf;
+	struct buf b;
+	size_t i, j;
+
+	memset(values, 0, sizeof(*values));
+	if (ask(s, false, name, LDNS_RR_TYPE_TXT, &pkt, err, errlen) < 0)
+		return -1;
+	rc = ldns_pkt_get_rcode(pkt);
+	if (rc != LDNS_RCODE_NOERROR && rc != LDNS_RCODE_NXDOMAIN) {
+		seterr(err, errlen, "%s answers %s for TXT %s", s->label,
+		    rcode_name(rc), name);
+		ldns_pkt_free(pkt);
+		return -1;
+	}
+	answer = ldns_pkt_answer(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+		rr = ldns_rr_list_rr(answer, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT)
+			continue;
+		/* character-strings: a length octet and the bytes, joined */
+		memset(&b, 0, sizeof(b));
+		for (j = 0; j < ldns_rr_rd_count(rr); j++) {
+			rdf = ldns_rr_rdf(rr, j);
+			if (ldns_rdf_size(rdf) > 1)
+				buf_add(&b, ldns_rdf_data(rdf) + 1,
+				    ldns_rdf_size(rdf) - 1);
+		}
+		strlist_add(values, b.data ? b.data : "");
+		buf_free(&b);
+	}
+	ldns_pkt_free(pkt);
+	return 0;
+}
+
+int
+dns_update_txt(const struct dns_server *s, const struct dns_tsig *tsig,
+    const char *zone, bool add, const struct strlist *names,
+    const struct strlist *values, int ttl, char *err, size_t errlen)
+{
+	ldns_rr_list *up = NULL;
+	ldns_resolver *r = NULL;
+	ldns_pkt *pkt = NULL, *answer = NULL;
+	ldns_rdf *zrdf;
+	ldns_rr *rr;
+	ldns_status st;
+	ldns_pkt_rcode rc;
+	char *text, *keyname = NULL;
+	size_t i;
+	int ret = -1;
+
+	if ((zrdf = ldns_dname_new_frm_str(zone)) == NULL ||
+	    (up = ldns_rr_list_new()) == NULL) {
+		ldns_rdf_deep_free(zrdf);
+		seterr(err, errlen, "'%s' is not a DNS name", zone);
+		return -1;
+	}
+	for (i = 0; i < names->n; i++) {
+		/* values are base64url: no quote or space to escape */
+		text = util_printf("%s. %d IN TXT \"%s\"", names->v[i], ttl,
+		    values->v[i]);
+		st = ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL);
+		free(text);
+		if (st != LDNS_STATUS_OK) {
+			seterr(err, errlen, "bad TXT record for %s: %s",
+			    names->v[i], ldns_get_errorstr_by_id(st));
+			ldns_rdf_deep_free(zrdf);
+			goto out;
+		}
+		if (!add) {
+			/* Delete this RR only (RFC 2136 §2.5.4). */
+			ldns_rr_set_class(rr, LDNS_RR_CLASS_NONE);
+			ldns_rr_set_ttl(rr, 0);
+		}
+		ldns_rr_list_push_rr(up, rr);
+	}
+	/* The packet owns zrdf from here. */
+	if ((pkt = ldns_update_pkt_new(zrdf, LDNS_RR_CLASS_IN, NULL, up,
+	    NULL)) == NULL || (r = resolver_for(s, false)) == NULL) {
+		seterr(err, errlen, "cannot build the DNS UPDATE");
+		goto out;
+	}
+	if (tsig != NULL) {
+		keyname = util_printf("%s.", tsig->name);
+		ldns_resolver_set_tsig_keyname(r, keyname);
+		ldns_resolver_set_tsig_algorithm(r, tsig->alg);
+		ldns_resolver_set_tsig_keydata(r, tsig->secret);
+		if ((st = ldns_update_pkt_tsig_add(pkt, r)) != LDNS_STATUS_OK) {
+			seterr(err, errlen, "cannot sign the DNS UPDATE with "
+			    "TSIG key %s: %s (is the secret base64?)",
+			    tsig->name, ldns_get_errorstr_by_id(st));
+			goto out;
+		}
+	}
+	/*
+	 * ldns_send() keeps the answer when its TSIG does not verify (a
+	 * server that rejects the key answers NOTAUTH, unsigned), so that
+	 * the RCODE can be shown; such an answer is still a failure.
+	 */
+	st = ldns_send(&answer, r, pkt);
+	if (answer != NULL &&
+	    (rc = ldns_pkt_get_rcode(answer)) != LDNS_RCODE_NOERROR) {
+		seterr(err, errlen, "%s refused the UPDATE of zone %s: RCODE "
+		    "%s%s", s->label, zone, rcode_name(rc),
+		    rc == LDNS_RCODE_NOTAUTH && tsig != NULL ? " (is the TSIG "
+		    "key name, algorithm and secret right?)" :
+		    rc == LDNS_RCODE_REFUSED ? " (does the key's update-policy "
+		    "allow TXT records there?)" : "");
+		goto out;
+	}
+	if (st != LDNS_STATUS_OK || answer == NULL) {
+		seterr(err, errlen, "UPDATE of zone %s at %s failed: %s", zone,
+		    s->label, ldns_get_errorstr_by_id(st));
+		goto out;
+	}
+	ret = 0;
+out:
+	/* The resolver holds a copy of the secret; wipe it before freeing. */
+	if (r != NULL && ldns_resolver_tsig_keydata(r) != NULL)
+		explicit_bzero((char *)ldns_resolver_tsig_keydata(r),
+		    strlen(ldns_resolver_tsig_keydata(r)));
+	free(keyname);
+	ldns_pkt_free(answer);
+	ldns_pkt_free(pkt);
+	ldns_resolver_deep_free(r);
+	ldns_rr_list_deep_free(up);
+	return ret;
+}
