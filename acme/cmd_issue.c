@@ -47,7 +47,8 @@ usage(FILE *f)
 	    "usage: acmec [-c CONFIG] issue [NAME...]\n"
 	    "       acmec issue -d NAME [-d NAME...] --server URL "
 	    "[--email ADDR]\n"
-	    "             (--standalone [ADDR:PORT] | --webroot DIR)\n"
+	    "             (--standalone [ADDR:PORT] | --webroot DIR |\n"
+	    "              --tls-alpn [ADDR:PORT])\n"
 	    "             [--key-type ec256|ec384|rsa2048|rsa3072|rsa4096|"
 	    "ed25519]\n"
 	    "             [--ca-bundle FILE] [--out DIR]\n"
@@ -282,6 +283,7 @@ adhoc_parse(int argc, char **argv, struct adhoc *ad)
 		{ "server", required_argument, NULL, 's' },
 		{ "email", required_argument, NULL, 'e' },
 		{ "standalone", no_argument, NULL, 'S' },
+		{ "tls-alpn", no_argument, NULL, 'T' },
 		{ "webroot", required_argument, NULL, 'w' },
 		{ "key-type", required_argument, NULL, 'k' },
 		{ "ca-bundle", required_argument, NULL, 'b' },
@@ -335,16 +337,21 @@ adhoc_parse(int argc, char **argv, struct adhoc *ad)
 			is->email = util_strdup(optarg);
 			break;
 		case 'S':
+		case 'T':
 			modes++;
+			ad->solver.type = ch == 'S' ? SOLVER_HTTP01 :
+			    SOLVER_TLSALPN01;
 			ad->solver.http_mode = HTTP01_STANDALONE;
+			ad->solver.http_port = ch == 'S' ? 80 : 443;
 			/* An optional ADDR:PORT operand follows. */
 			if (optind < argc && argv[optind][0] != '-' &&
 			    strchr(argv[optind], ':') != NULL) {
 				if (parse_listen(argv[optind],
 				    &ad->solver.http_address,
 				    &ad->solver.http_port) < 0) {
-					log_error("--standalone '%s': give "
-					    "ADDR:PORT or :PORT",
+					log_error("--%s '%s': give ADDR:PORT "
+					    "or :PORT", ch == 'S' ?
+					    "standalone" : "tls-alpn",
 					    log_esc(argv[optind]));
 					return EXIT_USAGE;
 				}
@@ -409,8 +416,8 @@ adhoc_parse(int argc, char **argv, struct adhoc *ad)
 		return EXIT_USAGE;
 	}
 	if (modes != 1) {
-		log_error("ad hoc issue needs one of --standalone [ADDR:PORT] "
-		    "or --webroot DIR");
+		log_error("ad hoc issue needs one of --standalone [ADDR:PORT], "
+		    "--tls-alpn [ADDR:PORT] or --webroot DIR");
 		free(first);
 		return EXIT_USAGE;
 	}

@@ -968,6 +968,17 @@ f_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		perr(ld, n, path, "give exactly one of rfc2136 or exec");
 }
 
+/* acmec's own: tlsalpn01 {address, port}, default all addresses, 443. */
+static void
+f_tlsalpn01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	struct cfg_solver *s = obj;
+
+	s->type = SOLVER_TLSALPN01;
+	s->http_port = 443;
+	f_standalone(ld, n, path, s);
+}
+
 static void
 read_solver(struct ld *ld, const yaml_node_t *n, const char *path,
     struct cfg_solver *s)
@@ -976,6 +987,7 @@ read_solver(struct ld *ld, const yaml_node_t *n, const char *path,
 		{ "selector", K_FN, 0, f_selector, NULL, 0 },
 		{ "http01", K_FN, 0, f_http01, NULL, 0 },
 		{ "dns01", K_FN, 0, f_dns01, NULL, 0 },
+		{ "tlsalpn01", K_FN, 0, f_tlsalpn01, NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
 	const yaml_node_pair_t *pair;
@@ -990,8 +1002,8 @@ read_solver(struct ld *ld, const yaml_node_t *n, const char *path,
 		if (strcmp(scalar(node(ld, pair->key)), "selector") != 0)
 			kinds++;
 	if (kinds != 1)
-		perr(ld, n, path, "a solver needs exactly one of http01 or "
-		    "dns01");
+		perr(ld, n, path, "a solver needs exactly one of http01, dns01 "
+		    "or tlsalpn01");
 }
 
 static void

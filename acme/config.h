@@ -29,6 +29,7 @@ struct cfg_secret_ref {
 enum solver_type {
 	SOLVER_HTTP01,
 	SOLVER_DNS01,
+	SOLVER_TLSALPN01,
 };
 
 enum dns01_provider {
@@ -56,8 +57,8 @@ struct cfg_solver {
 	struct strlist sel_label_keys, sel_label_values;
 	enum solver_type type;
 	enum http01_mode http_mode;
-	char *http_address; /* NULL: all addresses */
-	int http_port;
+	char *http_address; /* NULL: all addresses (http01, tlsalpn01) */
+	int http_port;      /* 80 for http01, 443 for tlsalpn01 */
 	char *webroot;
 	/* dns01 */
 	enum dns01_provider dns_provider;

@@ -77,6 +77,9 @@ can_validate(const struct cfg_solver *s, const struct ident *id)
 		    strncmp(id->value, "*.", 2) == 0);
 	case SOLVER_DNS01:
 		return id->type == IDENT_DNS;
+	case SOLVER_TLSALPN01:
+		return !(id->type == IDENT_DNS &&
+		    strncmp(id->value, "*.", 2) == 0);
 	}
 	return false;
 }
@@ -119,6 +122,8 @@ solver_challenge_type(const struct cfg_solver *s)
 		break;
 	case SOLVER_DNS01:
 		return "dns-01";
+	case SOLVER_TLSALPN01:
+		return "tls-alpn-01";
 	}
 	return "http-01";
 }
@@ -133,6 +138,24 @@ solver_present(struct solver_set *set, const struct cfg_solver *s,
 
 	if (s->type == SOLVER_DNS01)
 		return dns01_present(set, s, id, keyauth);
+	if (s->type == SOLVER_TLSALPN01) {
+		struct alpn_server *as = NULL;
+
+		for (i = 0; i < set->nalpns; i++)
+			if (alpn_is(set->alpns[i], s->http_address,
+			    s->http_port))
+				as = set->alpns[i];
+		/* Bound now: a taken port fails before any trigger. */
+		if (as == NULL) {
+			if ((as = alpn_listen(s->http_address,
+			    s->http_port)) == NULL)
+				return -1;
+			set->alpns = util_realloc(set->alpns, set->nalpns + 1,
+			    sizeof(*set->alpns));
+			set->alpns[set->nalpns++] = as;
+		}
+		return alpn_add(as, id, keyauth);
+	}
 	if (s->http_mode == HTTP01_WEBROOT) {
 		if (webroot_present(s->webroot, token, keyauth, &path) < 0)
 			return -1;
@@ -159,6 +182,11 @@ solver_present(struct solver_set *set, const struct cfg_solver *s,
 int
 solver_commit(struct solver_set *set)
 {
+	size_t i;
+
+	for (i = 0; i < set->nalpns; i++)
+		if (alpn_start(set->alpns[i]) < 0)
+			return -1;
 	return dns01_commit(set);
 }
 
@@ -168,7 +196,11 @@ solver_cleanup(struct solver_set *set)
 	size_t i;
 
 	dns01_cleanup(set);
-
+	for (i = 0; i < set->nalpns; i++)
+		alpn_stop(set->alpns[i]);
+	free(set->alpns);
+	set->alpns = NULL;
+	set->nalpns = 0;
 	for (i = 0; i < set->nservers; i++)
 		http01_stop(set->servers[i]);
 	free(set->servers);

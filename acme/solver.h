@@ -13,6 +13,7 @@
 #include "crypto/ident.h"
 
 struct http01_server;
+struct alpn_server;
 struct dns_record;
 
 struct solver_set {
@@ -20,6 +21,8 @@ struct solver_set {
 	struct http01_server **servers; /* standalone listeners */
 	size_t nservers;
 	struct strlist files; /* webroot files written */
+	struct alpn_server **alpns; /* tls-alpn-01 listeners */
+	size_t nalpns;
 	struct dns_record *records; /* dns-01 TXT records, by name */
 	size_t nrecords;
 };
@@ -35,7 +38,7 @@ struct solver_set {
 const struct cfg_solver *solver_select(const struct cfg_issuer *is,
     const struct cfg_cert *c, const struct ident *id, const char **why);
 
-/* The ACME challenge type a solver answers ("http-01", "dns-01"). */
+/* The challenge type a solver answers: http-01, dns-01, tls-alpn-01. */
 const char *solver_challenge_type(const struct cfg_solver *s);
 
 /*
@@ -48,8 +51,9 @@ int solver_present(struct solver_set *set, const struct cfg_solver *s,
 
 /*
  * Make what was presented visible to the CA before any challenge is
- * triggered: dns-01 records are added (all of a zone in one UPDATE) and
- * then awaited at every authoritative nameserver.  Errors are reported.
+ * triggered: tls-alpn-01 certificates are made and served; dns-01 records
+ * are added (all of a zone in one UPDATE) and then awaited at every
+ * authoritative nameserver.  Errors are reported.
  */
 int solver_commit(struct solver_set *set);
 
@@ -66,6 +70,14 @@ bool http01_is(const struct http01_server *srv, const char *address,
 void http01_stop(struct http01_server *srv);
 int webroot_present(const char *root, const char *token, const char *keyauth,
     char **path);
+
+/* tls-alpn-01 internals (solver_alpn.c). */
+struct alpn_server *alpn_listen(const char *address, int port);
+bool alpn_is(const struct alpn_server *srv, const char *address, int port);
+int alpn_add(struct alpn_server *srv, const struct ident *id,
+    const char *keyauth);
+int alpn_start(struct alpn_server *srv);
+void alpn_stop(struct alpn_server *srv);
 
 /* dns-01 internals (solver_dns.c). */
 int dns01_present(struct solver_set *set, const struct cfg_solver *s,

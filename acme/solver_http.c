@@ -4,19 +4,16 @@
  * the webroot variant that writes the same answers as files.
  */
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "acme/fsutil.h"
+#include "acme/listener.h"
 #include "acme/log.h"
 #include "acme/solver.h"
 #include "jws/keyauth.h"
@@ -26,12 +23,7 @@
 #define REQ_TIMEOUT_MS 3000
 
 struct http01_server {
-	int fd;
-	char *address;
-	int port;
-	int stop[2];
-	pthread_t thread;
-	bool running;
+	struct listener *l;
 	pthread_mutex_t mu;
 	struct strlist tokens, keyauths;
 };
@@ -40,73 +32,20 @@ struct http01_server *
 http01_listen(const char *address, int port)
 {
 	struct http01_server *srv;
-	struct sockaddr_in6 sin6;
-	struct sockaddr_in sin;
-	int fd = -1, one = 1, zero = 0;
-	bool v6;
+	struct listener *l;
 
-	memset(&sin6, 0, sizeof(sin6));
-	memset(&sin, 0, sizeof(sin));
-	sin6.sin6_family = AF_INET6;
-	sin6.sin6_port = htons((uint16_t)port);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	if (address == NULL) {
-		/* All addresses: dual-stack IPv6, or IPv4 without IPv6. */
-		sin6.sin6_addr = in6addr_any;
-		v6 = true;
-	} else if (inet_pton(AF_INET, address, &sin.sin_addr) == 1) {
-		v6 = false;
-	} else if (inet_pton(AF_INET6, address, &sin6.sin6_addr) == 1) {
-		v6 = true;
-	} else {
-		log_error("http01 standalone: '%s' is not an IP address",
-		    log_esc(address));
+	if ((l = listener_open(address, port, "http-01")) == NULL)
 		return NULL;
-	}
-	if (v6 && (fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 &&
-	    address == NULL)
-		v6 = false;
-	if (!v6)
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		log_error("http01 standalone: socket: %s", strerror(errno));
-		return NULL;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (v6 && address == NULL)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-	if ((v6 ? bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) :
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin))) < 0 ||
-	    listen(fd, 64) < 0) {
-		log_error("http01 standalone: cannot listen on %s:%d: %s%s",
-		    address ? address : "*", port, strerror(errno),
-		    errno == EADDRINUSE ? " (another program uses the port; "
-		    "stop it or use a webroot solver)" : errno == EACCES ?
-		    " (ports below 1024 need root or CAP_NET_BIND_SERVICE)" :
-		    "");
-		close(fd);
-		return NULL;
-	}
 	srv = util_alloc(sizeof(*srv));
-	srv->fd = fd;
-	srv->address = util_strdup(address);
-	srv->port = port;
-	srv->stop[0] = srv->stop[1] = -1;
+	srv->l = l;
 	pthread_mutex_init(&srv->mu, NULL);
-	log_debug("http01: listening on %s:%d", address ? address : "*",
-	    port);
 	return srv;
 }
 
 bool
 http01_is(const struct http01_server *srv, const char *address, int port)
 {
-	if (srv->port != port)
-		return false;
-	if (srv->address == NULL || address == NULL)
-		return srv->address == address;
-	return strcmp(srv->address, address) == 0;
+	return listener_is(srv->l, address, port);
 }
 
 int
@@ -142,8 +81,9 @@ send_all(int fd, const char *data, size_t len)
 
 /* Read one request head and answer it; the connection is then closed. */
 static void
-serve(struct http01_server *srv, int fd)
+serve(void *arg, int fd)
 {
+	struct http01_server *srv = arg;
 	char req[REQ_MAX + 1], *sp, *path, *ver, resp[1024];
 	const char *body = NULL;
 	struct pollfd pfd = { fd, POLLIN, 0 };
@@ -203,49 +143,10 @@ serve(struct http01_server *srv, int fd)
 	}
 }
 
-static void *
-run(void *arg)
-{
-	struct http01_server *srv = arg;
-	struct pollfd pfd[2];
-	int c;
-
-	pfd[0].fd = srv->fd;
-	pfd[0].events = POLLIN;
-	pfd[1].fd = srv->stop[0];
-	pfd[1].events = POLLIN;
-	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (pfd[1].revents != 0)
-			break;
-		if (!(pfd[0].revents & POLLIN))
-			continue;
-		if ((c = accept(srv->fd, NULL, NULL)) < 0)
-			continue;
-		fcntl(c, F_SETFD, FD_CLOEXEC);
-		serve(srv, c);
-		close(c);
-	}
-	return NULL;
-}
-
 int
 http01_start(struct http01_server *srv)
 {
-	if (pipe(srv->stop) < 0 ||
-	    fcntl(srv->stop[0], F_SETFD, FD_CLOEXEC) < 0 ||
-	    fcntl(srv->stop[1], F_SETFD, FD_CLOEXEC) < 0 ||
-	    pthread_create(&srv->thread, NULL, run, srv) != 0) {
-		log_error("http01 standalone: cannot start: %s",
-		    strerror(errno));
-		return -1;
-	}
-	srv->running = true;
-	return 0;
+	return listener_start(srv->l, serve, srv);
 }
 
 void
@@ -253,20 +154,10 @@ http01_stop(struct http01_server *srv)
 {
 	if (srv == NULL)
 		return;
-	if (srv->running) {
-		if (write(srv->stop[1], "x", 1) < 0)
-			log_warn("http01: cannot stop the listener thread");
-		pthread_join(srv->thread, NULL);
-	}
-	if (srv->stop[0] >= 0)
-		close(srv->stop[0]);
-	if (srv->stop[1] >= 0)
-		close(srv->stop[1]);
-	close(srv->fd);
+	listener_stop(srv->l);
 	pthread_mutex_destroy(&srv->mu);
 	strlist_free(&srv->tokens);
 	strlist_free(&srv->keyauths);
-	free(srv->address);
 	free(srv);
 }
 

@@ -317,6 +317,31 @@ spec:
           nameserver: 127.0.0.1:99999
 EOF2
 
+bad two-solver-types '9:7: spec.acme.solvers\[0\]: a solver needs exactly one of http01, dns01 or tlsalpn01' <<EOF2
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: le}
+spec:
+  acme:
+    server: https://acme.test/dir
+    privateKeySecretRef: {name: le-account}
+    solvers:
+    - tlsalpn01: {port: 443}
+      http01: {standalone: {}}
+EOF2
+
+bad tlsalpn-address "9:18: spec.acme.solvers\[0\].tlsalpn01: address 'localhost' is not an IP address" <<EOF2
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: le}
+spec:
+  acme:
+    server: https://acme.test/dir
+    privateKeySecretRef: {name: le-account}
+    solvers:
+    - tlsalpn01: {address: localhost}
+EOF2
+
 # Several errors are all reported, not just the first.
 cat >"$C/many.yaml" <<EOF2
 apiVersion: cert-manager.io/v1

@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "crypto/alpn.h"
 #include "crypto/b64.h"
 #include "crypto/cert.h"
 #include "crypto/digest.h"
@@ -219,4 +220,22 @@ test_cert_alpn_ip(void)
 
 	check_alpn(&v4, GEN_IPADD, "token-token-token.thumb");
 	check_alpn(&v6, GEN_IPADD, "token-token-token.thumb");
+}
+
+void
+test_alpn_sni_names(void)
+{
+	char *s;
+
+	s = alpn_sni_name(IDENT_DNS, "www.example.org");
+	CHECK_STR(s, "www.example.org");
+	free(s);
+	s = alpn_sni_name(IDENT_IP, "127.0.0.1");
+	CHECK_STR(s, "1.0.0.127.in-addr.arpa");
+	free(s);
+	s = alpn_sni_name(IDENT_IP, "2001:db8::1");
+	CHECK_STR(s, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0."
+	    "1.0.0.2.ip6.arpa");
+	free(s);
+	CHECK(alpn_sni_name(IDENT_IP, "not-an-ip") == NULL);
 }

@@ -67,6 +67,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(cert_chain_rejects) \
 	X(cert_alpn_dns) \
 	X(cert_alpn_ip) \
+	X(alpn_sni_names) \
 	X(jwk_rfc7638_thumbprint) \
 	X(jwk_members) \
 	X(jws_sign_jwk) \

@@ -1,0 +1,123 @@
+/*
+ * tls-alpn-01 (RFC 8737, RFC 8738 for IP addresses): one TLS listener for
+ * the whole order, a self-signed certificate per identifier carrying the
+ * acmeIdentifier extension, chosen by SNI, shown only to clients that ask
+ * for exactly acme-tls/1.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "acme/listener.h"
+#include "acme/log.h"
+#include "acme/solver.h"
+#include "crypto/alpn.h"
+#include "crypto/cert.h"
+#include "crypto/err.h"
+#include "crypto/key.h"
+
+struct alpn_server {
+	struct listener *l;
+	struct alpn_responder *resp;
+	struct key *key;
+	struct cert **certs;
+	size_t ncerts;
+	struct ident_list ids;
+	struct strlist keyauths;
+};
+
+struct alpn_server *
+alpn_listen(const char *address, int port)
+{
+	struct alpn_server *srv;
+	struct listener *l;
+
+	if ((l = listener_open(address, port, "tls-alpn-01")) == NULL)
+		return NULL;
+	srv = util_alloc(sizeof(*srv));
+	srv->l = l;
+	return srv;
+}
+
+bool
+alpn_is(const struct alpn_server *srv, const char *address, int port)
+{
+	return listener_is(srv->l, address, port);
+}
+
+int
+alpn_add(struct alpn_server *srv, const struct ident *id, const char *keyauth)
+{
+	if (ident_list_add(&srv->ids, id->type, id->value) < 0) {
+		log_error("tls-alpn-01: %s", crypto_error());
+		return -1;
+	}
+	strlist_add(&srv->keyauths, keyauth);
+	return 0;
+}
+
+static void
+serve(void *arg, int fd)
+{
+	struct alpn_server *srv = arg;
+	char sni[256];
+
+	if (alpn_responder_handshake(srv->resp, fd, sni, sizeof(sni)) == 0)
+		log_debug("tls-alpn-01: presented the certificate for %s",
+		    log_esc(sni));
+	else
+		log_debug("tls-alpn-01: %s (server name '%s')",
+		    crypto_error(), log_esc(sni));
+}
+
+int
+alpn_start(struct alpn_server *srv)
+{
+	char *sni;
+	size_t i;
+
+	if (srv->resp != NULL)
+		return 0;
+	/* One throwaway key signs every challenge certificate. */
+	if ((srv->key = key_generate(KEY_EC_P256, 0)) == NULL ||
+	    (srv->resp = alpn_responder_new()) == NULL) {
+		log_error("tls-alpn-01: %s", crypto_error());
+		return -1;
+	}
+	srv->certs = util_alloc((srv->ids.n + 1) * sizeof(*srv->certs));
+	for (i = 0; i < srv->ids.n; i++) {
+		srv->certs[i] = cert_alpn_create(srv->key, &srv->ids.v[i],
+		    srv->keyauths.v[i]);
+		srv->ncerts = i + 1;
+		sni = alpn_sni_name(srv->ids.v[i].type, srv->ids.v[i].value);
+		if (srv->certs[i] == NULL || sni == NULL ||
+		    alpn_responder_add(srv->resp, sni, srv->certs[i],
+		    srv->key) < 0) {
+			log_error("tls-alpn-01: %s: %s",
+			    log_esc(srv->ids.v[i].value), crypto_error());
+			free(sni);
+			return -1;
+		}
+		free(sni);
+	}
+	return listener_start(srv->l, serve, srv);
+}
+
+void
+alpn_stop(struct alpn_server *srv)
+{
+	size_t i;
+
+	if (srv == NULL)
+		return;
+	/* The thread is gone before what it reads is freed. */
+	listener_stop(srv->l);
+	alpn_responder_free(srv->resp);
+	for (i = 0; i < srv->ncerts; i++)
+		cert_free(srv->certs[i]);
+	free(srv->certs);
+	key_free(srv->key);
+	ident_list_free(&srv->ids);
+	strlist_free(&srv->keyauths);
+	free(srv);
+}
