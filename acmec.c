@@ -22,6 +22,7 @@ struct verb {
 /* The commands this build has (README, "Status", lists what is coming). */
 static const struct verb verbs[] = {
 	{ "issue", cmd_issue, "obtain certificates now, due or not" },
+	{ "renew", cmd_renew, "renew what is due (cron, systemd timers)" },
 	{ "check", cmd_check, "validate the configuration (no network)" },
 	{ NULL, NULL, NULL },
 };

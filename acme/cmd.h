@@ -19,6 +19,17 @@ struct globals {
 };
 
 int cmd_issue(const struct globals *g, int argc, char **argv);
+int cmd_renew(const struct globals *g, int argc, char **argv);
 int cmd_check(const struct globals *g, int argc, char **argv);
+
+struct config;
+struct cfg_cert;
+
+/*
+ * The Certificates named in argv (argc of them; all when argc is 0), as a
+ * caller-freed array of n; NULL (reported) if a name is unknown.
+ */
+const struct cfg_cert **cmd_select_certs(const struct config *cfg, int argc,
+    char **argv, size_t *n);
 
 #endif

@@ -17,19 +17,25 @@ struct http {
 	bool too_big;
 };
 
+static bool initialised;
+
+void
+http_init(void)
+{
+	if (!initialised && curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
+		initialised = true;
+}
+
 struct http *
 http_new(const char *ca_pem, size_t ca_len, bool insecure, const char **why)
 {
-	static bool initialised;
 	struct http *h;
 	struct curl_blob blob;
 
+	http_init();
 	if (!initialised) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			*why = "cannot initialise libcurl";
-			return NULL;
-		}
-		initialised = true;
+		*why = "cannot initialise libcurl";
+		return NULL;
 	}
 	h = util_alloc(sizeof(*h));
 	if ((h->curl = curl_easy_init()) == NULL) {

@@ -16,6 +16,9 @@
 
 struct http;
 
+/* libcurl's global set-up; call once before any thread runs (idempotent). */
+void http_init(void);
+
 struct http_resp {
 	long status;
 	struct buf body;

@@ -18,12 +18,30 @@ log_verbosity(void)
 	return verbosity;
 }
 
+static _Thread_local char last_error[512];
+
+const char *
+log_last_error(void)
+{
+	return last_error;
+}
+
+void
+log_clear_error(void)
+{
+	last_error[0] = '\0';
+}
+
 static void
 vlog(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[2048];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
+	/* The first error of a certificate's run is its "last error". */
+	if (strcmp(prefix, "error: ") == 0 && last_error[0] == '\0')
+		snprintf(last_error, sizeof(last_error), "%.*s",
+		    (int)sizeof(last_error) - 1, line);
 	/* One write per line, so parallel workers do not interleave. */
 	fprintf(stderr, "acmec: %s%s\n", prefix, line);
 }

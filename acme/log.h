@@ -27,6 +27,13 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_proto(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * The first error reported in this thread since log_clear_error(): what
+ * `acmec status` shows as a certificate's last error.
+ */
+const char *log_last_error(void);
+void log_clear_error(void);
+
+/*
  * s with control characters, backslashes and non-ASCII bytes escaped, cut
  * to about 4 KiB.  Returns a per-thread buffer valid until the next call;
  * log_esc2() has a second buffer, for two such strings in one message.

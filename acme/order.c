@@ -70,7 +70,8 @@ order_identifiers(const struct cfg_cert *c, struct ident_list *ids)
 }
 
 static char *
-new_order_payload(const struct cfg_cert *c, const struct ident_list *ids)
+new_order_payload(const struct cfg_cert *c, const struct ident_list *ids,
+    const char *replaces)
 {
 	cJSON *p = cJSON_CreateObject(), *arr, *id;
 	char when[32], *text;
@@ -94,6 +95,8 @@ new_order_payload(const struct cfg_cert *c, const struct ident_list *ids)
 	}
 	if (c->issuer->profile != NULL)
 		cJSON_AddStringToObject(p, "profile", c->issuer->profile);
+	if (replaces != NULL)
+		cJSON_AddStringToObject(p, "replaces", replaces);
 	text = cJSON_PrintUnformatted(p);
 	cJSON_Delete(p);
 	return text;
@@ -125,6 +128,58 @@ out:
 	cJSON_Delete(j);
 	acme_problem_free(&prob);
 	return rc;
+}
+
+/* Record what is known of an authorization (ch may be NULL). */
+static void
+trace_authz(struct cert_status *t, const struct acme_authz *az,
+    const struct acme_challenge *ch)
+{
+	struct status_authz *e = NULL;
+	size_t i;
+
+	for (i = 0; i < t->nauthz; i++)
+		if (strcmp(t->authz[i].ident, az->id.value) == 0)
+			e = &t->authz[i];
+	if (e == NULL) {
+		t->authz = util_realloc(t->authz, t->nauthz + 1,
+		    sizeof(*t->authz));
+		e = &t->authz[t->nauthz++];
+		memset(e, 0, sizeof(*e));
+		e->ident = util_strdup(az->id.value);
+	}
+	free(e->status);
+	e->status = util_strdup(acme_status_name(az->status));
+	if (ch == NULL)
+		return;
+	free(e->type);
+	free(e->ch_status);
+	free(e->error_type);
+	free(e->error_detail);
+	e->type = util_strdup(ch->type);
+	e->ch_status = util_strdup(acme_status_name(ch->status));
+	e->error_type = ch->error ? util_strdup(acme_problem_short(ch->error)) :
+	    NULL;
+	e->error_detail = ch->error ? util_strdup(ch->error->detail) : NULL;
+}
+
+static void
+trace_order(struct cert_status *t, enum acme_status st)
+{
+	free(t->order_status);
+	t->order_status = util_strdup(acme_status_name(st));
+}
+
+/* The challenge of az of the given type, or NULL. */
+static const struct acme_challenge *
+challenge_of(const struct acme_authz *az, const char *type)
+{
+	size_t i;
+
+	for (i = 0; type != NULL && i < az->nch; i++)
+		if (strcmp(az->ch[i].type, type) == 0)
+			return &az->ch[i];
+	return NULL;
 }
 
 /* A hint for the common causes of a failed challenge. */
@@ -183,7 +238,7 @@ struct task {
  */
 static int
 authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
-    const char *secretsdir)
+    const char *secretsdir, struct cert_status *trace)
 {
 	struct solver_set set = { 0 };
 	struct acme_problem prob = { 0 };
@@ -194,7 +249,7 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
 	const char *why, *type;
 	long long retry = -1, ra;
 	char *keyauth;
-	size_t i, j, pending = 0;
+	size_t i, pending = 0;
 	int rc = -1;
 
 	set.secretsdir = secretsdir;
@@ -202,6 +257,7 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
 	for (i = 0; i < o->authzs.n; i++) {
 		if (fetch_authz(a, o->authzs.v[i], &t[i].az, &ra) < 0)
 			goto out;
+		trace_authz(trace, &t[i].az, NULL);
 		if (t[i].az.status == ST_VALID) {
 			log_debug("%s: already authorized",
 			    log_esc(t[i].az.id.value));
@@ -220,9 +276,9 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
 			goto out;
 		}
 		type = solver_challenge_type(s);
-		for (j = 0; j < t[i].az.nch; j++)
-			if (strcmp(t[i].az.ch[j].type, type) == 0)
-				t[i].ch = &t[i].az.ch[j];
+		t[i].ch = challenge_of(&t[i].az, type);
+		if (t[i].ch != NULL)
+			trace_authz(trace, &t[i].az, t[i].ch);
 		if (t[i].ch == NULL || t[i].ch->token == NULL) {
 			log_error("%s: the CA offers no %s challenge",
 			    log_esc(t[i].az.id.value), type);
@@ -281,6 +337,8 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
 				continue;
 			if (fetch_authz(a, o->authzs.v[i], &az, &ra) < 0)
 				goto out;
+			trace_authz(trace, &az, challenge_of(&az,
+			    t[i].ch->type));
 			if (ra > retry)
 				retry = ra;
 			if (az.status == ST_VALID) {
@@ -491,7 +549,8 @@ out:
 
 int
 order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
-    const char *secretsdir, struct order_result *res)
+    const char *secretsdir, const char *replaces, struct cert_status *trace,
+    struct order_result *res)
 {
 	struct acme_problem prob = { 0 };
 	struct acme_order o = { 0 };
@@ -506,7 +565,8 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 
 	memset(res, 0, sizeof(*res));
 	order_identifiers(c, &ids);
-	payload = new_order_payload(c, &ids);
+	status_clear_order(trace);
+	payload = new_order_payload(c, &ids, replaces);
 	if (acme_post_json(a, a->dir.new_order, payload, &r, &j, &prob) < 0) {
 		acme_problem_report(&prob, "creating the order");
 		goto out;
@@ -517,11 +577,13 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 		goto out;
 	}
 	res->order_url = util_strdup(r.location);
+	trace->order_url = util_strdup(r.location);
 	http_resp_free(&r);
 	if (acme_parse_order(j, &o, &prob) < 0) {
 		acme_problem_report(&prob, "creating the order");
 		goto out;
 	}
+	trace_order(trace, o.status);
 	log_debug("order %s is %s", log_esc(res->order_url),
 	    acme_status_name(o.status));
 	if (o.status == ST_INVALID) {
@@ -531,11 +593,16 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 			log_error("the order is invalid");
 		goto out;
 	}
-	if (o.status == ST_PENDING && authorize(a, c, &o, secretsdir) < 0)
+	if (o.status == ST_PENDING &&
+	    authorize(a, c, &o, secretsdir, trace) < 0)
 		goto out;
-	if (o.status != ST_VALID &&
-	    finalize(a, c, certkey, &ids, res->order_url, &o) < 0)
-		goto out;
+	if (o.status != ST_VALID) {
+		rc = finalize(a, c, certkey, &ids, res->order_url, &o);
+		trace_order(trace, o.status);
+		if (rc < 0)
+			goto out;
+		rc = -1;
+	}
 	if (download(a, o.certificate, &res->chain_pem, &res->chain_len,
 	    &res->chain, &alts) < 0)
 		goto out;

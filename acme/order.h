@@ -5,6 +5,7 @@
 
 #include "acme/config.h"
 #include "acme/proto.h"
+#include "acme/status.h"
 #include "crypto/cert.h"
 #include "crypto/ident.h"
 
@@ -26,11 +27,14 @@ void order_identifiers(const struct cfg_cert *c, struct ident_list *ids);
  * triggered, then polled together; finalize, wait, download, choose the
  * preferred chain, and check the leaf against the key and the names.
  * Solvers are cleaned up whatever happens; secretsdir holds the secrets
- * they need (TSIG keys).  Errors are reported here.
+ * they need (TSIG keys).  replaces (may be NULL) is the ARI identifier of
+ * the certificate this one replaces.  The order's URL and state, and each
+ * authorization's, are recorded in trace as they become known.  Errors are
+ * reported here.
  */
 int order_run(struct acme *a, const struct cfg_cert *c,
-    const struct key *certkey, const char *secretsdir,
-    struct order_result *res);
+    const struct key *certkey, const char *secretsdir, const char *replaces,
+    struct cert_status *trace, struct order_result *res);
 
 void order_result_free(struct order_result *res);
 

@@ -179,7 +179,7 @@ acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
     bool insecure, struct acme_problem *prob)
 {
 	struct http_resp r;
-	const cJSON *meta, *eab;
+	const cJSON *meta, *eab, *profiles;
 	const char *why = NULL;
 	cJSON *j = NULL;
 	int rc = -1;
@@ -217,6 +217,14 @@ acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
 	eab = cJSON_GetObjectItemCaseSensitive(meta,
 	    "externalAccountRequired");
 	a->dir.eab_required = cJSON_IsTrue(eab);
+	profiles = cJSON_GetObjectItemCaseSensitive(meta, "profiles");
+	if (cJSON_IsObject(profiles)) {
+		const cJSON *p;
+
+		cJSON_ArrayForEach(p, profiles)
+			if (p->string != NULL)
+				strlist_add(&a->dir.profiles, p->string);
+	}
 	if (!cJSON_IsObject(j) || a->dir.new_nonce == NULL ||
 	    a->dir.new_account == NULL || a->dir.new_order == NULL) {
 		acme_problem_local(prob, "%s is not an ACME directory (no "
@@ -242,6 +250,7 @@ acme_close(struct acme *a)
 	free(a->dir.key_change);
 	free(a->dir.renewal_info);
 	free(a->dir.tos);
+	strlist_free(&a->dir.profiles);
 	free(a->nonce);
 	free(a->kid);
 	memset(a, 0, sizeof(*a));
@@ -333,6 +342,69 @@ acme_post_json(struct acme *a, const char *url, const char *payload,
 		return -1;
 	}
 	return 0;
+}
+
+time_t
+acme_parse_time(const char *s)
+{
+	struct tm tm;
+	char *end;
+
+	if (s == NULL)
+		return (time_t)-1;
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+		return (time_t)-1;
+	if (*end == '.')
+		while (*++end >= '0' && *end <= '9')
+			;
+	/* RFC 3339 allows an offset; ACME servers send Z. */
+	if (strcmp(end, "Z") != 0 && strcmp(end, "+00:00") != 0)
+		return (time_t)-1;
+	return timegm(&tm);
+}
+
+int
+acme_renewal_info(struct acme *a, const char *certid, time_t *start,
+    time_t *end, long long *retry_after, struct acme_problem *prob)
+{
+	struct http_resp r;
+	const cJSON *win;
+	cJSON *j = NULL;
+	char *url;
+	int rc = -1;
+
+	acme_problem_free(prob);
+	url = util_printf("%s/%s", a->dir.renewal_info, certid);
+	/* Unauthenticated GET (RFC 9773 §4.2). */
+	if (http_request(a->http, "GET", url, NULL, NULL, "application/json",
+	    &r) < 0) {
+		acme_problem_local(prob, "renewal information: %s",
+		    http_error(a->http));
+		free(url);
+		return -1;
+	}
+	take_nonce(a, &r);
+	*retry_after = acme_retry_after(r.retry_after);
+	if (r.status != 200) {
+		parse_problem(&r, prob);
+		goto out;
+	}
+	j = cJSON_ParseWithLength(r.body.data ? r.body.data : "", r.body.len);
+	win = cJSON_GetObjectItemCaseSensitive(j, "suggestedWindow");
+	*start = acme_parse_time(jstr(win, "start"));
+	*end = acme_parse_time(jstr(win, "end"));
+	if (*start == (time_t)-1 || *end == (time_t)-1 || *end < *start) {
+		acme_problem_local(prob, "%s: the renewal information has no "
+		    "valid suggestedWindow", url);
+		goto out;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(j);
+	http_resp_free(&r);
+	free(url);
+	return rc;
 }
 
 static const char *const status_names[] = {

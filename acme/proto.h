@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "acme/http.h"
 #include "crypto/ident.h"
@@ -33,6 +34,7 @@ struct acme_dir {
 	char *new_nonce, *new_account, *new_order, *revoke_cert, *key_change;
 	char *renewal_info, *tos;
 	bool eab_required;
+	struct strlist profiles; /* meta.profiles (names) */
 };
 
 struct acme {
@@ -118,6 +120,16 @@ void acme_problem_free(struct acme_problem *prob);
  * now, capped at one day; -1 if absent or malformed.
  */
 long long acme_retry_after(const char *value);
+
+/*
+ * ARI (RFC 9773): the CA's suggested renewal window for certid, and how
+ * long to wait before asking again (Retry-After; -1 if not given).
+ */
+int acme_renewal_info(struct acme *a, const char *certid, time_t *start,
+    time_t *end, long long *retry_after, struct acme_problem *prob);
+
+/* An RFC 3339 time ("2025-01-02T04:00:00Z", fractions allowed), or -1. */
+time_t acme_parse_time(const char *s);
 
 /* Typed views of the server's objects; -1 (and prob) if malformed. */
 int acme_parse_order(const struct cJSON *j, struct acme_order *o,

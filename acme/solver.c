@@ -1,6 +1,7 @@
 /* Solver selection (cert-manager's rules) and the set of active solvers. */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -8,6 +9,10 @@
 #include "acme/fsutil.h"
 #include "acme/log.h"
 #include "acme/solver.h"
+
+/* tls-alpn-01 listeners are not shared between parallel orders: taking
+ * turns keeps two orders from wanting the same port at once. */
+static pthread_mutex_t alpn_turn = PTHREAD_MUTEX_INITIALIZER;
 
 /*
  * How well s's selector matches id for certificate c: -1 no match; else
@@ -141,6 +146,11 @@ solver_present(struct solver_set *set, const struct cfg_solver *s,
 	if (s->type == SOLVER_TLSALPN01) {
 		struct alpn_server *as = NULL;
 
+		/* One order at a time may use tls-alpn-01 listeners. */
+		if (!set->alpn_locked) {
+			pthread_mutex_lock(&alpn_turn);
+			set->alpn_locked = true;
+		}
 		for (i = 0; i < set->nalpns; i++)
 			if (alpn_is(set->alpns[i], s->http_address,
 			    s->http_port))
@@ -167,16 +177,17 @@ solver_present(struct solver_set *set, const struct cfg_solver *s,
 		if (http01_is(set->servers[i], s->http_address, s->http_port))
 			srv = set->servers[i];
 	if (srv == NULL) {
-		if ((srv = http01_listen(s->http_address, s->http_port)) ==
+		if ((srv = http01_acquire(s->http_address, s->http_port)) ==
 		    NULL)
 			return -1;
 		set->servers = util_realloc(set->servers, set->nservers + 1,
 		    sizeof(*set->servers));
 		set->servers[set->nservers++] = srv;
-		if (http01_start(srv) < 0)
-			return -1;
 	}
-	return http01_add(srv, token, keyauth);
+	if (http01_add(srv, token, keyauth) < 0)
+		return -1;
+	strlist_add(&set->tokens, token);
+	return 0;
 }
 
 int
@@ -201,9 +212,14 @@ solver_cleanup(struct solver_set *set)
 	free(set->alpns);
 	set->alpns = NULL;
 	set->nalpns = 0;
+	if (set->alpn_locked) {
+		pthread_mutex_unlock(&alpn_turn);
+		set->alpn_locked = false;
+	}
 	for (i = 0; i < set->nservers; i++)
-		http01_stop(set->servers[i]);
+		http01_release(set->servers[i], &set->tokens);
 	free(set->servers);
+	strlist_free(&set->tokens);
 	for (i = 0; i < set->files.n; i++)
 		if (fs_remove(set->files.v[i]) < 0)
 			log_warn("cannot remove the challenge file %s: %s",

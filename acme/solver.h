@@ -18,11 +18,13 @@ struct dns_record;
 
 struct solver_set {
 	const char *secretsdir; /* where TSIG secrets are read from */
-	struct http01_server **servers; /* standalone listeners */
+	struct http01_server **servers; /* standalone listeners in use */
 	size_t nservers;
+	struct strlist tokens; /* http-01 tokens added to them */
 	struct strlist files; /* webroot files written */
 	struct alpn_server **alpns; /* tls-alpn-01 listeners */
 	size_t nalpns;
+	bool alpn_locked; /* holds the process's tls-alpn-01 turn */
 	struct dns_record *records; /* dns-01 TXT records, by name */
 	size_t nrecords;
 };
@@ -60,14 +62,17 @@ int solver_commit(struct solver_set *set);
 /* Stop listeners, remove files and records; safe on an empty set. */
 void solver_cleanup(struct solver_set *set);
 
-/* http-01 internals, shared by solver.c (solver_http.c). */
-struct http01_server *http01_listen(const char *address, int port);
+/*
+ * http-01 internals (solver_http.c).  A listener is shared by every solver
+ * set of the process that uses its address and port: acquired (bound and
+ * serving on first use), given tokens, released with the tokens to drop.
+ */
+struct http01_server *http01_acquire(const char *address, int port);
 int http01_add(struct http01_server *srv, const char *token,
     const char *keyauth);
-int http01_start(struct http01_server *srv);
 bool http01_is(const struct http01_server *srv, const char *address,
     int port);
-void http01_stop(struct http01_server *srv);
+void http01_release(struct http01_server *srv, const struct strlist *tokens);
 int webroot_present(const char *root, const char *token, const char *keyauth,
     char **path);
 

@@ -24,28 +24,53 @@
 
 struct http01_server {
 	struct listener *l;
+	int refs; /* solver sets using it */
 	pthread_mutex_t mu;
 	struct strlist tokens, keyauths;
 };
 
+/*
+ * Parallel workers share one listener per address and port, each adding
+ * and removing its own tokens.
+ */
+static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct http01_server **registry;
+static size_t nregistry;
+
+static void serve(void *arg, int fd);
+
 struct http01_server *
-http01_listen(const char *address, int port)
+http01_acquire(const char *address, int port)
 {
-	struct http01_server *srv;
+	struct http01_server *srv = NULL;
 	struct listener *l;
+	size_t i;
 
-	if ((l = listener_open(address, port, "http-01")) == NULL)
-		return NULL;
-	srv = util_alloc(sizeof(*srv));
-	srv->l = l;
-	pthread_mutex_init(&srv->mu, NULL);
+	pthread_mutex_lock(&registry_mu);
+	for (i = 0; i < nregistry; i++)
+		if (listener_is(registry[i]->l, address, port))
+			srv = registry[i];
+	if (srv == NULL) {
+		if ((l = listener_open(address, port, "http-01")) == NULL)
+			goto out;
+		srv = util_alloc(sizeof(*srv));
+		srv->l = l;
+		pthread_mutex_init(&srv->mu, NULL);
+		if (listener_start(l, serve, srv) < 0) {
+			listener_stop(l);
+			pthread_mutex_destroy(&srv->mu);
+			free(srv);
+			srv = NULL;
+			goto out;
+		}
+		registry = util_realloc(registry, nregistry + 1,
+		    sizeof(*registry));
+		registry[nregistry++] = srv;
+	}
+	srv->refs++;
+out:
+	pthread_mutex_unlock(&registry_mu);
 	return srv;
-}
-
-bool
-http01_is(const struct http01_server *srv, const char *address, int port)
-{
-	return listener_is(srv->l, address, port);
 }
 
 int
@@ -61,6 +86,62 @@ http01_add(struct http01_server *srv, const char *token, const char *keyauth)
 	strlist_add(&srv->keyauths, keyauth);
 	pthread_mutex_unlock(&srv->mu);
 	return 0;
+}
+
+/* Take token out of srv's table (the same token twice: once). */
+static void
+remove_token(struct http01_server *srv, const char *token)
+{
+	size_t i;
+
+	pthread_mutex_lock(&srv->mu);
+	for (i = 0; i < srv->tokens.n; i++) {
+		if (strcmp(srv->tokens.v[i], token) != 0)
+			continue;
+		free(srv->tokens.v[i]);
+		free(srv->keyauths.v[i]);
+		srv->tokens.v[i] = srv->tokens.v[srv->tokens.n - 1];
+		srv->keyauths.v[i] = srv->keyauths.v[srv->keyauths.n - 1];
+		srv->tokens.n--;
+		srv->keyauths.n--;
+		break;
+	}
+	pthread_mutex_unlock(&srv->mu);
+}
+
+void
+http01_release(struct http01_server *srv, const struct strlist *tokens)
+{
+	size_t i;
+
+	if (srv == NULL)
+		return;
+	for (i = 0; i < tokens->n; i++)
+		remove_token(srv, tokens->v[i]);
+	pthread_mutex_lock(&registry_mu);
+	if (--srv->refs > 0) {
+		pthread_mutex_unlock(&registry_mu);
+		return;
+	}
+	for (i = 0; i < nregistry; i++)
+		if (registry[i] == srv)
+			registry[i] = registry[--nregistry];
+	if (nregistry == 0) {
+		free(registry);
+		registry = NULL;
+	}
+	pthread_mutex_unlock(&registry_mu);
+	listener_stop(srv->l);
+	pthread_mutex_destroy(&srv->mu);
+	strlist_free(&srv->tokens);
+	strlist_free(&srv->keyauths);
+	free(srv);
+}
+
+bool
+http01_is(const struct http01_server *srv, const char *address, int port)
+{
+	return listener_is(srv->l, address, port);
 }
 
 static void
@@ -141,24 +222,6 @@ serve(void *arg, int fd)
 		send_all(fd, nf, sizeof(nf) - 1);
 		log_debug("http01: 404 for %s", log_esc(path));
 	}
-}
-
-int
-http01_start(struct http01_server *srv)
-{
-	return listener_start(srv->l, serve, srv);
-}
-
-void
-http01_stop(struct http01_server *srv)
-{
-	if (srv == NULL)
-		return;
-	listener_stop(srv->l);
-	pthread_mutex_destroy(&srv->mu);
-	strlist_free(&srv->tokens);
-	strlist_free(&srv->keyauths);
-	free(srv);
 }
 
 int

@@ -1,0 +1,557 @@
+/* One Certificate's issuance or renewal, and parallel workers for many. */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "acme/account.h"
+#include "acme/fsutil.h"
+#include "acme/hook.h"
+#include "acme/http.h"
+#include "acme/issue.h"
+#include "acme/log.h"
+#include "acme/order.h"
+#include "acme/proto.h"
+#include "crypto/b64.h"
+#include "crypto/cert.h"
+#include "crypto/err.h"
+#include "crypto/key.h"
+#include "crypto/rand.h"
+
+#define DEPLOY_HOOK_TIMEOUT 300
+#define ARI_DEFAULT_RECHECK (6 * 3600)
+
+/* An open session per issuer, shared by a worker's certificates. */
+struct session {
+	const struct cfg_issuer *issuer;
+	struct acme acme;
+	struct key *account_key;
+	bool failed;
+};
+
+/* A worker's own connections, one per issuer. */
+struct worker {
+	const struct store *st;
+	struct session *sessions;
+	size_t nsessions;
+};
+
+time_t
+issue_renewal_time(const struct cfg_cert *c, time_t nb, time_t na)
+{
+	long long life = (long long)(na - nb);
+
+	if (life <= 0)
+		return nb;
+	if (c->renew_before_pct > 0)
+		return nb + (time_t)(life * (100 - c->renew_before_pct) / 100);
+	if (c->renew_before > 0 && c->renew_before < life)
+		return na - (time_t)c->renew_before;
+	/* cert-manager's default: renew at 2/3 of the lifetime */
+	return nb + (time_t)(life * 2 / 3);
+}
+
+/* The RFC 9773 identifier: base64url(AKI keyIdentifier).base64url(serial). */
+static char *
+ari_id(const struct cert *leaf)
+{
+	unsigned char *aki = NULL, *serial = NULL;
+	size_t akilen, seriallen;
+	char *a = NULL, *s = NULL, *id = NULL;
+
+	if (cert_aki(leaf, &aki, &akilen) == 0 &&
+	    cert_serial(leaf, &serial, &seriallen) == 0 &&
+	    (a = b64_url_encode(aki, akilen)) != NULL &&
+	    (s = b64_url_encode(serial, seriallen)) != NULL)
+		id = util_printf("%s.%s", a, s);
+	free(aki);
+	free(serial);
+	free(a);
+	free(s);
+	return id;
+}
+
+void
+issue_inspect(const struct store *st, const struct cfg_cert *c,
+    const char *dir, struct cert_state *cs)
+{
+	struct cert_chain chain = { 0 };
+	struct key *key = NULL;
+	char *d, *path, *data = NULL;
+	size_t len = 0;
+
+	memset(cs, 0, sizeof(*cs));
+	d = dir ? util_strdup(dir) : store_secret_dir(st, c->secret_name);
+	path = util_printf("%s/tls.crt", d);
+	if (fs_read(path, 1024 * 1024, &data, &len) < 0) {
+		cs->problem = "the Secret holds no certificate yet";
+		goto out;
+	}
+	if (cert_chain_parse(data, len, &chain) < 0) {
+		cs->problem = "tls.crt is not a certificate chain";
+		goto out;
+	}
+	cs->exists = true;
+	cs->not_before = cert_not_before(chain.v[0]);
+	cs->not_after = cert_not_after(chain.v[0]);
+	cs->renewal_time = issue_renewal_time(c, cs->not_before,
+	    cs->not_after);
+	cs->ari_id = ari_id(chain.v[0]);
+	cs->issuer_cn = cert_issuer_cn(chain.v[0]);
+	free(data);
+	data = NULL;
+	free(path);
+	path = util_printf("%s/tls.key", d);
+	if (fs_read(path, 1024 * 1024, &data, &len) < 0 ||
+	    (key = key_load_pem(data, len)) == NULL) {
+		cs->problem = "tls.key is missing or not a key";
+		goto out;
+	}
+	if (!cert_matches_key(chain.v[0], key)) {
+		cs->problem = "tls.key is not the key of tls.crt";
+		goto out;
+	}
+	cs->key_ok = true;
+	if (time(NULL) >= cs->not_after)
+		cs->problem = "the certificate has expired";
+out:
+	key_free(key);
+	crypto_secret_free(data, len);
+	cert_chain_free(&chain);
+	free(path);
+	free(d);
+}
+
+void
+cert_state_free(struct cert_state *cs)
+{
+	free(cs->ari_id);
+	free(cs->issuer_cn);
+	memset(cs, 0, sizeof(*cs));
+}
+
+/* The session for is, opened (and its account made ready) on first use. */
+static struct session *
+session_for(struct worker *w, const struct cfg_issuer *is)
+{
+	struct acme_problem prob = { 0 };
+	struct session *s;
+	size_t i;
+
+	for (i = 0; i < w->nsessions; i++)
+		if (w->sessions[i].issuer == is)
+			return w->sessions[i].failed ? NULL : &w->sessions[i];
+	w->sessions = util_realloc(w->sessions, w->nsessions + 1,
+	    sizeof(*w->sessions));
+	s = &w->sessions[w->nsessions++];
+	memset(s, 0, sizeof(*s));
+	s->issuer = is;
+	if (is->skip_tls_verify)
+		log_warn("issuer '%s' sets skipTLSVerify: the ACME server's "
+		    "identity is NOT checked; anyone on the path can issue "
+		    "in its name", is->name);
+	if (acme_open(&s->acme, is->server, is->ca_bundle, is->ca_bundle_len,
+	    is->skip_tls_verify, &prob) < 0) {
+		char *what = util_printf("issuer '%s'", is->name);
+
+		acme_problem_report(&prob, what);
+		free(what);
+		acme_problem_free(&prob);
+		s->failed = true;
+		return NULL;
+	}
+	if (is->profile != NULL &&
+	    !strlist_has(&s->acme.dir.profiles, is->profile)) {
+		log_error("issuer '%s': the CA offers no profile '%s' (its "
+		    "directory lists %zu profile%s); change spec.acme.profile",
+		    is->name, is->profile, s->acme.dir.profiles.n,
+		    s->acme.dir.profiles.n == 1 ? "" : "s");
+		s->failed = true;
+		return NULL;
+	}
+	if (account_ensure(&s->acme, is, w->st, &s->account_key) < 0) {
+		s->failed = true;
+		return NULL;
+	}
+	return s;
+}
+
+static void
+worker_free(struct worker *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nsessions; i++) {
+		acme_close(&w->sessions[i].acme);
+		key_free(w->sessions[i].account_key);
+	}
+	free(w->sessions);
+	memset(w, 0, sizeof(*w));
+}
+
+/*
+ * The key for the new certificate: the one in service if rotationPolicy is
+ * Never and it still fits, a new one otherwise.
+ */
+static struct key *
+cert_key(const struct cfg_cert *c, const char *dir)
+{
+	char *path = util_printf("%s/tls.key", dir), *pem = NULL;
+	struct key *key = NULL;
+	size_t len = 0;
+
+	if (!c->rotate_always && fs_read(path, 1024 * 1024, &pem, &len) == 0) {
+		key = key_load_pem(pem, len);
+		crypto_secret_free(pem, len);
+		if (key != NULL && (key_get_type(key) != c->key_type ||
+		    (c->key_type == KEY_RSA &&
+		    key_bits(key) != c->key_bits))) {
+			log_info("%s: the key in service does not match "
+			    "privateKey; generating a new one", c->name);
+			key_free(key);
+			key = NULL;
+		}
+	}
+	free(path);
+	if (key != NULL)
+		return key;
+	if ((key = key_generate(c->key_type, c->key_bits)) == NULL)
+		log_error("%s: cannot generate the key: %s", c->name,
+		    crypto_error());
+	return key;
+}
+
+/* Run c's deploy hook for the files in dir; 0 if none or it succeeded. */
+static int
+deploy_hook(const struct cfg_cert *c, const char *dir)
+{
+	struct strlist env = { 0 };
+	struct buf names = { 0 };
+	char *e;
+	size_t i;
+	int rc;
+
+	if (c->deploy_hook.n == 0)
+		return 0;
+	for (i = 0; i < c->dns_names.n; i++) {
+		if (i > 0)
+			buf_addstr(&names, " ");
+		buf_addstr(&names, c->dns_names.v[i]);
+	}
+	e = util_printf("ACMEC_CERT_NAME=%s", c->name);
+	strlist_add(&env, e);
+	free(e);
+	e = util_printf("ACMEC_SECRET_DIR=%s", dir);
+	strlist_add(&env, e);
+	free(e);
+	e = util_printf("ACMEC_DNS_NAMES=%s", names.data ? names.data : "");
+	strlist_add(&env, e);
+	free(e);
+	rc = hook_run(&c->deploy_hook, c->deploy_hook_shell, &env,
+	    DEPLOY_HOOK_TIMEOUT, "deploy hook");
+	if (rc != 0)
+		log_error("%s: the new certificate is in place, but its deploy "
+		    "hook failed", c->name);
+	strlist_free(&env);
+	buf_free(&names);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Write the certificate's files as one set. */
+static int
+publish(const struct cfg_cert *c, const char *dir, const struct key *key,
+    const struct order_result *res)
+{
+	struct fs_file files[5];
+	struct buf combined = { 0 };
+	char *keypem = NULL, *capem = NULL;
+	unsigned char *keyder = NULL;
+	size_t keylen = 0, calen = 0, derlen = 0, n = 0;
+	int rc = -1;
+
+	if (key_save_pem(key, c->key_encoding, &keypem, &keylen) < 0 ||
+	    cert_to_pem(res->chain.v[res->chain.n - 1], &capem, &calen) < 0 ||
+	    (c->out_der && key_save_der(key, c->key_encoding, &keyder,
+	    &derlen) < 0)) {
+		log_error("%s: %s", c->name, crypto_error());
+		goto out;
+	}
+	files[n++] = (struct fs_file){ "tls.crt", res->chain_pem,
+		res->chain_len, 0644 };
+	files[n++] = (struct fs_file){ "tls.key", keypem, keylen, 0600 };
+	files[n++] = (struct fs_file){ "ca.crt", capem, calen, 0644 };
+	if (c->out_combined) {
+		buf_add(&combined, keypem, keylen);
+		buf_add(&combined, res->chain_pem, res->chain_len);
+		files[n++] = (struct fs_file){ "tls-combined.pem",
+			combined.data, combined.len, 0600 };
+	}
+	if (c->out_der)
+		files[n++] = (struct fs_file){ "key.der", keyder, derlen,
+			0600 };
+	if (fs_publish(dir, files, n) < 0) {
+		log_error("%s: cannot write %s: %s; the files in service are "
+		    "unchanged", c->name, dir, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (combined.data != NULL)
+		explicit_bzero(combined.data, combined.cap);
+	buf_free(&combined);
+	crypto_secret_free(keypem, keylen);
+	crypto_secret_free(keyder, derlen);
+	free(capem);
+	return rc;
+}
+
+/* A uniformly random time in [start, end] (RFC 9773 §4.2). */
+static time_t
+random_in(time_t start, time_t end)
+{
+	unsigned long long r = 0;
+
+	if (end <= start || rand_bytes(&r, sizeof(r)) < 0)
+		return start;
+	return start + (time_t)(r % (unsigned long long)(end - start + 1));
+}
+
+/*
+ * Ask the CA's ARI when the certificate in service should be renewed, if a
+ * check is owed; updates st's schedule.  Failures are warnings: the
+ * cert-manager rules still apply.
+ */
+static void
+ari_check(struct worker *w, const struct cfg_cert *c,
+    const struct cert_state *cs, struct cert_status *st, time_t now)
+{
+	struct acme_problem prob = { 0 };
+	struct session *s;
+	long long ra = -1;
+	time_t start, end;
+
+	if (st->ari_id == NULL || cs->ari_id == NULL ||
+	    strcmp(st->ari_id, cs->ari_id) != 0 || now < st->ari_next_check)
+		return;
+	if ((s = session_for(w, c->issuer)) == NULL ||
+	    s->acme.dir.renewal_info == NULL)
+		return;
+	if (acme_renewal_info(&s->acme, cs->ari_id, &start, &end, &ra,
+	    &prob) < 0) {
+		acme_problem_report(&prob, "renewal information (ARI)");
+		acme_problem_free(&prob);
+		st->ari_next_check = now + (ra > 0 ? ra : 3600);
+		return;
+	}
+	st->ari_renew_at = random_in(start, end);
+	st->ari_next_check = now + (ra > 0 ? ra : ARI_DEFAULT_RECHECK);
+	log_debug("%s: the CA suggests renewing between %lld and %lld; "
+	    "chose %lld", c->name, (long long)start, (long long)end,
+	    (long long)st->ari_renew_at);
+}
+
+/* Why c is due now, or NULL. */
+static const char *
+due_reason(const struct cfg_cert *c, const struct cert_state *cs,
+    const struct cert_status *st, time_t now)
+{
+	char *hash;
+	bool changed;
+
+	if (!cs->exists)
+		return "it has no certificate yet";
+	if (!cs->key_ok)
+		return cs->problem;
+	hash = status_config_hash(c);
+	changed = st->config_hash == NULL || hash == NULL ||
+	    strcmp(hash, st->config_hash) != 0;
+	free(hash);
+	if (changed)
+		return "its names or key settings changed";
+	if (now >= cs->not_after)
+		return "it has expired";
+	if (st->ari_renew_at != 0 && st->ari_id != NULL && cs->ari_id != NULL &&
+	    strcmp(st->ari_id, cs->ari_id) == 0 && now >= st->ari_renew_at)
+		return "the CA's renewal window (ARI) says so";
+	if (now >= cs->renewal_time)
+		return "its renewal time has come";
+	return NULL;
+}
+
+static enum issue_result
+issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
+    bool force)
+{
+	struct order_result res = { 0 };
+	struct cert_status st;
+	struct cert_state cs;
+	struct session *s;
+	struct key *key = NULL;
+	const char *why = NULL, *replaces = NULL;
+	char *dir, *lockname, date[32];
+	enum issue_result result = ISSUE_FAILED;
+	time_t now = time(NULL), na;
+	int lockfd = -1;
+
+	log_clear_error();
+	dir = outdir ? util_strdup(outdir) :
+	    store_secret_dir(w->st, c->secret_name);
+	lockname = util_printf("certificate-%s-%s", c->namespace, c->name);
+	memset(&st, 0, sizeof(st));
+	memset(&cs, 0, sizeof(cs));
+	if (store_lock(w->st, lockname, 0, &lockfd) < 0)
+		goto out_unlocked;
+	status_load(w->st, c, &st);
+	issue_inspect(w->st, c, dir, &cs);
+	if (!force) {
+		if ((why = due_reason(c, &cs, &st, now)) == NULL) {
+			ari_check(w, c, &cs, &st, now);
+			why = due_reason(c, &cs, &st, now);
+			status_save(w->st, c, &st);
+		}
+		if (why == NULL) {
+			na = st.ari_renew_at && st.ari_renew_at <
+			    cs.renewal_time ? st.ari_renew_at : cs.renewal_time;
+			strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC",
+			    gmtime(&na));
+			log_debug("%s: not due until %s", c->name, date);
+			result = ISSUE_NOT_DUE;
+			goto out;
+		}
+		log_info("%s: renewing: %s", c->name, why);
+	}
+	if ((s = session_for(w, c->issuer)) == NULL)
+		goto failed;
+	/* Tell the CA which certificate this one replaces (RFC 9773 §5). */
+	if (s->acme.dir.renewal_info != NULL && cs.exists && cs.ari_id != NULL)
+		replaces = cs.ari_id;
+	if ((key = cert_key(c, dir)) == NULL)
+		goto failed;
+	log_info("%s: ordering from %s", c->name, log_esc(c->issuer->server));
+	if (order_run(&s->acme, c, key, w->st->secretsdir, replaces, &st,
+	    &res) < 0) {
+		log_error("%s: not issued; the files in %s are unchanged",
+		    c->name, dir);
+		goto failed;
+	}
+	if (publish(c, dir, key, &res) < 0)
+		goto failed;
+	st.revision++;
+	st.last_issued = now;
+	st.last_failure = 0;
+	st.failed_attempts = 0;
+	free(st.last_error);
+	st.last_error = NULL;
+	free(st.config_hash);
+	st.config_hash = status_config_hash(c);
+	free(st.ari_id);
+	st.ari_id = s->acme.dir.renewal_info ? ari_id(res.chain.v[0]) : NULL;
+	st.ari_renew_at = 0;
+	st.ari_next_check = 0;
+	na = cert_not_after(res.chain.v[0]);
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&na));
+	log_info("%s: issued, valid until %s, in %s", c->name, date, dir);
+	result = deploy_hook(c, dir) == 0 ? ISSUE_DONE : ISSUE_FAILED;
+	if (result == ISSUE_FAILED) {
+		st.last_failure = now;
+		st.last_error = util_strdup(log_last_error());
+	}
+	status_save(w->st, c, &st);
+	goto out;
+failed:
+	st.last_failure = now;
+	st.failed_attempts++;
+	free(st.last_error);
+	st.last_error = util_strdup(log_last_error()[0] ?
+	    log_last_error() : "failed");
+	status_save(w->st, c, &st);
+out:
+	fs_unlock(lockfd);
+out_unlocked:
+	cert_state_free(&cs);
+	status_free(&st);
+	order_result_free(&res);
+	key_free(key);
+	free(lockname);
+	free(dir);
+	return result;
+}
+
+/* The work queue shared by the workers of one run. */
+struct queue {
+	const struct store *st;
+	const struct cfg_cert *const *certs;
+	size_t n, next;
+	bool force;
+	const char *outdir;
+	pthread_mutex_t mu;
+	struct issue_counts counts;
+};
+
+static void *
+work(void *arg)
+{
+	struct queue *q = arg;
+	struct worker w = { q->st, NULL, 0 };
+	enum issue_result r;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		i = q->next < q->n && !util_interrupted() ? q->next++ : q->n;
+		pthread_mutex_unlock(&q->mu);
+		if (i >= q->n)
+			break;
+		r = issue_one(&w, q->certs[i], q->outdir, q->force);
+		pthread_mutex_lock(&q->mu);
+		if (r == ISSUE_DONE)
+			q->counts.done++;
+		else if (r == ISSUE_NOT_DUE)
+			q->counts.not_due++;
+		else
+			q->counts.failed++;
+		pthread_mutex_unlock(&q->mu);
+	}
+	worker_free(&w);
+	return NULL;
+}
+
+void
+issue_run(const struct store *st, const struct cfg_cert *const *certs,
+    size_t n, int jobs, bool force, const char *outdir,
+    struct issue_counts *counts)
+{
+	struct queue q;
+	pthread_t *threads;
+	int i, started = 0;
+
+	memset(&q, 0, sizeof(q));
+	q.st = st;
+	q.certs = certs;
+	q.n = n;
+	q.force = force;
+	q.outdir = outdir;
+	pthread_mutex_init(&q.mu, NULL);
+	/* libcurl's global state, once, before any thread. */
+	http_init();
+	if (jobs < 1)
+		jobs = 1;
+	if ((size_t)jobs > n)
+		jobs = (int)n;
+	threads = util_alloc(((size_t)jobs + 1) * sizeof(*threads));
+	/* One worker runs on this thread; the others on threads of their own. */
+	for (i = 1; i < jobs; i++)
+		if (pthread_create(&threads[i], NULL, work, &q) == 0)
+			started++;
+		else
+			log_warn("cannot start worker %d; going on with fewer", i);
+	work(&q);
+	for (i = 1; i <= started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	pthread_mutex_destroy(&q.mu);
+	*counts = q.counts;
+}

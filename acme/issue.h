@@ -1,0 +1,62 @@
+#ifndef ACMEC_ACME_ISSUE_H
+#define ACMEC_ACME_ISSUE_H
+
+/*
+ * Issuing one Certificate, the way `issue` and `renew` share: lock, decide
+ * whether it is due, order, write the files as one set, run the deploy
+ * hook, record the outcome.  And running many of them on parallel workers,
+ * each with its own connections.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "acme/config.h"
+#include "acme/status.h"
+#include "acme/store.h"
+
+/* The files of a Certificate as they are on disk (no network). */
+struct cert_state {
+	bool exists;       /* tls.crt holds a certificate */
+	bool key_ok;       /* tls.key is its key */
+	time_t not_before, not_after;
+	time_t renewal_time; /* cert-manager's rules (ARI aside) */
+	char *ari_id;      /* RFC 9773 certificate identifier, or NULL */
+	char *issuer_cn;
+	const char *problem; /* why it is not ready, or NULL */
+};
+
+/* Look at c's files in dir (NULL: its Secret); never fails. */
+void issue_inspect(const struct store *st, const struct cfg_cert *c,
+    const char *dir, struct cert_state *cs);
+void cert_state_free(struct cert_state *cs);
+
+/*
+ * When a certificate valid from nb to na is due by cert-manager's rules:
+ * renewBeforePercentage, else renewBefore, else at 2/3 of its lifetime.
+ */
+time_t issue_renewal_time(const struct cfg_cert *c, time_t nb, time_t na);
+
+enum issue_result {
+	ISSUE_DONE,
+	ISSUE_NOT_DUE,
+	ISSUE_FAILED,
+};
+
+/* What a run did, for the summary line. */
+struct issue_counts {
+	size_t done, not_due, failed;
+};
+
+/*
+ * Issue every certificate of certs (n of them) on up to jobs parallel
+ * workers: all of them with force, else those that are due (renew).
+ * outdir overrides the Secret directory (ad hoc, one certificate).  One
+ * failure does not stop the others; counts says what happened.
+ */
+void issue_run(const struct store *st, const struct cfg_cert *const *certs,
+    size_t n, int jobs, bool force, const char *outdir,
+    struct issue_counts *counts);
+
+#endif

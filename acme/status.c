@@ -1,0 +1,221 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "acme/fsutil.h"
+#include "acme/log.h"
+#include "acme/status.h"
+#include "crypto/b64.h"
+#include "crypto/digest.h"
+
+static char *
+status_dir(const struct store *st, const struct cfg_cert *c)
+{
+	return util_printf("%s/status/%s", st->statedir, c->namespace);
+}
+
+static const char *
+jstr(const cJSON *j, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double
+jnum(const cJSON *j, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+int
+status_load(const struct store *st, const struct cfg_cert *c,
+    struct cert_status *s)
+{
+	char *dir = status_dir(st, c), *path, *data = NULL;
+	const cJSON *az, *a;
+	cJSON *j = NULL;
+	size_t len, n = 0;
+
+	memset(s, 0, sizeof(*s));
+	path = util_printf("%s/%s.json", dir, c->name);
+	free(dir);
+	if (fs_read(path, 1024 * 1024, &data, &len) < 0) {
+		if (errno != ENOENT)
+			log_warn("cannot read %s: %s", path, strerror(errno));
+		free(path);
+		return 0;
+	}
+	if ((j = cJSON_ParseWithLength(data, len)) == NULL) {
+		log_warn("%s is not JSON; starting afresh", path);
+		goto out;
+	}
+	s->revision = (long)jnum(j, "revision");
+	s->last_issued = (time_t)jnum(j, "lastIssued");
+	s->last_failure = (time_t)jnum(j, "lastFailureTime");
+	s->failed_attempts = (int)jnum(j, "failedIssuanceAttempts");
+	s->last_error = util_strdup(jstr(j, "lastError"));
+	s->config_hash = util_strdup(jstr(j, "configHash"));
+	s->order_url = util_strdup(jstr(j, "orderURL"));
+	s->order_status = util_strdup(jstr(j, "orderStatus"));
+	s->ari_id = util_strdup(jstr(j, "ariCertID"));
+	s->ari_renew_at = (time_t)jnum(j, "ariRenewAt");
+	s->ari_next_check = (time_t)jnum(j, "ariNextCheck");
+	az = cJSON_GetObjectItemCaseSensitive(j, "authorizations");
+	if (cJSON_IsArray(az)) {
+		s->authz = util_alloc(((size_t)cJSON_GetArraySize(az) + 1) *
+		    sizeof(*s->authz));
+		cJSON_ArrayForEach(a, az) {
+			s->authz[n].ident = util_strdup(jstr(a, "identifier"));
+			s->authz[n].status = util_strdup(jstr(a, "status"));
+			s->authz[n].type = util_strdup(jstr(a, "challenge"));
+			s->authz[n].ch_status = util_strdup(jstr(a,
+			    "challengeStatus"));
+			s->authz[n].error_type = util_strdup(jstr(a,
+			    "errorType"));
+			s->authz[n].error_detail = util_strdup(jstr(a,
+			    "errorDetail"));
+			n++;
+		}
+		s->nauthz = n;
+	}
+out:
+	cJSON_Delete(j);
+	free(data);
+	free(path);
+	return 0;
+}
+
+static void
+add_str(cJSON *j, const char *name, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(j, name, v);
+}
+
+int
+status_save(const struct store *st, const struct cfg_cert *c,
+    const struct cert_status *s)
+{
+	char *dir = status_dir(st, c), *name, *text;
+	cJSON *j = cJSON_CreateObject(), *az, *a;
+	size_t i;
+	int rc = -1;
+
+	cJSON_AddNumberToObject(j, "revision", (double)s->revision);
+	cJSON_AddNumberToObject(j, "lastIssued", (double)s->last_issued);
+	cJSON_AddNumberToObject(j, "lastFailureTime", (double)s->last_failure);
+	cJSON_AddNumberToObject(j, "failedIssuanceAttempts",
+	    s->failed_attempts);
+	add_str(j, "lastError", s->last_error);
+	add_str(j, "configHash", s->config_hash);
+	add_str(j, "orderURL", s->order_url);
+	add_str(j, "orderStatus", s->order_status);
+	add_str(j, "ariCertID", s->ari_id);
+	cJSON_AddNumberToObject(j, "ariRenewAt", (double)s->ari_renew_at);
+	cJSON_AddNumberToObject(j, "ariNextCheck", (double)s->ari_next_check);
+	az = cJSON_AddArrayToObject(j, "authorizations");
+	for (i = 0; i < s->nauthz; i++) {
+		a = cJSON_CreateObject();
+		add_str(a, "identifier", s->authz[i].ident);
+		add_str(a, "status", s->authz[i].status);
+		add_str(a, "challenge", s->authz[i].type);
+		add_str(a, "challengeStatus", s->authz[i].ch_status);
+		add_str(a, "errorType", s->authz[i].error_type);
+		add_str(a, "errorDetail", s->authz[i].error_detail);
+		cJSON_AddItemToArray(az, a);
+	}
+	text = cJSON_Print(j);
+	cJSON_Delete(j);
+	name = util_printf("%s.json", c->name);
+	if (text == NULL)
+		log_error("out of memory");
+	else if (fs_mkdirs(dir, 0700) < 0 ||
+	    fs_write_atomic(dir, name, text, strlen(text), 0600) < 0)
+		log_warn("cannot save the status of %s in %s: %s", c->name,
+		    dir, strerror(errno));
+	else
+		rc = 0;
+	cJSON_free(text);
+	free(name);
+	free(dir);
+	return rc;
+}
+
+void
+status_clear_order(struct cert_status *s)
+{
+	size_t i;
+
+	free(s->order_url);
+	free(s->order_status);
+	s->order_url = s->order_status = NULL;
+	for (i = 0; i < s->nauthz; i++) {
+		free(s->authz[i].ident);
+		free(s->authz[i].status);
+		free(s->authz[i].type);
+		free(s->authz[i].ch_status);
+		free(s->authz[i].error_type);
+		free(s->authz[i].error_detail);
+	}
+	free(s->authz);
+	s->authz = NULL;
+	s->nauthz = 0;
+}
+
+void
+status_free(struct cert_status *s)
+{
+	status_clear_order(s);
+	free(s->last_error);
+	free(s->config_hash);
+	free(s->ari_id);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The list's strings, sorted, each after a newline and prefix. */
+static void
+add_sorted(struct buf *b, const struct strlist *l, const char *prefix)
+{
+	char **v = util_alloc((l->n + 1) * sizeof(*v));
+	size_t i;
+
+	memcpy(v, l->v, l->n * sizeof(*v));
+	qsort(v, l->n, sizeof(*v), cmp_str);
+	for (i = 0; i < l->n; i++) {
+		buf_addstr(b, "\n");
+		buf_addstr(b, prefix);
+		buf_addstr(b, v[i]);
+	}
+	free(v);
+}
+
+char *
+status_config_hash(const struct cfg_cert *c)
+{
+	unsigned char d[DIGEST_MAX];
+	struct buf b = { 0 };
+	char num[32];
+
+	/* The order names are listed in does not matter. */
+	buf_addstr(&b, c->common_name ? c->common_name : "");
+	add_sorted(&b, &c->dns_names, "dns:");
+	add_sorted(&b, &c->ip_addresses, "ip:");
+	snprintf(num, sizeof(num), "\nkey:%d/%d", (int)c->key_type,
+	    c->key_bits);
+	buf_addstr(&b, num);
+	digest_hash(DIGEST_SHA256, b.data, b.len, d);
+	buf_free(&b);
+	return b64_url_encode(d, 16);
+}

@@ -1,0 +1,58 @@
+#ifndef ACMEC_ACME_STATUS_H
+#define ACMEC_ACME_STATUS_H
+
+/*
+ * What acmec knows of each Certificate between runs, in
+ * STATEDIR/status/NAMESPACE/NAME.json: counts and times of issuance, the
+ * last error, the last order with its authorizations and challenges (for
+ * `acmec status NAME`), the configuration the files were issued for, and
+ * the ARI schedule.  Reading never needs the network.
+ */
+
+#include <stddef.h>
+#include <time.h>
+
+#include "acme/config.h"
+#include "acme/store.h"
+
+struct status_authz {
+	char *ident;
+	char *status;    /* the authorization's state */
+	char *type;      /* the challenge answered */
+	char *ch_status; /* its state */
+	char *error_type, *error_detail;
+};
+
+struct cert_status {
+	long revision;        /* certificates issued so far */
+	time_t last_issued;
+	time_t last_failure;  /* 0: none since the last success */
+	int failed_attempts;  /* since the last success */
+	char *last_error;
+	char *config_hash;    /* the settings the files in service are for */
+	char *order_url, *order_status;
+	struct status_authz *authz;
+	size_t nauthz;
+	char *ari_id;         /* the certificate the ARI data is about */
+	time_t ari_renew_at;  /* chosen inside the CA's window; 0 none */
+	time_t ari_next_check; /* when the CA may be asked again */
+};
+
+/* Load c's status; a missing file is an empty status. */
+int status_load(const struct store *st, const struct cfg_cert *c,
+    struct cert_status *s);
+
+/* Save atomically; errors are reported. */
+int status_save(const struct store *st, const struct cfg_cert *c,
+    const struct cert_status *s);
+
+void status_clear_order(struct cert_status *s);
+void status_free(struct cert_status *s);
+
+/*
+ * A digest of what the files must match: names and key settings.  A
+ * Certificate whose hash changed is due.  Caller frees.
+ */
+char *status_config_hash(const struct cfg_cert *c);
+
+#endif
