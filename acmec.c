@@ -23,6 +23,7 @@ struct verb {
 static const struct verb verbs[] = {
 	{ "issue", cmd_issue, "obtain certificates now, due or not" },
 	{ "renew", cmd_renew, "renew what is due (cron, systemd timers)" },
+	{ "status", cmd_status, "show certificates and their last orders" },
 	{ "check", cmd_check, "validate the configuration (no network)" },
 	{ NULL, NULL, NULL },
 };

@@ -20,6 +20,7 @@ struct globals {
 
 int cmd_issue(const struct globals *g, int argc, char **argv);
 int cmd_renew(const struct globals *g, int argc, char **argv);
+int cmd_status(const struct globals *g, int argc, char **argv);
 int cmd_check(const struct globals *g, int argc, char **argv);
 
 struct config;

@@ -186,18 +186,12 @@ challenge_of(const struct acme_authz *az, const char *type)
 static void
 hint(const struct acme_authz *az, const struct acme_challenge *ch)
 {
-	const char *t = acme_problem_short(ch->error);
+	char *h = solver_hint(ch->type, acme_problem_short(ch->error),
+	    az->id.value);
 
-	if (strcmp(ch->type, "http-01") != 0)
-		return;
-	if (strcmp(t, "connection") == 0 || strcmp(t, "dns") == 0 ||
-	    strcmp(t, "unauthorized") == 0 || strcmp(t, "incorrectResponse") ==
-	    0)
-		log_error("  hint: the CA must reach http://%s/.well-known/"
-		    "acme-challenge/ on port 80: check that the name resolves "
-		    "to this host, that port 80 is open to the CA, and that it "
-		    "reaches acmec's listener (standalone) or the web server "
-		    "serving the webroot", log_esc(az->id.value));
+	if (h != NULL)
+		log_error("  hint: %s", h);
+	free(h);
 }
 
 /* Report why an authorization failed, with the CA's words. */
@@ -347,6 +341,9 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
 				pending--;
 			} else if (az.status != ST_PENDING &&
 			    az.status != ST_PROCESSING) {
+				/* One authorization failed: so did the order. */
+				if (az.status == ST_INVALID)
+					trace_order(trace, ST_INVALID);
 				report_authz(&az, t[i].ch->type);
 				acme_authz_free(&az);
 				goto out;

@@ -133,6 +133,43 @@ solver_challenge_type(const struct cfg_solver *s)
 	return "http-01";
 }
 
+char *
+solver_hint(const char *type, const char *error_type, const char *name)
+{
+	static const char *const reach[] = { "connection", "dns",
+		"unauthorized", "incorrectResponse", "tls", NULL };
+	const char *n = name;
+	size_t i;
+
+	if (type == NULL || error_type == NULL)
+		return NULL;
+	for (i = 0; reach[i] != NULL; i++)
+		if (strcmp(error_type, reach[i]) == 0)
+			break;
+	if (reach[i] == NULL)
+		return NULL;
+	if (strncmp(n, "*.", 2) == 0)
+		n += 2;
+	if (strcmp(type, "http-01") == 0)
+		return util_printf("the CA must reach http://%s/.well-known/"
+		    "acme-challenge/ on port 80: check that the name resolves "
+		    "to this host, that port 80 is open to the CA, and that it "
+		    "reaches acmec's listener (standalone) or the web server "
+		    "serving the webroot", log_esc(n));
+	if (strcmp(type, "tls-alpn-01") == 0)
+		return util_printf("the CA must reach %s on port 443 with TLS "
+		    "and ALPN acme-tls/1: check that the name resolves to this "
+		    "host and that port 443 is open to the CA and reaches "
+		    "acmec's listener", log_esc(n));
+	if (strcmp(type, "dns-01") == 0)
+		return util_printf("the CA did not see the TXT record "
+		    "_acme-challenge.%s: check that every authoritative "
+		    "nameserver of the zone answers it (propagationCheck), "
+		    "and that a CNAME there is followed (cnameStrategy: "
+		    "Follow)", log_esc(n));
+	return NULL;
+}
+
 int
 solver_present(struct solver_set *set, const struct cfg_solver *s,
     const struct ident *id, const char *token, const char *keyauth)

@@ -44,6 +44,13 @@ const struct cfg_solver *solver_select(const struct cfg_issuer *is,
 const char *solver_challenge_type(const struct cfg_solver *s);
 
 /*
+ * A hint for the usual cause of a failed challenge of type (http-01,
+ * dns-01, tls-alpn-01) for name, given the CA's error type ("connection",
+ * "unauthorized"...); NULL if there is none.  Caller frees.
+ */
+char *solver_hint(const char *type, const char *error_type, const char *name);
+
+/*
  * Make token answerable with keyauth for id.  Standalone solvers bind
  * their port here, so a port that is taken fails before any challenge is
  * triggered.  Errors are reported here.

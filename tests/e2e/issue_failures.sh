@@ -59,6 +59,22 @@ sums >"$T_TMP/after"
 check failed-validation/files-unchanged cmp "$T_TMP/before" "$T_TMP/after"
 check failed-validation/webroot-cleaned sh -c "[ -z \"\$(ls -A '$T_TMP/www/.well-known/acme-challenge')\" ]"
 
+# status describes the failed order, with a hint.
+expect failed-validation/status 0 "$ACMEC" -c "$T_TMP/bad" -s "$S" status web
+grep_in failed-validation/status-order "$T_TMP/out" '^Last Order: .*https://127.0.0.1:14000/my-order/.* (invalid)'
+grep_in failed-validation/status-challenge "$T_TMP/out" 'Challenge: *http-01 (invalid)'
+grep_in failed-validation/status-error "$T_TMP/out" 'Error: *connection: .*connection refused'
+grep_in failed-validation/status-hint "$T_TMP/out" 'Hint: *the CA must reach http://'
+grep_in failed-validation/status-ready "$T_TMP/out" '^Ready: *True'
+expect failed-validation/status-json 0 "$ACMEC" -c "$T_TMP/bad" -s "$S" status --json
+check failed-validation/status-json-fields python3 -c '
+import json, sys
+st = json.load(open(sys.argv[1]))["items"][0]["status"]
+assert st["failedIssuanceAttempts"] == 1, st
+assert "lastFailureTime" in st and "challenge failed" in st["lastError"], st
+assert st["revision"] == 1, st
+' "$T_TMP/out"
+
 # Port 80 taken: fails before any challenge is triggered.
 python3 -m http.server --bind 127.0.0.1 80 >/dev/null 2>&1 &
 T_PIDS="$T_PIDS $!"

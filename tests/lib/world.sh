@@ -60,7 +60,8 @@ ZONE
 }
 
 # start_pebble: Pebble with the environment given (PEBBLE_* variables);
-# VA sleeps are off.  Sets PEBBLE_DIR (directory URL), PEBBLE_CA (its TLS
+# VA sleeps are off.  $PEBBLE_EXTRA (e.g. '"certificateValidityPeriod": 10')
+# goes into its configuration.  Sets PEBBLE_DIR (directory URL), PEBBLE_CA (its TLS
 # certificate) and PEBBLE_ROOT (the issuing root, from /roots/0).
 start_pebble() {
 	_p=$T_TMP/pebble
@@ -77,7 +78,7 @@ start_pebble() {
   "managementListenAddress": "127.0.0.1:15000",
   "certificate": "$_p/cert.pem", "privateKey": "$_p/key.pem",
   "httpPort": 80, "tlsPort": 443, "ocspResponderURL": "",
-  "externalAccountBindingRequired": false}}
+  "externalAccountBindingRequired": false${PEBBLE_EXTRA:+, $PEBBLE_EXTRA}}}
 CONF
 	env PEBBLE_VA_NOSLEEP=1 "$@" pebble -config "$_p/config.json" \
 	    -dnsserver 127.0.0.1:53 >"$_p/log" 2>&1 &

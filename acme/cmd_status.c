@@ -1,0 +1,314 @@
+/*
+ * acmec status: what the files and the recorded state say, no network.
+ * A table; --json shaped like cert-manager's Certificate status; one NAME
+ * described in full, as kubectl describe would.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "acme/cmd.h"
+#include "acme/config.h"
+#include "acme/issue.h"
+#include "acme/log.h"
+#include "acme/solver.h"
+#include "acme/status.h"
+#include "acme/store.h"
+
+/* What status says of one Certificate. */
+struct view {
+	const struct cfg_cert *c;
+	struct cert_state cs;
+	struct cert_status st;
+	bool ready;
+	const char *reason, *message;
+	time_t renewal;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: acmec [-c CONFIG] status [--json] [NAME...]\n"
+	    "\n"
+	    "Shows the Certificates (all if none is named) from the files "
+	    "and the state\n"
+	    "acmec keeps, without using the network.  One NAME is described "
+	    "in full.\n");
+}
+
+static void
+view_init(struct view *v, const struct store *st, const struct cfg_cert *c)
+{
+	char *hash;
+
+	memset(v, 0, sizeof(*v));
+	v->c = c;
+	issue_inspect(st, c, NULL, &v->cs);
+	status_load(st, c, &v->st);
+	v->renewal = v->cs.renewal_time;
+	if (v->st.ari_renew_at != 0 && v->st.ari_id != NULL &&
+	    v->cs.ari_id != NULL && strcmp(v->st.ari_id, v->cs.ari_id) == 0 &&
+	    v->st.ari_renew_at < v->renewal)
+		v->renewal = v->st.ari_renew_at;
+	hash = status_config_hash(c);
+	/* cert-manager's reasons, for scripts that know them. */
+	if (!v->cs.exists) {
+		v->reason = "DoesNotExist";
+		v->message = "Issuing certificate as Secret does not exist";
+	} else if (!v->cs.key_ok) {
+		v->reason = "InvalidKeyPair";
+		v->message = v->cs.problem;
+	} else if (time(NULL) >= v->cs.not_after) {
+		v->reason = "Expired";
+		v->message = "Certificate has expired";
+	} else if (v->st.config_hash == NULL || hash == NULL ||
+	    strcmp(v->st.config_hash, hash) != 0) {
+		v->reason = "SecretMismatch";
+		v->message = "Issuing certificate as the names or key settings "
+		    "changed";
+	} else {
+		v->ready = true;
+		v->reason = "Ready";
+		v->message = "Certificate is up to date and has not expired";
+	}
+	free(hash);
+}
+
+static void
+view_free(struct view *v)
+{
+	cert_state_free(&v->cs);
+	status_free(&v->st);
+}
+
+/* RFC 3339 in UTC, as Kubernetes writes times. */
+static const char *
+rfc3339(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+static const char *
+short_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (t == 0)
+		return "-";
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
+	return buf;
+}
+
+static cJSON *
+view_json(const struct view *v)
+{
+	cJSON *item = cJSON_CreateObject(), *meta, *status, *conds, *cond;
+	char t[32];
+
+	meta = cJSON_AddObjectToObject(item, "metadata");
+	cJSON_AddStringToObject(meta, "name", v->c->name);
+	cJSON_AddStringToObject(meta, "namespace", v->c->namespace);
+	status = cJSON_AddObjectToObject(item, "status");
+	conds = cJSON_AddArrayToObject(status, "conditions");
+	cond = cJSON_CreateObject();
+	cJSON_AddStringToObject(cond, "type", "Ready");
+	cJSON_AddStringToObject(cond, "status", v->ready ? "True" : "False");
+	cJSON_AddStringToObject(cond, "reason", v->reason);
+	cJSON_AddStringToObject(cond, "message", v->message);
+	cJSON_AddItemToArray(conds, cond);
+	if (v->cs.exists) {
+		cJSON_AddStringToObject(status, "notBefore",
+		    rfc3339(v->cs.not_before, t, sizeof(t)));
+		cJSON_AddStringToObject(status, "notAfter",
+		    rfc3339(v->cs.not_after, t, sizeof(t)));
+		cJSON_AddStringToObject(status, "renewalTime",
+		    rfc3339(v->renewal, t, sizeof(t)));
+	}
+	if (v->st.revision > 0)
+		cJSON_AddNumberToObject(status, "revision",
+		    (double)v->st.revision);
+	if (v->st.last_failure != 0)
+		cJSON_AddStringToObject(status, "lastFailureTime",
+		    rfc3339(v->st.last_failure, t, sizeof(t)));
+	if (v->st.failed_attempts > 0)
+		cJSON_AddNumberToObject(status, "failedIssuanceAttempts",
+		    v->st.failed_attempts);
+	if (v->st.last_error != NULL && v->st.last_failure != 0)
+		cJSON_AddStringToObject(status, "lastError",
+		    v->st.last_error);
+	return item;
+}
+
+static void
+print_table(struct view *v, size_t n)
+{
+	char a[32], b[32];
+	size_t i;
+
+	printf("%-24s %-5s %-24s %-16s %-16s %-20s %s\n", "NAME", "READY",
+	    "SECRET", "NOT AFTER", "RENEWAL TIME", "ISSUER", "LAST ERROR");
+	for (i = 0; i < n; i++) {
+		char *issuer = util_printf("%s%s",
+		    v[i].c->issuer_cluster ? "cluster/" : "",
+		    v[i].c->issuer_name);
+
+		printf("%-24s %-5s %-24s %-16s %-16s %-20s %s\n", v[i].c->name,
+		    v[i].ready ? "True" : "False", v[i].c->secret_name,
+		    v[i].cs.exists ? short_time(v[i].cs.not_after, a,
+		    sizeof(a)) : "-", v[i].cs.exists ? short_time(v[i].renewal,
+		    b, sizeof(b)) : "-", issuer, v[i].st.last_failure != 0 &&
+		    v[i].st.last_error ? log_esc(v[i].st.last_error) : "-");
+		free(issuer);
+	}
+}
+
+static void
+describe(const struct view *v, const struct store *st)
+{
+	const struct cfg_cert *c = v->c;
+	char t[32], *dir = store_secret_dir(st, c->secret_name), *h;
+	size_t i;
+
+	printf("Name:             %s\n", c->name);
+	printf("Namespace:        %s\n", c->namespace);
+	printf("Secret:           %s\n", dir);
+	printf("Issuer:           %s %s (%s)\n", c->issuer_cluster ?
+	    "ClusterIssuer" : "Issuer", c->issuer_name, c->issuer ?
+	    c->issuer->server : "?");
+	printf("DNS Names:       ");
+	for (i = 0; i < c->dns_names.n; i++)
+		printf(" %s", c->dns_names.v[i]);
+	for (i = 0; i < c->ip_addresses.n; i++)
+		printf(" %s", c->ip_addresses.v[i]);
+	printf("\nReady:            %s (%s: %s)\n", v->ready ? "True" :
+	    "False", v->reason, v->message);
+	if (v->cs.exists) {
+		printf("Not Before:       %s\n", rfc3339(v->cs.not_before, t,
+		    sizeof(t)));
+		printf("Not After:        %s\n", rfc3339(v->cs.not_after, t,
+		    sizeof(t)));
+		printf("Renewal Time:     %s%s\n", rfc3339(v->renewal, t,
+		    sizeof(t)), v->renewal != v->cs.renewal_time ?
+		    " (from the CA's renewal window)" : "");
+		printf("Issued By:        %s\n", v->cs.issuer_cn ?
+		    v->cs.issuer_cn : "?");
+	}
+	printf("Revision:         %ld\n", v->st.revision);
+	printf("Failed Attempts:  %d\n", v->st.failed_attempts);
+	if (v->st.last_failure != 0) {
+		printf("Last Failure:     %s\n", rfc3339(v->st.last_failure, t,
+		    sizeof(t)));
+		printf("Last Error:       %s\n", v->st.last_error ?
+		    log_esc(v->st.last_error) : "-");
+	}
+	if (v->st.order_url == NULL) {
+		printf("Last Order:       none\n");
+		free(dir);
+		return;
+	}
+	printf("Last Order:       %s (%s)\n", log_esc(v->st.order_url),
+	    v->st.order_status ? v->st.order_status : "?");
+	for (i = 0; i < v->st.nauthz; i++) {
+		const struct status_authz *az = &v->st.authz[i];
+
+		printf("  Authorization:  %s (%s)\n", log_esc(az->ident),
+		    az->status ? az->status : "?");
+		if (az->type == NULL)
+			continue;
+		printf("    Challenge:    %s (%s)\n", az->type,
+		    az->ch_status ? az->ch_status : "?");
+		if (az->error_type == NULL)
+			continue;
+		printf("    Error:        %s: %s\n", log_esc(az->error_type),
+		    log_esc2(az->error_detail ? az->error_detail : ""));
+		if ((h = solver_hint(az->type, az->error_type,
+		    az->ident)) != NULL)
+			printf("    Hint:         %s\n", h);
+		free(h);
+	}
+	free(dir);
+}
+
+int
+cmd_status(const struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct config cfg = { 0 };
+	struct store st = { 0 };
+	const struct cfg_cert **certs = NULL;
+	struct view *views = NULL;
+	cJSON *out, *items;
+	char *text;
+	bool json = false;
+	size_t i, n = 0;
+	int ch, rc = EXIT_OK;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'J':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (config_load(g->config, &cfg) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((certs = cmd_select_certs(&cfg, argc - optind, argv + optind,
+	    &n)) == NULL) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	/* Read-only: the paths, never created here. */
+	st.statedir = util_strdup(g->statedir);
+	st.secretsdir = g->secretsdir ? util_strdup(g->secretsdir) :
+	    util_printf("%s/secrets", g->statedir);
+	views = util_alloc((n + 1) * sizeof(*views));
+	for (i = 0; i < n; i++)
+		view_init(&views[i], &st, certs[i]);
+	if (json) {
+		out = cJSON_CreateObject();
+		cJSON_AddStringToObject(out, "apiVersion", "acmec/v1");
+		cJSON_AddStringToObject(out, "kind", "CertificateStatusList");
+		items = cJSON_AddArrayToObject(out, "items");
+		for (i = 0; i < n; i++)
+			cJSON_AddItemToArray(items, view_json(&views[i]));
+		text = cJSON_Print(out);
+		printf("%s\n", text ? text : "{}");
+		cJSON_free(text);
+		cJSON_Delete(out);
+	} else if (argc - optind == 1) {
+		describe(&views[0], &st);
+	} else {
+		print_table(views, n);
+	}
+out:
+	for (i = 0; views != NULL && i < n; i++)
+		view_free(&views[i]);
+	free(views);
+	free(certs);
+	store_close(&st);
+	config_free(&cfg);
+	return rc;
+}
