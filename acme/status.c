@@ -191,7 +191,8 @@ add_sorted(struct buf *b, const struct strlist *l, const char *prefix)
 	char **v = util_alloc((l->n + 1) * sizeof(*v));
 	size_t i;
 
-	memcpy(v, l->v, l->n * sizeof(*v));
+	if (l->n > 0)
+		memcpy(v, l->v, l->n * sizeof(*v));
 	qsort(v, l->n, sizeof(*v), cmp_str);
 	for (i = 0; i < l->n; i++) {
 		buf_addstr(b, "\n");
