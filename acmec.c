@@ -24,6 +24,8 @@ static const struct verb verbs[] = {
 	{ "issue", cmd_issue, "obtain certificates now, due or not" },
 	{ "renew", cmd_renew, "renew what is due (cron, systemd timers)" },
 	{ "status", cmd_status, "show certificates and their last orders" },
+	{ "revoke", cmd_revoke, "revoke a certificate" },
+	{ "account", cmd_account, "register, show, update, rekey, deactivate" },
 	{ "check", cmd_check, "validate the configuration (no network)" },
 	{ NULL, NULL, NULL },
 };

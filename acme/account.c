@@ -1,6 +1,7 @@
 /* The ACME account of an issuer: its key on disk and its URL at the CA. */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,5 +275,155 @@ out:
 	} else {
 		*keyp = key;
 	}
+	return rc;
+}
+
+int
+account_fetch(struct acme *a, char **status, struct strlist *contacts)
+{
+	struct acme_problem prob = { 0 };
+	struct http_resp r;
+	const cJSON *c, *it;
+	cJSON *j = NULL;
+
+	*status = NULL;
+	memset(contacts, 0, sizeof(*contacts));
+	if (acme_post_json(a, a->kid, NULL, &r, &j, &prob) < 0) {
+		acme_problem_report(&prob, "reading the account");
+		acme_problem_free(&prob);
+		return -1;
+	}
+	http_resp_free(&r);
+	c = cJSON_GetObjectItemCaseSensitive(j, "status");
+	*status = util_strdup(cJSON_IsString(c) ? c->valuestring : "?");
+	c = cJSON_GetObjectItemCaseSensitive(j, "contact");
+	cJSON_ArrayForEach(it, c)
+		if (cJSON_IsString(it))
+			strlist_add(contacts, it->valuestring);
+	cJSON_Delete(j);
+	return 0;
+}
+
+/* POST payload to the account URL. */
+static int
+post_account(struct acme *a, const char *payload, const char *what)
+{
+	struct acme_problem prob = { 0 };
+	struct http_resp r;
+
+	if (acme_post(a, a->kid, payload, NULL, &r, &prob) < 0) {
+		acme_problem_report(&prob, what);
+		acme_problem_free(&prob);
+		return -1;
+	}
+	http_resp_free(&r);
+	return 0;
+}
+
+int
+account_update_email(struct acme *a, const char *email)
+{
+	cJSON *p = cJSON_CreateObject(), *arr;
+	char *mailto = util_printf("mailto:%s", email), *text;
+	int rc;
+
+	arr = cJSON_AddArrayToObject(p, "contact");
+	cJSON_AddItemToArray(arr, cJSON_CreateString(mailto));
+	text = cJSON_PrintUnformatted(p);
+	rc = post_account(a, text, "updating the account");
+	cJSON_free(text);
+	cJSON_Delete(p);
+	free(mailto);
+	return rc;
+}
+
+int
+account_rekey(struct acme *a, const struct cfg_issuer *is,
+    const struct store *st, struct key **key)
+{
+	const char *keyname = is->account_key.key ? is->account_key.key :
+	    "tls.key";
+	char *dir = store_secret_dir(st, is->account_key.name);
+	char *what = util_printf("account-%s", is->account_key.name);
+	struct acme_problem prob = { 0 };
+	struct http_resp r;
+	struct key *nk = NULL;
+	cJSON *inner = NULL;
+	char *text = NULL, *pem = NULL;
+	size_t len = 0;
+	int lockfd = -1, rc = -1;
+
+	if (a->dir.key_change == NULL) {
+		log_error("the CA's directory has no keyChange");
+		goto out;
+	}
+	if (store_lock(st, what, 1, &lockfd) < 0)
+		goto out;
+	if ((nk = key_generate(key_get_type(*key), key_bits(*key))) == NULL ||
+	    key_save_pem(nk, KEY_ENC_PKCS8, &pem, &len) < 0 ||
+	    (inner = jws_keychange(nk, *key, a->kid,
+	    a->dir.key_change)) == NULL ||
+	    (text = cJSON_PrintUnformatted(inner)) == NULL) {
+		log_error("cannot make the new account key: %s",
+		    crypto_error());
+		goto out;
+	}
+	/* The outer JWS is signed by the old key (a->key). */
+	if (acme_post(a, a->dir.key_change, text, NULL, &r, &prob) < 0) {
+		acme_problem_report(&prob, "changing the account key");
+		goto out;
+	}
+	http_resp_free(&r);
+	/* The CA has switched: only now does the old key go. */
+	if (fs_write_atomic(dir, keyname, pem, len, 0600) < 0) {
+		log_error("the CA now knows the account by its new key, but "
+		    "writing it to %s/%s failed: %s", dir, keyname,
+		    strerror(errno));
+		goto out;
+	}
+	key_free(*key);
+	*key = nk;
+	a->key = nk;
+	nk = NULL;
+	rc = 0;
+out:
+	acme_problem_free(&prob);
+	fs_unlock(lockfd);
+	key_free(nk);
+	crypto_secret_free(pem, len);
+	cJSON_free(text);
+	cJSON_Delete(inner);
+	free(what);
+	free(dir);
+	return rc;
+}
+
+int
+account_deactivate(struct acme *a, const struct cfg_issuer *is,
+    const struct store *st)
+{
+	const char *keyname = is->account_key.key ? is->account_key.key :
+	    "tls.key";
+	char *dir = store_secret_dir(st, is->account_key.name);
+	char *from = util_printf("%s/%s", dir, keyname);
+	char *to = util_printf("%s/%s.deactivated", dir, keyname);
+	char *info = util_printf("%s/%s", dir, ACCOUNT_INFO);
+	int rc = -1;
+
+	if (post_account(a, "{\"status\":\"deactivated\"}",
+	    "deactivating the account") < 0)
+		goto out;
+	/* A deactivated account is of no further use: set its key aside. */
+	if (rename(from, to) < 0 || fs_remove(info) < 0 ||
+	    fs_fsync_dir(dir) < 0) {
+		log_warn("the account is deactivated, but its key could not "
+		    "be set aside as %s: %s", to, strerror(errno));
+	}
+	rc = 0;
+out:
+	free(from);
+	free(to);
+	free(info);
+	free(dir);
 	return rc;
 }

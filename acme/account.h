@@ -16,4 +16,25 @@
 int account_ensure(struct acme *a, const struct cfg_issuer *is,
     const struct store *st, struct key **key);
 
+/* The account's status and contacts (POST-as-GET); errors reported. */
+int account_fetch(struct acme *a, char **status, struct strlist *contacts);
+
+/* Set the account's contact to mailto:email. */
+int account_update_email(struct acme *a, const char *email);
+
+/*
+ * Roll the account key (RFC 8555 §7.3.5): a new key of the same type; the
+ * key file is replaced only once the CA has confirmed.  *key becomes the
+ * new key.
+ */
+int account_rekey(struct acme *a, const struct cfg_issuer *is,
+    const struct store *st, struct key **key);
+
+/*
+ * Deactivate the account; its key is then renamed KEY.deactivated and the
+ * stored URL dropped, so that the next use registers a new account.
+ */
+int account_deactivate(struct acme *a, const struct cfg_issuer *is,
+    const struct store *st);
+
 #endif

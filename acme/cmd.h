@@ -21,6 +21,8 @@ struct globals {
 int cmd_issue(const struct globals *g, int argc, char **argv);
 int cmd_renew(const struct globals *g, int argc, char **argv);
 int cmd_status(const struct globals *g, int argc, char **argv);
+int cmd_revoke(const struct globals *g, int argc, char **argv);
+int cmd_account(const struct globals *g, int argc, char **argv);
 int cmd_check(const struct globals *g, int argc, char **argv);
 
 struct config;
