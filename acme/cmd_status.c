@@ -49,8 +49,8 @@ view_init(struct view *v, const struct store *st, const struct cfg_cert *c)
 
 	memset(v, 0, sizeof(*v));
 	v->c = c;
-	issue_inspect(st, c, NULL, &v->cs);
 	status_load(st, c, &v->st);
+	issue_inspect(st, c, NULL, &v->st, &v->cs);
 	v->renewal = v->cs.renewal_time;
 	if (v->st.ari_renew_at != 0 && v->st.ari_id != NULL &&
 	    v->cs.ari_id != NULL && strcmp(v->st.ari_id, v->cs.ari_id) == 0 &&

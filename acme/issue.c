@@ -17,6 +17,7 @@
 #include "acme/proto.h"
 #include "crypto/b64.h"
 #include "crypto/cert.h"
+#include "crypto/digest.h"
 #include "crypto/err.h"
 #include "crypto/key.h"
 #include "crypto/rand.h"
@@ -74,39 +75,68 @@ ari_id(const struct cert *leaf)
 	return id;
 }
 
+/* base64url(SHA-256(crt || key)); caller frees. */
+static char *
+files_digest(const char *crt, size_t crtlen, const char *key, size_t keylen)
+{
+	unsigned char d[DIGEST_MAX];
+	struct buf b = { 0 };
+	char *out = NULL;
+
+	buf_add(&b, crt, crtlen);
+	buf_add(&b, key, keylen);
+	if (digest_hash(DIGEST_SHA256, b.data, b.len, d) == 0)
+		out = b64_url_encode(d, 32);
+	explicit_bzero(b.data, b.cap);
+	buf_free(&b);
+	return out;
+}
+
 void
 issue_inspect(const struct store *st, const struct cfg_cert *c,
-    const char *dir, struct cert_state *cs)
+    const char *dir, const struct cert_status *cache, struct cert_state *cs)
 {
 	struct cert_chain chain = { 0 };
 	struct key *key = NULL;
-	char *d, *path, *data = NULL;
-	size_t len = 0;
+	char *d, *path, *crt = NULL, *keypem = NULL;
+	size_t crtlen = 0, keylen = 0;
 
 	memset(cs, 0, sizeof(*cs));
 	d = dir ? util_strdup(dir) : store_secret_dir(st, c->secret_name);
 	path = util_printf("%s/tls.crt", d);
-	if (fs_read(path, 1024 * 1024, &data, &len) < 0) {
+	if (fs_read(path, 1024 * 1024, &crt, &crtlen) < 0) {
 		cs->problem = "the Secret holds no certificate yet";
 		goto out;
 	}
-	if (cert_chain_parse(data, len, &chain) < 0) {
+	free(path);
+	path = util_printf("%s/tls.key", d);
+	if (fs_read(path, 1024 * 1024, &keypem, &keylen) < 0)
+		keypem = NULL;
+	cs->files_hash = keypem ? files_digest(crt, crtlen, keypem, keylen) :
+	    NULL;
+	if (cache != NULL && cache->files_hash != NULL &&
+	    cs->files_hash != NULL &&
+	    strcmp(cache->files_hash, cs->files_hash) == 0 &&
+	    cache->not_after != 0) {
+		/* Verified when this digest was recorded. */
+		cs->cached = true;
+		cs->exists = cs->key_ok = true;
+		cs->not_before = cache->not_before;
+		cs->not_after = cache->not_after;
+		cs->ari_id = util_strdup(cache->cert_id);
+		cs->issuer_cn = util_strdup(cache->issuer_cn);
+		goto dates;
+	}
+	if (cert_chain_parse(crt, crtlen, &chain) < 0) {
 		cs->problem = "tls.crt is not a certificate chain";
 		goto out;
 	}
 	cs->exists = true;
 	cs->not_before = cert_not_before(chain.v[0]);
 	cs->not_after = cert_not_after(chain.v[0]);
-	cs->renewal_time = issue_renewal_time(c, cs->not_before,
-	    cs->not_after);
 	cs->ari_id = ari_id(chain.v[0]);
 	cs->issuer_cn = cert_issuer_cn(chain.v[0]);
-	free(data);
-	data = NULL;
-	free(path);
-	path = util_printf("%s/tls.key", d);
-	if (fs_read(path, 1024 * 1024, &data, &len) < 0 ||
-	    (key = key_load_pem(data, len)) == NULL) {
+	if (keypem == NULL || (key = key_load_pem(keypem, keylen)) == NULL) {
 		cs->problem = "tls.key is missing or not a key";
 		goto out;
 	}
@@ -115,14 +145,32 @@ issue_inspect(const struct store *st, const struct cfg_cert *c,
 		goto out;
 	}
 	cs->key_ok = true;
+dates:
+	cs->renewal_time = issue_renewal_time(c, cs->not_before,
+	    cs->not_after);
 	if (time(NULL) >= cs->not_after)
 		cs->problem = "the certificate has expired";
 out:
 	key_free(key);
-	crypto_secret_free(data, len);
+	crypto_secret_free(keypem, keylen);
+	free(crt);
 	cert_chain_free(&chain);
 	free(path);
 	free(d);
+}
+
+void
+issue_cache_state(struct cert_status *s, const struct cert_state *cs)
+{
+	free(s->files_hash);
+	free(s->cert_id);
+	free(s->issuer_cn);
+	s->files_hash = cs->exists && cs->key_ok ?
+	    util_strdup(cs->files_hash) : NULL;
+	s->not_before = cs->not_before;
+	s->not_after = cs->not_after;
+	s->cert_id = util_strdup(cs->ari_id);
+	s->issuer_cn = util_strdup(cs->issuer_cn);
 }
 
 void
@@ -130,6 +178,7 @@ cert_state_free(struct cert_state *cs)
 {
 	free(cs->ari_id);
 	free(cs->issuer_cn);
+	free(cs->files_hash);
 	memset(cs, 0, sizeof(*cs));
 }
 
@@ -321,10 +370,10 @@ random_in(time_t start, time_t end)
 
 /*
  * Ask the CA's ARI when the certificate in service should be renewed, if a
- * check is owed; updates st's schedule.  Failures are warnings: the
- * cert-manager rules still apply.
+ * check is owed; updates st's schedule and returns true if it did.
+ * Failures are warnings: the cert-manager rules still apply.
  */
-static void
+static bool
 ari_check(struct worker *w, const struct cfg_cert *c,
     const struct cert_state *cs, struct cert_status *st, time_t now)
 {
@@ -335,22 +384,24 @@ ari_check(struct worker *w, const struct cfg_cert *c,
 
 	if (st->ari_id == NULL || cs->ari_id == NULL ||
 	    strcmp(st->ari_id, cs->ari_id) != 0 || now < st->ari_next_check)
-		return;
+		return false;
 	if ((s = session_for(w, c->issuer)) == NULL ||
 	    s->acme.dir.renewal_info == NULL)
-		return;
+		return false;
 	if (acme_renewal_info(&s->acme, cs->ari_id, &start, &end, &ra,
 	    &prob) < 0) {
 		acme_problem_report(&prob, "renewal information (ARI)");
 		acme_problem_free(&prob);
 		st->ari_next_check = now + (ra > 0 ? ra : 3600);
-		return;
+		return true;
 	}
 	st->ari_renew_at = random_in(start, end);
-	st->ari_next_check = now + (ra > 0 ? ra : ARI_DEFAULT_RECHECK);
+	/* The CA's Retry-After is kept across runs (RFC 9773 §4.3). */
+	st->ari_next_check = now + (ra >= 0 ? ra : ARI_DEFAULT_RECHECK);
 	log_debug("%s: the CA suggests renewing between %lld and %lld; "
 	    "chose %lld", c->name, (long long)start, (long long)end,
 	    (long long)st->ari_renew_at);
+	return true;
 }
 
 /* Why c is due now, or NULL. */
@@ -405,13 +456,22 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	if (store_lock(w->st, lockname, 0, &lockfd) < 0)
 		goto out_unlocked;
 	status_load(w->st, c, &st);
-	issue_inspect(w->st, c, dir, &cs);
+	issue_inspect(w->st, c, dir, &st, &cs);
 	if (!force) {
-		if ((why = due_reason(c, &cs, &st, now)) == NULL) {
-			ari_check(w, c, &cs, &st, now);
-			why = due_reason(c, &cs, &st, now);
-			status_save(w->st, c, &st);
+		bool save = false;
+
+		/* Files verified afresh: remember them, for the next run. */
+		if (!cs.cached && cs.exists && cs.key_ok && outdir == NULL) {
+			issue_cache_state(&st, &cs);
+			save = true;
 		}
+		if ((why = due_reason(c, &cs, &st, now)) == NULL &&
+		    ari_check(w, c, &cs, &st, now)) {
+			why = due_reason(c, &cs, &st, now);
+			save = true;
+		}
+		if (save)
+			status_save(w->st, c, &st);
 		if (why == NULL) {
 			na = st.ari_renew_at && st.ari_renew_at <
 			    cs.renewal_time ? st.ari_renew_at : cs.renewal_time;
@@ -451,6 +511,10 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	st.ari_id = s->acme.dir.renewal_info ? ari_id(res.chain.v[0]) : NULL;
 	st.ari_renew_at = 0;
 	st.ari_next_check = 0;
+	/* What is in service now, verified once, for later runs. */
+	cert_state_free(&cs);
+	issue_inspect(w->st, c, dir, NULL, &cs);
+	issue_cache_state(&st, &cs);
 	na = cert_not_after(res.chain.v[0]);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&na));
 	log_info("%s: issued, valid until %s, in %s", c->name, date, dir);

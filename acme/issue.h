@@ -24,12 +24,22 @@ struct cert_state {
 	time_t renewal_time; /* cert-manager's rules (ARI aside) */
 	char *ari_id;      /* RFC 9773 certificate identifier, or NULL */
 	char *issuer_cn;
+	char *files_hash;  /* digest of tls.crt and tls.key */
+	bool cached;       /* taken from the status, files unchanged */
 	const char *problem; /* why it is not ready, or NULL */
 };
 
-/* Look at c's files in dir (NULL: its Secret); never fails. */
+/*
+ * Look at c's files in dir (NULL: its Secret); never fails.  When their
+ * digest is the one cache recorded (may be NULL), what was verified then
+ * is used instead of parsing them again: renew over many certificates
+ * reads two files and a small JSON each.
+ */
 void issue_inspect(const struct store *st, const struct cfg_cert *c,
-    const char *dir, struct cert_state *cs);
+    const char *dir, const struct cert_status *cache, struct cert_state *cs);
+
+/* Record what cs verified in s, for issue_inspect() to trust later. */
+void issue_cache_state(struct cert_status *s, const struct cert_state *cs);
 void cert_state_free(struct cert_state *cs);
 
 /*

@@ -64,6 +64,11 @@ status_load(const struct store *st, const struct cfg_cert *c,
 	s->order_url = util_strdup(jstr(j, "orderURL"));
 	s->order_status = util_strdup(jstr(j, "orderStatus"));
 	s->ari_id = util_strdup(jstr(j, "ariCertID"));
+	s->files_hash = util_strdup(jstr(j, "filesHash"));
+	s->not_before = (time_t)jnum(j, "notBefore");
+	s->not_after = (time_t)jnum(j, "notAfter");
+	s->cert_id = util_strdup(jstr(j, "certID"));
+	s->issuer_cn = util_strdup(jstr(j, "issuerCN"));
 	s->ari_renew_at = (time_t)jnum(j, "ariRenewAt");
 	s->ari_next_check = (time_t)jnum(j, "ariNextCheck");
 	az = cJSON_GetObjectItemCaseSensitive(j, "authorizations");
@@ -117,6 +122,11 @@ status_save(const struct store *st, const struct cfg_cert *c,
 	add_str(j, "orderURL", s->order_url);
 	add_str(j, "orderStatus", s->order_status);
 	add_str(j, "ariCertID", s->ari_id);
+	add_str(j, "filesHash", s->files_hash);
+	cJSON_AddNumberToObject(j, "notBefore", (double)s->not_before);
+	cJSON_AddNumberToObject(j, "notAfter", (double)s->not_after);
+	add_str(j, "certID", s->cert_id);
+	add_str(j, "issuerCN", s->issuer_cn);
 	cJSON_AddNumberToObject(j, "ariRenewAt", (double)s->ari_renew_at);
 	cJSON_AddNumberToObject(j, "ariNextCheck", (double)s->ari_next_check);
 	az = cJSON_AddArrayToObject(j, "authorizations");
@@ -175,6 +185,9 @@ status_free(struct cert_status *s)
 	free(s->last_error);
 	free(s->config_hash);
 	free(s->ari_id);
+	free(s->files_hash);
+	free(s->cert_id);
+	free(s->issuer_cn);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -33,6 +33,12 @@ struct cert_status {
 	char *order_url, *order_status;
 	struct status_authz *authz;
 	size_t nauthz;
+	/* What was last verified of the files in service, and their digest:
+	 * while the digest holds, renew need not parse them again. */
+	char *files_hash;
+	time_t not_before, not_after;
+	char *cert_id;        /* their RFC 9773 identifier */
+	char *issuer_cn;
 	char *ari_id;         /* the certificate the ARI data is about */
 	time_t ari_renew_at;  /* chosen inside the CA's window; 0 none */
 	time_t ari_next_check; /* when the CA may be asked again */

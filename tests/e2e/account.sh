@@ -10,27 +10,10 @@ start_dns
 start_pebble PEBBLE_AUTHZREUSE=0
 S=$T_TMP/state
 issuer_yaml() { # EXTRA-ACME-LINES
-	cat <<EOF2
-apiVersion: cert-manager.io/v1
-kind: ClusterIssuer
-metadata: {name: le}
-spec:
-  acme:
-    server: $PEBBLE_DIR
-    email: ops@acmec.test
-    caBundle: $(ca_bundle)
-    privateKeySecretRef: {name: account}
-    solvers: [{http01: {standalone: {port: 80}}}]
-$1
----
-apiVersion: cert-manager.io/v1
-kind: Certificate
-metadata: {name: web}
-spec:
-  secretName: web-tls
-  issuerRef: {name: le, kind: ClusterIssuer}
-  dnsNames: [web.acmec.test]
-EOF2
+	yaml_issuer le account '[{http01: {standalone: {port: 80}}}]' \
+	    "    email: ops@acmec.test${1:+
+$1}"
+	yaml_cert web le web.acmec.test
 }
 issuer_yaml >"$T_TMP/c.yaml"
 A="$ACMEC -c $T_TMP/c.yaml -s $S account"

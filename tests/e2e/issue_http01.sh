@@ -110,7 +110,7 @@ cert_ok adhoc "$T_TMP/adhoc" "Private-Key: (384 bit" adhoc.acmec.test 127.0.0.1
 # preferredChain: Pebble offers an alternate chain to a second root; ask
 # for it by that root's common name.
 stop_pebble
-start_pebble PEBBLE_AUTHZREUSE=0 PEBBLE_ALTERNATE_ROOTS=1
+start_pebble PEBBLE_AUTHZREUSE=0 PEBBLE_ALTERNATE_ROOTS=1 PEBBLE_CHAIN_LENGTH=3
 curl -sf --cacert "$PEBBLE_CA" https://127.0.0.1:15000/roots/1 >"$T_TMP/root1.pem"
 alt_cn=$(openssl x509 -in "$T_TMP/root1.pem" -noout -subject -nameopt multiline |
     sed -n 's/^ *commonName *= *//p')
@@ -140,4 +140,33 @@ check preferred-chain/verifies-to-alt-root openssl verify -CAfile "$T_TMP/root1.
     -untrusted "$S/secrets/pc-tls/tls.crt" "$S/secrets/pc-tls/tls.crt"
 openssl x509 -in "$S/secrets/pc-tls/ca.crt" -noout -issuer >"$T_TMP/issuer"
 grep_in preferred-chain/ca-issuer "$T_TMP/issuer" "$alt_cn"
+# PEBBLE_CHAIN_LENGTH=3: leaf and three intermediates.
+check preferred-chain/chain-length test "$(grep -c 'BEGIN CERTIFICATE' "$S/secrets/pc-tls/tls.crt")" -eq 4
+
+# IP addresses from the configuration, over http-01.
+cat >"$T_TMP/ip.yaml" <<EOF2
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: ip}
+spec:
+  acme:
+    server: $PEBBLE_DIR
+    caBundle: $(ca_bundle)
+    privateKeySecretRef: {name: pc-account}
+    solvers: [{http01: {standalone: {port: 80}}}]
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: ip}
+spec:
+  secretName: ip-tls
+  issuerRef: {name: ip, kind: ClusterIssuer}
+  dnsNames: [ip.acmec.test]
+  ipAddresses: ["127.0.0.1"]
+EOF2
+expect ip-config/issue 0 "$ACMEC" -c "$T_TMP/ip.yaml" -s "$S" issue
+check ip-config/verify openssl verify -CAfile "$PEBBLE_ROOT" -untrusted "$S/secrets/ip-tls/tls.crt" "$S/secrets/ip-tls/tls.crt"
+openssl x509 -in "$S/secrets/ip-tls/tls.crt" -noout -ext subjectAltName >"$T_TMP/ipsan"
+grep_in ip-config/san "$T_TMP/ipsan" 'IP Address:127.0.0.1'
+grep_in ip-config/dns-san "$T_TMP/ipsan" 'DNS:ip.acmec.test' 
 finish

@@ -74,6 +74,26 @@ grep_in changed/why "$T_TMP/err" 'c5: renewing: its names or key settings change
 grep_in changed/summary "$T_TMP/err" '1 renewed, 19 not due, 0 failed'
 cert_ok changed "$S/secrets/c5-tls" "Private-Key: (256 bit" c5.acmec.test www.c5.acmec.test
 
+# rotationPolicy: Never keeps the key across renewals; Always (default) not.
+cat >>"$C/certs.yaml" <<EOF2
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: keep}
+spec:
+  secretName: keep-tls
+  issuerRef: {name: le, kind: ClusterIssuer}
+  dnsNames: [keep.acmec.test]
+  privateKey: {rotationPolicy: Never}
+EOF2
+expect rotation/first 0 "$ACMEC" -c "$C" -s "$S" renew keep c9
+k_keep=$(sha256sum <"$S/secrets/keep-tls/tls.key")
+k_c9=$(sha256sum <"$S/secrets/c9-tls/tls.key")
+expect rotation/force 0 "$ACMEC" -c "$C" -s "$S" renew --force keep c9
+check rotation/never-kept test "$(sha256sum <"$S/secrets/keep-tls/tls.key")" = "$k_keep"
+check rotation/always-new test "$(sha256sum <"$S/secrets/c9-tls/tls.key")" != "$k_c9"
+cert_ok rotation-keep "$S/secrets/keep-tls" "Private-Key: (256 bit" keep.acmec.test
+
 # A failing deploy hook: exit 1, but the new files stay.
 cat >>"$C/certs.yaml" <<EOF2
 ---
@@ -100,7 +120,7 @@ import json, sys, datetime
 doc = json.load(open(sys.argv[1]))
 assert doc["apiVersion"] == "acmec/v1", doc
 items = {i["metadata"]["name"]: i for i in doc["items"]}
-assert len(items) == 21, len(items)
+assert len(items) == 22, len(items)
 c3 = items["c3"]
 assert c3["metadata"]["namespace"] == "default"
 st = c3["status"]

@@ -8,33 +8,8 @@ NEED_NETNS=1
 start_dns
 start_pebble PEBBLE_AUTHZREUSE=0
 S=$T_TMP/state
-cat >"$T_TMP/c.yaml" <<EOF2
-apiVersion: cert-manager.io/v1
-kind: ClusterIssuer
-metadata: {name: le}
-spec:
-  acme:
-    server: $PEBBLE_DIR
-    caBundle: $(ca_bundle)
-    privateKeySecretRef: {name: account}
-    solvers: [{http01: {standalone: {port: 80}}}]
----
-apiVersion: cert-manager.io/v1
-kind: Certificate
-metadata: {name: one}
-spec:
-  secretName: one-tls
-  issuerRef: {name: le, kind: ClusterIssuer}
-  dnsNames: [one.acmec.test]
----
-apiVersion: cert-manager.io/v1
-kind: Certificate
-metadata: {name: two}
-spec:
-  secretName: two-tls
-  issuerRef: {name: le, kind: ClusterIssuer}
-  dnsNames: [two.acmec.test]
-EOF2
+{ yaml_issuer le account '[{http01: {standalone: {port: 80}}}]'
+  yaml_cert one le one.acmec.test; yaml_cert two le two.acmec.test; } >"$T_TMP/c.yaml"
 expect setup/issue 0 "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue
 # status_at SERIAL-HEX: Pebble's word for the certificate.
 status_at() {

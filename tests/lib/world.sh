@@ -100,6 +100,26 @@ txt() {
 	dig +short +norecurse @127.0.0.1 TXT "$1" | tr -d '"' | sort
 }
 
+# start_front: the ARI/profiles test front before Pebble, on port 14443.
+# FRONT_DIR is its directory URL, FRONT_CONTROL its control file (JSON, see
+# tests/lib/acme_test_front.py), FRONT_LOG the requests it saw.
+start_front() {
+	FRONT_DIR=https://127.0.0.1:14443/dir
+	FRONT_CONTROL=$T_TMP/front-control.json
+	FRONT_LOG=$T_TMP/front.log
+	[ -f "$FRONT_CONTROL" ] || echo '{}' >"$FRONT_CONTROL"
+	: >"$FRONT_LOG"
+	python3 "$T_TOP/tests/lib/acme_test_front.py" 14443 \
+	    https://127.0.0.1:14000 "$T_TMP/pebble/cert.pem" \
+	    "$T_TMP/pebble/key.pem" "$PEBBLE_CA" "$FRONT_CONTROL" \
+	    "$FRONT_LOG" 2>"$T_TMP/front.err" &
+	T_PIDS="$T_PIDS $!"
+	if ! wait_for 20 curl -sf --cacert "$PEBBLE_CA" "$FRONT_DIR"; then
+		echo "FAIL world/front: the test front did not start: $(tail -5 "$T_TMP/front.err")"
+		exit 1
+	fi
+}
+
 stop_pebble() {
 	kill "$PEBBLE_PID" 2>/dev/null
 	wait "$PEBBLE_PID" 2>/dev/null
@@ -113,6 +133,34 @@ pebble_count() {
 # ca_bundle: Pebble's TLS certificate as cert-manager's caBundle (base64).
 ca_bundle() {
 	base64 -w0 "$PEBBLE_CA"
+}
+
+# yaml_issuer NAME ACCOUNT SOLVERS [LINES]: a ClusterIssuer for Pebble (or
+# $SERVER) with account key Secret ACCOUNT, the solvers list (flow YAML)
+# and more lines under spec.acme.
+yaml_issuer() {
+	cat <<EOF2
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: $1}
+spec:
+  acme:
+    server: ${SERVER:-$PEBBLE_DIR}
+    caBundle: $(ca_bundle)
+    privateKeySecretRef: {name: $2}
+    solvers: $3
+EOF2
+	[ -z "${4:-}" ] || printf '%s\n' "$4"
+}
+
+# yaml_cert NAME ISSUER DNSNAME...: a Certificate into Secret NAME-tls.
+yaml_cert() {
+	_n=$1 _i=$2
+	shift 2
+	printf -- '---\napiVersion: cert-manager.io/v1\nkind: Certificate\n'
+	printf 'metadata: {name: %s}\nspec:\n  secretName: %s-tls\n' "$_n" "$_n"
+	printf '  issuerRef: {name: %s, kind: ClusterIssuer}\n  dnsNames:\n' "$_i"
+	for _d in "$@"; do printf '  - "%s"\n' "$_d"; done
 }
 
 # cert_ok NAME DIR KEYDESC NAMES...: the files in DIR are a valid set: the

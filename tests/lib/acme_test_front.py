@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""acme_test_front: a TEST TOOL, not part of acmec.
+
+A small HTTPS front that sits before Pebble on loopback and adds what
+Pebble 2.4.0 lacks, so the suite can test acmec against it:
+
+  * "renewalInfo" (RFC 9773 ARI) and "meta.profiles" in the directory;
+  * answers to ARI requests, GET /renewal-info/<certID>, with the window
+    and Retry-After written in a control file the test chooses;
+  * a log of every request, with the "replaces" and "profile" members of
+    each newOrder, for the test to check.
+
+Everything else is passed to Pebble unchanged; the Host header goes along,
+so Pebble's URLs (and the JWS "url" it checks) name the front.
+
+usage: acme_test_front.py LISTEN_PORT PEBBLE_URL CERT KEY CA CONTROL LOG
+CONTROL is a JSON file, read at every ARI request:
+  {"profiles": {"name": "description"},
+   "windows": {"<certID>" or "*": {"start": RFC3339, "end": RFC3339}},
+   "retryAfter": seconds}
+"""
+import base64
+import http.client
+import http.server
+import json
+import ssl
+import sys
+import threading
+import urllib.parse
+
+PORT, PEBBLE, CERT, KEY, CA, CONTROL, LOG = sys.argv[1:8]
+PEBBLE_HOST = urllib.parse.urlsplit(PEBBLE).netloc
+LOCK = threading.Lock()
+
+
+def log(line):
+    with LOCK, open(LOG, "a") as f:
+        f.write(line + "\n")
+
+
+def control():
+    try:
+        with open(CONTROL) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def b64d(s):
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+class Front(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body, ctype="application/json", headers=()):
+        data = body if isinstance(body, bytes) else body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def forward(self, body=None):
+        ctx = ssl.create_default_context(cafile=CA)
+        conn = http.client.HTTPSConnection(PEBBLE_HOST, context=ctx,
+                                           timeout=30)
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in ("connection", "keep-alive",
+                                        "accept-encoding")}
+        conn.request(self.command, self.path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        hdrs = [(k, v) for k, v in resp.getheaders()
+                if k.lower() not in ("content-length", "connection",
+                                     "transfer-encoding", "content-type")]
+        ctype = resp.getheader("Content-Type", "application/octet-stream")
+        conn.close()
+        return resp.status, data, ctype, hdrs
+
+    def do_HEAD(self):
+        log("HEAD " + self.path)
+        status, _, ctype, hdrs = self.forward()
+        self.send_response(status)
+        for k, v in hdrs:
+            self.send_header(k, v)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self):
+        log("GET " + self.path)
+        host = self.headers.get("Host")
+        if self.path.startswith("/renewal-info/"):
+            cert_id = self.path[len("/renewal-info/"):]
+            c = control()
+            win = c.get("windows", {}).get(cert_id) or \
+                c.get("windows", {}).get("*")
+            log("ARI " + cert_id)
+            if win is None:
+                self.reply(404, json.dumps({
+                    "type": "urn:ietf:params:acme:error:malformed",
+                    "detail": "no renewal information for " + cert_id}),
+                    "application/problem+json")
+                return
+            hdrs = []
+            if "retryAfter" in c:
+                hdrs.append(("Retry-After", str(c["retryAfter"])))
+            self.reply(200, json.dumps({"suggestedWindow": win}),
+                       headers=hdrs)
+            return
+        status, data, ctype, hdrs = self.forward()
+        if self.path == "/dir" and status == 200:
+            d = json.loads(data)
+            d["renewalInfo"] = "https://%s/renewal-info" % host
+            profiles = control().get("profiles")
+            if profiles:
+                d.setdefault("meta", {})["profiles"] = profiles
+            data = json.dumps(d).encode()
+        self.reply(status, data, ctype, hdrs)
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(n)
+        line = "POST " + self.path
+        if self.path.startswith("/order-plz"):
+            try:
+                payload = json.loads(b64d(json.loads(body)["payload"]))
+                line += " replaces=%s profile=%s" % (
+                    payload.get("replaces", "-"), payload.get("profile", "-"))
+            except (ValueError, KeyError):
+                line += " (unreadable)"
+        log(line)
+        status, data, ctype, hdrs = self.forward(body)
+        self.reply(status, data, ctype, hdrs)
+
+
+def main():
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", int(PORT)), Front)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(CERT, KEY)
+    ctx.set_alpn_protocols(["http/1.1"])
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    log("READY")
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
