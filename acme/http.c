@@ -26,11 +26,26 @@ http_init(void)
 		initialised = true;
 }
 
+/* A positive number of seconds from the environment, or dflt. */
+static long
+env_seconds(const char *name, long dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (v == NULL || *v == '\0')
+		return dflt;
+	n = strtol(v, &end, 10);
+	return *end == '\0' && n > 0 && n <= 86400 ? n : dflt;
+}
+
 struct http *
 http_new(const char *ca_pem, size_t ca_len, bool insecure, const char **why)
 {
 	struct http *h;
 	struct curl_blob blob;
+	long timeout;
 
 	http_init();
 	if (!initialised) {
@@ -46,11 +61,16 @@ http_new(const char *ca_pem, size_t ca_len, bool insecure, const char **why)
 	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->errbuf);
 	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "acmec/" ACMEC_VERSION);
 	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT, 10L);
-	/* A stalled server: under 1 byte/s for 30 s aborts; 120 s overall. */
+	/*
+	 * A stalled server: under 1 byte/s for the timeout (30 s, or
+	 * ACMEC_HTTP_TIMEOUT) aborts; four times that overall.
+	 */
+	timeout = env_seconds("ACMEC_HTTP_TIMEOUT", 30);
+	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT, timeout < 10 ?
+	    timeout : 10L);
 	curl_easy_setopt(h->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_LOW_SPEED_TIME, 30L);
-	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(h->curl, CURLOPT_LOW_SPEED_TIME, timeout);
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, 4 * timeout);
 	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "https");
 	curl_easy_setopt(h->curl, CURLOPT_TCP_KEEPALIVE, 1L);

@@ -493,6 +493,13 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	log_info("%s: ordering from %s", c->name, log_esc(c->issuer->server));
 	if (order_run(&s->acme, c, key, w->st->secretsdir, replaces, &st,
 	    &res) < 0) {
+		if (s->acme.account_unknown)
+			log_error("%s: the CA does not know the account %s (was "
+			    "the CA reset?); acmec keeps its key: to register "
+			    "that key again, remove %s/%s/account.json or run "
+			    "'acmec account register --issuer %s' after that",
+			    c->name, log_esc(s->acme.kid), w->st->secretsdir,
+			    c->issuer->account_key.name, c->issuer->name);
 		log_error("%s: not issued; the files in %s are unchanged",
 		    c->name, dir);
 		goto failed;

@@ -18,8 +18,10 @@
 
 #define POLL_FIRST_MS 100
 #define POLL_MAX_MS 5000
-#define AUTHZ_DEADLINE_MS (300 * 1000)
-#define ORDER_DEADLINE_MS (300 * 1000)
+/* A Retry-After is a floor for the next poll, up to this. */
+#define POLL_RETRY_CAP_S 60
+/* How long authorizations and the order may take (ACMEC_ORDER_TIMEOUT). */
+#define DEADLINE_S 300
 
 /* Backoff between polls: short first wait, doubling, Retry-After as floor. */
 struct backoff {
@@ -27,9 +29,12 @@ struct backoff {
 };
 
 static void
-backoff_init(struct backoff *b, long long budget_ms)
+backoff_init(struct backoff *b)
 {
-	b->deadline = util_now_ms() + budget_ms;
+	const char *v = getenv("ACMEC_ORDER_TIMEOUT");
+	long long s = v ? strtoll(v, NULL, 10) : 0;
+
+	b->deadline = util_now_ms() + (s > 0 ? s : DEADLINE_S) * 1000;
 	b->wait = POLL_FIRST_MS;
 }
 
@@ -39,6 +44,11 @@ backoff_wait(struct backoff *b, long long retry_after_s)
 {
 	long long ms = b->wait, now = util_now_ms();
 
+	if (retry_after_s > POLL_RETRY_CAP_S) {
+		log_debug("the CA asks to wait %lld s; waiting %d s", retry_after_s,
+		    POLL_RETRY_CAP_S);
+		retry_after_s = POLL_RETRY_CAP_S;
+	}
 	if (retry_after_s > 0 && retry_after_s * 1000 > ms)
 		ms = retry_after_s * 1000;
 	if (now + ms > b->deadline || util_interrupted())
@@ -314,7 +324,7 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
 		}
 		http_resp_free(&r);
 	}
-	backoff_init(&bo, AUTHZ_DEADLINE_MS);
+	backoff_init(&bo);
 	while (pending > 0) {
 		if (!backoff_wait(&bo, retry)) {
 			log_error("%s: %zu authorization%s still pending %s",
@@ -371,7 +381,7 @@ poll_order(struct acme *a, const char *url, struct acme_order *o,
 	struct backoff bo;
 	cJSON *j;
 
-	backoff_init(&bo, ORDER_DEADLINE_MS);
+	backoff_init(&bo);
 	while (o->status == ST_PROCESSING || o->status == ST_READY ||
 	    o->status == ST_PENDING) {
 		if (!backoff_wait(&bo, retry)) {

@@ -15,6 +15,8 @@
 #include "jws/jws.h"
 
 #define BADNONCE_RETRIES 100
+#define DIR_TRIES 4
+#define DIR_WAIT_MAX 10
 #define ERR_PREFIX "urn:ietf:params:acme:error:"
 
 void
@@ -182,7 +184,7 @@ acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
 	const cJSON *meta, *eab, *profiles;
 	const char *why = NULL;
 	cJSON *j = NULL;
-	int rc = -1;
+	int rc = -1, attempt;
 
 	memset(a, 0, sizeof(*a));
 	acme_problem_free(prob);
@@ -191,13 +193,43 @@ acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
 		acme_problem_local(prob, "%s", why);
 		return -1;
 	}
-	if (http_request(a->http, "GET", server, NULL, NULL,
-	    "application/json", &r) < 0) {
-		acme_problem_local(prob, "cannot reach the ACME server: %s",
-		    http_error(a->http));
-		return -1;
+	/* A CA that is briefly down (503, a reset) gets a few tries. */
+	for (attempt = 0;; attempt++) {
+		long long wait;
+
+		if (http_request(a->http, "GET", server, NULL, NULL,
+		    "application/json", &r) < 0) {
+			if (attempt >= DIR_TRIES - 1) {
+				acme_problem_local(prob, "cannot reach the ACME "
+				    "server: %s", http_error(a->http));
+				return -1;
+			}
+			wait = 1LL << attempt;
+		} else if (r.status >= 500 && attempt < DIR_TRIES - 1) {
+			wait = acme_retry_after(r.retry_after);
+			if (wait < 0)
+				wait = 1LL << attempt;
+			http_resp_free(&r);
+		} else {
+			break;
+		}
+		if (wait > DIR_WAIT_MAX)
+			wait = DIR_WAIT_MAX;
+		log_info("the ACME server at %s is not answering; trying again "
+		    "in %lld s", server, wait);
+		util_sleep_ms(wait * 1000);
+		if (util_interrupted()) {
+			acme_problem_local(prob, "interrupted");
+			return -1;
+		}
 	}
 	take_nonce(a, &r);
+	if (r.status >= 300 && r.status < 400) {
+		acme_problem_local(prob, "the ACME directory %s redirects to "
+		    "%s; give the final https:// URL as the server", server,
+		    r.location ? log_esc(r.location) : "nowhere");
+		goto out;
+	}
 	if (r.status != 200) {
 		parse_problem(&r, prob);
 		free(prob->detail);
@@ -310,6 +342,14 @@ acme_post(struct acme *a, const char *url, const char *payload,
 		}
 		free(body);
 		take_nonce(a, resp);
+		if (resp->status >= 300 && resp->status < 400) {
+			acme_problem_local(prob, "%s answered HTTP %ld, a "
+			    "redirect to %s; acmec follows no redirects", url,
+			    resp->status, resp->location ?
+			    log_esc(resp->location) : "nowhere");
+			http_resp_free(resp);
+			return -1;
+		}
 		if (resp->status < 400) {
 			/* Forget the badNonce of an earlier attempt. */
 			acme_problem_free(prob);
@@ -317,6 +357,9 @@ acme_post(struct acme *a, const char *url, const char *payload,
 		}
 		parse_problem(resp, prob);
 		http_resp_free(resp);
+		if (a->kid != NULL && strcmp(acme_problem_short(prob),
+		    "accountDoesNotExist") == 0)
+			a->account_unknown = true;
 		if (strcmp(acme_problem_short(prob), "badNonce") != 0 ||
 		    attempt >= BADNONCE_RETRIES)
 			return -1;
@@ -331,6 +374,14 @@ acme_post_json(struct acme *a, const char *url, const char *payload,
 	*json = NULL;
 	if (acme_post(a, url, payload, NULL, resp, prob) < 0)
 		return -1;
+	if (resp->content_type == NULL ||
+	    strcmp(resp->content_type, "application/json") != 0) {
+		acme_problem_local(prob, "%s: the CA's answer is %s, not "
+		    "application/json", url, resp->content_type ?
+		    log_esc(resp->content_type) : "without a Content-Type");
+		http_resp_free(resp);
+		return -1;
+	}
 	*json = cJSON_ParseWithLength(resp->body.data ? resp->body.data : "",
 	    resp->body.len);
 	if (!cJSON_IsObject(*json)) {

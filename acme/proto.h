@@ -44,6 +44,7 @@ struct acme {
 	char *nonce;
 	const struct key *key; /* account key */
 	char *kid;             /* account URL once known */
+	bool account_unknown;  /* the CA said it does not know kid */
 };
 
 enum acme_status {

@@ -10,14 +10,35 @@ Pebble 2.4.0 lacks, so the suite can test acmec against it:
   * a log of every request, with the "replaces" and "profile" members of
     each newOrder, for the test to check.
 
+  * faults, injected by rules in the control file (see FAULTS below), for
+    the reliability tests.
+
 Everything else is passed to Pebble unchanged; the Host header goes along,
 so Pebble's URLs (and the JWS "url" it checks) name the front.
 
 usage: acme_test_front.py LISTEN_PORT PEBBLE_URL CERT KEY CA CONTROL LOG
-CONTROL is a JSON file, read at every ARI request:
+CONTROL is a JSON file, read at every request:
   {"profiles": {"name": "description"},
    "windows": {"<certID>" or "*": {"start": RFC3339, "end": RFC3339}},
-   "retryAfter": seconds}
+   "retryAfter": seconds,
+   "faults": [RULE, ...]}
+
+FAULTS: a RULE is {"match": substring of the path, "method": "GET"|"POST"
+(optional), "times": how many requests it applies to (default: all),
+"action": ...} with action one of
+  status      answer "code" with a problem of type "problem" (and a
+              "retryAfter" header if given) instead of asking Pebble
+  header      pass through, then set header "name" to "value" (or remove
+              it when "value" is null)
+  reset       send half a response, then drop the connection
+  stall       accept and send nothing for "seconds" (default 600)
+  huge        answer 200 with "mib" MiB (default 100) of JSON-ish bytes
+  body        pass through, then replace the body with "body"
+              (and the Content-Type with "ctype" if given)
+  redirect    answer 302 to "location"
+  append      pass through, then append "text" to the body
+  replace     pass through, then replace "old" with "new" in the body
+The front counts each rule's uses in the log as "FAULT <action> <path>".
 """
 import base64
 import http.client
@@ -48,6 +69,28 @@ def control():
 
 def b64d(s):
     return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+USES = {}
+
+
+def fault(method, path):
+    """The first rule of the control file that applies, or None."""
+    for i, rule in enumerate(control().get("faults", [])):
+        if rule.get("match", "") not in path:
+            continue
+        if rule.get("method") and rule["method"] != method:
+            continue
+        # Counted per rule as written: a new control file starts afresh.
+        key = (i, json.dumps(rule, sort_keys=True))
+        with LOCK:
+            n = USES.get(key, 0)
+            if "times" in rule and n >= rule["times"]:
+                continue
+            USES[key] = n + 1
+        log("FAULT %s %s" % (rule["action"], path))
+        return rule
+    return None
 
 
 class Front(http.server.BaseHTTPRequestHandler):
@@ -83,9 +126,72 @@ class Front(http.server.BaseHTTPRequestHandler):
         conn.close()
         return resp.status, data, ctype, hdrs
 
+    def injected(self, rule):
+        """Answer instead of Pebble for rules that do; True if done."""
+        a = rule["action"]
+        if a == "status":
+            hdrs = []
+            if "retryAfter" in rule:
+                hdrs.append(("Retry-After", str(rule["retryAfter"])))
+            self.reply(rule.get("code", 500), json.dumps({
+                "type": "urn:ietf:params:acme:error:" +
+                rule.get("problem", "serverInternal"),
+                "detail": rule.get("detail", "injected by the test front"),
+                "status": rule.get("code", 500)}),
+                "application/problem+json", hdrs)
+            return True
+        if a == "reset":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n"
+                             b"Content-Type: application/json\r\n\r\n{\"a")
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return True
+        if a == "stall":
+            import time
+            time.sleep(rule.get("seconds", 600))
+            self.close_connection = True
+            return True
+        if a == "huge":
+            chunk = b"x" * (1 << 20)
+            mib = rule.get("mib", 100)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(mib << 20))
+            self.end_headers()
+            try:
+                for _ in range(mib):
+                    self.wfile.write(chunk)
+            except OSError:
+                pass
+            self.close_connection = True
+            return True
+        if a == "redirect":
+            self.reply(302, "", "text/plain",
+                       [("Location", rule["location"])])
+            return True
+        return False
+
+    def rewrite(self, rule, status, data, ctype, hdrs):
+        a = rule["action"] if rule else None
+        if a == "header":
+            hdrs = [(k, v) for k, v in hdrs if k.lower() != rule["name"].lower()]
+            if rule.get("value") is not None:
+                hdrs.append((rule["name"], str(rule["value"])))
+        elif a == "body":
+            data = rule["body"].encode()
+            ctype = rule.get("ctype", ctype)
+        elif a == "append":
+            data = data + rule["text"].encode()
+        elif a == "replace":
+            data = data.replace(rule["old"].encode(), rule["new"].encode())
+        return status, data, ctype, hdrs
+
     def do_HEAD(self):
         log("HEAD " + self.path)
+        rule = fault("HEAD", self.path)
         status, _, ctype, hdrs = self.forward()
+        status, _, ctype, hdrs = self.rewrite(rule, status, b"", ctype, hdrs)
         self.send_response(status)
         for k, v in hdrs:
             self.send_header(k, v)
@@ -113,6 +219,9 @@ class Front(http.server.BaseHTTPRequestHandler):
             self.reply(200, json.dumps({"suggestedWindow": win}),
                        headers=hdrs)
             return
+        rule = fault("GET", self.path)
+        if rule and self.injected(rule):
+            return
         status, data, ctype, hdrs = self.forward()
         if self.path == "/dir" and status == 200:
             d = json.loads(data)
@@ -121,7 +230,7 @@ class Front(http.server.BaseHTTPRequestHandler):
             if profiles:
                 d.setdefault("meta", {})["profiles"] = profiles
             data = json.dumps(d).encode()
-        self.reply(status, data, ctype, hdrs)
+        self.reply(*self.rewrite(rule, status, data, ctype, hdrs))
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
@@ -135,8 +244,11 @@ class Front(http.server.BaseHTTPRequestHandler):
             except (ValueError, KeyError):
                 line += " (unreadable)"
         log(line)
+        rule = fault("POST", self.path)
+        if rule and self.injected(rule):
+            return
         status, data, ctype, hdrs = self.forward(body)
-        self.reply(status, data, ctype, hdrs)
+        self.reply(*self.rewrite(rule, status, data, ctype, hdrs))
 
 
 def main():
