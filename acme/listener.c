@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,6 +24,7 @@ struct listener {
 	int stop[2];
 	pthread_t thread;
 	bool running;
+	volatile sig_atomic_t stopping;
 	void (*serve)(void *arg, int fd);
 	void *arg;
 };
@@ -117,7 +119,8 @@ run(void *arg)
 				continue;
 			break;
 		}
-		if (pfd[1].revents != 0)
+		if (pfd[1].revents != 0 || l->stopping ||
+		    (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)))
 			break;
 		if (!(pfd[0].revents & POLLIN))
 			continue;
@@ -157,9 +160,11 @@ listener_stop(struct listener *l)
 	if (l == NULL)
 		return;
 	if (l->running) {
-		if (write(l->stop[1], "x", 1) < 0)
-			log_warn("cannot stop the listener on port %d",
-			    l->port);
+		l->stopping = 1;
+		/* Wake the thread; if the pipe fails, shutting the socket
+		 * down wakes its poll() as well. */
+		if (write(l->stop[1], "x", 1) != 1)
+			shutdown(l->fd, SHUT_RDWR);
 		pthread_join(l->thread, NULL);
 	}
 	if (l->stop[0] >= 0)
