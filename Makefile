@@ -33,7 +33,12 @@ UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
-.PHONY: all deps deps-test check asan install clean demo
+FUZZERS    = config http01 acme pem b64
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+             -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps deps-test check asan install clean demo fuzz fuzz-build
 
 # pkg-config's flags are read when make starts, so the real build runs in a
 # sub-make after deps may have installed the packages.
@@ -59,17 +64,41 @@ deps-test:
 
 check: deps-test
 	$(MAKE) BUILD=build/check XCFLAGS=-Werror build/check/acmec build/check/unit
+	$(MAKE) fuzz-build
 	tests/run.sh build/check
 
 asan: deps-test
 	$(MAKE) BUILD=build/asan XCFLAGS="-Werror $(ASAN_FLAGS)" \
 	    XLDFLAGS="$(ASAN_FLAGS)" build/asan/acmec build/asan/unit
+	$(MAKE) fuzz-build
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    tests/run.sh build/asan
 
 demo: deps-test all
 	tests/demo.sh
+
+# libFuzzer harnesses (clang); tests/e2e/fuzz_smoke.sh runs each briefly.
+fuzz-build:
+	$(MAKE) BUILD=build/fuzz CC=clang XCFLAGS="$(FUZZ_FLAGS)" \
+	    $(FUZZERS:%=build/fuzz/fuzz_%)
+
+build/fuzz/fuzz_%: $(LIB_OBJS) build/fuzz/tests/fuzz/fuzz_%.o
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ \
+	    $(PKG_LIBS)
+
+# make fuzz FUZZ_SECONDS=N: each harness for N seconds, corpus kept in
+# build/fuzz/corpus/NAME (seeded from tests/fuzz/corpus/NAME).
+fuzz: deps-test fuzz-build
+	@for f in $(FUZZERS); do \
+	    mkdir -p build/fuzz/corpus/$$f; \
+	    echo "== fuzz_$$f for $(FUZZ_SECONDS) s"; \
+	    build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+	        -print_final_stats=1 build/fuzz/corpus/$$f \
+	        tests/fuzz/corpus/$$f 2>&1 | \
+	        grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|crash-' \
+	        || exit 1; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

@@ -1620,24 +1620,20 @@ read_document(struct ld *ld, const yaml_node_t *root)
 	meta_free(&m);
 }
 
+static int link_config(struct config *cfg);
+
+/* Parse the YAML text data (named file in messages) into cfg. */
 static void
-load_file(struct config *cfg, const char *path, struct strlist *ignored,
-    int *errors, bool *ingress)
+load_buffer(struct config *cfg, const char *file, const char *data,
+    size_t len, struct strlist *ignored, int *errors, bool *ingress)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	const yaml_node_t *root;
 	struct ld ld = { 0 };
-	char *data;
-	size_t len;
 	bool done = false;
 
-	if (fs_read(path, CONFIG_MAX_FILE, &data, &len) < 0) {
-		log_error("%s: %s", path, strerror(errno));
-		(*errors)++;
-		return;
-	}
-	strlist_add(&cfg->files, path);
+	strlist_add(&cfg->files, file);
 	ld.cfg = cfg;
 	ld.file = cfg->files.v[cfg->files.n - 1];
 	ld.ignored = ignored;
@@ -1661,9 +1657,40 @@ load_file(struct config *cfg, const char *path, struct strlist *ignored,
 		yaml_document_delete(&doc);
 	}
 	yaml_parser_delete(&parser);
-	free(data);
 	*errors += ld.errors;
 	*ingress = *ingress || ld.ingress_notice;
+}
+
+static void
+load_file(struct config *cfg, const char *path, struct strlist *ignored,
+    int *errors, bool *ingress)
+{
+	char *data;
+	size_t len;
+
+	if (fs_read(path, CONFIG_MAX_FILE, &data, &len) < 0) {
+		log_error("%s: %s", path, strerror(errno));
+		(*errors)++;
+		return;
+	}
+	load_buffer(cfg, path, data, len, ignored, errors, ingress);
+	free(data);
+}
+
+int
+config_load_buffer(const char *name, const char *data, size_t len,
+    struct config *cfg)
+{
+	struct strlist ignored = { 0 };
+	bool ingress = false;
+	int errors = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	load_buffer(cfg, name, data, len, &ignored, &errors, &ingress);
+	if (errors == 0)
+		errors += link_config(cfg);
+	strlist_free(&ignored);
+	return errors == 0 ? 0 : -1;
 }
 
 static int

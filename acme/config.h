@@ -134,6 +134,10 @@ struct config {
  */
 int config_load(const char *path, struct config *cfg);
 
+/* The same for YAML text in memory, named name in messages. */
+int config_load_buffer(const char *name, const char *data, size_t len,
+    struct config *cfg);
+
 /*
  * The Certificate called name ("name" or "namespace/name"); NULL if none.
  * A bare name that exists in several namespaces is ambiguous: NULL, and

@@ -118,9 +118,8 @@ trim(char *s, size_t len)
 	return s;
 }
 
-/* Link: <url>;rel="alternate", <url2>;rel="up" (RFC 8288), simply. */
-static void
-parse_links(struct http_resp *r, const char *v)
+void
+http_parse_links(const char *v, struct strlist *alternate, struct strlist *up)
 {
 	const char *p = v, *lt, *gt, *end;
 	char *url, *params;
@@ -134,10 +133,10 @@ parse_links(struct http_resp *r, const char *v)
 		params = util_strndup(gt + 1, (size_t)(end - gt - 1));
 		if (strstr(params, "rel=\"alternate\"") != NULL ||
 		    strstr(params, "rel=alternate") != NULL)
-			strlist_add(&r->links_alternate, url);
+			strlist_add(alternate, url);
 		else if (strstr(params, "rel=\"up\"") != NULL ||
 		    strstr(params, "rel=up") != NULL)
-			strlist_add(&r->links_up, url);
+			strlist_add(up, url);
 		free(url);
 		free(params);
 		p = *end ? end + 1 : end;
@@ -188,7 +187,7 @@ on_header(char *data, size_t size, size_t n, void *arg)
 		free(r->content_type);
 		r->content_type = util_strdup(v);
 	} else if (IS("Link")) {
-		parse_links(r, v);
+		http_parse_links(v, &r->links_alternate, &r->links_up);
 	}
 #undef IS
 	free(line);

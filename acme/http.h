@@ -53,6 +53,10 @@ const char *http_error(const struct http *h);
 /* Requests made and TLS connections opened so far. */
 void http_counters(const struct http *h, long *requests, long *connects);
 
+/* Link header targets with rel="alternate" and rel="up" (RFC 8288). */
+void http_parse_links(const char *value, struct strlist *alternate,
+    struct strlist *up);
+
 void http_resp_free(struct http_resp *r);
 void http_free(struct http *h);
 

@@ -1,10 +1,18 @@
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "acme/log.h"
 
 static int verbosity;
+static bool discard;
+
+void
+log_discard(bool on)
+{
+	discard = on;
+}
 
 void
 log_set_verbosity(int v)
@@ -32,6 +40,9 @@ log_clear_error(void)
 	last_error[0] = '\0';
 }
 
+static void vlog(const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vlog(const char *prefix, const char *fmt, va_list ap)
 {
@@ -43,7 +54,8 @@ vlog(const char *prefix, const char *fmt, va_list ap)
 		snprintf(last_error, sizeof(last_error), "%.*s",
 		    (int)sizeof(last_error) - 1, line);
 	/* One write per line, so parallel workers do not interleave. */
-	fprintf(stderr, "acmec: %s%s\n", prefix, line);
+	if (!discard)
+		fprintf(stderr, "acmec: %s%s\n", prefix, line);
 }
 
 #define LOGFN(name, min, prefix) \

@@ -1,6 +1,8 @@
 #ifndef ACMEC_ACME_LOG_H
 #define ACMEC_ACME_LOG_H
 
+#include <stdbool.h>
+
 /*
  * Progress and errors on stderr.  Errors and warnings always; notices and
  * progress unless -q; debug with -v; the protocol exchange with -vv (never
@@ -14,6 +16,9 @@ enum log_level {
 	LOG_DEBUG = 1,
 	LOG_PROTO = 2,
 };
+
+/* Drop every message (the fuzzers; acmec itself never does). */
+void log_discard(bool on);
 
 /* -q: -1 (errors only), default 0, -v 1, -vv 2. */
 void log_set_verbosity(int v);

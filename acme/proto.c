@@ -105,19 +105,27 @@ jdup(const cJSON *j, const char *name)
 static void
 parse_problem(const struct http_resp *r, struct acme_problem *prob)
 {
+	acme_problem_parse(r->body.data, r->body.len, r->status,
+	    r->retry_after, prob);
+}
+
+void
+acme_problem_parse(const char *body, size_t len, long status,
+    const char *retry_after, struct acme_problem *prob)
+{
 	const cJSON *subs, *s, *id;
 	cJSON *j = NULL;
 	size_t n = 0;
 
 	acme_problem_free(prob);
-	prob->status = (int)r->status;
-	prob->retry_after = acme_retry_after(r->retry_after);
-	if (r->body.data != NULL)
-		j = cJSON_ParseWithLength(r->body.data, r->body.len);
+	prob->status = (int)status;
+	prob->retry_after = acme_retry_after(retry_after);
+	if (body != NULL)
+		j = cJSON_ParseWithLength(body, len);
 	if (!cJSON_IsObject(j) || jstr(j, "type") == NULL) {
 		prob->type = util_strdup("about:blank");
 		prob->detail = util_printf("HTTP %ld without a problem "
-		    "document", r->status);
+		    "document", status);
 		cJSON_Delete(j);
 		return;
 	}
@@ -181,9 +189,7 @@ acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
     bool insecure, struct acme_problem *prob)
 {
 	struct http_resp r;
-	const cJSON *meta, *eab, *profiles;
 	const char *why = NULL;
-	cJSON *j = NULL;
 	int rc = -1, attempt;
 
 	memset(a, 0, sizeof(*a));
@@ -237,37 +243,62 @@ acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
 		    "HTTP %ld", server, r.status);
 		goto out;
 	}
-	j = cJSON_ParseWithLength(r.body.data ? r.body.data : "", r.body.len);
-	a->dir.new_nonce = jdup(j, "newNonce");
-	a->dir.new_account = jdup(j, "newAccount");
-	a->dir.new_order = jdup(j, "newOrder");
-	a->dir.revoke_cert = jdup(j, "revokeCert");
-	a->dir.key_change = jdup(j, "keyChange");
-	a->dir.renewal_info = jdup(j, "renewalInfo");
-	meta = cJSON_GetObjectItemCaseSensitive(j, "meta");
-	a->dir.tos = jdup(meta, "termsOfService");
-	eab = cJSON_GetObjectItemCaseSensitive(meta,
-	    "externalAccountRequired");
-	a->dir.eab_required = cJSON_IsTrue(eab);
-	profiles = cJSON_GetObjectItemCaseSensitive(meta, "profiles");
-	if (cJSON_IsObject(profiles)) {
-		const cJSON *p;
-
-		cJSON_ArrayForEach(p, profiles)
-			if (p->string != NULL)
-				strlist_add(&a->dir.profiles, p->string);
-	}
-	if (!cJSON_IsObject(j) || a->dir.new_nonce == NULL ||
-	    a->dir.new_account == NULL || a->dir.new_order == NULL) {
+	if (acme_parse_directory(r.body.data ? r.body.data : "", r.body.len,
+	    &a->dir) < 0) {
 		acme_problem_local(prob, "%s is not an ACME directory (no "
 		    "newNonce, newAccount or newOrder)", server);
 		goto out;
 	}
 	rc = 0;
 out:
-	cJSON_Delete(j);
 	http_resp_free(&r);
 	return rc;
+}
+
+int
+acme_parse_directory(const char *body, size_t len, struct acme_dir *d)
+{
+	const cJSON *meta, *eab, *profiles, *p;
+	cJSON *j;
+	int rc = -1;
+
+	memset(d, 0, sizeof(*d));
+	j = cJSON_ParseWithLength(body, len);
+	d->new_nonce = jdup(j, "newNonce");
+	d->new_account = jdup(j, "newAccount");
+	d->new_order = jdup(j, "newOrder");
+	d->revoke_cert = jdup(j, "revokeCert");
+	d->key_change = jdup(j, "keyChange");
+	d->renewal_info = jdup(j, "renewalInfo");
+	meta = cJSON_GetObjectItemCaseSensitive(j, "meta");
+	d->tos = jdup(meta, "termsOfService");
+	eab = cJSON_GetObjectItemCaseSensitive(meta,
+	    "externalAccountRequired");
+	d->eab_required = cJSON_IsTrue(eab);
+	profiles = cJSON_GetObjectItemCaseSensitive(meta, "profiles");
+	if (cJSON_IsObject(profiles))
+		cJSON_ArrayForEach(p, profiles)
+			if (p->string != NULL)
+				strlist_add(&d->profiles, p->string);
+	if (cJSON_IsObject(j) && d->new_nonce != NULL &&
+	    d->new_account != NULL && d->new_order != NULL)
+		rc = 0;
+	cJSON_Delete(j);
+	return rc;
+}
+
+void
+acme_dir_free(struct acme_dir *d)
+{
+	free(d->new_nonce);
+	free(d->new_account);
+	free(d->new_order);
+	free(d->revoke_cert);
+	free(d->key_change);
+	free(d->renewal_info);
+	free(d->tos);
+	strlist_free(&d->profiles);
+	memset(d, 0, sizeof(*d));
 }
 
 void
@@ -275,14 +306,7 @@ acme_close(struct acme *a)
 {
 	http_free(a->http);
 	free(a->server);
-	free(a->dir.new_nonce);
-	free(a->dir.new_account);
-	free(a->dir.new_order);
-	free(a->dir.revoke_cert);
-	free(a->dir.key_change);
-	free(a->dir.renewal_info);
-	free(a->dir.tos);
-	strlist_free(&a->dir.profiles);
+	acme_dir_free(&a->dir);
 	free(a->nonce);
 	free(a->kid);
 	memset(a, 0, sizeof(*a));

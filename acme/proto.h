@@ -116,6 +116,14 @@ const char *acme_problem_short(const struct acme_problem *prob);
 
 void acme_problem_free(struct acme_problem *prob);
 
+/* A problem document as the server sent it (body may be NULL). */
+void acme_problem_parse(const char *body, size_t len, long status,
+    const char *retry_after, struct acme_problem *prob);
+
+/* The directory object; -1 if it lacks newNonce, newAccount, newOrder. */
+int acme_parse_directory(const char *body, size_t len, struct acme_dir *d);
+void acme_dir_free(struct acme_dir *d);
+
 /*
  * Retry-After (RFC 9110 §10.2.3: seconds or an HTTP date) as seconds from
  * now, capped at one day; -1 if absent or malformed.

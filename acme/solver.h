@@ -79,6 +79,15 @@ int http01_add(struct http01_server *srv, const char *token,
     const char *keyauth);
 bool http01_is(const struct http01_server *srv, const char *address,
     int port);
+
+/*
+ * Take apart a request head (len bytes, NUL-terminated at len; modified):
+ * only GET and HEAD with an HTTP/1.x version are accepted.  *path points
+ * into req.  -1 for anything else.  (Separate so that it can be fuzzed:
+ * it faces the internet.)
+ */
+int http01_parse_request(char *req, size_t len, bool *head,
+    const char **path);
 void http01_release(struct http01_server *srv, const struct strlist *tokens);
 int webroot_present(const char *root, const char *token, const char *keyauth,
     char **path);

@@ -160,12 +160,36 @@ send_all(int fd, const char *data, size_t len)
 	}
 }
 
+int
+http01_parse_request(char *req, size_t len, bool *head, const char **path)
+{
+	char *sp, *p, *ver;
+
+	/* "GET /path HTTP/1.1", nothing else; the rest is ignored. */
+	if (memchr(req, '\0', len) != NULL)
+		return -1;
+	if ((sp = strchr(req, ' ')) == NULL)
+		return -1;
+	*sp = '\0';
+	p = sp + 1;
+	if ((ver = strpbrk(p, " \r\n")) == NULL || *ver != ' ' ||
+	    strncmp(ver + 1, "HTTP/1.", 7) != 0)
+		return -1;
+	*ver = '\0';
+	if (strcmp(req, "GET") != 0 && strcmp(req, "HEAD") != 0)
+		return -1;
+	*head = req[0] == 'H';
+	*path = p;
+	return 0;
+}
+
 /* Read one request head and answer it; the connection is then closed. */
 static void
 serve(void *arg, int fd)
 {
 	struct http01_server *srv = arg;
-	char req[REQ_MAX + 1], *sp, *path, *ver, resp[1024];
+	char req[REQ_MAX + 1], resp[1024];
+	const char *path;
 	const char *body = NULL;
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	long long deadline = util_now_ms() + REQ_TIMEOUT_MS;
@@ -188,16 +212,9 @@ serve(void *arg, int fd)
 			break;
 	}
 	req[len] = '\0';
-	/* "GET /path HTTP/1.1" */
-	if ((sp = strchr(req, ' ')) == NULL)
+	if (http01_parse_request(req, len, &head, &path) < 0)
 		return;
-	*sp = '\0';
-	path = sp + 1;
-	if ((ver = strchr(path, ' ')) == NULL)
-		return;
-	*ver = '\0';
-	head = strcmp(req, "HEAD") == 0;
-	if (strcmp(req, "GET") == 0 || head) {
+	{
 		pthread_mutex_lock(&srv->mu);
 		if (strncmp(path, PREFIX, strlen(PREFIX)) == 0)
 			for (i = 0; i < srv->tokens.n; i++)

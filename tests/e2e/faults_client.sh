@@ -9,6 +9,8 @@ NEED_NETNS=1
 
 start_dns
 start_pebble PEBBLE_AUTHZREUSE=0 PEBBLE_WFE_NONCEREJECT=0
+# LeakSanitizer cannot run under ptrace: off for runs under strace.
+STRACE="env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace"
 S=$T_TMP/state
 D=$S/secrets/web-tls
 cat >"$T_TMP/deploy" <<EOF2
@@ -46,7 +48,7 @@ consistent() {
 	[ $_ok = 1 ] && pass "$1" || fail "$1" "files in service inconsistent"
 }
 count() { # SYSCALL: how many times a renewal makes it
-	strace -f -o "$T_TMP/strace" -e trace="$1" "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue >/dev/null 2>&1
+	$STRACE -f -o "$T_TMP/strace" -e trace="$1" "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue >/dev/null 2>&1
 	grep -c "$1(" "$T_TMP/strace"
 }
 
@@ -57,7 +59,7 @@ for sc in write fsync rename symlink unlink; do
 	i=1
 	while [ $i -le "$n" ]; do
 		sums >"$T_TMP/old"
-		timeout 30 strace -f -o /dev/null -e trace=$sc -e inject=$sc:signal=KILL:when=$i \
+		timeout 30 $STRACE -f -o /dev/null -e trace=$sc -e inject=$sc:signal=KILL:when=$i \
 		    "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue >/dev/null 2>&1
 		consistent "crash/$sc-$i-consistent"
 		expect "crash/$sc-$i-next-run" 0 "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue
@@ -74,7 +76,7 @@ for sc in write fsync; do
 		i=1
 		while [ $i -le "$n" ]; do
 			sums >"$T_TMP/old"
-			timeout 30 strace -f -o /dev/null -e trace=$sc -e inject=$sc:error=$err:when=$i \
+			timeout 30 $STRACE -f -o /dev/null -e trace=$sc -e inject=$sc:error=$err:when=$i \
 			    "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue >"$T_TMP/out" 2>"$T_TMP/err"
 			rc=$?
 			if [ $rc -eq 0 ] || { [ $rc -eq 1 ] && grep -q 'error: ' "$T_TMP/err"; }; then
@@ -89,7 +91,7 @@ for sc in write fsync; do
 done
 # Every fsync failing: the new set is never put in service.
 sums >"$T_TMP/old"
-expect inject/all-fsync-fail 1 strace -f -o /dev/null -e trace=fsync -e inject=fsync:error=EIO \
+expect inject/all-fsync-fail 1 $STRACE -f -o /dev/null -e trace=fsync -e inject=fsync:error=EIO \
     "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue
 grep_in inject/all-fsync-message "$T_TMP/err" "cannot write .*web-tls: Input/output error; the files in service are unchanged"
 sums | cmp -s - "$T_TMP/old" && pass inject/all-fsync-unchanged || fail inject/all-fsync-unchanged
@@ -114,7 +116,7 @@ check full-disk/files-unchanged test -f "$T_TMP/full-same"
 # Two runs at once: one works, the other says the certificate is locked;
 # one order only.  (The first is held up at its connect by strace.)
 orders=$(pebble_count 'POST /order-plz')
-strace -f -o /dev/null -e trace=connect -e inject=connect:delay_enter=1500000:when=1 \
+$STRACE -f -o /dev/null -e trace=connect -e inject=connect:delay_enter=1500000:when=1 \
     "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" renew --force >"$T_TMP/first.out" 2>&1 &
 first=$!
 sleep 0.5
