@@ -38,7 +38,8 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
              -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps deps-test check asan install clean demo fuzz fuzz-build
+.PHONY: all deps deps-test deps-bench check asan install clean demo fuzz \
+        fuzz-build bench
 
 # pkg-config's flags are read when make starts, so the real build runs in a
 # sub-make after deps may have installed the packages.
@@ -77,6 +78,13 @@ asan: deps-test
 
 demo: deps-test all
 	tests/demo.sh
+
+deps-bench:
+	@tests/deps.sh bench
+
+# acmec against certbot, lego and uacme: tests/bench/last-run.md
+bench: deps-bench all
+	tests/bench/run.sh
 
 # libFuzzer harnesses (clang); tests/e2e/fuzz_smoke.sh runs each briefly.
 fuzz-build:

@@ -112,6 +112,33 @@ new_order_payload(const struct cfg_cert *c, const struct ident_list *ids,
 	return text;
 }
 
+/* POST-as-GET the order; *retry_after from its answer. */
+static int
+fetch_order(struct acme *a, const char *url, struct acme_order *o,
+    long long *retry_after)
+{
+	struct acme_problem prob = { 0 };
+	struct http_resp r;
+	cJSON *j = NULL;
+	int rc = -1;
+
+	if (acme_post_json(a, url, NULL, &r, &j, &prob) < 0) {
+		acme_problem_report(&prob, "polling the order");
+		goto out;
+	}
+	*retry_after = acme_retry_after(r.retry_after);
+	http_resp_free(&r);
+	if (acme_parse_order(j, o, &prob) < 0) {
+		acme_problem_report(&prob, url);
+		goto out;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(j);
+	acme_problem_free(&prob);
+	return rc;
+}
+
 /* POST-as-GET an authorization. */
 static int
 fetch_authz(struct acme *a, const char *url, struct acme_authz *az,
@@ -204,6 +231,24 @@ hint(const struct acme_authz *az, const struct acme_challenge *ch)
 	free(h);
 }
 
+/* An authorization the order says is now valid, with its challenge. */
+static void
+trace_valid(struct cert_status *t, const struct acme_authz *az)
+{
+	size_t i;
+
+	for (i = 0; i < t->nauthz; i++) {
+		if (strcmp(t->authz[i].ident, az->id.value) != 0)
+			continue;
+		free(t->authz[i].status);
+		t->authz[i].status = util_strdup("valid");
+		if (t->authz[i].ch_status != NULL) {
+			free(t->authz[i].ch_status);
+			t->authz[i].ch_status = util_strdup("valid");
+		}
+	}
+}
+
 /* Report why an authorization failed, with the CA's words. */
 static void
 report_authz(const struct acme_authz *az, const char *type)
@@ -242,7 +287,7 @@ struct task {
  */
 static int
 authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
-    const char *secretsdir, struct cert_status *trace)
+    const char *order_url, const char *secretsdir, struct cert_status *trace)
 {
 	struct solver_set set = { 0 };
 	struct acme_problem prob = { 0 };
@@ -324,8 +369,17 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
 		}
 		http_resp_free(&r);
 	}
+	/*
+	 * Poll the order, one request for all names: it stays pending while
+	 * any authorization is, turns ready when all are valid, invalid when
+	 * one failed; only then are the authorizations fetched, for the CA's
+	 * words.
+	 */
 	backoff_init(&bo);
 	while (pending > 0) {
+		struct acme_order now;
+		enum acme_status st;
+
 		if (!backoff_wait(&bo, retry)) {
 			log_error("%s: %zu authorization%s still pending %s",
 			    c->name, pending, pending == 1 ? "" : "s",
@@ -333,7 +387,20 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
 			    "after the deadline");
 			goto out;
 		}
-		retry = -1;
+		if (fetch_order(a, order_url, &now, &retry) < 0)
+			goto out;
+		st = now.status;
+		acme_order_free(&now);
+		if (st == ST_PENDING)
+			continue;
+		if (st == ST_READY || st == ST_PROCESSING || st == ST_VALID) {
+			for (i = 0; i < o->authzs.n; i++)
+				if (!t[i].done)
+					trace_valid(trace, &t[i].az);
+			pending = 0;
+			break;
+		}
+		/* Not pending, not ready: find out which failed, and why. */
 		for (i = 0; i < o->authzs.n; i++) {
 			struct acme_authz az;
 
@@ -343,23 +410,16 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
 				goto out;
 			trace_authz(trace, &az, challenge_of(&az,
 			    t[i].ch->type));
-			if (ra > retry)
-				retry = ra;
-			if (az.status == ST_VALID) {
-				log_debug("%s: valid", log_esc(az.id.value));
-				t[i].done = true;
-				pending--;
-			} else if (az.status != ST_PENDING &&
-			    az.status != ST_PROCESSING) {
-				/* One authorization failed: so did the order. */
+			if (az.status != ST_VALID && az.status != ST_PENDING) {
 				if (az.status == ST_INVALID)
 					trace_order(trace, ST_INVALID);
 				report_authz(&az, t[i].ch->type);
-				acme_authz_free(&az);
-				goto out;
 			}
 			acme_authz_free(&az);
 		}
+		log_error("%s: the order is %s", c->name,
+		    acme_status_name(st));
+		goto out;
 	}
 	rc = 0;
 out:
@@ -376,10 +436,7 @@ static int
 poll_order(struct acme *a, const char *url, struct acme_order *o,
     long long retry)
 {
-	struct acme_problem prob = { 0 };
-	struct http_resp r;
 	struct backoff bo;
-	cJSON *j;
 
 	backoff_init(&bo);
 	while (o->status == ST_PROCESSING || o->status == ST_READY ||
@@ -390,21 +447,9 @@ poll_order(struct acme *a, const char *url, struct acme_order *o,
 			    "when interrupted" : "after the deadline");
 			return -1;
 		}
-		if (acme_post_json(a, url, NULL, &r, &j, &prob) < 0) {
-			acme_problem_report(&prob, "polling the order");
-			acme_problem_free(&prob);
-			return -1;
-		}
-		retry = acme_retry_after(r.retry_after);
-		http_resp_free(&r);
 		acme_order_free(o);
-		if (acme_parse_order(j, o, &prob) < 0) {
-			cJSON_Delete(j);
-			acme_problem_report(&prob, url);
-			acme_problem_free(&prob);
+		if (fetch_order(a, url, o, &retry) < 0)
 			return -1;
-		}
-		cJSON_Delete(j);
 	}
 	return 0;
 }
@@ -601,7 +646,7 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 		goto out;
 	}
 	if (o.status == ST_PENDING &&
-	    authorize(a, c, &o, secretsdir, trace) < 0)
+	    authorize(a, c, &o, res->order_url, secretsdir, trace) < 0)
 		goto out;
 	if (o.status != ST_VALID) {
 		rc = finalize(a, c, certkey, &ids, res->order_url, &o);

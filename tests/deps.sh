@@ -12,7 +12,8 @@ want=$build
 case "${1:-build}" in
 build) ;;
 test) want="$build $test" ;;
-*) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+bench) want="$build $test certbot python3-certbot-dns-rfc2136 lego uacme" ;;
+*) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
 
 missing=
