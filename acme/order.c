@@ -16,7 +16,7 @@
 #include "crypto/key.h"
 #include "jws/keyauth.h"
 
-#define POLL_FIRST_MS 100
+#define POLL_FIRST_MS 50
 #define POLL_MAX_MS 5000
 /* A Retry-After is a floor for the next poll, up to this. */
 #define POLL_RETRY_CAP_S 60

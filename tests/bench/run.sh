@@ -101,6 +101,7 @@ for t in acmec certbot lego uacme; do row P1 "$t" "$T_TMP/p1-$t"; done
 # acmec's own count of requests and connections for one order.
 "$ACMEC" -v -c "$B/acmec.yaml" -s "$B/acmec" issue p1 2>"$T_TMP/p1-v"
 P1_COUNTS=$(sed -n "s/.*issuer 'le': \(.*\)/\1/p" "$T_TMP/p1-v")
+# (The counts include the directory request and the first nonce.)
 
 # --- P2 ---------------------------------------------------------------
 echo "== P2: renew, nothing due" >&2
@@ -207,6 +208,6 @@ ratio() { # WORKLOAD COLUMN PEER: acmec/peer
 	done
 	echo
 	echo "acmec per P1 order (two names, account known): $P1_COUNTS."
-	echo "P2: acmec renews 1,000 certificates with nothing due; certbot renews its one P1 lineage (the P4 lineage too), so its time is per lineage."
+	echo "P2: acmec renews 1,000 certificates with nothing due; certbot renews its one P1 lineage, so its time is per lineage."
 } | tee "$OUT"
 finish
