@@ -29,10 +29,15 @@ struct config;
 struct cfg_cert;
 
 /*
- * The Certificates named in argv (argc of them; all when argc is 0), as a
- * caller-freed array of n; NULL (reported) if a name is unknown.
+ * Load the configuration into cfg (caller frees) and return the
+ * Certificates named in argv (argc of them; all when argc is 0) as a
+ * caller-freed array of n; NULL (reported) if the configuration is bad or
+ * a name unknown.
  */
-const struct cfg_cert **cmd_select_certs(const struct config *cfg, int argc,
-    char **argv, size_t *n);
+const struct cfg_cert **cmd_load_certs(const struct globals *g, int argc,
+    char **argv, struct config *cfg, size_t *n);
+
+/* --jobs N: 1 to 256; -1 (reported) otherwise. */
+int cmd_parse_jobs(const char *s, int *jobs);
 
 #endif

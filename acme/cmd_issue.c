@@ -118,12 +118,8 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 			ad->flags++;
 		switch (ch) {
 		case 'j':
-			ad->jobs = atoi(optarg);
-			if (ad->jobs < 1 || ad->jobs > 256) {
-				log_error("--jobs '%s': give a number from 1 "
-				    "to 256", log_esc(optarg));
+			if (cmd_parse_jobs(optarg, &ad->jobs) < 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'd':
 			if (config_check_ip(optarg, &norm, &why) == 0) {
@@ -270,15 +266,11 @@ cmd_issue(const struct globals *g, int argc, char **argv)
 	ad.jobs = 4;
 	if ((rc = parse_args(argc, argv, &ad)) != EXIT_OK)
 		goto out;
-	if (!ad.on && config_load(g->config, &cfg) < 0) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
 	if (ad.on) {
 		certs = util_alloc(2 * sizeof(*certs));
 		certs[n++] = &ad.cert;
-	} else if ((certs = cmd_select_certs(&cfg, argc - optind,
-	    argv + optind, &n)) == NULL) {
+	} else if ((certs = cmd_load_certs(g, argc - optind, argv + optind,
+	    &cfg, &n)) == NULL) {
 		/* Every name must exist before anything is done. */
 		rc = EXIT_USAGE;
 		goto out;

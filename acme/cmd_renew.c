@@ -27,9 +27,9 @@ usage(FILE *f)
 	    "is success.\n");
 }
 
-/* The Certificates named in argv (all if none); NULL on a bad name. */
 const struct cfg_cert **
-cmd_select_certs(const struct config *cfg, int argc, char **argv, size_t *n)
+cmd_load_certs(const struct globals *g, int argc, char **argv,
+    struct config *cfg, size_t *n)
 {
 	const struct cfg_cert **certs;
 	bool amb;
@@ -37,6 +37,8 @@ cmd_select_certs(const struct config *cfg, int argc, char **argv, size_t *n)
 	size_t i;
 
 	*n = 0;
+	if (config_load(g->config, cfg) < 0)
+		return NULL;
 	certs = util_alloc((cfg->ncerts + (size_t)argc + 1) * sizeof(*certs));
 	if (argc == 0) {
 		for (i = 0; i < cfg->ncerts; i++)
@@ -56,6 +58,21 @@ cmd_select_certs(const struct config *cfg, int argc, char **argv, size_t *n)
 		(*n)++;
 	}
 	return certs;
+}
+
+int
+cmd_parse_jobs(const char *s, int *jobs)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 1 || v > 256) {
+		log_error("--jobs '%s': give a number from 1 to 256",
+		    log_esc(s));
+		return -1;
+	}
+	*jobs = (int)v;
+	return 0;
 }
 
 int
@@ -81,12 +98,8 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 			force = true;
 			break;
 		case 'j':
-			jobs = atoi(optarg);
-			if (jobs < 1 || jobs > 256) {
-				log_error("--jobs '%s': give a number from 1 "
-				    "to 256", log_esc(optarg));
+			if (cmd_parse_jobs(optarg, &jobs) < 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -96,11 +109,7 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (config_load(g->config, &cfg) < 0) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if ((certs = cmd_select_certs(&cfg, argc - optind, argv + optind,
+	if ((certs = cmd_load_certs(g, argc - optind, argv + optind, &cfg,
 	    &n)) == NULL) {
 		rc = EXIT_USAGE;
 		goto out;

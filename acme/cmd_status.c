@@ -271,11 +271,7 @@ cmd_status(const struct globals *g, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (config_load(g->config, &cfg) < 0) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if ((certs = cmd_select_certs(&cfg, argc - optind, argv + optind,
+	if ((certs = cmd_load_certs(g, argc - optind, argv + optind, &cfg,
 	    &n)) == NULL) {
 		rc = EXIT_USAGE;
 		goto out;

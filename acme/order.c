@@ -112,9 +112,14 @@ new_order_payload(const struct cfg_cert *c, const struct ident_list *ids,
 	return text;
 }
 
-/* POST-as-GET the order; *retry_after from its answer. */
+/*
+ * POST-as-GET url (what names it in messages) and hand its JSON to parse;
+ * *retry_after from the answer.  The order and authorization fetches
+ * differ only in the parser.
+ */
 static int
-fetch_order(struct acme *a, const char *url, struct acme_order *o,
+fetch(struct acme *a, const char *url, const char *what,
+    int (*parse)(const cJSON *, void *, struct acme_problem *), void *out,
     long long *retry_after)
 {
 	struct acme_problem prob = { 0 };
@@ -123,12 +128,12 @@ fetch_order(struct acme *a, const char *url, struct acme_order *o,
 	int rc = -1;
 
 	if (acme_post_json(a, url, NULL, &r, &j, &prob) < 0) {
-		acme_problem_report(&prob, "polling the order");
+		acme_problem_report(&prob, what);
 		goto out;
 	}
 	*retry_after = acme_retry_after(r.retry_after);
 	http_resp_free(&r);
-	if (acme_parse_order(j, o, &prob) < 0) {
+	if (parse(j, out, &prob) < 0) {
 		acme_problem_report(&prob, url);
 		goto out;
 	}
@@ -139,32 +144,36 @@ out:
 	return rc;
 }
 
+static int
+parse_order(const cJSON *j, void *o, struct acme_problem *prob)
+{
+	return acme_parse_order(j, o, prob);
+}
+
+static int
+parse_authz(const cJSON *j, void *az, struct acme_problem *prob)
+{
+	return acme_parse_authz(j, az, prob);
+}
+
+/* POST-as-GET the order. */
+static int
+fetch_order(struct acme *a, const char *url, struct acme_order *o,
+    long long *retry_after)
+{
+	return fetch(a, url, "polling the order", parse_order, o, retry_after);
+}
+
 /* POST-as-GET an authorization. */
 static int
 fetch_authz(struct acme *a, const char *url, struct acme_authz *az,
     long long *retry_after)
 {
-	struct acme_problem prob = { 0 };
-	struct http_resp r;
-	cJSON *j = NULL;
-	int rc = -1;
-
-	if (acme_post_json(a, url, NULL, &r, &j, &prob) < 0) {
-		acme_problem_report(&prob, "fetching an authorization");
-		goto out;
-	}
-	*retry_after = acme_retry_after(r.retry_after);
-	if (acme_parse_authz(j, az, &prob) < 0) {
-		acme_problem_report(&prob, url);
-		goto out;
-	}
+	if (fetch(a, url, "fetching an authorization", parse_authz, az,
+	    retry_after) < 0)
+		return -1;
 	az->url = util_strdup(url);
-	rc = 0;
-out:
-	http_resp_free(&r);
-	cJSON_Delete(j);
-	acme_problem_free(&prob);
-	return rc;
+	return 0;
 }
 
 /* Record what is known of an authorization (ch may be NULL). */
