@@ -381,7 +381,9 @@ cert_alpn_create(const struct key *key, const struct ident *id,
 	X509_EXTENSION *san = NULL, *acme = NULL;
 	ASN1_INTEGER *serial = NULL;
 	BIGNUM *bn = NULL;
-	const char *cn = id->type == IDENT_DNS ? id->value : "acme-tls";
+	/* The identifier goes in the subjectAltName only (RFC 8737 §3): a
+	 * CN holds at most 64 characters, a DNS name up to 253. */
+	const char *cn = "acme-tls";
 
 	if ((x = X509_new()) == NULL ||
 	    !X509_set_version(x, X509_VERSION_3) ||

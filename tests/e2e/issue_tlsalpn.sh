@@ -89,6 +89,12 @@ expect ip/issue 0 "$ACMEC" -v -s "$S" issue -d 127.0.0.1 --server "$PEBBLE_DIR" 
 cert_ok ip "$T_TMP/ip" "Private-Key: (256 bit" 127.0.0.1
 grep_in ip/reverse-sni "$T_TMP/err" 'presented the certificate for 1.0.0.127.in-addr.arpa'
 
+# A name over 64 characters (too long for a CN) is validated all the same.
+long=a-label-of-sixty-three-characters-0123456789012345678901234567.acmec.test
+expect long-name/issue 0 "$ACMEC" -s "$S" issue -d "$long" --server "$PEBBLE_DIR" \
+    --ca-bundle "$PEBBLE_CA" --tls-alpn 127.0.0.1:443 --out "$T_TMP/long"
+cert_ok long-name "$T_TMP/long" "Private-Key: (256 bit" "$long"
+
 # Port 443 taken: exit 1 before any challenge is triggered.
 python3 -m http.server --bind 127.0.0.1 443 >/dev/null 2>&1 &
 T_PIDS="$T_PIDS $!"

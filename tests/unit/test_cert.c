@@ -207,9 +207,16 @@ test_cert_alpn_dns(void)
 {
 	struct ident id = { IDENT_DNS, "www.example.org" };
 
+	/* Over 64 characters: too long for a CN, fine in a SAN. */
+	struct ident longname = { IDENT_DNS,
+	    "a-label-of-sixty-three-characters-0123456789012345678901234567."
+	    "b-label-of-sixty-three-characters-012345678901234567890123456."
+	    "example.org" };
+
 	check_alpn(&id, GEN_DNS,
 	    "evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA."
 	    "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+	check_alpn(&longname, GEN_DNS, "token-token-token.thumb");
 }
 
 void
