@@ -46,6 +46,9 @@ hook_run(const struct strlist *argv, bool shell, const struct strlist *env,
 			close(fd);
 		}
 		dup2(2, 1);
+		/* Whatever other threads hold (the CA's connection, listener
+		 * sockets, temp files) stays with acmec, O_CLOEXEC or not. */
+		closefrom(3);
 		signal(SIGPIPE, SIG_DFL);
 		execvp(args[0], args);
 		fprintf(stderr, "acmec: error: %s: cannot run %s: %s\n", what,

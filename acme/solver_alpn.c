@@ -56,19 +56,46 @@ alpn_add(struct alpn_server *srv, const struct ident *id, const char *keyauth)
 	return 0;
 }
 
-static void
-serve(void *arg, int fd)
+static void *
+conn_new(void *arg, int fd)
 {
 	struct alpn_server *srv = arg;
-	char sni[256];
+	struct alpn_conn *c;
 
-	if (alpn_responder_handshake(srv->resp, fd, sni, sizeof(sni)) == 0)
-		log_debug("tls-alpn-01: presented the certificate for %s",
-		    log_esc(sni));
-	else
-		log_debug("tls-alpn-01: %s (server name '%s')",
-		    crypto_error(), log_esc(sni));
+	if ((c = alpn_conn_new(srv->resp, fd)) == NULL)
+		log_debug("tls-alpn-01: %s", crypto_error());
+	return c;
 }
+
+static enum listener_want
+step(void *conn, int fd)
+{
+	struct alpn_conn *c = conn;
+	bool want_write = false;
+
+	(void)fd;
+	switch (alpn_conn_step(c, &want_write)) {
+	case 0:
+		return want_write ? LISTENER_WRITE : LISTENER_READ;
+	case 1:
+		log_debug("tls-alpn-01: presented the certificate for %s",
+		    log_esc(alpn_conn_sni(c)));
+		break;
+	default:
+		log_debug("tls-alpn-01: %s (server name '%s')",
+		    crypto_error(), log_esc(alpn_conn_sni(c)));
+		break;
+	}
+	return LISTENER_DONE;
+}
+
+static void
+conn_free(void *conn)
+{
+	alpn_conn_free(conn);
+}
+
+static const struct listener_ops alpn_ops = { conn_new, step, conn_free };
 
 int
 alpn_start(struct alpn_server *srv)
@@ -100,7 +127,7 @@ alpn_start(struct alpn_server *srv)
 		}
 		free(sni);
 	}
-	return listener_start(srv->l, serve, srv);
+	return listener_start(srv->l, &alpn_ops, srv);
 }
 
 void

@@ -20,7 +20,6 @@
 
 #define PREFIX "/.well-known/acme-challenge/"
 #define REQ_MAX 4096
-#define REQ_TIMEOUT_MS 3000
 
 struct http01_server {
 	struct listener *l;
@@ -37,7 +36,7 @@ static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct http01_server **registry;
 static size_t nregistry;
 
-static void serve(void *arg, int fd);
+static const struct listener_ops http_ops;
 
 struct http01_server *
 http01_acquire(const char *address, int port)
@@ -56,7 +55,7 @@ http01_acquire(const char *address, int port)
 		srv = util_alloc(sizeof(*srv));
 		srv->l = l;
 		pthread_mutex_init(&srv->mu, NULL);
-		if (listener_start(l, serve, srv) < 0) {
+		if (listener_start(l, &http_ops, srv) < 0) {
 			listener_stop(l);
 			pthread_mutex_destroy(&srv->mu);
 			free(srv);
@@ -144,22 +143,6 @@ http01_is(const struct http01_server *srv, const char *address, int port)
 	return listener_is(srv->l, address, port);
 }
 
-static void
-send_all(int fd, const char *data, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = send(fd, data, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		data += n;
-		len -= (size_t)n;
-	}
-}
-
 int
 http01_parse_request(char *req, size_t len, bool *head, const char **path)
 {
@@ -183,63 +166,99 @@ http01_parse_request(char *req, size_t len, bool *head, const char **path)
 	return 0;
 }
 
-/* Read one request head and answer it; the connection is then closed. */
-static void
-serve(void *arg, int fd)
+/* One connection: its request head as it arrives, then the answer. */
+struct http_conn {
+	struct http01_server *srv;
+	char req[REQ_MAX + 1];
+	size_t len;
+	char *out;
+	size_t outlen, sent;
+};
+
+static void *
+conn_new(void *arg, int fd)
 {
-	struct http01_server *srv = arg;
-	char req[REQ_MAX + 1], resp[1024];
+	struct http_conn *c = util_alloc(sizeof(*c));
+
+	(void)fd;
+	c->srv = arg;
+	return c;
+}
+
+static void
+conn_free(void *conn)
+{
+	struct http_conn *c = conn;
+
+	free(c->out);
+	free(c);
+}
+
+/* The answer to the request in c->req, into c->out; -1 if it is bad. */
+static int
+answer(struct http_conn *c)
+{
+	struct http01_server *srv = c->srv;
 	const char *path;
-	const char *body = NULL;
-	struct pollfd pfd = { fd, POLLIN, 0 };
-	long long deadline = util_now_ms() + REQ_TIMEOUT_MS;
-	size_t len = 0, i;
-	ssize_t n;
+	char *body = NULL;
+	size_t i;
 	bool head;
 
-	while (len < REQ_MAX) {
-		long long left = deadline - util_now_ms();
-
-		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
-			return;
-		n = recv(fd, req + len, REQ_MAX - len, 0);
-		if (n <= 0)
-			return;
-		len += (size_t)n;
-		req[len] = '\0';
-		if (strstr(req, "\r\n\r\n") != NULL ||
-		    strstr(req, "\n\n") != NULL)
-			break;
-	}
-	req[len] = '\0';
-	if (http01_parse_request(req, len, &head, &path) < 0)
-		return;
-	{
-		pthread_mutex_lock(&srv->mu);
-		if (strncmp(path, PREFIX, strlen(PREFIX)) == 0)
-			for (i = 0; i < srv->tokens.n; i++)
-				if (strcmp(path + strlen(PREFIX),
-				    srv->tokens.v[i]) == 0)
-					body = util_strdup(srv->keyauths.v[i]);
-		pthread_mutex_unlock(&srv->mu);
-	}
+	if (http01_parse_request(c->req, c->len, &head, &path) < 0)
+		return -1;
+	pthread_mutex_lock(&srv->mu);
+	if (strncmp(path, PREFIX, strlen(PREFIX)) == 0)
+		for (i = 0; i < srv->tokens.n && body == NULL; i++)
+			if (strcmp(path + strlen(PREFIX), srv->tokens.v[i]) == 0)
+				body = util_strdup(srv->keyauths.v[i]);
+	pthread_mutex_unlock(&srv->mu);
 	if (body != NULL) {
-		snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\n"
+		c->out = util_printf("HTTP/1.1 200 OK\r\n"
 		    "Content-Type: text/plain\r\nContent-Length: %zu\r\n"
-		    "Connection: close\r\n\r\n", strlen(body));
-		send_all(fd, resp, strlen(resp));
-		if (!head)
-			send_all(fd, body, strlen(body));
+		    "Connection: close\r\n\r\n%s", strlen(body),
+		    head ? "" : body);
 		log_debug("http01: answered %s", log_esc(path));
-		free((char *)body);
+		free(body);
 	} else {
-		static const char nf[] = "HTTP/1.1 404 Not Found\r\n"
-		    "Content-Length: 0\r\nConnection: close\r\n\r\n";
-
-		send_all(fd, nf, sizeof(nf) - 1);
+		c->out = util_strdup("HTTP/1.1 404 Not Found\r\n"
+		    "Content-Length: 0\r\nConnection: close\r\n\r\n");
 		log_debug("http01: 404 for %s", log_esc(path));
 	}
+	c->outlen = strlen(c->out);
+	return 0;
 }
+
+/* Read the request head as it comes, then send the answer and close. */
+static enum listener_want
+step(void *conn, int fd)
+{
+	struct http_conn *c = conn;
+	ssize_t n;
+
+	if (c->out == NULL) {
+		n = recv(fd, c->req + c->len, REQ_MAX - c->len, 0);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return LISTENER_READ;
+		if (n <= 0)
+			return LISTENER_DONE;
+		c->len += (size_t)n;
+		c->req[c->len] = '\0';
+		if (strstr(c->req, "\r\n\r\n") == NULL &&
+		    strstr(c->req, "\n\n") == NULL)
+			return c->len < REQ_MAX ? LISTENER_READ : LISTENER_DONE;
+		if (answer(c) < 0)
+			return LISTENER_DONE;
+	}
+	n = send(fd, c->out + c->sent, c->outlen - c->sent, MSG_NOSIGNAL);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return LISTENER_WRITE;
+	if (n <= 0)
+		return LISTENER_DONE;
+	c->sent += (size_t)n;
+	return c->sent < c->outlen ? LISTENER_WRITE : LISTENER_DONE;
+}
+
+static const struct listener_ops http_ops = { conn_new, step, conn_free };
 
 int
 webroot_present(const char *root, const char *token, const char *keyauth,

@@ -191,33 +191,67 @@ alpn_responder_add(struct alpn_responder *r, const char *sni,
 	return 0;
 }
 
-int
-alpn_responder_handshake(struct alpn_responder *r, int fd, char *sni,
-    size_t snilen)
-{
-	struct hello h;
+struct alpn_conn {
 	SSL *ssl;
-	int ok;
+	struct hello h;
+};
 
-	memset(&h, 0, sizeof(h));
-	h.r = r;
-	if ((ssl = SSL_new(r->ctx)) == NULL || !SSL_set_fd(ssl, fd) ||
-	    !SSL_set_ex_data(ssl, hello_index, &h)) {
-		SSL_free(ssl);
-		crypto_ossl_err("cannot start a TLS handshake");
-		return -1;
+struct alpn_conn *
+alpn_conn_new(struct alpn_responder *r, int fd)
+{
+	struct alpn_conn *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		crypto_seterr("out of memory");
+		return NULL;
 	}
-	ok = SSL_accept(ssl) == 1 && h.served;
-	if (ok)
-		SSL_shutdown(ssl);
-	SSL_free(ssl);
+	c->h.r = r;
+	if ((c->ssl = SSL_new(r->ctx)) == NULL || !SSL_set_fd(c->ssl, fd) ||
+	    !SSL_set_ex_data(c->ssl, hello_index, &c->h)) {
+		crypto_ossl_err("cannot start a TLS handshake");
+		alpn_conn_free(c);
+		return NULL;
+	}
+	SSL_set_accept_state(c->ssl);
+	return c;
+}
+
+int
+alpn_conn_step(struct alpn_conn *c, bool *want_write)
+{
+	int rc, e;
+
+	rc = SSL_do_handshake(c->ssl);
+	if (rc == 1 && c->h.served) {
+		/* close_notify, best effort: the client has what it came for. */
+		SSL_shutdown(c->ssl);
+		ERR_clear_error();
+		return 1;
+	}
+	e = SSL_get_error(c->ssl, rc);
 	ERR_clear_error();
-	if (sni != NULL)
-		snprintf(sni, snilen, "%s", h.sni);
-	if (!ok)
-		crypto_seterr("refused a TLS client that did not ask for "
-		    "acme-tls/1 and a known name");
-	return ok ? 0 : -1;
+	if (rc != 1 && (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)) {
+		*want_write = e == SSL_ERROR_WANT_WRITE;
+		return 0;
+	}
+	crypto_seterr("refused a TLS client that did not ask for acme-tls/1 "
+	    "and a known name");
+	return -1;
+}
+
+const char *
+alpn_conn_sni(const struct alpn_conn *c)
+{
+	return c->h.sni;
+}
+
+void
+alpn_conn_free(struct alpn_conn *c)
+{
+	if (c == NULL)
+		return;
+	SSL_free(c->ssl);
+	free(c);
 }
 
 void

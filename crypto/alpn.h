@@ -7,6 +7,7 @@
  * on a connected descriptor it is given.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct cert;
@@ -24,14 +25,26 @@ int alpn_responder_add(struct alpn_responder *r, const char *sni,
     const struct cert *cert, const struct key *key);
 
 /*
- * One TLS handshake (1.2 or newer) on fd.  The client must offer exactly
- * the ALPN protocol "acme-tls/1" and a server name that was added; only
- * then is a certificate sent.  Returns 0 when the challenge certificate was
- * presented, -1 otherwise; sni (may be NULL) receives the name asked for.
- * fd is left open; its timeouts bound the handshake.
+ * One TLS handshake (1.2 or newer) on the non-blocking socket fd, run a
+ * step at a time.  The client must offer exactly the ALPN protocol
+ * "acme-tls/1" and a server name that was added; only then is a
+ * certificate sent.  NULL on failure (crypto_error()).  fd stays the
+ * caller's, and so does r, which must outlive the connection.
  */
-int alpn_responder_handshake(struct alpn_responder *r, int fd, char *sni,
-    size_t snilen);
+struct alpn_conn *alpn_conn_new(struct alpn_responder *r, int fd);
+
+/*
+ * Make progress without blocking: 1 when the challenge certificate was
+ * presented and the handshake is over, 0 when it waits for fd to become
+ * readable (*want_write false) or writable (true), -1 when the client was
+ * refused or the handshake failed (crypto_error()).
+ */
+int alpn_conn_step(struct alpn_conn *c, bool *want_write);
+
+/* The server name the client asked for ("" before its hello). */
+const char *alpn_conn_sni(const struct alpn_conn *c);
+
+void alpn_conn_free(struct alpn_conn *c);
 
 void alpn_responder_free(struct alpn_responder *r);
 
