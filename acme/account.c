@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cJSON.h>
 
@@ -16,6 +17,42 @@
 #include "jws/jws.h"
 
 #define ACCOUNT_INFO "account.json"
+
+char *
+account_key_path(const struct cfg_issuer *is, const struct store *st)
+{
+	return store_secret_path(st, is->account_key.name,
+	    is->account_key.key ? is->account_key.key : "tls.key");
+}
+
+/* Registering at a->server needs an EAB the issuer lacks: report it. */
+static void
+eab_missing(const struct acme *a, const struct cfg_issuer *is)
+{
+	log_error("%s requires an external account binding; add "
+	    "spec.acme.externalAccountBinding to issuer '%s' with the key ID "
+	    "and MAC key from the CA", a->server, is->name);
+}
+
+int
+account_can_register(const struct acme *a, const struct cfg_issuer *is,
+    const struct store *st)
+{
+	char *path;
+	struct stat sb;
+	int rc = 0;
+
+	if (is->eab_set || !a->dir.eab_required)
+		return 0;
+	/* A key there may be an account registered with a binding once. */
+	path = account_key_path(is, st);
+	if (lstat(path, &sb) < 0 && errno == ENOENT) {
+		eab_missing(a, is);
+		rc = -1;
+	}
+	free(path);
+	return rc;
+}
 
 /* Load the account key, creating it if allowed.  *created tells which. */
 static struct key *
@@ -199,10 +236,7 @@ new_account(struct acme *a, const struct cfg_issuer *is,
 			cJSON_AddItemToObject(payload,
 			    "externalAccountBinding", eab);
 		} else if (a->dir.eab_required) {
-			log_error("%s requires an external account binding; "
-			    "add spec.acme.externalAccountBinding to issuer "
-			    "'%s' with the key ID and MAC key from the CA",
-			    a->server, is->name);
+			eab_missing(a, is);
 			goto out;
 		}
 	}
@@ -243,6 +277,8 @@ account_ensure(struct acme *a, const struct cfg_issuer *is,
 	int lockfd = -1, rc = -1, found = 0;
 
 	*keyp = NULL;
+	if (account_can_register(a, is, st) < 0)
+		goto out;
 	/* Account operations are serialised across processes. */
 	if (store_lock(st, what, 1, &lockfd) < 0)
 		goto out;
@@ -276,6 +312,57 @@ out:
 		*keyp = key;
 	}
 	return rc;
+}
+
+/* Load the existing account key, or NULL: *why if absent, else reported. */
+static struct key *
+load_key(const struct cfg_issuer *is, const struct store *st,
+    enum account_none *why)
+{
+	char *path = account_key_path(is, st), *aside, *pem = NULL;
+	struct key *key = NULL;
+	struct stat sb;
+	size_t len = 0;
+
+	*why = ACCOUNT_UNKNOWN;
+	if (fs_read(path, 1024 * 1024, &pem, &len) == 0) {
+		if ((key = key_load_pem(pem, len)) == NULL)
+			log_error("account key %s: %s", path, crypto_error());
+	} else if (errno == ENOENT) {
+		aside = util_printf("%s.deactivated", path);
+		*why = lstat(aside, &sb) == 0 ? ACCOUNT_DEACTIVATED :
+		    ACCOUNT_NO_KEY;
+		free(aside);
+	} else {
+		log_error("cannot read the account key %s: %s", path,
+		    strerror(errno));
+	}
+	crypto_secret_free(pem, len);
+	free(path);
+	return key;
+}
+
+int
+account_find(struct acme *a, const struct cfg_issuer *is,
+    const struct store *st, struct key **keyp, enum account_none *why)
+{
+	struct key *key;
+	int found;
+
+	*keyp = NULL;
+	if ((key = load_key(is, st, why)) == NULL)
+		return *why == ACCOUNT_UNKNOWN ? -1 : 1;
+	a->key = key;
+	free(a->kid);
+	if ((a->kid = stored_url(is, st)) == NULL &&
+	    (found = new_account(a, is, st, true)) != 1) {
+		a->key = NULL;
+		key_free(key);
+		*why = ACCOUNT_UNKNOWN;
+		return found < 0 ? -1 : 1;
+	}
+	*keyp = key;
+	return 0;
 }
 
 int

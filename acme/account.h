@@ -16,6 +16,33 @@
 int account_ensure(struct acme *a, const struct cfg_issuer *is,
     const struct store *st, struct key **key);
 
+/*
+ * Before anything is written: would registering be refused for want of an
+ * external account binding (the CA's directory requires one, the issuer
+ * has none, and there is no account key yet)?  -1 (reported) if so.
+ */
+int account_can_register(const struct acme *a, const struct cfg_issuer *is,
+    const struct store *st);
+
+/* Why account_find() found no account. */
+enum account_none {
+	ACCOUNT_NO_KEY,      /* no account key yet */
+	ACCOUNT_DEACTIVATED, /* only the key set aside by deactivate */
+	ACCOUNT_UNKNOWN,     /* the CA knows no account for the key */
+};
+
+/*
+ * Read-only account_ensure(): make a->key and a->kid the issuer's existing
+ * account, never creating a key, registering or writing anything.  0 when
+ * found (*key, caller frees, is the key), 1 when there is none (*why says
+ * why; nothing reported), -1 on error (reported).
+ */
+int account_find(struct acme *a, const struct cfg_issuer *is,
+    const struct store *st, struct key **key, enum account_none *why);
+
+/* The path of the issuer's account key; caller frees. */
+char *account_key_path(const struct cfg_issuer *is, const struct store *st);
+
 /* The account's status and contacts (POST-as-GET); errors reported. */
 int account_fetch(struct acme *a, char **status, struct strlist *contacts);
 

@@ -25,6 +25,128 @@ usage(FILE *f)
 	    "       acmec [-c CONFIG] account deactivate --issuer NAME\n");
 }
 
+/* s as one shell word. */
+static void
+add_word(struct buf *b, const char *s)
+{
+	const char *p;
+
+	buf_addstr(b, " ");
+	if (s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789/._-+=:,@%")] == '\0' && *s != '\0') {
+		buf_addstr(b, s);
+		return;
+	}
+	buf_addstr(b, "'");
+	for (p = s; *p != '\0'; p++)
+		if (*p == '\'')
+			buf_addstr(b, "'\\''");
+		else
+			buf_add(b, p, 1);
+	buf_addstr(b, "'");
+}
+
+/* Say why there is no account of is, and the command that registers one. */
+static void
+no_account(const struct globals *g, const struct cfg_issuer *is,
+    const struct store *st, enum account_none why)
+{
+	struct buf cmd = { 0 };
+	char *path = account_key_path(is, st);
+
+	buf_addstr(&cmd, "acmec");
+	add_word(&cmd, "-c");
+	add_word(&cmd, g->config);
+	add_word(&cmd, "-s");
+	add_word(&cmd, g->statedir);
+	if (g->secretsdir != NULL) {
+		add_word(&cmd, "--secrets-dir");
+		add_word(&cmd, g->secretsdir);
+	}
+	add_word(&cmd, "account");
+	add_word(&cmd, "register");
+	add_word(&cmd, "--issuer");
+	add_word(&cmd, is->name);
+	if (why == ACCOUNT_DEACTIVATED)
+		log_error("the account of issuer '%s' is deactivated (its key "
+		    "is kept as %s.deactivated); to register a new account: "
+		    "%s", is->name, path, log_esc(cmd.data));
+	else if (why == ACCOUNT_NO_KEY)
+		log_error("issuer '%s' has no account yet (no key %s); to "
+		    "register one: %s", is->name, path, log_esc(cmd.data));
+	else
+		log_error("the CA knows no account with the key %s of issuer "
+		    "'%s'; to register one: %s", path, is->name,
+		    log_esc(cmd.data));
+	buf_free(&cmd);
+	free(path);
+}
+
+/*
+ * Make a's account the issuer's: register creates it if need be, the other
+ * actions want one that exists, and show writes nothing at all.  Nothing
+ * is created before the CA's directory has been read.
+ */
+static int
+open_account(const struct globals *g, const char *action, struct acme *a,
+    const struct cfg_issuer *is, struct store *st, struct key **key)
+{
+	enum account_none why;
+	int found;
+
+	if (strcmp(action, "register") == 0)
+		return account_can_register(a, is, st) < 0 ||
+		    store_open(st, g->statedir, g->secretsdir) < 0 ||
+		    account_ensure(a, is, st, key) < 0 ? -1 : 0;
+	if (strcmp(action, "show") != 0 &&
+	    store_open(st, g->statedir, g->secretsdir) < 0)
+		return -1;
+	if ((found = account_find(a, is, st, key, &why)) > 0)
+		no_account(g, is, st, why);
+	return found == 0 ? 0 : -1;
+}
+
+/* Do action to the account a has open. */
+static int
+act(const char *action, struct acme *a, const struct cfg_issuer *is,
+    const struct store *st, struct key **key, const char *email)
+{
+	struct strlist contacts = { 0 };
+	char *status = NULL;
+	size_t i;
+
+	if (strcmp(action, "register") == 0) {
+		printf("%s\n", log_esc(a->kid));
+	} else if (strcmp(action, "show") == 0) {
+		if (account_fetch(a, &status, &contacts) < 0)
+			return -1;
+		printf("URL:      %s\nStatus:   %s\nContact: ",
+		    log_esc(a->kid), log_esc2(status));
+		for (i = 0; i < contacts.n; i++)
+			printf(" %s", log_esc(contacts.v[i]));
+		printf("%s\nServer:   %s\n", contacts.n ? "" : " -",
+		    log_esc(is->server));
+		strlist_free(&contacts);
+		free(status);
+	} else if (strcmp(action, "update") == 0) {
+		if (account_update_email(a, email) < 0)
+			return -1;
+		log_info("account %s: contact is now mailto:%s",
+		    log_esc(a->kid), log_esc2(email));
+	} else if (strcmp(action, "rekey") == 0) {
+		if (account_rekey(a, is, st, key) < 0)
+			return -1;
+		log_info("account %s: new key in place", log_esc(a->kid));
+	} else {
+		if (account_deactivate(a, is, st) < 0)
+			return -1;
+		log_info("account %s: deactivated; 'acmec account register' "
+		    "registers a new one, and so does the next issue or renew",
+		    log_esc(a->kid));
+	}
+	return 0;
+}
+
 int
 cmd_account(const struct globals *g, int argc, char **argv)
 {
@@ -39,12 +161,10 @@ cmd_account(const struct globals *g, int argc, char **argv)
 	struct acme_problem prob = { 0 };
 	struct config cfg = { 0 };
 	struct store st = { 0 };
-	struct strlist contacts = { 0 };
 	const struct cfg_issuer *is = NULL;
 	const char *issuer = NULL, *email = NULL, *action;
 	struct key *key = NULL;
 	struct acme a;
-	char *status = NULL;
 	int ch, rc = EXIT_USAGE;
 	bool opened = false;
 	size_t i;
@@ -95,46 +215,19 @@ cmd_account(const struct globals *g, int argc, char **argv)
 		goto out;
 	}
 	rc = EXIT_FAILED;
-	if (store_open(&st, g->statedir, g->secretsdir) < 0)
-		goto out;
+	store_paths(&st, g->statedir, g->secretsdir);
 	if (acme_open(&a, is->server, is->ca_bundle, is->ca_bundle_len,
 	    is->skip_tls_verify, &prob) < 0) {
 		acme_problem_report(&prob, "account");
 		goto out;
 	}
 	opened = true;
-	if (account_ensure(&a, is, &st, &key) < 0)
+	if (open_account(g, action, &a, is, &st, &key) < 0 ||
+	    act(action, &a, is, &st, &key, email) < 0)
 		goto out;
-	if (strcmp(action, "register") == 0) {
-		printf("%s\n", a.kid);
-	} else if (strcmp(action, "show") == 0) {
-		if (account_fetch(&a, &status, &contacts) < 0)
-			goto out;
-		printf("URL:      %s\nStatus:   %s\nContact: ", a.kid,
-		    log_esc(status));
-		for (i = 0; i < contacts.n; i++)
-			printf(" %s", log_esc(contacts.v[i]));
-		printf("%s\nServer:   %s\n", contacts.n ? "" : " -",
-		    is->server);
-	} else if (strcmp(action, "update") == 0) {
-		if (account_update_email(&a, email) < 0)
-			goto out;
-		log_info("account %s: contact is now mailto:%s", a.kid, email);
-	} else if (strcmp(action, "rekey") == 0) {
-		if (account_rekey(&a, is, &st, &key) < 0)
-			goto out;
-		log_info("account %s: new key in place", a.kid);
-	} else {
-		if (account_deactivate(&a, is, &st) < 0)
-			goto out;
-		log_info("account %s: deactivated; the next use registers a "
-		    "new account", a.kid);
-	}
 	rc = EXIT_OK;
 out:
 	acme_problem_free(&prob);
-	strlist_free(&contacts);
-	free(status);
 	if (opened) {
 		a.key = NULL;
 		acme_close(&a);

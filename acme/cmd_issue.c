@@ -239,7 +239,7 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 	}
 	is->name = util_strdup("ad-hoc");
 	is->cluster = true;
-	is->account_key.name = util_strdup("acmec-adhoc-account");
+	is->account_key.name = util_strdup(CONFIG_ADHOC_ACCOUNT);
 	c->namespace = util_strdup("ad-hoc");
 	/* The first name, with "*." spelled out, names the certificate. */
 	c->name = strncmp(first, "*.", 2) == 0 ?
@@ -249,6 +249,12 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 			*norm = '-';
 	c->secret_name = util_strdup(c->name);
 	free(first);
+	if (ad->out == NULL && strcmp(c->secret_name, is->account_key.name) == 0) {
+		log_error("-d %s: the Secret %s is where ad hoc issue keeps its "
+		    "account key; write the files elsewhere with -o DIR",
+		    c->secret_name, c->secret_name);
+		return EXIT_USAGE;
+	}
 	return EXIT_OK;
 }
 

@@ -17,6 +17,7 @@
 #include "acme/fsutil.h"
 #include "acme/log.h"
 #include "acme/proto.h"
+#include "acme/status.h"
 #include "acme/store.h"
 #include "crypto/b64.h"
 #include "crypto/cert.h"
@@ -72,6 +73,56 @@ read_file(const char *path, const char *what, char **data, size_t *len)
 	return 0;
 }
 
+/* Is der the leaf of c's certificate in service? */
+static bool
+in_service(const struct store *st, const struct cfg_cert *c,
+    const unsigned char *der, size_t derlen)
+{
+	struct cert_chain chain = { 0 };
+	char *path = store_secret_path(st, c->secret_name, "tls.crt");
+	char *pem = NULL;
+	unsigned char *d = NULL;
+	size_t len = 0, dlen = 0;
+	bool same = false;
+
+	if (fs_read(path, 1024 * 1024, &pem, &len) == 0 &&
+	    cert_chain_parse(pem, len, &chain) == 0 &&
+	    cert_to_der(chain.v[0], &d, &dlen) == 0)
+		same = dlen == derlen && memcmp(d, der, derlen) == 0;
+	cert_chain_free(&chain);
+	free(pem);
+	free(path);
+	free(d);
+	return same;
+}
+
+/*
+ * The certificate revoked (der, serial) is out of service: record it for
+ * the Certificate named (c), or for any whose certificate in service it
+ * is, so that status says so and renew replaces it.
+ */
+static void
+record_revoked(const struct store *st, const struct config *cfg,
+    const struct cfg_cert *c, const unsigned char *der, size_t derlen,
+    const char *serial, const char *reason)
+{
+	size_t i;
+	int fd = -1;
+
+	for (i = 0; serial != NULL && i < (c ? 1 : cfg->ncerts); i++) {
+		const struct cfg_cert *x = c ? c : &cfg->certs[i];
+
+		if (c == NULL && !in_service(st, x, der, derlen))
+			continue;
+		if (store_lock_cert(st, x->namespace, x->name, 1, &fd) < 0)
+			continue;
+		if (status_record_revoked(st, x, serial, reason) == 0)
+			log_info("%s: its certificate is revoked and out of "
+			    "service; 'acmec renew' replaces it", x->name);
+		fs_unlock(fd);
+	}
+}
+
 int
 cmd_revoke(const struct globals *g, int argc, char **argv)
 {
@@ -94,7 +145,7 @@ cmd_revoke(const struct globals *g, int argc, char **argv)
 	struct acme a;
 	struct http_resp r;
 	const struct cfg_issuer *is = NULL;
-	const struct cfg_cert *c;
+	const struct cfg_cert *c = NULL;
 	struct key *key = NULL, *account = NULL;
 	char *pem = NULL, *keypem = NULL, *bundle = NULL, *path = NULL;
 	char *der64 = NULL, *payload = NULL, *serial = NULL;
@@ -162,7 +213,10 @@ cmd_revoke(const struct globals *g, int argc, char **argv)
 		    "--key)");
 		return EXIT_USAGE;
 	}
-	if (server == NULL && config_load(g->config, &cfg) < 0)
+	/* With --server, the configuration only tells which Certificate's
+	 * file this may be. */
+	if ((server == NULL || g->config_given) &&
+	    config_load(g->config, &cfg) < 0)
 		goto out;
 	if (store_open(&st, g->statedir, g->secretsdir) < 0) {
 		rc = EXIT_FAILED;
@@ -241,11 +295,13 @@ cmd_revoke(const struct globals *g, int argc, char **argv)
 	payload = cJSON_PrintUnformatted(p);
 	cJSON_Delete(p);
 	if (acme_post(&a, a.dir.revoke_cert, payload, NULL, &r, &prob) < 0) {
-		if (strcmp(acme_problem_short(&prob), "alreadyRevoked") == 0)
+		if (strcmp(acme_problem_short(&prob), "alreadyRevoked") == 0) {
 			log_error("certificate %s (serial %s) is already "
 			    "revoked", certfile, serial ? serial : "?");
-		else
+			record_revoked(&st, &cfg, c, der, derlen, serial, NULL);
+		} else {
 			acme_problem_report(&prob, "revoking");
+		}
 		goto out;
 	}
 	http_resp_free(&r);
@@ -253,6 +309,8 @@ cmd_revoke(const struct globals *g, int argc, char **argv)
 	    certfile, serial ? serial : "?", reason >= 0 ? ", reason " : "",
 	    reason >= 0 ? argv_reason(reason) : "", key ? "its own key" :
 	    "the account");
+	record_revoked(&st, &cfg, c, der, derlen, serial, reason >= 0 ?
+	    argv_reason(reason) : NULL);
 	rc = EXIT_OK;
 out:
 	acme_problem_free(&prob);

@@ -27,6 +27,7 @@ struct view {
 	struct cert_status st;
 	bool ready;
 	const char *reason, *message;
+	char *revoked; /* the message, when revoked */
 	time_t renewal;
 };
 
@@ -40,6 +41,30 @@ usage(FILE *f)
 	    "and the state\n"
 	    "acmec keeps, without using the network.  One NAME is described "
 	    "in full.\n");
+}
+
+/* RFC 3339 in UTC, as Kubernetes writes times. */
+static const char *
+rfc3339(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+/* Why a revoked certificate is not ready; caller frees. */
+static char *
+revoked_message(const struct cert_status *s)
+{
+	char t[32];
+
+	return util_printf("Certificate was revoked (serial %s, %s%s%s); "
+	    "renew replaces it", log_esc(s->revoked_serial),
+	    rfc3339(s->revoked_at, t, sizeof(t)), s->revoked_reason ?
+	    ", reason " : "", s->revoked_reason ?
+	    log_esc2(s->revoked_reason) : "");
 }
 
 static void
@@ -64,6 +89,10 @@ view_init(struct view *v, const struct store *st, const struct cfg_cert *c)
 	} else if (!v->cs.key_ok) {
 		v->reason = "InvalidKeyPair";
 		v->message = v->cs.problem;
+	} else if (status_revoked(&v->st, v->cs.serial)) {
+		v->reason = "Revoked";
+		v->revoked = revoked_message(&v->st);
+		v->message = v->revoked;
 	} else if (time(NULL) >= v->cs.not_after) {
 		v->reason = "Expired";
 		v->message = "Certificate has expired";
@@ -85,17 +114,7 @@ view_free(struct view *v)
 {
 	cert_state_free(&v->cs);
 	status_free(&v->st);
-}
-
-/* RFC 3339 in UTC, as Kubernetes writes times. */
-static const char *
-rfc3339(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
+	free(v->revoked);
 }
 
 static const char *
@@ -202,7 +221,7 @@ describe(const struct view *v, const struct store *st)
 		    sizeof(t)), v->renewal != v->cs.renewal_time ?
 		    " (from the CA's renewal window)" : "");
 		printf("Issued By:        %s\n", v->cs.issuer_cn ?
-		    v->cs.issuer_cn : "?");
+		    log_esc(v->cs.issuer_cn) : "?");
 	}
 	printf("Revision:         %ld\n", v->st.revision);
 	printf("Failed Attempts:  %d\n", v->st.failed_attempts);
@@ -218,22 +237,23 @@ describe(const struct view *v, const struct store *st)
 		return;
 	}
 	printf("Last Order:       %s (%s)\n", log_esc(v->st.order_url),
-	    v->st.order_status ? v->st.order_status : "?");
+	    log_esc2(v->st.order_status ? v->st.order_status : "?"));
 	for (i = 0; i < v->st.nauthz; i++) {
 		const struct status_authz *az = &v->st.authz[i];
 
-		printf("  Authorization:  %s (%s)\n", log_esc(az->ident),
-		    az->status ? az->status : "?");
+		printf("  Authorization:  %s (%s)\n", log_esc(az->ident ?
+		    az->ident : "?"), log_esc2(az->status ? az->status : "?"));
 		if (az->type == NULL)
 			continue;
-		printf("    Challenge:    %s (%s)\n", az->type,
-		    az->ch_status ? az->ch_status : "?");
+		printf("    Challenge:    %s (%s)\n", log_esc(az->type),
+		    log_esc2(az->ch_status ? az->ch_status : "?"));
 		if (az->error_type == NULL)
 			continue;
 		printf("    Error:        %s: %s\n", log_esc(az->error_type),
 		    log_esc2(az->error_detail ? az->error_detail : ""));
-		if ((h = solver_hint(az->type, az->error_type,
-		    az->ident)) != NULL)
+		h = az->ident ? solver_hint(az->type, az->error_type,
+		    az->ident) : NULL;
+		if (h != NULL)
 			printf("    Hint:         %s\n", h);
 		free(h);
 	}
@@ -277,9 +297,7 @@ cmd_status(const struct globals *g, int argc, char **argv)
 		goto out;
 	}
 	/* Read-only: the paths, never created here. */
-	st.statedir = util_strdup(g->statedir);
-	st.secretsdir = g->secretsdir ? util_strdup(g->secretsdir) :
-	    util_printf("%s/secrets", g->statedir);
+	store_paths(&st, g->statedir, g->secretsdir);
 	views = util_alloc((n + 1) * sizeof(*views));
 	for (i = 0; i < n; i++)
 		view_init(&views[i], &st, certs[i]);

@@ -57,6 +57,9 @@ perr(struct ld *ld, const yaml_node_t *n, const char *path, const char *fmt,
 	ld->errors++;
 }
 
+static const yaml_node_t *lookup(struct ld *ld, const yaml_node_t *n,
+    const char *key);
+
 static struct cfg_pos
 pos_of(struct ld *ld, const yaml_node_t *n)
 {
@@ -593,11 +596,14 @@ f_secret_ref_key_required(struct ld *ld, const yaml_node_t *n,
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
 	struct cfg_secret_ref *ref = obj;
+	const yaml_node_t *name;
 	char *sub;
 
 	if (!walk_map(ld, n, path, key_required ? fields_req : fields_opt,
 	    ref))
 		return;
+	if ((name = lookup(ld, n, "name")) != NULL)
+		ref->pos = pos_of(ld, name);
 	if (ref->key != NULL && !valid_secret_key(ref->key)) {
 		sub = util_printf("%s.key", path);
 		perr(ld, n, sub, "'%s' is not a valid secret key: use letters, "
@@ -1375,11 +1381,14 @@ f_cert_spec(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
 	struct cfg_cert *c = obj;
+	const yaml_node_t *secret;
 	char *why = NULL, *norm = NULL;
 	const char *w;
 
 	if (!walk_map(ld, n, path, fields, c))
 		return;
+	if ((secret = lookup(ld, n, "secretName")) != NULL)
+		c->secret_pos = pos_of(ld, secret);
 	if (c->common_name != NULL) {
 		if (config_check_dns_name(c->common_name, &norm, &w) == 0 ||
 		    config_check_ip(c->common_name, &norm, &w) == 0) {
@@ -1699,6 +1708,106 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * A Certificate's files replace its Secret directory as one set: report
+ * that c's secretName is also the Secret what (the field at where).
+ */
+static void
+secret_clash(const struct cfg_cert *c, const char *what, const char *field,
+    const struct cfg_pos *where, int *errors)
+{
+	log_error("%s:%d:%d: spec.secretName: '%s' is %s (%s at %s:%d:%d); "
+	    "the certificate's files would replace it: rename "
+	    "spec.secretName (to '%s-tls', say)", c->secret_pos.file,
+	    c->secret_pos.line, c->secret_pos.col, c->secret_name, what, field,
+	    where->file ? where->file : "?", where->line, where->col,
+	    c->name ? c->name : c->secret_name);
+	(*errors)++;
+}
+
+/* Does c's secretName clash with a SecretRef of is?  Reported. */
+static void
+check_issuer_secrets(const struct cfg_cert *c, const struct cfg_issuer *is,
+    int *errors)
+{
+	char *who, *what;
+	size_t k;
+
+	who = is->cluster ? util_printf("ClusterIssuer '%s'", is->name) :
+	    util_printf("Issuer '%s/%s'", is->namespace, is->name);
+	if (is->account_key.name != NULL &&
+	    strcmp(is->account_key.name, c->secret_name) == 0) {
+		what = util_printf("the account key Secret of %s", who);
+		secret_clash(c, what, "spec.acme.privateKeySecretRef",
+		    &is->account_key.pos, errors);
+		free(what);
+	}
+	if (is->eab_set && is->eab_key.name != NULL &&
+	    strcmp(is->eab_key.name, c->secret_name) == 0) {
+		what = util_printf("the externalAccountBinding key Secret of "
+		    "%s", who);
+		secret_clash(c, what, "spec.acme.externalAccountBinding."
+		    "keySecretRef", &is->eab_key.pos, errors);
+		free(what);
+	}
+	for (k = 0; k < is->nsolvers; k++) {
+		const struct cfg_secret_ref *t = &is->solvers[k].tsig_secret;
+
+		if (t->name == NULL || strcmp(t->name, c->secret_name) != 0)
+			continue;
+		what = util_printf("the TSIG key Secret of %s", who);
+		secret_clash(c, what, "tsigSecretSecretRef", &t->pos, errors);
+		free(what);
+	}
+	free(who);
+}
+
+/*
+ * Each Certificate needs a Secret of its own, apart from every Secret
+ * acmec reads: its files would replace an account key or a TSIG secret.
+ */
+static int
+check_secret_names(const struct config *cfg)
+{
+	const struct cfg_cert *c, *d;
+	size_t i, j;
+	int errors = 0;
+
+	for (i = 0; i < cfg->ncerts; i++) {
+		c = &cfg->certs[i];
+		if (c->secret_name == NULL)
+			continue;
+		for (j = 0; j < cfg->nissuers; j++)
+			check_issuer_secrets(c, &cfg->issuers[j], &errors);
+		if (strcmp(c->secret_name, CONFIG_ADHOC_ACCOUNT) == 0) {
+			log_error("%s:%d:%d: spec.secretName: '%s' is where ad "
+			    "hoc issue keeps its account key: rename "
+			    "spec.secretName (to '%s-tls', say)",
+			    c->secret_pos.file, c->secret_pos.line,
+			    c->secret_pos.col, c->secret_name, c->name ?
+			    c->name : "web");
+			errors++;
+		}
+		for (j = 0; j < i; j++) {
+			d = &cfg->certs[j];
+			if (d->secret_name == NULL ||
+			    strcmp(c->secret_name, d->secret_name) != 0)
+				continue;
+			log_error("%s:%d:%d: spec.secretName: '%s' is also the "
+			    "secretName of Certificate '%s/%s' (%s:%d:%d); "
+			    "each Certificate needs a Secret of its own: "
+			    "rename spec.secretName", c->secret_pos.file,
+			    c->secret_pos.line, c->secret_pos.col,
+			    c->secret_name, d->namespace, d->name ? d->name :
+			    "?", d->secret_pos.file, d->secret_pos.line,
+			    d->secret_pos.col);
+			errors++;
+			break;
+		}
+	}
+	return errors;
+}
+
 /* Resolve issuerRefs and check names are unique. */
 static int
 link_config(struct config *cfg)
@@ -1740,16 +1849,6 @@ link_config(struct config *cfg)
 				    c->name, d->pos.file, d->pos.line,
 				    d->pos.col);
 				errors++;
-			} else if (c->secret_name != NULL &&
-			    d->secret_name != NULL &&
-			    strcmp(c->secret_name, d->secret_name) == 0) {
-				log_error("%s:%d:%d: spec.secretName: '%s' is "
-				    "also the secretName of Certificate '%s' "
-				    "(%s:%d:%d); each needs its own",
-				    c->pos.file, c->pos.line, c->pos.col,
-				    c->secret_name, d->name ? d->name : "?",
-				    d->pos.file, d->pos.line, d->pos.col);
-				errors++;
 			}
 		}
 		if (c->issuer_name == NULL)
@@ -1774,7 +1873,7 @@ link_config(struct config *cfg)
 			errors++;
 		}
 	}
-	return errors;
+	return errors + check_secret_names(cfg);
 }
 
 int

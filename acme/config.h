@@ -24,7 +24,11 @@ struct cfg_pos {
 struct cfg_secret_ref {
 	char *name;
 	char *key;
+	struct cfg_pos pos; /* of the name */
 };
+
+/* The Secret where ad hoc issue keeps its account key. */
+#define CONFIG_ADHOC_ACCOUNT "acmec-adhoc-account"
 
 enum solver_type {
 	SOLVER_HTTP01,
@@ -100,6 +104,7 @@ struct cfg_cert {
 	char *name, *namespace;
 	struct strlist label_keys, label_values; /* metadata.labels */
 	char *secret_name;
+	struct cfg_pos secret_pos;
 	char *issuer_name;
 	bool issuer_cluster; /* issuerRef.kind ClusterIssuer */
 	struct cfg_pos issuer_pos;

@@ -115,7 +115,7 @@ issue_inspect(const struct store *st, const struct cfg_cert *c,
 	cs->files_hash = keypem ? files_digest(crt, crtlen, keypem, keylen) :
 	    NULL;
 	if (cache != NULL && cache->files_hash != NULL &&
-	    cs->files_hash != NULL &&
+	    cs->files_hash != NULL && cache->serial != NULL &&
 	    strcmp(cache->files_hash, cs->files_hash) == 0 &&
 	    cache->not_after != 0) {
 		/* Verified when this digest was recorded. */
@@ -124,6 +124,7 @@ issue_inspect(const struct store *st, const struct cfg_cert *c,
 		cs->not_before = cache->not_before;
 		cs->not_after = cache->not_after;
 		cs->ari_id = util_strdup(cache->cert_id);
+		cs->serial = util_strdup(cache->serial);
 		cs->issuer_cn = util_strdup(cache->issuer_cn);
 		goto dates;
 	}
@@ -135,6 +136,7 @@ issue_inspect(const struct store *st, const struct cfg_cert *c,
 	cs->not_before = cert_not_before(chain.v[0]);
 	cs->not_after = cert_not_after(chain.v[0]);
 	cs->ari_id = ari_id(chain.v[0]);
+	cs->serial = cert_serial_hex(chain.v[0]);
 	cs->issuer_cn = cert_issuer_cn(chain.v[0]);
 	if (keypem == NULL || (key = key_load_pem(keypem, keylen)) == NULL) {
 		cs->problem = "tls.key is missing or not a key";
@@ -164,12 +166,14 @@ issue_cache_state(struct cert_status *s, const struct cert_state *cs)
 {
 	free(s->files_hash);
 	free(s->cert_id);
+	free(s->serial);
 	free(s->issuer_cn);
 	s->files_hash = cs->exists && cs->key_ok ?
 	    util_strdup(cs->files_hash) : NULL;
 	s->not_before = cs->not_before;
 	s->not_after = cs->not_after;
 	s->cert_id = util_strdup(cs->ari_id);
+	s->serial = util_strdup(cs->serial);
 	s->issuer_cn = util_strdup(cs->issuer_cn);
 }
 
@@ -177,6 +181,7 @@ void
 cert_state_free(struct cert_state *cs)
 {
 	free(cs->ari_id);
+	free(cs->serial);
 	free(cs->issuer_cn);
 	free(cs->files_hash);
 	memset(cs, 0, sizeof(*cs));
@@ -424,6 +429,8 @@ due_reason(const struct cfg_cert *c, const struct cert_state *cs,
 		return "it has no certificate yet";
 	if (!cs->key_ok)
 		return cs->problem;
+	if (status_revoked(st, cs->serial))
+		return "it was revoked";
 	hash = status_config_hash(c);
 	changed = st->config_hash == NULL || hash == NULL ||
 	    strcmp(hash, st->config_hash) != 0;
@@ -450,7 +457,7 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	struct session *s;
 	struct key *key = NULL;
 	const char *why = NULL, *replaces = NULL;
-	char *dir, *lockname, date[32];
+	char *dir, date[32];
 	enum issue_result result = ISSUE_FAILED;
 	time_t now = time(NULL), na;
 	int lockfd = -1;
@@ -458,10 +465,9 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	log_clear_error();
 	dir = outdir ? util_strdup(outdir) :
 	    store_secret_dir(w->st, c->secret_name);
-	lockname = util_printf("certificate-%s-%s", c->namespace, c->name);
 	memset(&st, 0, sizeof(st));
 	memset(&cs, 0, sizeof(cs));
-	if (store_lock(w->st, lockname, 0, &lockfd) < 0)
+	if (store_lock_cert(w->st, c->namespace, c->name, 0, &lockfd) < 0)
 		goto out_unlocked;
 	status_load(w->st, c, &st);
 	issue_inspect(w->st, c, dir, &st, &cs);
@@ -554,7 +560,6 @@ out_unlocked:
 	status_free(&st);
 	order_result_free(&res);
 	key_free(key);
-	free(lockname);
 	free(dir);
 	return result;
 }

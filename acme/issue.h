@@ -23,6 +23,7 @@ struct cert_state {
 	time_t not_before, not_after;
 	time_t renewal_time; /* cert-manager's rules (ARI aside) */
 	char *ari_id;      /* RFC 9773 certificate identifier, or NULL */
+	char *serial;      /* the leaf's serial number (hex), or NULL */
 	char *issuer_cn;
 	char *files_hash;  /* digest of tls.crt and tls.key */
 	bool cached;       /* taken from the status, files unchanged */

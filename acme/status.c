@@ -68,6 +68,10 @@ status_load(const struct store *st, const struct cfg_cert *c,
 	s->not_before = (time_t)jnum(j, "notBefore");
 	s->not_after = (time_t)jnum(j, "notAfter");
 	s->cert_id = util_strdup(jstr(j, "certID"));
+	s->serial = util_strdup(jstr(j, "serial"));
+	s->revoked_serial = util_strdup(jstr(j, "revokedSerial"));
+	s->revoked_at = (time_t)jnum(j, "revokedAt");
+	s->revoked_reason = util_strdup(jstr(j, "revokedReason"));
 	s->issuer_cn = util_strdup(jstr(j, "issuerCN"));
 	s->ari_renew_at = (time_t)jnum(j, "ariRenewAt");
 	s->ari_next_check = (time_t)jnum(j, "ariNextCheck");
@@ -126,6 +130,11 @@ status_save(const struct store *st, const struct cfg_cert *c,
 	cJSON_AddNumberToObject(j, "notBefore", (double)s->not_before);
 	cJSON_AddNumberToObject(j, "notAfter", (double)s->not_after);
 	add_str(j, "certID", s->cert_id);
+	add_str(j, "serial", s->serial);
+	add_str(j, "revokedSerial", s->revoked_serial);
+	if (s->revoked_at != 0)
+		cJSON_AddNumberToObject(j, "revokedAt", (double)s->revoked_at);
+	add_str(j, "revokedReason", s->revoked_reason);
 	add_str(j, "issuerCN", s->issuer_cn);
 	cJSON_AddNumberToObject(j, "ariRenewAt", (double)s->ari_renew_at);
 	cJSON_AddNumberToObject(j, "ariNextCheck", (double)s->ari_next_check);
@@ -187,8 +196,36 @@ status_free(struct cert_status *s)
 	free(s->ari_id);
 	free(s->files_hash);
 	free(s->cert_id);
+	free(s->serial);
 	free(s->issuer_cn);
+	free(s->revoked_serial);
+	free(s->revoked_reason);
 	memset(s, 0, sizeof(*s));
+}
+
+bool
+status_revoked(const struct cert_status *s, const char *serial)
+{
+	return s->revoked_serial != NULL && serial != NULL &&
+	    strcmp(s->revoked_serial, serial) == 0;
+}
+
+int
+status_record_revoked(const struct store *st, const struct cfg_cert *c,
+    const char *serial, const char *reason)
+{
+	struct cert_status s;
+	int rc;
+
+	status_load(st, c, &s);
+	free(s.revoked_serial);
+	free(s.revoked_reason);
+	s.revoked_serial = util_strdup(serial);
+	s.revoked_reason = util_strdup(reason);
+	s.revoked_at = time(NULL);
+	rc = status_save(st, c, &s);
+	status_free(&s);
+	return rc;
 }
 
 static int

@@ -9,6 +9,7 @@
  * the ARI schedule.  Reading never needs the network.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -38,10 +39,16 @@ struct cert_status {
 	char *files_hash;
 	time_t not_before, not_after;
 	char *cert_id;        /* their RFC 9773 identifier */
+	char *serial;         /* the leaf's serial number, hex */
 	char *issuer_cn;
 	char *ari_id;         /* the certificate the ARI data is about */
 	time_t ari_renew_at;  /* chosen inside the CA's window; 0 none */
 	time_t ari_next_check; /* when the CA may be asked again */
+	/* The last certificate `acmec revoke` revoked (by its serial, so a
+	 * later one is not taken for it), when, and why. */
+	char *revoked_serial;
+	time_t revoked_at;
+	char *revoked_reason;
 };
 
 /* Load c's status; a missing file is an empty status. */
@@ -53,6 +60,17 @@ int status_save(const struct store *st, const struct cfg_cert *c,
     const struct cert_status *s);
 
 void status_clear_order(struct cert_status *s);
+
+/* Was the certificate of this serial (hex; may be NULL) revoked? */
+bool status_revoked(const struct cert_status *s, const char *serial);
+
+/*
+ * Record that the certificate of this serial was revoked (for reason,
+ * NULL if none given): load c's status, note it, save.  Errors are
+ * reported.
+ */
+int status_record_revoked(const struct store *st, const struct cfg_cert *c,
+    const char *serial, const char *reason);
 void status_free(struct cert_status *s);
 
 /*

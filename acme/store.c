@@ -7,15 +7,22 @@
 #include "acme/store.h"
 #include "acme/util.h"
 
+void
+store_paths(struct store *st, const char *statedir, const char *secretsdir)
+{
+	memset(st, 0, sizeof(*st));
+	st->statedir = util_strdup(statedir);
+	st->secretsdir = secretsdir ? util_strdup(secretsdir) :
+	    util_printf("%s/secrets", statedir);
+}
+
 int
 store_open(struct store *st, const char *statedir, const char *secretsdir)
 {
 	char *locks;
 
-	memset(st, 0, sizeof(*st));
-	st->statedir = util_strdup(statedir);
-	st->secretsdir = secretsdir ? util_strdup(secretsdir) :
-	    util_printf("%s/secrets", statedir);
+	store_close(st);
+	store_paths(st, statedir, secretsdir);
 	locks = util_printf("%s/locks", statedir);
 	if (fs_mkdirs(statedir, 0700) < 0 || fs_mkdirs(locks, 0700) < 0) {
 		log_error("cannot create the state directory %s: %s; choose "
@@ -68,5 +75,16 @@ store_lock(const struct store *st, const char *what, int wait, int *fd)
 		rc = -1;
 	}
 	free(path);
+	return rc;
+}
+
+int
+store_lock_cert(const struct store *st, const char *ns, const char *name,
+    int wait, int *fd)
+{
+	char *what = util_printf("certificate-%s-%s", ns, name);
+	int rc = store_lock(st, what, wait, fd);
+
+	free(what);
 	return rc;
 }

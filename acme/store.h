@@ -18,7 +18,11 @@ struct store {
 	char *secretsdir;
 };
 
-/* Create the directories (0700) if missing. */
+/* The paths only, creating nothing: for commands that only read. */
+void store_paths(struct store *st, const char *statedir,
+    const char *secretsdir);
+
+/* store_paths(), and create the directories (0700) if missing. */
 int store_open(struct store *st, const char *statedir,
     const char *secretsdir);
 void store_close(struct store *st);
@@ -33,5 +37,9 @@ char *store_secret_path(const struct store *st, const char *name,
  * by another acmec is reported as such.  *fd for fs_unlock().
  */
 int store_lock(const struct store *st, const char *what, int wait, int *fd);
+
+/* The lock of Certificate namespace/name, as store_lock(). */
+int store_lock_cert(const struct store *st, const char *ns,
+    const char *name, int wait, int *fd);
 
 #endif
