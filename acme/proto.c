@@ -563,6 +563,25 @@ bad:
 }
 
 int
+acme_parse_challenge(const cJSON *j, struct acme_challenge *ch,
+    struct acme_problem *prob)
+{
+	memset(ch, 0, sizeof(*ch));
+	if (jstr(j, "type") == NULL || jstr(j, "url") == NULL) {
+		acme_problem_local(prob, "the CA sent a malformed challenge "
+		    "(type and url are required)");
+		return -1;
+	}
+	ch->type = jdup(j, "type");
+	ch->url = jdup(j, "url");
+	ch->token = jdup(j, "token");
+	ch->status = parse_status(j);
+	ch->error = embedded_problem(cJSON_GetObjectItemCaseSensitive(j,
+	    "error"));
+	return 0;
+}
+
+int
 acme_parse_authz(const cJSON *j, struct acme_authz *az,
     struct acme_problem *prob)
 {
@@ -593,14 +612,8 @@ acme_parse_authz(const cJSON *j, struct acme_authz *az,
 	az->ch = util_alloc(((size_t)cJSON_GetArraySize(chs) + 1) *
 	    sizeof(*az->ch));
 	cJSON_ArrayForEach(c, chs) {
-		if (jstr(c, "type") == NULL || jstr(c, "url") == NULL)
+		if (acme_parse_challenge(c, &az->ch[n], prob) < 0)
 			goto bad;
-		az->ch[n].type = jdup(c, "type");
-		az->ch[n].url = jdup(c, "url");
-		az->ch[n].token = jdup(c, "token");
-		az->ch[n].status = parse_status(c);
-		az->ch[n].error = embedded_problem(
-		    cJSON_GetObjectItemCaseSensitive(c, "error"));
 		az->nch = ++n;
 	}
 	return 0;
@@ -631,18 +644,24 @@ acme_order_free(struct acme_order *o)
 }
 
 void
+acme_challenge_free(struct acme_challenge *ch)
+{
+	free(ch->type);
+	free(ch->url);
+	free(ch->token);
+	problem_ptr_free(ch->error);
+	memset(ch, 0, sizeof(*ch));
+}
+
+void
 acme_authz_free(struct acme_authz *az)
 {
 	size_t i;
 
 	free(az->url);
 	free(az->id.value);
-	for (i = 0; i < az->nch; i++) {
-		free(az->ch[i].type);
-		free(az->ch[i].url);
-		free(az->ch[i].token);
-		problem_ptr_free(az->ch[i].error);
-	}
+	for (i = 0; i < az->nch; i++)
+		acme_challenge_free(&az->ch[i]);
 	free(az->ch);
 	memset(az, 0, sizeof(*az));
 }
