@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <cJSON.h>
@@ -148,7 +149,7 @@ fetch(struct acme *a, const char *url, const char *what,
 	*retry_after = acme_retry_after(r.retry_after);
 	http_resp_free(&r);
 	if (parse(j, out, &prob) < 0) {
-		acme_problem_report(&prob, url);
+		acme_problem_report(&prob, log_esc(url));
 		goto out;
 	}
 	rc = 0;
@@ -323,12 +324,60 @@ struct task {
 };
 
 /*
+ * An authorization must be for an identifier of the order: DNS names in
+ * any case, a wildcard name's as its base name with "wildcard": true (RFC
+ * 8555 §7.1.4), never "*." without it.  The CA's value is then replaced by
+ * the order's, so nothing else of the CA's reaches a solver or a hook.
+ */
+static int
+check_ident(const struct cfg_cert *c, const struct ident_list *ids,
+    struct acme_authz *az)
+{
+	const char *v = az->id.value;
+	char ip[64];
+	size_t i;
+
+	if (az->id.type == IDENT_IP &&
+	    ident_ip_canonical(v, ip, sizeof(ip)) == 0)
+		v = ip;
+	for (i = 0; i < ids->n; i++) {
+		if (ids->v[i].type != az->id.type ||
+		    strcasecmp(ids->v[i].value, v) != 0)
+			continue;
+		if (!az->wildcard && strncmp(v, "*.", 2) == 0)
+			break;
+		free(az->id.value);
+		az->id.value = util_strdup(ids->v[i].value);
+		return 0;
+	}
+	log_error("%s: the CA's authorization is for %s %s, which the order "
+	    "does not ask for; refusing it", c->name,
+	    az->id.type == IDENT_IP ? "ip" : "dns", log_esc(az->id.value));
+	return -1;
+}
+
+/* Fetch an authorization again, naming it as it was named first. */
+static int
+refetch(struct acme *a, const char *url, const struct task *t,
+    struct acme_authz *az)
+{
+	long long ra;
+
+	if (fetch_authz(a, url, az, &ra) < 0)
+		return -1;
+	free(az->id.value);
+	az->id.value = util_strdup(t->az.id.value);
+	return 0;
+}
+
+/*
  * Fetch one authorization and, unless it is valid already, present the
  * challenge of the solver chosen for it.
  */
 static int
-prepare(struct acme *a, const struct cfg_cert *c, const char *url,
-    struct solver_set *set, struct task *t, struct cert_status *trace)
+prepare(struct acme *a, const struct cfg_cert *c, const struct ident_list *ids,
+    const char *url, struct solver_set *set, struct task *t,
+    struct cert_status *trace)
 {
 	const struct cfg_solver *s;
 	const char *why, *type;
@@ -336,7 +385,8 @@ prepare(struct acme *a, const struct cfg_cert *c, const char *url,
 	long long ra;
 	int rc;
 
-	if (fetch_authz(a, url, &t->az, &ra) < 0)
+	if (fetch_authz(a, url, &t->az, &ra) < 0 ||
+	    check_ident(c, ids, &t->az) < 0)
 		return -1;
 	trace_authz(trace, &t->az, NULL);
 	if (t->az.status == ST_VALID) {
@@ -423,7 +473,7 @@ trigger(struct acme *a, struct task *t, struct cert_status *trace)
 	t->retrigger_at = 0;
 	if (acme_post(a, t->ch->url, "{}", NULL, &r, &prob) < 0) {
 		what = util_printf("%s: starting the %s challenge",
-		    t->az.id.value, t->ch->type);
+		    log_esc(t->az.id.value), log_esc2(t->ch->type));
 		acme_problem_report(&prob, what);
 		free(what);
 		goto out;
@@ -486,14 +536,13 @@ check_authzs(struct acme *a, const struct acme_order *o, struct task *t,
 {
 	const struct acme_challenge *ch;
 	struct acme_authz az;
-	long long ra;
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; rc == 0 && i < o->authzs.n; i++) {
 		if (t[i].done)
 			continue;
-		if (fetch_authz(a, o->authzs.v[i], &az, &ra) < 0)
+		if (refetch(a, o->authzs.v[i], &t[i], &az) < 0)
 			return -1;
 		ch = challenge_of(&az, t[i].ch->type);
 		trace_authz(trace, &az, ch);
@@ -519,13 +568,12 @@ report_open(struct acme *a, const struct acme_order *o, const struct task *t,
     struct cert_status *trace, bool all)
 {
 	struct acme_authz az;
-	long long ra;
 	size_t i;
 
 	for (i = 0; i < o->authzs.n; i++) {
 		if (t[i].done)
 			continue;
-		if (fetch_authz(a, o->authzs.v[i], &az, &ra) < 0)
+		if (refetch(a, o->authzs.v[i], &t[i], &az) < 0)
 			return -1;
 		trace_authz(trace, &az, challenge_of(&az, t[i].ch->type));
 		if (az.status == ST_INVALID)
@@ -599,7 +647,8 @@ await_authzs(struct acme *a, const struct cfg_cert *c,
  * all, poll all.  Returns 0 when every authorization is valid.
  */
 static int
-authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
+authorize(struct acme *a, const struct cfg_cert *c,
+    const struct ident_list *ids, const struct acme_order *o,
     const char *order_url, const char *secretsdir, struct cert_status *trace)
 {
 	struct solver_set set = { 0 };
@@ -610,7 +659,8 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
 	set.secretsdir = secretsdir;
 	t = util_alloc((o->authzs.n + 1) * sizeof(*t));
 	for (i = 0; i < o->authzs.n; i++) {
-		if (prepare(a, c, o->authzs.v[i], &set, &t[i], trace) < 0)
+		if (prepare(a, c, ids, o->authzs.v[i], &set, &t[i],
+		    trace) < 0)
 			goto out;
 		pending += !t[i].done;
 	}
@@ -851,7 +901,7 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 		goto out;
 	}
 	if (o.status == ST_PENDING &&
-	    authorize(a, c, &o, res->order_url, secretsdir, trace) < 0)
+	    authorize(a, c, &ids, &o, res->order_url, secretsdir, trace) < 0)
 		goto out;
 	if (o.status != ST_VALID) {
 		rc = finalize(a, c, certkey, &ids, res->order_url, &o);
