@@ -763,7 +763,10 @@ out:
 	return rc;
 }
 
-/* Download a chain and parse it; only CERTIFICATE blocks are accepted. */
+/*
+ * Download a chain and parse it; only CERTIFICATE blocks are accepted, and
+ * *pem is the chain encoded anew: nothing the CA wrote around the blocks.
+ */
 static int
 download(struct acme *a, const char *url, char **pem, size_t *len,
     struct cert_chain *chain, struct strlist *alternates)
@@ -794,13 +797,16 @@ download(struct acme *a, const char *url, char **pem, size_t *len,
 		http_resp_free(&r);
 		return -1;
 	}
+	if (cert_chain_to_pem(chain, pem, len) < 0) {
+		log_error("%s: %s", log_esc(url), crypto_error());
+		cert_chain_free(chain);
+		http_resp_free(&r);
+		return -1;
+	}
 	if (alternates != NULL) {
 		*alternates = r.links_alternate;
 		memset(&r.links_alternate, 0, sizeof(r.links_alternate));
 	}
-	*pem = r.body.data;
-	*len = r.body.len;
-	memset(&r.body, 0, sizeof(r.body));
 	http_resp_free(&r);
 	return 0;
 }

@@ -2,7 +2,8 @@
 # Nothing from the CA is trusted (the test front rewrites Pebble's answers):
 # an authorization must name an identifier of the order, or the order fails
 # before anything is presented or any hook runs; the CA's strings reach the
-# terminal escaped.
+# terminal escaped; text outside the PEM blocks of the chain never reaches
+# tls.crt, and a block of another type is refused.
 NEED_NETNS=1
 . "$(dirname "$0")/../lib/e2e.sh"
 . "$(dirname "$0")/../lib/world.sh"
@@ -59,5 +60,29 @@ issue start-escaped/exit 1 web
 not_in start-escaped/escaped "$T_TMP/err" "$esc"
 grep_in start-escaped/said "$T_TMP/err" 'web.acmec.test\\x1b\[2J'
 
+# Text around the chain's PEM blocks (before each, after the last):
+# dropped; tls.crt holds only CERTIFICATE blocks.
+crt=$S/secrets/web-tls/tls.crt
+only_blocks() {
+	awk '/^-----BEGIN CERTIFICATE-----$/ { bad += b; b = 1; n++; next }
+	    /^-----END CERTIFICATE-----$/ { bad += !b; b = 0; next }
+	    !b { bad++ } END { exit (bad || b || n < 2) }' "$crt"
+}
+faults '[{"match": "/certZ/", "action": "replace", "old": "-----BEGIN CERTIFICATE-----", "new": "junk `id` before\n-----BEGIN CERTIFICATE-----"}]'
+issue chain-before/issue 0 web
+not_in chain-before/no-junk "$crt" 'junk'
+check chain-before/only-blocks only_blocks
+check chain-before/verifies openssl verify -CAfile "$PEBBLE_ROOT" -untrusted "$crt" "$crt"
+faults '[{"match": "/certZ/", "action": "append", "text": "\nhello from the CA\n"}]'
+issue chain-after/issue 0 web
+not_in chain-after/no-trailer "$crt" 'hello'
+check chain-after/only-blocks only_blocks
+
+# A block of another type in the chain: refused as before.
+faults "[{\"match\": \"/certZ/\", \"action\": \"append\", \"text\": \"$(awk '{printf "%s\\n", $0}' "$T_TOP/tests/unit/data/leaf.key")\"}]"
+cp "$crt" "$T_TMP/crt.before"
+issue chain-key/exit 1 web
+grep_in chain-key/message "$T_TMP/err" "refusing the certificate chain: the chain holds a 'PRIVATE KEY' PEM block"
+check chain-key/unchanged cmp "$crt" "$T_TMP/crt.before"
 faults '[]'
 finish
