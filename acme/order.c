@@ -792,8 +792,9 @@ download(struct acme *a, const char *url, char **pem, size_t *len,
 	}
 	if (cert_chain_parse(r.body.data ? r.body.data : "", r.body.len,
 	    chain) < 0) {
+		/* The error may quote the CA's PEM (a block's type). */
 		log_error("%s: refusing the certificate chain: %s",
-		    log_esc(url), crypto_error());
+		    log_esc(url), log_esc2(crypto_error()));
 		http_resp_free(&r);
 		return -1;
 	}

@@ -84,5 +84,10 @@ cp "$crt" "$T_TMP/crt.before"
 issue chain-key/exit 1 web
 grep_in chain-key/message "$T_TMP/err" "refusing the certificate chain: the chain holds a 'PRIVATE KEY' PEM block"
 check chain-key/unchanged cmp "$crt" "$T_TMP/crt.before"
+# A block whose type holds control characters: refused, said escaped.
+faults '[{"match": "/certZ/", "action": "append", "text": "-----BEGIN X\u001b[2J-----\nAAAA\n-----END X\u001b[2J-----\n"}]'
+issue chain-type-escaped/exit 1 web
+grep_in chain-type-escaped/message "$T_TMP/err" "the chain holds a 'X\\\\x1b\\[2J' PEM block"
+not_in chain-type-escaped/escaped "$T_TMP/err" "$esc"
 faults '[]'
 finish
