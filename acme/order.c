@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <cJSON.h>
@@ -22,10 +23,21 @@
 #define POLL_RETRY_CAP_S 60
 /* How long authorizations and the order may take (ACMEC_ORDER_TIMEOUT). */
 #define DEADLINE_S 300
+/*
+ * A challenge the CA leaves pending with an error (step-ca after a failed
+ * connection) is POSTed again after this, doubling up to the maximum.
+ */
+#define RETRIGGER_FIRST_MS 1000
+#define RETRIGGER_MAX_MS 30000
+/* Order polls before the authorizations are looked at; then after 2x, 4x.. */
+#define POLLS_BEFORE_AUTHZ 4
 
-/* Backoff between polls: short first wait, doubling, Retry-After as floor. */
+/*
+ * Backoff between polls: short first wait, doubling, Retry-After as floor;
+ * wake (absolute ms, 0 if none) cuts a wait short.
+ */
 struct backoff {
-	long long deadline, wait;
+	long long deadline, wait, wake;
 };
 
 static void
@@ -36,6 +48,7 @@ backoff_init(struct backoff *b)
 
 	b->deadline = util_now_ms() + (s > 0 ? s : DEADLINE_S) * 1000;
 	b->wait = POLL_FIRST_MS;
+	b->wake = 0;
 }
 
 /* Sleep before the next poll; false if the deadline passed or a signal came. */
@@ -44,6 +57,8 @@ backoff_wait(struct backoff *b, long long retry_after_s)
 {
 	long long ms = b->wait, now = util_now_ms();
 
+	if (b->wake > 0 && b->wake - now < ms)
+		ms = b->wake > now ? b->wake - now : 0;
 	if (retry_after_s > POLL_RETRY_CAP_S) {
 		log_debug("the CA asks to wait %lld s; waiting %d s", retry_after_s,
 		    POLL_RETRY_CAP_S);
@@ -134,7 +149,7 @@ fetch(struct acme *a, const char *url, const char *what,
 	*retry_after = acme_retry_after(r.retry_after);
 	http_resp_free(&r);
 	if (parse(j, out, &prob) < 0) {
-		acme_problem_report(&prob, url);
+		acme_problem_report(&prob, log_esc(url));
 		goto out;
 	}
 	rc = 0;
@@ -258,7 +273,29 @@ trace_valid(struct cert_status *t, const struct acme_authz *az)
 	}
 }
 
-/* Report why an authorization failed, with the CA's words. */
+/* Report a challenge's error, or its state, with the CA's words. */
+static void
+report_challenge(const struct acme_authz *az, const struct acme_challenge *ch)
+{
+	char *what;
+
+	if (ch->status == ST_INVALID)
+		what = util_printf("%s: %s challenge failed",
+		    log_esc(az->id.value), log_esc2(ch->type));
+	else
+		what = util_printf("%s: %s challenge is %s",
+		    log_esc(az->id.value), log_esc2(ch->type),
+		    acme_status_name(ch->status));
+	if (ch->error != NULL) {
+		acme_problem_report(ch->error, what);
+		hint(az, ch);
+	} else {
+		log_error("%s, without an error from the CA", what);
+	}
+	free(what);
+}
+
+/* Report why an authorization failed (or is stuck), with the CA's words. */
 static void
 report_authz(const struct acme_authz *az, const char *type)
 {
@@ -266,16 +303,10 @@ report_authz(const struct acme_authz *az, const char *type)
 	bool said = false;
 
 	for (i = 0; i < az->nch; i++) {
-		const struct acme_challenge *ch = &az->ch[i];
-		char *what;
-
-		if (ch->error == NULL || (type && strcmp(ch->type, type) != 0))
+		if (az->ch[i].error == NULL ||
+		    (type && strcmp(az->ch[i].type, type) != 0))
 			continue;
-		what = util_printf("%s: %s challenge failed",
-		    log_esc(az->id.value), log_esc2(ch->type));
-		acme_problem_report(ch->error, what);
-		free(what);
-		hint(az, ch);
+		report_challenge(az, &az->ch[i]);
 		said = true;
 	}
 	if (!said)
@@ -287,73 +318,351 @@ report_authz(const struct acme_authz *az, const char *type)
 struct task {
 	struct acme_authz az;
 	const struct acme_challenge *ch; /* the one answered */
+	long long retrigger_at;          /* ms; 0: no new POST planned */
+	long long retrigger_wait;        /* ms; the last wait planned */
 	bool done;
 };
+
+/*
+ * An authorization must be for an identifier of the order: DNS names in
+ * any case, a wildcard name's as its base name with "wildcard": true (RFC
+ * 8555 §7.1.4), never "*." without it.  The CA's value is then replaced by
+ * the order's, so nothing else of the CA's reaches a solver or a hook.
+ */
+static int
+check_ident(const struct cfg_cert *c, const struct ident_list *ids,
+    struct acme_authz *az)
+{
+	const char *v = az->id.value;
+	char ip[64];
+	size_t i;
+
+	if (az->id.type == IDENT_IP &&
+	    ident_ip_canonical(v, ip, sizeof(ip)) == 0)
+		v = ip;
+	for (i = 0; i < ids->n; i++) {
+		if (ids->v[i].type != az->id.type ||
+		    strcasecmp(ids->v[i].value, v) != 0)
+			continue;
+		if (!az->wildcard && strncmp(v, "*.", 2) == 0)
+			break;
+		free(az->id.value);
+		az->id.value = util_strdup(ids->v[i].value);
+		return 0;
+	}
+	log_error("%s: the CA's authorization is for %s %s, which the order "
+	    "does not ask for; refusing it", c->name,
+	    az->id.type == IDENT_IP ? "ip" : "dns", log_esc(az->id.value));
+	return -1;
+}
+
+/* Fetch an authorization again, naming it as it was named first. */
+static int
+refetch(struct acme *a, const char *url, const struct task *t,
+    struct acme_authz *az)
+{
+	long long ra;
+
+	if (fetch_authz(a, url, az, &ra) < 0)
+		return -1;
+	free(az->id.value);
+	az->id.value = util_strdup(t->az.id.value);
+	return 0;
+}
+
+/*
+ * Fetch one authorization and, unless it is valid already, present the
+ * challenge of the solver chosen for it.
+ */
+static int
+prepare(struct acme *a, const struct cfg_cert *c, const struct ident_list *ids,
+    const char *url, struct solver_set *set, struct task *t,
+    struct cert_status *trace)
+{
+	const struct cfg_solver *s;
+	const char *why, *type;
+	char *keyauth;
+	long long ra;
+	int rc;
+
+	if (fetch_authz(a, url, &t->az, &ra) < 0 ||
+	    check_ident(c, ids, &t->az) < 0)
+		return -1;
+	trace_authz(trace, &t->az, NULL);
+	if (t->az.status == ST_VALID) {
+		log_debug("%s: already authorized", log_esc(t->az.id.value));
+		t->done = true;
+		return 0;
+	}
+	if (t->az.status != ST_PENDING) {
+		report_authz(&t->az, NULL);
+		return -1;
+	}
+	if ((s = solver_select(c->issuer, c, &t->az.id, &why)) == NULL) {
+		log_error("%s: no solver of issuer '%s' can validate it: %s",
+		    log_esc(t->az.id.value), c->issuer->name, why);
+		return -1;
+	}
+	type = solver_challenge_type(s);
+	t->ch = challenge_of(&t->az, type);
+	if (t->ch != NULL)
+		trace_authz(trace, &t->az, t->ch);
+	if (t->ch == NULL || t->ch->token == NULL) {
+		log_error("%s: the CA offers no %s challenge",
+		    log_esc(t->az.id.value), type);
+		return -1;
+	}
+	if ((keyauth = keyauth_make(t->ch->token, a->key)) == NULL) {
+		log_error("%s: %s", log_esc(t->az.id.value), crypto_error());
+		return -1;
+	}
+	rc = solver_present(set, s, &t->az.id, t->ch->token, keyauth);
+	free(keyauth);
+	return rc;
+}
+
+/*
+ * Act on a challenge's state, from the answer to its POST or from its
+ * authorization: invalid ends the order (-1, reported) even while the
+ * authorization stays pending, as step-ca leaves it; pending or processing
+ * with an error is POSTed again later, with backoff, as step-ca expects
+ * after a failed connection.
+ */
+static int
+challenge_seen(struct task *t, const struct acme_challenge *ch)
+{
+	char *what;
+
+	if (ch->status == ST_INVALID) {
+		report_challenge(&t->az, ch);
+		return -1;
+	}
+	if ((ch->status != ST_PENDING && ch->status != ST_PROCESSING) ||
+	    ch->error == NULL || t->retrigger_at != 0)
+		return 0;
+	t->retrigger_wait = t->retrigger_wait == 0 ? RETRIGGER_FIRST_MS :
+	    t->retrigger_wait * 2;
+	if (t->retrigger_wait > RETRIGGER_MAX_MS)
+		t->retrigger_wait = RETRIGGER_MAX_MS;
+	t->retrigger_at = util_now_ms() + t->retrigger_wait;
+	what = util_printf("%s: %s challenge is %s", log_esc(t->az.id.value),
+	    log_esc2(t->ch->type), acme_status_name(ch->status));
+	log_info("%s: the CA says %s: %s; starting it again in %lld s", what,
+	    log_esc(acme_problem_short(ch->error)),
+	    log_esc2(ch->error->detail ? ch->error->detail : ""),
+	    (t->retrigger_wait + 999) / 1000);
+	free(what);
+	return 0;
+}
+
+/*
+ * POST the challenge: the CA may validate now.  The answer is the challenge
+ * (RFC 8555 §7.5.1); a CA that validates inside the POST (step-ca) says
+ * there how it went.  An answer that is no challenge is left to the polls.
+ */
+static int
+trigger(struct acme *a, struct task *t, struct cert_status *trace)
+{
+	struct acme_problem prob = { 0 };
+	struct acme_challenge ch = { 0 };
+	struct http_resp r;
+	cJSON *j = NULL;
+	char *what;
+	int rc = -1;
+
+	t->retrigger_at = 0;
+	if (acme_post(a, t->ch->url, "{}", NULL, &r, &prob) < 0) {
+		what = util_printf("%s: starting the %s challenge",
+		    log_esc(t->az.id.value), log_esc2(t->ch->type));
+		acme_problem_report(&prob, what);
+		free(what);
+		goto out;
+	}
+	if (r.content_type != NULL &&
+	    strcmp(r.content_type, "application/json") == 0)
+		j = cJSON_ParseWithLength(r.body.data ? r.body.data : "",
+		    r.body.len);
+	http_resp_free(&r);
+	rc = 0;
+	if (!cJSON_IsObject(j) || acme_parse_challenge(j, &ch, &prob) < 0) {
+		log_debug("%s: the answer to the challenge POST is no "
+		    "challenge", log_esc(t->az.id.value));
+		goto out;
+	}
+	trace_authz(trace, &t->az, &ch);
+	rc = challenge_seen(t, &ch);
+out:
+	acme_challenge_free(&ch);
+	cJSON_Delete(j);
+	acme_problem_free(&prob);
+	return rc;
+}
+
+/*
+ * POST again every challenge whose time has come, then set bo to wake for
+ * the next one.
+ */
+static int
+retrigger_due(struct acme *a, const struct acme_order *o, struct task *t,
+    struct cert_status *trace, struct backoff *bo)
+{
+	size_t i;
+
+	bo->wake = 0;
+	for (i = 0; i < o->authzs.n; i++) {
+		if (t[i].done || t[i].retrigger_at == 0)
+			continue;
+		if (t[i].retrigger_at <= util_now_ms()) {
+			if (trigger(a, &t[i], trace) < 0)
+				return -1;
+			/* A validation starts again: poll soon. */
+			bo->wait = POLL_FIRST_MS;
+		}
+		if (t[i].retrigger_at != 0 &&
+		    (bo->wake == 0 || t[i].retrigger_at < bo->wake))
+			bo->wake = t[i].retrigger_at;
+	}
+	return 0;
+}
+
+/*
+ * Fetch the authorizations still open and act on what they say: valid is
+ * done; invalid, or a challenge invalid, ends the order; a challenge pending
+ * with an error is POSTed again later.
+ */
+static int
+check_authzs(struct acme *a, const struct acme_order *o, struct task *t,
+    struct cert_status *trace)
+{
+	const struct acme_challenge *ch;
+	struct acme_authz az;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < o->authzs.n; i++) {
+		if (t[i].done)
+			continue;
+		if (refetch(a, o->authzs.v[i], &t[i], &az) < 0)
+			return -1;
+		ch = challenge_of(&az, t[i].ch->type);
+		trace_authz(trace, &az, ch);
+		if (az.status == ST_VALID) {
+			t[i].done = true;
+		} else if (az.status != ST_PENDING) {
+			report_authz(&az, t[i].ch->type);
+			rc = -1;
+		} else if (ch != NULL) {
+			rc = challenge_seen(&t[i], ch);
+		}
+		acme_authz_free(&az);
+	}
+	return rc;
+}
+
+/*
+ * Fetch the authorizations still open and report what the CA says of them:
+ * of those that failed, and with all, of those still pending too.
+ */
+static int
+report_open(struct acme *a, const struct acme_order *o, const struct task *t,
+    struct cert_status *trace, bool all)
+{
+	struct acme_authz az;
+	size_t i;
+
+	for (i = 0; i < o->authzs.n; i++) {
+		if (t[i].done)
+			continue;
+		if (refetch(a, o->authzs.v[i], &t[i], &az) < 0)
+			return -1;
+		trace_authz(trace, &az, challenge_of(&az, t[i].ch->type));
+		if (az.status == ST_INVALID)
+			trace_order(trace, ST_INVALID);
+		if (az.status != ST_VALID &&
+		    (all || az.status != ST_PENDING))
+			report_authz(&az, t[i].ch->type);
+		acme_authz_free(&az);
+	}
+	return 0;
+}
+
+/*
+ * Poll the order, one request for all names: it stays pending while any
+ * authorization is, turns ready when all are valid, invalid when one
+ * failed.  Past a few polls the authorizations are looked at too, for a CA
+ * that leaves the order pending when a validation failed (step-ca).
+ */
+static int
+await_authzs(struct acme *a, const struct cfg_cert *c,
+    const struct acme_order *o, const char *order_url, struct task *t,
+    struct cert_status *trace)
+{
+	struct acme_order now;
+	struct backoff bo;
+	enum acme_status st;
+	long long retry = -1;
+	unsigned polls = 0, look = POLLS_BEFORE_AUTHZ;
+	size_t i, n;
+
+	backoff_init(&bo);
+	for (;;) {
+		if (retrigger_due(a, o, t, trace, &bo) < 0)
+			return -1;
+		if (!backoff_wait(&bo, retry))
+			break;
+		if (fetch_order(a, order_url, &now, &retry) < 0)
+			return -1;
+		st = now.status;
+		acme_order_free(&now);
+		if (st == ST_READY || st == ST_PROCESSING || st == ST_VALID) {
+			for (i = 0; i < o->authzs.n; i++)
+				if (!t[i].done)
+					trace_valid(trace, &t[i].az);
+			return 0;
+		}
+		if (st != ST_PENDING) {
+			if (report_open(a, o, t, trace, false) == 0)
+				log_error("%s: the order is %s", c->name,
+				    acme_status_name(st));
+			return -1;
+		}
+		if (++polls == look) {
+			look *= 2;
+			if (check_authzs(a, o, t, trace) < 0)
+				return -1;
+		}
+	}
+	for (i = n = 0; i < o->authzs.n; i++)
+		n += !t[i].done;
+	log_error("%s: %zu authorization%s still pending %s", c->name, n,
+	    n == 1 ? "" : "s", util_interrupted() ? "when interrupted" :
+	    "after the deadline");
+	if (!util_interrupted())
+		report_open(a, o, t, trace, true);
+	return -1;
+}
 
 /*
  * Authorize every identifier of the order: present all challenges, trigger
  * all, poll all.  Returns 0 when every authorization is valid.
  */
 static int
-authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
+authorize(struct acme *a, const struct cfg_cert *c,
+    const struct ident_list *ids, const struct acme_order *o,
     const char *order_url, const char *secretsdir, struct cert_status *trace)
 {
 	struct solver_set set = { 0 };
-	struct acme_problem prob = { 0 };
 	struct task *t;
-	struct backoff bo;
-	struct http_resp r;
-	const struct cfg_solver *s;
-	const char *why, *type;
-	long long retry = -1, ra;
-	char *keyauth;
 	size_t i, pending = 0;
 	int rc = -1;
 
 	set.secretsdir = secretsdir;
 	t = util_alloc((o->authzs.n + 1) * sizeof(*t));
 	for (i = 0; i < o->authzs.n; i++) {
-		if (fetch_authz(a, o->authzs.v[i], &t[i].az, &ra) < 0)
+		if (prepare(a, c, ids, o->authzs.v[i], &set, &t[i],
+		    trace) < 0)
 			goto out;
-		trace_authz(trace, &t[i].az, NULL);
-		if (t[i].az.status == ST_VALID) {
-			log_debug("%s: already authorized",
-			    log_esc(t[i].az.id.value));
-			t[i].done = true;
-			continue;
-		}
-		if (t[i].az.status != ST_PENDING) {
-			report_authz(&t[i].az, NULL);
-			goto out;
-		}
-		if ((s = solver_select(c->issuer, c, &t[i].az.id, &why)) ==
-		    NULL) {
-			log_error("%s: no solver of issuer '%s' can validate "
-			    "it: %s", log_esc(t[i].az.id.value),
-			    c->issuer->name, why);
-			goto out;
-		}
-		type = solver_challenge_type(s);
-		t[i].ch = challenge_of(&t[i].az, type);
-		if (t[i].ch != NULL)
-			trace_authz(trace, &t[i].az, t[i].ch);
-		if (t[i].ch == NULL || t[i].ch->token == NULL) {
-			log_error("%s: the CA offers no %s challenge",
-			    log_esc(t[i].az.id.value), type);
-			goto out;
-		}
-		if ((keyauth = keyauth_make(t[i].ch->token, a->key)) == NULL) {
-			log_error("%s: %s", log_esc(t[i].az.id.value),
-			    crypto_error());
-			goto out;
-		}
-		rc = solver_present(&set, s, &t[i].az.id, t[i].ch->token,
-		    keyauth);
-		free(keyauth);
-		if (rc < 0)
-			goto out;
-		rc = -1;
-		pending++;
+		pending += !t[i].done;
 	}
 	if (pending == 0) {
 		rc = 0;
@@ -365,78 +674,15 @@ authorize(struct acme *a, const struct cfg_cert *c, const struct acme_order *o,
 	log_info("%s: validating %zu name%s", c->name, pending,
 	    pending == 1 ? "" : "s");
 	/* Everything is in place: now tell the CA to look. */
-	for (i = 0; i < o->authzs.n; i++) {
-		if (t[i].done)
-			continue;
-		if (acme_post(a, t[i].ch->url, "{}", NULL, &r, &prob) < 0) {
-			char *what = util_printf("%s: starting the %s "
-			    "challenge", t[i].az.id.value, t[i].ch->type);
-
-			acme_problem_report(&prob, what);
-			free(what);
+	for (i = 0; i < o->authzs.n; i++)
+		if (!t[i].done && trigger(a, &t[i], trace) < 0)
 			goto out;
-		}
-		http_resp_free(&r);
-	}
-	/*
-	 * Poll the order, one request for all names: it stays pending while
-	 * any authorization is, turns ready when all are valid, invalid when
-	 * one failed; only then are the authorizations fetched, for the CA's
-	 * words.
-	 */
-	backoff_init(&bo);
-	while (pending > 0) {
-		struct acme_order now;
-		enum acme_status st;
-
-		if (!backoff_wait(&bo, retry)) {
-			log_error("%s: %zu authorization%s still pending %s",
-			    c->name, pending, pending == 1 ? "" : "s",
-			    util_interrupted() ? "when interrupted" :
-			    "after the deadline");
-			goto out;
-		}
-		if (fetch_order(a, order_url, &now, &retry) < 0)
-			goto out;
-		st = now.status;
-		acme_order_free(&now);
-		if (st == ST_PENDING)
-			continue;
-		if (st == ST_READY || st == ST_PROCESSING || st == ST_VALID) {
-			for (i = 0; i < o->authzs.n; i++)
-				if (!t[i].done)
-					trace_valid(trace, &t[i].az);
-			pending = 0;
-			break;
-		}
-		/* Not pending, not ready: find out which failed, and why. */
-		for (i = 0; i < o->authzs.n; i++) {
-			struct acme_authz az;
-
-			if (t[i].done)
-				continue;
-			if (fetch_authz(a, o->authzs.v[i], &az, &ra) < 0)
-				goto out;
-			trace_authz(trace, &az, challenge_of(&az,
-			    t[i].ch->type));
-			if (az.status != ST_VALID && az.status != ST_PENDING) {
-				if (az.status == ST_INVALID)
-					trace_order(trace, ST_INVALID);
-				report_authz(&az, t[i].ch->type);
-			}
-			acme_authz_free(&az);
-		}
-		log_error("%s: the order is %s", c->name,
-		    acme_status_name(st));
-		goto out;
-	}
-	rc = 0;
+	rc = await_authzs(a, c, o, order_url, t, trace);
 out:
 	solver_cleanup(&set);
 	for (i = 0; i < o->authzs.n; i++)
 		acme_authz_free(&t[i].az);
 	free(t);
-	acme_problem_free(&prob);
 	return rc;
 }
 
@@ -517,7 +763,10 @@ out:
 	return rc;
 }
 
-/* Download a chain and parse it; only CERTIFICATE blocks are accepted. */
+/*
+ * Download a chain and parse it; only CERTIFICATE blocks are accepted, and
+ * *pem is the chain encoded anew: nothing the CA wrote around the blocks.
+ */
 static int
 download(struct acme *a, const char *url, char **pem, size_t *len,
     struct cert_chain *chain, struct strlist *alternates)
@@ -543,8 +792,15 @@ download(struct acme *a, const char *url, char **pem, size_t *len,
 	}
 	if (cert_chain_parse(r.body.data ? r.body.data : "", r.body.len,
 	    chain) < 0) {
+		/* The error may quote the CA's PEM (a block's type). */
 		log_error("%s: refusing the certificate chain: %s",
-		    log_esc(url), crypto_error());
+		    log_esc(url), log_esc2(crypto_error()));
+		http_resp_free(&r);
+		return -1;
+	}
+	if (cert_chain_to_pem(chain, pem, len) < 0) {
+		log_error("%s: %s", log_esc(url), crypto_error());
+		cert_chain_free(chain);
 		http_resp_free(&r);
 		return -1;
 	}
@@ -552,9 +808,6 @@ download(struct acme *a, const char *url, char **pem, size_t *len,
 		*alternates = r.links_alternate;
 		memset(&r.links_alternate, 0, sizeof(r.links_alternate));
 	}
-	*pem = r.body.data;
-	*len = r.body.len;
-	memset(&r.body, 0, sizeof(r.body));
 	http_resp_free(&r);
 	return 0;
 }
@@ -655,7 +908,7 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 		goto out;
 	}
 	if (o.status == ST_PENDING &&
-	    authorize(a, c, &o, res->order_url, secretsdir, trace) < 0)
+	    authorize(a, c, &ids, &o, res->order_url, secretsdir, trace) < 0)
 		goto out;
 	if (o.status != ST_VALID) {
 		rc = finalize(a, c, certkey, &ids, res->order_url, &o);

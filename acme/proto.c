@@ -19,6 +19,10 @@
 #define DIR_WAIT_MAX 10
 #define ERR_PREFIX "urn:ietf:params:acme:error:"
 
+/*
+ * The detail is raw text (it may quote the CA's URLs and headers);
+ * acme_problem_report() escapes it.
+ */
 void
 acme_problem_local(struct acme_problem *prob, const char *fmt, ...)
 {
@@ -45,11 +49,13 @@ acme_problem_short(const struct acme_problem *prob)
 void
 acme_problem_report(const struct acme_problem *prob, const char *what)
 {
+	char *ident;
 	size_t i;
 
+	/* A local detail may quote the CA too (its URLs): escaped as well. */
 	if (prob->type == NULL) {
-		log_error("%s: %s", what, prob->detail ? prob->detail :
-		    "failed");
+		log_error("%s: %s", what, prob->detail ?
+		    log_esc(prob->detail) : "failed");
 		return;
 	}
 	if (prob->status != 0)
@@ -60,11 +66,15 @@ acme_problem_report(const struct acme_problem *prob, const char *what)
 		log_error("%s: the CA says %s: %s", what,
 		    log_esc(acme_problem_short(prob)),
 		    log_esc2(prob->detail ? prob->detail : ""));
-	for (i = 0; i < prob->nsub; i++)
-		log_error("  %s: %s: %s", log_esc(prob->sub[i].ident ?
-		    prob->sub[i].ident : "?"), log_esc2(prob->sub[i].type ?
-		    prob->sub[i].type : ""), prob->sub[i].detail ?
-		    log_esc(prob->sub[i].detail) : "");
+	for (i = 0; i < prob->nsub; i++) {
+		/* Three strings, two escaping buffers: keep a copy of one. */
+		ident = util_strdup(log_esc(prob->sub[i].ident ?
+		    prob->sub[i].ident : "?"));
+		log_error("  %s: %s: %s", ident, log_esc(prob->sub[i].type ?
+		    prob->sub[i].type : ""), log_esc2(prob->sub[i].detail ?
+		    prob->sub[i].detail : ""));
+		free(ident);
+	}
 	if (prob->retry_after >= 0)
 		log_error("  the CA asks to retry after %lld seconds",
 		    prob->retry_after);
@@ -233,7 +243,7 @@ acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
 	if (r.status >= 300 && r.status < 400) {
 		acme_problem_local(prob, "the ACME directory %s redirects to "
 		    "%s; give the final https:// URL as the server", server,
-		    r.location ? log_esc(r.location) : "nowhere");
+		    r.location ? r.location : "nowhere");
 		goto out;
 	}
 	if (r.status != 200) {
@@ -369,8 +379,8 @@ acme_post(struct acme *a, const char *url, const char *payload,
 		if (resp->status >= 300 && resp->status < 400) {
 			acme_problem_local(prob, "%s answered HTTP %ld, a "
 			    "redirect to %s; acmec follows no redirects", url,
-			    resp->status, resp->location ?
-			    log_esc(resp->location) : "nowhere");
+			    resp->status, resp->location ? resp->location :
+			    "nowhere");
 			http_resp_free(resp);
 			return -1;
 		}
@@ -402,7 +412,7 @@ acme_post_json(struct acme *a, const char *url, const char *payload,
 	    strcmp(resp->content_type, "application/json") != 0) {
 		acme_problem_local(prob, "%s: the CA's answer is %s, not "
 		    "application/json", url, resp->content_type ?
-		    log_esc(resp->content_type) : "without a Content-Type");
+		    resp->content_type : "without a Content-Type");
 		http_resp_free(resp);
 		return -1;
 	}
@@ -563,6 +573,25 @@ bad:
 }
 
 int
+acme_parse_challenge(const cJSON *j, struct acme_challenge *ch,
+    struct acme_problem *prob)
+{
+	memset(ch, 0, sizeof(*ch));
+	if (jstr(j, "type") == NULL || jstr(j, "url") == NULL) {
+		acme_problem_local(prob, "the CA sent a malformed challenge "
+		    "(type and url are required)");
+		return -1;
+	}
+	ch->type = jdup(j, "type");
+	ch->url = jdup(j, "url");
+	ch->token = jdup(j, "token");
+	ch->status = parse_status(j);
+	ch->error = embedded_problem(cJSON_GetObjectItemCaseSensitive(j,
+	    "error"));
+	return 0;
+}
+
+int
 acme_parse_authz(const cJSON *j, struct acme_authz *az,
     struct acme_problem *prob)
 {
@@ -593,14 +622,8 @@ acme_parse_authz(const cJSON *j, struct acme_authz *az,
 	az->ch = util_alloc(((size_t)cJSON_GetArraySize(chs) + 1) *
 	    sizeof(*az->ch));
 	cJSON_ArrayForEach(c, chs) {
-		if (jstr(c, "type") == NULL || jstr(c, "url") == NULL)
+		if (acme_parse_challenge(c, &az->ch[n], prob) < 0)
 			goto bad;
-		az->ch[n].type = jdup(c, "type");
-		az->ch[n].url = jdup(c, "url");
-		az->ch[n].token = jdup(c, "token");
-		az->ch[n].status = parse_status(c);
-		az->ch[n].error = embedded_problem(
-		    cJSON_GetObjectItemCaseSensitive(c, "error"));
 		az->nch = ++n;
 	}
 	return 0;
@@ -631,18 +654,24 @@ acme_order_free(struct acme_order *o)
 }
 
 void
+acme_challenge_free(struct acme_challenge *ch)
+{
+	free(ch->type);
+	free(ch->url);
+	free(ch->token);
+	problem_ptr_free(ch->error);
+	memset(ch, 0, sizeof(*ch));
+}
+
+void
 acme_authz_free(struct acme_authz *az)
 {
 	size_t i;
 
 	free(az->url);
 	free(az->id.value);
-	for (i = 0; i < az->nch; i++) {
-		free(az->ch[i].type);
-		free(az->ch[i].url);
-		free(az->ch[i].token);
-		problem_ptr_free(az->ch[i].error);
-	}
+	for (i = 0; i < az->nch; i++)
+		acme_challenge_free(&az->ch[i]);
 	free(az->ch);
 	memset(az, 0, sizeof(*az));
 }

@@ -145,8 +145,12 @@ int acme_parse_order(const struct cJSON *j, struct acme_order *o,
     struct acme_problem *prob);
 int acme_parse_authz(const struct cJSON *j, struct acme_authz *az,
     struct acme_problem *prob);
+/* A challenge object (in an authorization, or the answer to its POST). */
+int acme_parse_challenge(const struct cJSON *j, struct acme_challenge *ch,
+    struct acme_problem *prob);
 void acme_order_free(struct acme_order *o);
 void acme_authz_free(struct acme_authz *az);
+void acme_challenge_free(struct acme_challenge *ch);
 
 const char *acme_status_name(enum acme_status st);
 

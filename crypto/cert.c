@@ -316,33 +316,52 @@ cert_to_der(const struct cert *c, unsigned char **der, size_t *len)
 	return 0;
 }
 
-int
-cert_to_pem(const struct cert *c, char **pem, size_t *len)
+/* Certificates v[0..n) as PEM, one block each; *pem NUL-terminated. */
+static int
+write_pem(const struct cert *const *v, size_t n, char **pem, size_t *len)
 {
 	BIO *bio = NULL;
 	char *data;
-	long n;
+	long dlen = 0;
+	size_t i;
 	int rc = -1;
 
 	*pem = NULL;
 	*len = 0;
-	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
-	    !PEM_write_bio_X509(bio, c->x) ||
-	    (n = BIO_get_mem_data(bio, &data)) <= 0) {
-		crypto_ossl_err("cannot encode the certificate");
-		goto out;
-	}
-	if ((*pem = malloc((size_t)n + 1)) == NULL) {
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (!PEM_write_bio_X509(bio, v[i]->x))
+			goto fail;
+	if ((dlen = BIO_get_mem_data(bio, &data)) <= 0)
+		goto fail;
+	if ((*pem = malloc((size_t)dlen + 1)) == NULL) {
 		crypto_seterr("out of memory");
 		goto out;
 	}
-	memcpy(*pem, data, (size_t)n);
-	(*pem)[n] = '\0';
-	*len = (size_t)n;
+	memcpy(*pem, data, (size_t)dlen);
+	(*pem)[dlen] = '\0';
+	*len = (size_t)dlen;
 	rc = 0;
+	goto out;
+fail:
+	crypto_ossl_err("cannot encode the certificate");
 out:
 	BIO_free(bio);
 	return rc;
+}
+
+int
+cert_to_pem(const struct cert *c, char **pem, size_t *len)
+{
+	return write_pem(&c, 1, pem, len);
+}
+
+int
+cert_chain_to_pem(const struct cert_chain *chain, char **pem, size_t *len)
+{
+	return write_pem((const struct cert *const *)chain->v, chain->n, pem,
+	    len);
 }
 
 /* The acmeIdentifier extension: critical, an OCTET STRING of the digest. */

@@ -21,7 +21,8 @@ struct cert_chain {
 /*
  * Parse a PEM chain.  Every PEM block must be a CERTIFICATE: a chain that
  * carries a private key or anything else is refused, as is a truncated block
- * or an empty input.  Text outside the blocks is ignored.
+ * or an empty input.  Text outside the blocks is ignored (and dropped by
+ * cert_chain_to_pem()).
  */
 int cert_chain_parse(const char *pem, size_t len, struct cert_chain *out);
 
@@ -53,6 +54,14 @@ char *cert_issuer_cn(const struct cert *c);
 
 /* True if key is the private key of this certificate's public key. */
 bool cert_matches_key(const struct cert *c, const struct key *key);
+
+/*
+ * The chain's certificates as PEM, leaf first, and nothing else: text the
+ * CA put around its blocks is not carried over.  Caller frees; the PEM is
+ * NUL-terminated.
+ */
+int cert_chain_to_pem(const struct cert_chain *chain, char **pem,
+    size_t *len);
 
 /* DER and PEM encodings; caller frees.  PEM is NUL-terminated. */
 int cert_to_der(const struct cert *c, unsigned char **der, size_t *len);

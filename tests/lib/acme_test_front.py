@@ -39,6 +39,25 @@ FAULTS: a RULE is {"match": substring of the path, "method": "GET"|"POST"
   append      pass through, then append "text" to the body
   replace     pass through, then replace "old" with "new" in the body
 The front counts each rule's uses in the log as "FAULT <action> <path>".
+
+STEP-CA MODES: two more actions imitate step-ca, which bends RFC 8555
+(DESIGN.md section 5).  Give them "match": "/chalZ/" (the challenge URLs,
+POSTed to start a validation).  The POST is not passed to Pebble, so Pebble
+never validates and the authorization and the order stay pending, as step-ca
+leaves them; the answer is the challenge (as the front last saw it in an
+authorization) with "status" and "error" rewritten, the error being a problem
+of type "problem" (default "connection") with "detail".  From then on every
+authorization answer shows that challenge with the same status and error,
+until a POST to it is passed on to Pebble (when the rule's "times" are used
+up).
+  challenge-invalid        "status": "invalid": step-ca validating inside
+                           the challenge POST and failing, while the
+                           authorization and the order stay pending forever.
+  challenge-pending-error  "status": "pending" (or "processing" if the rule
+                           says "status": "processing"): step-ca after a
+                           connection failure, expecting the client to POST
+                           the challenge again.  With "times": N the first N
+                           POSTs are answered so; the next one reaches Pebble.
 """
 import base64
 import http.client
@@ -72,6 +91,10 @@ def b64d(s):
 
 
 USES = {}
+# step-ca modes: the challenges the front has seen in authorizations (by
+# URL path), and the ones it answered for, with the status and error shown.
+CHALLENGES = {}
+QUIRKED = {}
 
 
 def fault(method, path):
@@ -172,6 +195,49 @@ class Front(http.server.BaseHTTPRequestHandler):
             return True
         return False
 
+    def stepca(self, rule):
+        """Answer a challenge POST as step-ca does (see STEP-CA MODES)."""
+        path = urllib.parse.urlsplit(self.path).path
+        if rule["action"] == "challenge-invalid":
+            st = "invalid"
+        else:
+            st = rule.get("status", "pending")
+        err = {"type": "urn:ietf:params:acme:error:" +
+               rule.get("problem", "connection"),
+               "detail": rule.get("detail", "injected by the test front"),
+               "status": 400}
+        with LOCK:
+            QUIRKED[path] = (st, err)
+            ch = dict(CHALLENGES.get(path, {}))
+        ch.setdefault("type", "http-01")
+        ch["url"] = "https://%s%s" % (self.headers.get("Host"), path)
+        ch["status"] = st
+        ch["error"] = err
+        self.reply(200, json.dumps(ch), headers=[
+            ("Link", '<https://%s/authZ/>;rel="up"' %
+             self.headers.get("Host"))])
+
+    def authz_seen(self, data):
+        """Remember an authorization's challenges; show the quirked ones."""
+        try:
+            d = json.loads(data)
+        except ValueError:
+            return data
+        if not isinstance(d, dict) or not isinstance(d.get("challenges"),
+                                                     list):
+            return data
+        changed = False
+        with LOCK:
+            for ch in d["challenges"]:
+                if not isinstance(ch, dict) or "url" not in ch:
+                    continue
+                path = urllib.parse.urlsplit(ch["url"]).path
+                CHALLENGES[path] = dict(ch)
+                if path in QUIRKED:
+                    ch["status"], ch["error"] = QUIRKED[path]
+                    changed = True
+        return json.dumps(d).encode() if changed else data
+
     def rewrite(self, rule, status, data, ctype, hdrs):
         a = rule["action"] if rule else None
         if a == "header":
@@ -247,7 +313,15 @@ class Front(http.server.BaseHTTPRequestHandler):
         rule = fault("POST", self.path)
         if rule and self.injected(rule):
             return
+        if rule and rule["action"] in ("challenge-invalid",
+                                       "challenge-pending-error"):
+            self.stepca(rule)
+            return
+        with LOCK:
+            QUIRKED.pop(urllib.parse.urlsplit(self.path).path, None)
         status, data, ctype, hdrs = self.forward(body)
+        if status == 200 and ctype.startswith("application/json"):
+            data = self.authz_seen(data)
         self.reply(*self.rewrite(rule, status, data, ctype, hdrs))
 
 

@@ -141,6 +141,34 @@ test_cert_chain_rejects(void)
 	free(pem);
 }
 
+/* Text around and between the blocks is not carried into the PEM. */
+void
+test_cert_chain_to_pem(void)
+{
+	static const char junk[] = "junk `id` before\n";
+	struct cert_chain chain;
+	size_t len, n, outlen = 0;
+	char *pem = unit_read("chain.pem", &len);
+	char *noisy = malloc(2 * len + 64), *out = NULL, *mid;
+
+	REQUIRE(noisy != NULL);
+	mid = strstr(pem + 1, "-----BEGIN");
+	REQUIRE(mid != NULL);
+	n = (size_t)(mid - pem);
+	/* junk, leaf, "between", the CA, a trailer without a newline */
+	snprintf(noisy, 2 * len + 64, "%s%.*sbetween\n%strailer", junk, (int)n,
+	    pem, mid);
+	CHECK(cert_chain_parse(noisy, strlen(noisy), &chain) == 0);
+	CHECK(chain.n == 2);
+	CHECK(cert_chain_to_pem(&chain, &out, &outlen) == 0);
+	CHECK_MEM(out, outlen, pem, len);
+	CHECK(out != NULL && out[outlen] == '\0');
+	cert_chain_free(&chain);
+	free(out);
+	free(noisy);
+	free(pem);
+}
+
 /* Check a tls-alpn-01 certificate for id with OpenSSL's own parser. */
 static void
 check_alpn(const struct ident *id, int gen_type, const char *keyauth)

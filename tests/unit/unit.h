@@ -65,6 +65,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(cert_chain_fields) \
 	X(cert_ari_parts) \
 	X(cert_chain_rejects) \
+	X(cert_chain_to_pem) \
 	X(cert_alpn_dns) \
 	X(cert_alpn_ip) \
 	X(alpn_sni_names) \
