@@ -12,6 +12,7 @@
 #include "acme/fsutil.h"
 #include "acme/log.h"
 #include "crypto/b64.h"
+#include "crypto/cert.h"
 #include "crypto/err.h"
 #include "crypto/key.h"
 #include "jws/jws.h"
@@ -512,5 +513,42 @@ out:
 	free(to);
 	free(info);
 	free(dir);
+	return rc;
+}
+
+int
+account_revoke(struct acme *a, const struct cert *leaf, int reason,
+    struct acme_problem *prob)
+{
+	struct http_resp r;
+	unsigned char *der = NULL;
+	char *der64 = NULL, *payload = NULL;
+	size_t derlen = 0;
+	cJSON *p;
+	int rc = -1;
+
+	if (a->dir.revoke_cert == NULL) {
+		acme_problem_local(prob, "the CA's directory has no revokeCert");
+		return -1;
+	}
+	if (cert_to_der(leaf, &der, &derlen) < 0 ||
+	    (der64 = b64_url_encode(der, derlen)) == NULL) {
+		acme_problem_local(prob, "%s", crypto_error());
+		goto out;
+	}
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "certificate", der64);
+	if (reason >= 0)
+		cJSON_AddNumberToObject(p, "reason", reason);
+	payload = cJSON_PrintUnformatted(p);
+	cJSON_Delete(p);
+	if (acme_post(a, a->dir.revoke_cert, payload, NULL, &r, prob) < 0)
+		goto out;
+	http_resp_free(&r);
+	rc = 0;
+out:
+	cJSON_free(payload);
+	free(der64);
+	free(der);
 	return rc;
 }

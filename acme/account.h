@@ -64,4 +64,16 @@ int account_rekey(struct acme *a, const struct cfg_issuer *is,
 int account_deactivate(struct acme *a, const struct cfg_issuer *is,
     const struct store *st);
 
+struct cert;
+
+/*
+ * Revoke the certificate leaf (RFC 8555 §7.6) for reason (an RFC 5280
+ * code, -1: none given), signed with a->key: the account's (a->kid set) or
+ * the certificate's own key (a->kid NULL).  -1 with prob filled when the
+ * CA refuses (the caller tells alreadyRevoked apart); other failures are
+ * in prob too.
+ */
+int account_revoke(struct acme *a, const struct cert *leaf, int reason,
+    struct acme_problem *prob);
+
 #endif

@@ -166,7 +166,6 @@ cmd_account(const struct globals *g, int argc, char **argv)
 	struct key *key = NULL;
 	struct acme a;
 	int ch, rc = EXIT_USAGE;
-	bool opened = false;
 	size_t i;
 
 	memset(&a, 0, sizeof(a));
@@ -221,17 +220,13 @@ cmd_account(const struct globals *g, int argc, char **argv)
 		acme_problem_report(&prob, "account");
 		goto out;
 	}
-	opened = true;
 	if (open_account(g, action, &a, is, &st, &key) < 0 ||
 	    act(action, &a, is, &st, &key, email) < 0)
 		goto out;
 	rc = EXIT_OK;
 out:
 	acme_problem_free(&prob);
-	if (opened) {
-		a.key = NULL;
-		acme_close(&a);
-	}
+	acme_close(&a);
 	key_free(key);
 	store_close(&st);
 	config_free(&cfg);

@@ -64,11 +64,200 @@ struct adhoc {
 	bool on;      /* -d given: the certificate is described by flags */
 	int flags;    /* ad hoc flags given */
 	int jobs;     /* --jobs */
+	int modes;    /* --standalone, --tls-alpn, --webroot given */
+	char *first;  /* the first -d name */
 	struct cfg_issuer issuer;
 	struct cfg_solver solver;
 	struct cfg_cert cert;
 	char *out;
 };
+
+/* -d NAME: a DNS name or an IP address. */
+static int
+opt_name(struct adhoc *ad, const char *arg)
+{
+	struct cfg_cert *c = &ad->cert;
+	const char *why;
+	char *norm;
+
+	if (config_check_ip(arg, &norm, &why) == 0) {
+		strlist_add(&c->ip_addresses, norm);
+	} else if (config_check_dns_name(arg, &norm, &why) == 0) {
+		strlist_add(&c->dns_names, norm);
+	} else {
+		log_error("-d '%s' %s", log_esc(arg), why);
+		return EXIT_USAGE;
+	}
+	if (ad->first == NULL)
+		ad->first = util_strdup(norm);
+	free(norm);
+	return EXIT_OK;
+}
+
+/* --standalone or --tls-alpn (ch 'S' or 'T'), with an optional ADDR:PORT. */
+static int
+opt_listen(struct adhoc *ad, int ch, int argc, char **argv)
+{
+	ad->modes++;
+	ad->solver.type = ch == 'S' ? SOLVER_HTTP01 : SOLVER_TLSALPN01;
+	ad->solver.http_mode = HTTP01_STANDALONE;
+	ad->solver.http_port = ch == 'S' ? 80 : 443;
+	if (optind >= argc || argv[optind][0] == '-' ||
+	    strchr(argv[optind], ':') == NULL)
+		return EXIT_OK;
+	if (parse_listen(argv[optind], &ad->solver.http_address,
+	    &ad->solver.http_port) < 0) {
+		log_error("--%s '%s': give ADDR:PORT or :PORT", ch == 'S' ?
+		    "standalone" : "tls-alpn", log_esc(argv[optind]));
+		return EXIT_USAGE;
+	}
+	optind++;
+	return EXIT_OK;
+}
+
+/* --key-type. */
+static int
+opt_key_type(struct cfg_cert *c, const char *arg)
+{
+	static const struct {
+		const char *name;
+		enum key_type type;
+		int bits;
+	} types[] = { { "ec256", KEY_EC_P256, 0 }, { "ec384", KEY_EC_P384, 0 },
+		{ "rsa2048", KEY_RSA, 2048 }, { "rsa3072", KEY_RSA, 3072 },
+		{ "rsa4096", KEY_RSA, 4096 }, { "ed25519", KEY_ED25519, 0 } };
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(arg, types[i].name) == 0) {
+			c->key_type = types[i].type;
+			c->key_bits = types[i].bits;
+			return EXIT_OK;
+		}
+	log_error("--key-type '%s': use ec256, ec384, rsa2048, rsa3072, "
+	    "rsa4096 or ed25519", log_esc(arg));
+	return EXIT_USAGE;
+}
+
+/* --ca-bundle FILE. */
+static int
+opt_ca_bundle(struct cfg_issuer *is, const char *arg)
+{
+	size_t len;
+
+	free(is->ca_bundle);
+	is->ca_bundle = NULL;
+	if (fs_read(arg, 1024 * 1024, &is->ca_bundle, &len) < 0) {
+		log_error("--ca-bundle %s: %s", arg, strerror(errno));
+		return EXIT_USAGE;
+	}
+	is->ca_bundle_len = len;
+	return EXIT_OK;
+}
+
+/* One option of issue's; EXIT_OK or EXIT_USAGE. */
+static int
+opt_one(struct adhoc *ad, int ch, int argc, char **argv)
+{
+	struct cfg_issuer *is = &ad->issuer;
+
+	switch (ch) {
+	case 'j':
+		return cmd_parse_jobs(optarg, &ad->jobs) < 0 ? EXIT_USAGE :
+		    EXIT_OK;
+	case 'd':
+		return opt_name(ad, optarg);
+	case 's':
+		free(is->server);
+		is->server = util_strdup(optarg);
+		return EXIT_OK;
+	case 'e':
+		free(is->email);
+		is->email = util_strdup(optarg);
+		return EXIT_OK;
+	case 'S':
+	case 'T':
+		return opt_listen(ad, ch, argc, argv);
+	case 'w':
+		ad->modes++;
+		ad->solver.http_mode = HTTP01_WEBROOT;
+		free(ad->solver.webroot);
+		ad->solver.webroot = util_strdup(optarg);
+		return EXIT_OK;
+	case 'k':
+		return opt_key_type(&ad->cert, optarg);
+	case 'b':
+		return opt_ca_bundle(is, optarg);
+	case 'o':
+		free(ad->out);
+		ad->out = util_strdup(optarg);
+		return EXIT_OK;
+	case 'h':
+		usage(stdout);
+		exit(EXIT_OK);
+	default:
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+}
+
+/* The ad hoc flags make sense together (the first -d name is given). */
+static int
+adhoc_check(const struct adhoc *ad, int argc)
+{
+	const struct cfg_issuer *is = &ad->issuer;
+
+	if (optind < argc) {
+		log_error("names of configured Certificates cannot be mixed "
+		    "with -d");
+		return EXIT_USAGE;
+	}
+	if (is->server == NULL || strncmp(is->server, "https://", 8) != 0) {
+		log_error("ad hoc issue needs --server with the CA's https:// "
+		    "directory URL");
+		return EXIT_USAGE;
+	}
+	if (ad->modes != 1) {
+		log_error("ad hoc issue needs one of --standalone [ADDR:PORT], "
+		    "--tls-alpn [ADDR:PORT] or --webroot DIR");
+		return EXIT_USAGE;
+	}
+	if (ad->solver.webroot != NULL && ad->solver.webroot[0] != '/') {
+		log_error("--webroot '%s' must be an absolute path",
+		    log_esc(ad->solver.webroot));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* Name the ad hoc issuer, account and certificate (after the first -d). */
+static int
+adhoc_name(struct adhoc *ad)
+{
+	struct cfg_issuer *is = &ad->issuer;
+	struct cfg_cert *c = &ad->cert;
+	char *p;
+
+	is->name = util_strdup("ad-hoc");
+	is->cluster = true;
+	is->account_key.name = util_strdup(CONFIG_ADHOC_ACCOUNT);
+	c->namespace = util_strdup("ad-hoc");
+	/* The first name, with "*." spelled out, names the certificate. */
+	c->name = strncmp(ad->first, "*.", 2) == 0 ?
+	    util_printf("wildcard.%s", ad->first + 2) :
+	    util_strdup(ad->first);
+	for (p = c->name; *p != '\0'; p++)
+		if (*p == ':')
+			*p = '-';
+	c->secret_name = util_strdup(c->name);
+	if (ad->out == NULL && strcmp(c->secret_name, is->account_key.name) == 0) {
+		log_error("-d %s: the Secret %s is where ad hoc issue keeps its "
+		    "account key; write the files elsewhere with -o DIR",
+		    c->secret_name, c->secret_name);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
 
 /*
  * Parse issue's flags; with -d, build an issuer and certificate from them.
@@ -92,170 +281,31 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const struct {
-		const char *name;
-		enum key_type type;
-		int bits;
-	} types[] = { { "ec256", KEY_EC_P256, 0 }, { "ec384", KEY_EC_P384, 0 },
-		{ "rsa2048", KEY_RSA, 2048 }, { "rsa3072", KEY_RSA, 3072 },
-		{ "rsa4096", KEY_RSA, 4096 }, { "ed25519", KEY_ED25519, 0 } };
-	struct cfg_issuer *is = &ad->issuer;
-	struct cfg_cert *c = &ad->cert;
-	const char *why;
-	char *norm, *first = NULL;
-	size_t i, len;
-	int ch, modes = 0;
+	int ch;
 
-	c->issuer = is;
-	config_cert_defaults(c);
+	ad->cert.issuer = &ad->issuer;
+	config_cert_defaults(&ad->cert);
 	ad->solver.type = SOLVER_HTTP01;
 	ad->solver.http_mode = HTTP01_STANDALONE;
 	ad->solver.http_port = 80;
-	is->solvers = &ad->solver;
-	is->nsolvers = 1;
+	ad->issuer.solvers = &ad->solver;
+	ad->issuer.nsolvers = 1;
 	while ((ch = getopt_long(argc, argv, "d:j:h", opts, NULL)) != -1) {
 		if (ch != 'd' && ch != 'j' && ch != 'h' && ch != '?')
 			ad->flags++;
-		switch (ch) {
-		case 'j':
-			if (cmd_parse_jobs(optarg, &ad->jobs) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'd':
-			if (config_check_ip(optarg, &norm, &why) == 0) {
-				strlist_add(&c->ip_addresses, norm);
-			} else if (config_check_dns_name(optarg, &norm,
-			    &why) == 0) {
-				strlist_add(&c->dns_names, norm);
-			} else {
-				log_error("-d '%s' %s", log_esc(optarg), why);
-				return EXIT_USAGE;
-			}
-			if (first == NULL)
-				first = util_strdup(norm);
-			free(norm);
-			break;
-		case 's':
-			free(is->server);
-			is->server = util_strdup(optarg);
-			break;
-		case 'e':
-			free(is->email);
-			is->email = util_strdup(optarg);
-			break;
-		case 'S':
-		case 'T':
-			modes++;
-			ad->solver.type = ch == 'S' ? SOLVER_HTTP01 :
-			    SOLVER_TLSALPN01;
-			ad->solver.http_mode = HTTP01_STANDALONE;
-			ad->solver.http_port = ch == 'S' ? 80 : 443;
-			/* An optional ADDR:PORT operand follows. */
-			if (optind < argc && argv[optind][0] != '-' &&
-			    strchr(argv[optind], ':') != NULL) {
-				if (parse_listen(argv[optind],
-				    &ad->solver.http_address,
-				    &ad->solver.http_port) < 0) {
-					log_error("--%s '%s': give ADDR:PORT "
-					    "or :PORT", ch == 'S' ?
-					    "standalone" : "tls-alpn",
-					    log_esc(argv[optind]));
-					return EXIT_USAGE;
-				}
-				optind++;
-			}
-			break;
-		case 'w':
-			modes++;
-			ad->solver.http_mode = HTTP01_WEBROOT;
-			free(ad->solver.webroot);
-			ad->solver.webroot = util_strdup(optarg);
-			break;
-		case 'k':
-			for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-				if (strcmp(optarg, types[i].name) == 0)
-					break;
-			if (i == sizeof(types) / sizeof(types[0])) {
-				log_error("--key-type '%s': use ec256, ec384, "
-				    "rsa2048, rsa3072, rsa4096 or ed25519",
-				    log_esc(optarg));
-				return EXIT_USAGE;
-			}
-			c->key_type = types[i].type;
-			c->key_bits = types[i].bits;
-			break;
-		case 'b':
-			free(is->ca_bundle);
-			if (fs_read(optarg, 1024 * 1024, &is->ca_bundle,
-			    &len) < 0) {
-				log_error("--ca-bundle %s: %s", optarg,
-				    strerror(errno));
-				return EXIT_USAGE;
-			}
-			is->ca_bundle_len = len;
-			break;
-		case 'o':
-			free(ad->out);
-			ad->out = util_strdup(optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_OK);
-		default:
-			usage(stderr);
+		if (opt_one(ad, ch, argc, argv) != EXIT_OK)
 			return EXIT_USAGE;
-		}
 	}
-	if (first == NULL) {
+	if (ad->first == NULL) {
 		if (ad->flags == 0)
 			return EXIT_OK; /* names from the configuration */
 		log_error("ad hoc issue needs at least one -d NAME");
 		return EXIT_USAGE;
 	}
 	ad->on = true;
-	if (optind < argc) {
-		log_error("names of configured Certificates cannot be mixed "
-		    "with -d");
-		free(first);
+	if (adhoc_check(ad, argc) != EXIT_OK)
 		return EXIT_USAGE;
-	}
-	if (is->server == NULL || strncmp(is->server, "https://", 8) != 0) {
-		log_error("ad hoc issue needs --server with the CA's https:// "
-		    "directory URL");
-		free(first);
-		return EXIT_USAGE;
-	}
-	if (modes != 1) {
-		log_error("ad hoc issue needs one of --standalone [ADDR:PORT], "
-		    "--tls-alpn [ADDR:PORT] or --webroot DIR");
-		free(first);
-		return EXIT_USAGE;
-	}
-	if (ad->solver.webroot != NULL && ad->solver.webroot[0] != '/') {
-		log_error("--webroot '%s' must be an absolute path",
-		    log_esc(ad->solver.webroot));
-		free(first);
-		return EXIT_USAGE;
-	}
-	is->name = util_strdup("ad-hoc");
-	is->cluster = true;
-	is->account_key.name = util_strdup(CONFIG_ADHOC_ACCOUNT);
-	c->namespace = util_strdup("ad-hoc");
-	/* The first name, with "*." spelled out, names the certificate. */
-	c->name = strncmp(first, "*.", 2) == 0 ?
-	    util_printf("wildcard.%s", first + 2) : util_strdup(first);
-	for (norm = c->name; *norm != '\0'; norm++)
-		if (*norm == ':')
-			*norm = '-';
-	c->secret_name = util_strdup(c->name);
-	free(first);
-	if (ad->out == NULL && strcmp(c->secret_name, is->account_key.name) == 0) {
-		log_error("-d %s: the Secret %s is where ad hoc issue keeps its "
-		    "account key; write the files elsewhere with -o DIR",
-		    c->secret_name, c->secret_name);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
+	return adhoc_name(ad);
 }
 
 int
@@ -305,5 +355,6 @@ out:
 	free(ad.solver.http_address);
 	free(ad.solver.webroot);
 	free(ad.out);
+	free(ad.first);
 	return rc;
 }

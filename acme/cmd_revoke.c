@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cJSON.h>
-
 #include "acme/account.h"
 #include "acme/cmd.h"
 #include "acme/config.h"
@@ -19,7 +17,6 @@
 #include "acme/proto.h"
 #include "acme/status.h"
 #include "acme/store.h"
-#include "crypto/b64.h"
 #include "crypto/cert.h"
 #include "crypto/err.h"
 #include "crypto/key.h"
@@ -123,8 +120,19 @@ record_revoked(const struct store *st, const struct config *cfg,
 	}
 }
 
-int
-cmd_revoke(const struct globals *g, int argc, char **argv)
+/* What the command line asks. */
+struct revoke_args {
+	const char *name;       /* a Certificate, or NULL with certfile */
+	const char *certfile, *keyfile, *issuer, *server, *bundlefile;
+	int reason;             /* RFC 5280 code, -1: none given */
+	bool help;
+};
+
+static int check_args(const struct revoke_args *ra);
+
+/* EXIT_OK with ra filled (ra->help: usage printed), or EXIT_USAGE. */
+static int
+parse_args(int argc, char **argv, struct revoke_args *ra)
 {
 	static const struct option opts[] = {
 		{ "cert", required_argument, NULL, 'C' },
@@ -136,40 +144,25 @@ cmd_revoke(const struct globals *g, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *certfile = NULL, *keyfile = NULL, *issuer_name = NULL;
-	const char *server = NULL, *bundlefile = NULL;
-	struct acme_problem prob = { 0 };
-	struct config cfg = { 0 };
-	struct store st = { 0 };
-	struct cert_chain chain = { 0 };
-	struct acme a;
-	struct http_resp r;
-	const struct cfg_issuer *is = NULL;
-	const struct cfg_cert *c = NULL;
-	struct key *key = NULL, *account = NULL;
-	char *pem = NULL, *keypem = NULL, *bundle = NULL, *path = NULL;
-	char *der64 = NULL, *payload = NULL, *serial = NULL;
-	unsigned char *der = NULL;
-	size_t len = 0, keylen = 0, bundlelen = 0, derlen = 0, i;
-	int ch, reason = -1, rc = EXIT_USAGE;
-	bool amb, opened = false;
-	cJSON *p;
+	size_t i;
+	int ch;
 
-	memset(&a, 0, sizeof(a));
+	memset(ra, 0, sizeof(*ra));
+	ra->reason = -1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
-			certfile = optarg;
+			ra->certfile = optarg;
 			break;
 		case 'k':
-			keyfile = optarg;
+			ra->keyfile = optarg;
 			break;
 		case 'r':
 			for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]);
 			    i++)
 				if (strcmp(optarg, reasons[i].name) == 0)
-					reason = reasons[i].code;
-			if (reason < 0) {
+					ra->reason = reasons[i].code;
+			if (ra->reason < 0) {
 				log_error("--reason '%s': use unspecified, "
 				    "keyCompromise, affiliationChanged, "
 				    "superseded or cessationOfOperation",
@@ -178,157 +171,242 @@ cmd_revoke(const struct globals *g, int argc, char **argv)
 			}
 			break;
 		case 'i':
-			issuer_name = optarg;
+			ra->issuer = optarg;
 			break;
 		case 's':
-			server = optarg;
+			ra->server = optarg;
 			break;
 		case 'b':
-			bundlefile = optarg;
+			ra->bundlefile = optarg;
 			break;
 		case 'h':
 			usage(stdout);
+			ra->help = true;
 			return EXIT_OK;
 		default:
 			usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
-	if ((certfile == NULL) == (optind >= argc) || argc - optind > 1) {
+	if ((ra->certfile == NULL) == (optind >= argc) || argc - optind > 1) {
 		log_error("give one Certificate NAME, or --cert FILE");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (server != NULL && (issuer_name != NULL || certfile == NULL)) {
+	ra->name = optind < argc ? argv[optind] : NULL;
+	return check_args(ra);
+}
+
+/* The combinations of options that make sense. */
+static int
+check_args(const struct revoke_args *ra)
+{
+	if (ra->server != NULL && (ra->issuer != NULL ||
+	    ra->certfile == NULL)) {
 		log_error("--server goes with --cert, instead of --issuer");
 		return EXIT_USAGE;
 	}
-	if (server != NULL && keyfile == NULL) {
+	if (ra->server != NULL && ra->keyfile == NULL) {
 		log_error("with --server and no issuer there is no account: "
 		    "sign with the certificate's key (--key FILE)");
 		return EXIT_USAGE;
 	}
-	if (certfile != NULL && server == NULL && issuer_name == NULL) {
+	if (ra->certfile != NULL && ra->server == NULL && ra->issuer == NULL) {
 		log_error("--cert needs --issuer NAME (or --server URL with "
 		    "--key)");
 		return EXIT_USAGE;
 	}
+	return EXIT_OK;
+}
+
+/*
+ * Which certificate file and issuer: the named Certificate's tls.crt and
+ * its issuer, or --cert with --issuer.  *path (caller frees) holds the
+ * file name in the first case.  EXIT_OK or EXIT_USAGE (reported).
+ */
+static int
+find_target(const struct globals *g, const struct revoke_args *ra,
+    const struct config *cfg, const struct store *st,
+    const struct cfg_cert **c, const struct cfg_issuer **is, char **path)
+{
+	size_t i;
+	bool amb;
+
+	if (ra->name != NULL) {
+		if ((*c = config_find_cert(cfg, ra->name, &amb)) == NULL) {
+			log_error("%s: %s", ra->name, amb ? "several "
+			    "namespaces have a Certificate of this name; write "
+			    "NAMESPACE/NAME" : "no Certificate of this name");
+			return EXIT_USAGE;
+		}
+		*is = (*c)->issuer;
+		*path = store_secret_path(st, (*c)->secret_name, "tls.crt");
+	} else if (ra->issuer != NULL) {
+		for (i = 0; i < cfg->nissuers; i++)
+			if (strcmp(cfg->issuers[i].name, ra->issuer) == 0)
+				*is = &cfg->issuers[i];
+		if (*is == NULL) {
+			log_error("--issuer %s: no such issuer in %s",
+			    log_esc(ra->issuer), g->config);
+			return EXIT_USAGE;
+		}
+	}
+	return EXIT_OK;
+}
+
+/*
+ * The certificate to revoke (its chain) and, with keyfile, its own key,
+ * which must match; errors reported.
+ */
+static int
+load_target(const char *certfile, const char *keyfile,
+    struct cert_chain *chain, struct key **key)
+{
+	char *pem = NULL, *keypem = NULL;
+	size_t len = 0, keylen = 0;
+	int rc = -1;
+
+	if (read_file(certfile, "certificate", &pem, &len) < 0)
+		goto out;
+	if (cert_chain_parse(pem, len, chain) < 0) {
+		log_error("%s: %s", certfile, log_esc(crypto_error()));
+		goto out;
+	}
+	if (keyfile != NULL) {
+		if (read_file(keyfile, "key", &keypem, &keylen) < 0)
+			goto out;
+		if ((*key = key_load_pem(keypem, keylen)) == NULL) {
+			log_error("%s: %s", keyfile, crypto_error());
+			goto out;
+		}
+		if (!cert_matches_key(chain->v[0], *key)) {
+			log_error("%s is not the key of %s", keyfile, certfile);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	crypto_secret_free(keypem, keylen);
+	free(pem);
+	return rc;
+}
+
+/*
+ * Connect to the CA (is's, or ra->server with its bundle) and take the
+ * key that signs: the certificate's own (key), or the issuer's account
+ * (*account, loaded here).  Errors reported.
+ */
+static int
+connect_signer(const struct revoke_args *ra, const struct cfg_issuer *is,
+    const struct store *st, struct key *key, struct acme *a,
+    struct key **account)
+{
+	struct acme_problem prob = { 0 };
+	char *bundle = NULL;
+	size_t bundlelen = 0;
+	int rc = -1;
+
+	if (ra->bundlefile != NULL && read_file(ra->bundlefile, "CA bundle",
+	    &bundle, &bundlelen) < 0)
+		goto out;
+	if (acme_open(a, ra->server ? ra->server : is->server, is ?
+	    is->ca_bundle : bundle, is ? is->ca_bundle_len : bundlelen, is ?
+	    is->skip_tls_verify : false, &prob) < 0) {
+		acme_problem_report(&prob, "revoking");
+		goto out;
+	}
+	/* The certificate's key speaks for itself: jwk, no account. */
+	if (key != NULL)
+		a->key = key;
+	else if (account_ensure(a, is, st, account) < 0)
+		goto out;
+	rc = 0;
+out:
+	acme_problem_free(&prob);
+	free(bundle);
+	return rc;
+}
+
+/* Revoke, say so and record it; EXIT_OK or EXIT_FAILED. */
+static int
+revoke(struct acme *a, const struct revoke_args *ra, const char *certfile,
+    const struct store *st, const struct config *cfg,
+    const struct cfg_cert *c, const struct cert_chain *chain, bool own_key)
+{
+	struct acme_problem prob = { 0 };
+	unsigned char *der = NULL;
+	char *serial = cert_serial_hex(chain->v[0]);
+	const char *why = ra->reason >= 0 ? argv_reason(ra->reason) : NULL;
+	size_t derlen = 0;
+	int rc = EXIT_FAILED;
+
+	if (cert_to_der(chain->v[0], &der, &derlen) < 0) {
+		log_error("%s: %s", certfile, crypto_error());
+		goto out;
+	}
+	if (account_revoke(a, chain->v[0], ra->reason, &prob) < 0) {
+		if (strcmp(acme_problem_short(&prob), "alreadyRevoked") == 0) {
+			log_error("certificate %s (serial %s) is already "
+			    "revoked", certfile, serial ? serial : "?");
+			record_revoked(st, cfg, c, der, derlen, serial, NULL);
+		} else {
+			acme_problem_report(&prob, "revoking");
+		}
+		goto out;
+	}
+	log_info("revoked certificate %s (serial %s)%s%s, signed by %s",
+	    certfile, serial ? serial : "?", why ? ", reason " : "",
+	    why ? why : "", own_key ? "its own key" : "the account");
+	record_revoked(st, cfg, c, der, derlen, serial, why);
+	rc = EXIT_OK;
+out:
+	acme_problem_free(&prob);
+	free(serial);
+	free(der);
+	return rc;
+}
+
+int
+cmd_revoke(const struct globals *g, int argc, char **argv)
+{
+	struct revoke_args ra;
+	struct config cfg = { 0 };
+	struct store st = { 0 };
+	struct cert_chain chain = { 0 };
+	struct acme a;
+	const struct cfg_issuer *is = NULL;
+	const struct cfg_cert *c = NULL;
+	struct key *key = NULL, *account = NULL;
+	char *path = NULL;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	if ((rc = parse_args(argc, argv, &ra)) != EXIT_OK || ra.help)
+		return rc;
+	rc = EXIT_USAGE;
 	/* With --server, the configuration only tells which Certificate's
 	 * file this may be. */
-	if ((server == NULL || g->config_given) &&
+	if ((ra.server == NULL || g->config_given) &&
 	    config_load(g->config, &cfg) < 0)
 		goto out;
 	if (store_open(&st, g->statedir, g->secretsdir) < 0) {
 		rc = EXIT_FAILED;
 		goto out;
 	}
-	if (certfile == NULL) {
-		if ((c = config_find_cert(&cfg, argv[optind], &amb)) == NULL) {
-			log_error("%s: %s", argv[optind], amb ? "several "
-			    "namespaces have a Certificate of this name; write "
-			    "NAMESPACE/NAME" : "no Certificate of this name");
-			goto out;
-		}
-		is = c->issuer;
-		path = util_printf("%s/%s/tls.crt", st.secretsdir,
-		    c->secret_name);
-		certfile = path;
-	} else if (issuer_name != NULL) {
-		for (i = 0; i < cfg.nissuers; i++)
-			if (strcmp(cfg.issuers[i].name, issuer_name) == 0)
-				is = &cfg.issuers[i];
-		if (is == NULL) {
-			log_error("--issuer %s: no such issuer in %s",
-			    log_esc(issuer_name), g->config);
-			goto out;
-		}
-	}
+	if ((rc = find_target(g, &ra, &cfg, &st, &c, &is, &path)) != EXIT_OK)
+		goto out;
 	rc = EXIT_FAILED;
-	if (read_file(certfile, "certificate", &pem, &len) < 0)
+	if (load_target(path ? path : ra.certfile, ra.keyfile, &chain,
+	    &key) < 0 || connect_signer(&ra, is, &st, key, &a, &account) < 0)
 		goto out;
-	if (cert_chain_parse(pem, len, &chain) < 0) {
-		log_error("%s: %s", certfile, crypto_error());
-		goto out;
-	}
-	if (cert_to_der(chain.v[0], &der, &derlen) < 0 ||
-	    (der64 = b64_url_encode(der, derlen)) == NULL) {
-		log_error("%s: %s", certfile, crypto_error());
-		goto out;
-	}
-	serial = cert_serial_hex(chain.v[0]);
-	if (keyfile != NULL) {
-		if (read_file(keyfile, "key", &keypem, &keylen) < 0)
-			goto out;
-		if ((key = key_load_pem(keypem, keylen)) == NULL) {
-			log_error("%s: %s", keyfile, crypto_error());
-			goto out;
-		}
-		if (!cert_matches_key(chain.v[0], key)) {
-			log_error("%s is not the key of %s", keyfile, certfile);
-			goto out;
-		}
-	}
-	if (bundlefile != NULL &&
-	    read_file(bundlefile, "CA bundle", &bundle, &bundlelen) < 0)
-		goto out;
-	if (acme_open(&a, server ? server : is->server, is ? is->ca_bundle :
-	    bundle, is ? is->ca_bundle_len : bundlelen, is ?
-	    is->skip_tls_verify : false, &prob) < 0) {
-		acme_problem_report(&prob, "revoking");
-		goto out;
-	}
-	opened = true;
-	if (key != NULL) {
-		/* The certificate's key speaks for itself: jwk, no account. */
-		a.key = key;
-	} else if (account_ensure(&a, is, &st, &account) < 0) {
-		goto out;
-	}
-	if (a.dir.revoke_cert == NULL) {
-		log_error("the CA's directory has no revokeCert");
-		goto out;
-	}
-	p = cJSON_CreateObject();
-	cJSON_AddStringToObject(p, "certificate", der64);
-	if (reason >= 0)
-		cJSON_AddNumberToObject(p, "reason", reason);
-	payload = cJSON_PrintUnformatted(p);
-	cJSON_Delete(p);
-	if (acme_post(&a, a.dir.revoke_cert, payload, NULL, &r, &prob) < 0) {
-		if (strcmp(acme_problem_short(&prob), "alreadyRevoked") == 0) {
-			log_error("certificate %s (serial %s) is already "
-			    "revoked", certfile, serial ? serial : "?");
-			record_revoked(&st, &cfg, c, der, derlen, serial, NULL);
-		} else {
-			acme_problem_report(&prob, "revoking");
-		}
-		goto out;
-	}
-	http_resp_free(&r);
-	log_info("revoked certificate %s (serial %s)%s%s, signed by %s",
-	    certfile, serial ? serial : "?", reason >= 0 ? ", reason " : "",
-	    reason >= 0 ? argv_reason(reason) : "", key ? "its own key" :
-	    "the account");
-	record_revoked(&st, &cfg, c, der, derlen, serial, reason >= 0 ?
-	    argv_reason(reason) : NULL);
-	rc = EXIT_OK;
+	rc = revoke(&a, &ra, path ? path : ra.certfile, &st, &cfg, c, &chain,
+	    key != NULL);
 out:
-	acme_problem_free(&prob);
-	if (opened) {
-		a.key = NULL;
-		acme_close(&a);
-	}
+	acme_close(&a);
 	key_free(key);
 	key_free(account);
 	cert_chain_free(&chain);
-	crypto_secret_free(keypem, keylen);
-	free(pem);
-	free(bundle);
 	free(path);
-	free(der);
-	free(der64);
-	free(serial);
-	cJSON_free(payload);
 	store_close(&st);
 	config_free(&cfg);
 	return rc;

@@ -447,6 +447,106 @@ due_reason(const struct cfg_cert *c, const struct cert_state *cs,
 	return NULL;
 }
 
+/*
+ * Is c due (always, with force)?  Verified files are remembered and ARI is
+ * asked when owed; st and cs are updated.  Logs why, or until when not.
+ */
+static bool
+is_due(struct worker *w, const struct cfg_cert *c, bool cache,
+    struct cert_status *st, const struct cert_state *cs, time_t now)
+{
+	const char *why;
+	bool save = false;
+	char date[32];
+	time_t at;
+
+	/* Files verified afresh: remember them, for the next run. */
+	if (cache && !cs->cached && cs->exists && cs->key_ok) {
+		issue_cache_state(st, cs);
+		save = true;
+	}
+	if ((why = due_reason(c, cs, st, now)) == NULL &&
+	    ari_check(w, c, cs, st, now)) {
+		why = due_reason(c, cs, st, now);
+		save = true;
+	}
+	if (save)
+		status_save(w->st, c, st);
+	if (why != NULL) {
+		log_info("%s: renewing: %s", c->name, why);
+		return true;
+	}
+	at = st->ari_renew_at && st->ari_renew_at < cs->renewal_time ?
+	    st->ari_renew_at : cs->renewal_time;
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&at));
+	log_debug("%s: not due until %s", c->name, date);
+	return false;
+}
+
+/*
+ * Order a certificate for c with its key and put it in service in dir;
+ * st gets the last order.  The session is returned in *sp.
+ */
+static int
+obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
+    const struct cert_state *cs, struct cert_status *st,
+    struct order_result *res, struct session **sp)
+{
+	struct session *s;
+	struct key *key = NULL;
+	const char *replaces = NULL;
+	int rc = -1;
+
+	if ((*sp = s = session_for(w, c->issuer)) == NULL)
+		return -1;
+	/* Tell the CA which certificate this one replaces (RFC 9773 §5). */
+	if (s->acme.dir.renewal_info != NULL && cs->exists && cs->ari_id != NULL)
+		replaces = cs->ari_id;
+	if ((key = cert_key(c, dir)) == NULL)
+		return -1;
+	log_info("%s: ordering from %s", c->name, log_esc(c->issuer->server));
+	if (order_run(&s->acme, c, key, w->st->secretsdir, replaces, st,
+	    res) < 0) {
+		if (s->acme.account_unknown)
+			log_error("%s: the CA does not know the account %s (was "
+			    "the CA reset?); acmec keeps its key: to register "
+			    "that key again, remove %s/%s/account.json or run "
+			    "'acmec account register --issuer %s' after that",
+			    c->name, log_esc(s->acme.kid), w->st->secretsdir,
+			    c->issuer->account_key.name, c->issuer->name);
+		log_error("%s: not issued; the files in %s are unchanged",
+		    c->name, dir);
+		goto out;
+	}
+	rc = publish(c, dir, key, res);
+out:
+	key_free(key);
+	return rc;
+}
+
+/*
+ * Record the certificate now in service in dir: status, what its files
+ * verify to, and the line that says so.
+ */
+static void
+record_issued(struct worker *w, const struct cfg_cert *c, const char *dir,
+    const struct session *s, const struct order_result *res,
+    struct cert_status *st, struct cert_state *cs, time_t now)
+{
+	char *id, date[32];
+	time_t na;
+
+	id = s->acme.dir.renewal_info ? ari_id(res->chain.v[0]) : NULL;
+	status_record_issued(st, c, now, id);
+	/* What is in service now, verified once, for later runs. */
+	cert_state_free(cs);
+	issue_inspect(w->st, c, dir, NULL, cs);
+	issue_cache_state(st, cs);
+	na = cert_not_after(res->chain.v[0]);
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&na));
+	log_info("%s: issued, valid until %s, in %s", c->name, date, dir);
+}
+
 static enum issue_result
 issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
     bool force)
@@ -454,12 +554,10 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	struct order_result res = { 0 };
 	struct cert_status st;
 	struct cert_state cs;
-	struct session *s;
-	struct key *key = NULL;
-	const char *why = NULL, *replaces = NULL;
-	char *dir, date[32];
+	struct session *s = NULL;
 	enum issue_result result = ISSUE_FAILED;
-	time_t now = time(NULL), na;
+	time_t now = time(NULL);
+	char *dir;
 	int lockfd = -1;
 
 	log_clear_error();
@@ -471,87 +569,20 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 		goto out_unlocked;
 	status_load(w->st, c, &st);
 	issue_inspect(w->st, c, dir, &st, &cs);
-	if (!force) {
-		bool save = false;
-
-		/* Files verified afresh: remember them, for the next run. */
-		if (!cs.cached && cs.exists && cs.key_ok && outdir == NULL) {
-			issue_cache_state(&st, &cs);
-			save = true;
-		}
-		if ((why = due_reason(c, &cs, &st, now)) == NULL &&
-		    ari_check(w, c, &cs, &st, now)) {
-			why = due_reason(c, &cs, &st, now);
-			save = true;
-		}
-		if (save)
-			status_save(w->st, c, &st);
-		if (why == NULL) {
-			na = st.ari_renew_at && st.ari_renew_at <
-			    cs.renewal_time ? st.ari_renew_at : cs.renewal_time;
-			strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC",
-			    gmtime(&na));
-			log_debug("%s: not due until %s", c->name, date);
-			result = ISSUE_NOT_DUE;
-			goto out;
-		}
-		log_info("%s: renewing: %s", c->name, why);
+	if (!force && !is_due(w, c, outdir == NULL, &st, &cs, now)) {
+		result = ISSUE_NOT_DUE;
+		goto out;
 	}
-	if ((s = session_for(w, c->issuer)) == NULL)
-		goto failed;
-	/* Tell the CA which certificate this one replaces (RFC 9773 §5). */
-	if (s->acme.dir.renewal_info != NULL && cs.exists && cs.ari_id != NULL)
-		replaces = cs.ari_id;
-	if ((key = cert_key(c, dir)) == NULL)
-		goto failed;
-	log_info("%s: ordering from %s", c->name, log_esc(c->issuer->server));
-	if (order_run(&s->acme, c, key, w->st->secretsdir, replaces, &st,
-	    &res) < 0) {
-		if (s->acme.account_unknown)
-			log_error("%s: the CA does not know the account %s (was "
-			    "the CA reset?); acmec keeps its key: to register "
-			    "that key again, remove %s/%s/account.json or run "
-			    "'acmec account register --issuer %s' after that",
-			    c->name, log_esc(s->acme.kid), w->st->secretsdir,
-			    c->issuer->account_key.name, c->issuer->name);
-		log_error("%s: not issued; the files in %s are unchanged",
-		    c->name, dir);
-		goto failed;
+	if (obtain(w, c, dir, &cs, &st, &res, &s) < 0) {
+		status_record_failure(&st, now, log_last_error(), true);
+	} else {
+		record_issued(w, c, dir, s, &res, &st, &cs, now);
+		if (deploy_hook(c, dir) == 0)
+			result = ISSUE_DONE;
+		else
+			status_record_failure(&st, now, log_last_error(),
+			    false);
 	}
-	if (publish(c, dir, key, &res) < 0)
-		goto failed;
-	st.revision++;
-	st.last_issued = now;
-	st.last_failure = 0;
-	st.failed_attempts = 0;
-	free(st.last_error);
-	st.last_error = NULL;
-	free(st.config_hash);
-	st.config_hash = status_config_hash(c);
-	free(st.ari_id);
-	st.ari_id = s->acme.dir.renewal_info ? ari_id(res.chain.v[0]) : NULL;
-	st.ari_renew_at = 0;
-	st.ari_next_check = 0;
-	/* What is in service now, verified once, for later runs. */
-	cert_state_free(&cs);
-	issue_inspect(w->st, c, dir, NULL, &cs);
-	issue_cache_state(&st, &cs);
-	na = cert_not_after(res.chain.v[0]);
-	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&na));
-	log_info("%s: issued, valid until %s, in %s", c->name, date, dir);
-	result = deploy_hook(c, dir) == 0 ? ISSUE_DONE : ISSUE_FAILED;
-	if (result == ISSUE_FAILED) {
-		st.last_failure = now;
-		st.last_error = util_strdup(log_last_error());
-	}
-	status_save(w->st, c, &st);
-	goto out;
-failed:
-	st.last_failure = now;
-	st.failed_attempts++;
-	free(st.last_error);
-	st.last_error = util_strdup(log_last_error()[0] ?
-	    log_last_error() : "failed");
 	status_save(w->st, c, &st);
 out:
 	fs_unlock(lockfd);
@@ -559,7 +590,6 @@ out_unlocked:
 	cert_state_free(&cs);
 	status_free(&st);
 	order_result_free(&res);
-	key_free(key);
 	free(dir);
 	return result;
 }
@@ -628,12 +658,13 @@ issue_run(const struct store *st, const struct cfg_cert *const *certs,
 	threads = util_alloc(((size_t)jobs + 1) * sizeof(*threads));
 	/* One worker runs on this thread; the others on threads of their own. */
 	for (i = 1; i < jobs; i++)
-		if (pthread_create(&threads[i], NULL, work, &q) == 0)
+		if (pthread_create(&threads[started], NULL, work, &q) == 0)
 			started++;
 		else
 			log_warn("cannot start worker %d; going on with fewer", i);
 	work(&q);
-	for (i = 1; i <= started; i++)
+	/* Only the threads that started, whichever failed in between. */
+	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
 	pthread_mutex_destroy(&q.mu);

@@ -194,21 +194,13 @@ take_nonce(struct acme *a, struct http_resp *r)
 	}
 }
 
-int
-acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
-    bool insecure, struct acme_problem *prob)
+/* GET the directory at server into a->dir, with a few tries. */
+static int
+read_directory(struct acme *a, const char *server, struct acme_problem *prob)
 {
 	struct http_resp r;
-	const char *why = NULL;
 	int rc = -1, attempt;
 
-	memset(a, 0, sizeof(*a));
-	acme_problem_free(prob);
-	a->server = util_strdup(server);
-	if ((a->http = http_new(ca, calen, insecure, &why)) == NULL) {
-		acme_problem_local(prob, "%s", why);
-		return -1;
-	}
 	/* A CA that is briefly down (503, a reset) gets a few tries. */
 	for (attempt = 0;; attempt++) {
 		long long wait;
@@ -263,6 +255,27 @@ acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
 out:
 	http_resp_free(&r);
 	return rc;
+}
+
+int
+acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
+    bool insecure, struct acme_problem *prob)
+{
+	const char *why = NULL;
+
+	memset(a, 0, sizeof(*a));
+	acme_problem_free(prob);
+	a->server = util_strdup(server);
+	if ((a->http = http_new(ca, calen, insecure, &why)) == NULL) {
+		acme_problem_local(prob, "%s", why);
+		acme_close(a);
+		return -1;
+	}
+	if (read_directory(a, server, prob) < 0) {
+		acme_close(a);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -84,7 +84,9 @@ struct acme_order {
 
 /*
  * Connect to the server (its directory URL) and read the directory.  ca
- * (PEM, may be NULL) and insecure as for http_new().
+ * (PEM, may be NULL) and insecure as for http_new().  On failure a is
+ * left closed.  acme_close() frees what a holds but a->key, which stays
+ * the caller's; it accepts a zeroed or closed a.
  */
 int acme_open(struct acme *a, const char *server, const char *ca,
     size_t calen, bool insecure, struct acme_problem *prob);

@@ -188,6 +188,36 @@ status_clear_order(struct cert_status *s)
 }
 
 void
+status_record_issued(struct cert_status *s, const struct cfg_cert *c,
+    time_t now, char *ari_id)
+{
+	s->revision++;
+	s->last_issued = now;
+	s->last_failure = 0;
+	s->failed_attempts = 0;
+	free(s->last_error);
+	s->last_error = NULL;
+	free(s->config_hash);
+	s->config_hash = status_config_hash(c);
+	free(s->ari_id);
+	s->ari_id = ari_id;
+	s->ari_renew_at = 0;
+	s->ari_next_check = 0;
+}
+
+void
+status_record_failure(struct cert_status *s, time_t now, const char *error,
+    bool count)
+{
+	s->last_failure = now;
+	if (count)
+		s->failed_attempts++;
+	free(s->last_error);
+	s->last_error = util_strdup(error != NULL && error[0] != '\0' ?
+	    error : "failed");
+}
+
+void
 status_free(struct cert_status *s)
 {
 	status_clear_order(s);

@@ -71,6 +71,19 @@ bool status_revoked(const struct cert_status *s, const char *serial);
  */
 int status_record_revoked(const struct store *st, const struct cfg_cert *c,
     const char *serial, const char *reason);
+/*
+ * The outcome of an attempt, in s (saved by the caller).  Issued: a new
+ * certificate for c is in service, its ARI identifier ari_id (NULL: none;
+ * taken over) and no schedule yet; the failure count starts over.  Failed,
+ * with the error reported (NULL or "": "failed"); count says whether it
+ * counts as a failed attempt to obtain one (a deploy hook's failure does
+ * not).
+ */
+void status_record_issued(struct cert_status *s, const struct cfg_cert *c,
+    time_t now, char *ari_id);
+void status_record_failure(struct cert_status *s, time_t now,
+    const char *error, bool count);
+
 void status_free(struct cert_status *s);
 
 /*
