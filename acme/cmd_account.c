@@ -147,8 +147,15 @@ act(const char *action, struct acme *a, const struct cfg_issuer *is,
 	return 0;
 }
 
-int
-cmd_account(const struct globals *g, int argc, char **argv)
+/* What the command line asks. */
+struct account_args {
+	const char *issuer, *email, *action;
+	bool help;
+};
+
+/* EXIT_OK with aa filled (aa->help: usage printed), or EXIT_USAGE. */
+static int
+parse_args(int argc, char **argv, struct account_args *aa)
 {
 	static const struct option opts[] = {
 		{ "issuer", required_argument, NULL, 'i' },
@@ -158,27 +165,21 @@ cmd_account(const struct globals *g, int argc, char **argv)
 	};
 	static const char *const actions[] = { "register", "show", "update",
 		"rekey", "deactivate", NULL };
-	struct acme_problem prob = { 0 };
-	struct config cfg = { 0 };
-	struct store st = { 0 };
-	const struct cfg_issuer *is = NULL;
-	const char *issuer = NULL, *email = NULL, *action;
-	struct key *key = NULL;
-	struct acme a;
-	int ch, rc = EXIT_USAGE;
 	size_t i;
+	int ch;
 
-	memset(&a, 0, sizeof(a));
+	memset(aa, 0, sizeof(*aa));
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
-			issuer = optarg;
+			aa->issuer = optarg;
 			break;
 		case 'e':
-			email = optarg;
+			aa->email = optarg;
 			break;
 		case 'h':
 			usage(stdout);
+			aa->help = true;
 			return EXIT_OK;
 		default:
 			usage(stderr);
@@ -189,20 +190,42 @@ cmd_account(const struct globals *g, int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	action = argv[optind];
+	aa->action = argv[optind];
 	for (i = 0; actions[i] != NULL; i++)
-		if (strcmp(action, actions[i]) == 0)
+		if (strcmp(aa->action, actions[i]) == 0)
 			break;
-	if (actions[i] == NULL || issuer == NULL) {
+	if (actions[i] == NULL || aa->issuer == NULL) {
 		log_error(actions[i] == NULL ? "account: unknown action '%s'" :
-		    "account %s: give --issuer NAME", log_esc(action));
+		    "account %s: give --issuer NAME", log_esc(aa->action));
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((strcmp(action, "update") == 0) != (email != NULL)) {
+	if ((strcmp(aa->action, "update") == 0) != (aa->email != NULL)) {
 		log_error("--email goes with update, and update needs it");
 		return EXIT_USAGE;
 	}
+	return EXIT_OK;
+}
+
+int
+cmd_account(const struct globals *g, int argc, char **argv)
+{
+	struct account_args aa;
+	struct acme_problem prob = { 0 };
+	struct config cfg = { 0 };
+	struct store st = { 0 };
+	const struct cfg_issuer *is = NULL;
+	const char *issuer;
+	struct key *key = NULL;
+	struct acme a;
+	int rc;
+	size_t i;
+
+	memset(&a, 0, sizeof(a));
+	if ((rc = parse_args(argc, argv, &aa)) != EXIT_OK || aa.help)
+		return rc;
+	issuer = aa.issuer;
+	rc = EXIT_USAGE;
 	if (config_load(g->config, &cfg) < 0)
 		goto out;
 	for (i = 0; i < cfg.nissuers; i++)
@@ -220,8 +243,8 @@ cmd_account(const struct globals *g, int argc, char **argv)
 		acme_problem_report(&prob, "account");
 		goto out;
 	}
-	if (open_account(g, action, &a, is, &st, &key) < 0 ||
-	    act(action, &a, is, &st, &key, email) < 0)
+	if (open_account(g, aa.action, &a, is, &st, &key) < 0 ||
+	    act(aa.action, &a, is, &st, &key, aa.email) < 0)
 		goto out;
 	rc = EXIT_OK;
 out:

@@ -861,26 +861,23 @@ out:
 	return rc;
 }
 
-int
-order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
-    const char *secretsdir, const char *replaces, struct cert_status *trace,
+/*
+ * Create the order for ids; o gets it, res and trace its URL.  Errors
+ * reported.
+ */
+static int
+create_order(struct acme *a, const struct cfg_cert *c,
+    const struct ident_list *ids, const char *replaces,
+    struct cert_status *trace, struct acme_order *o,
     struct order_result *res)
 {
 	struct acme_problem prob = { 0 };
-	struct acme_order o = { 0 };
-	struct ident_list ids;
 	struct http_resp r;
-	struct strlist alts = { 0 };
-	struct cert_chain alt = { 0 };
-	char *payload, *apem = NULL;
-	size_t i, alen;
+	char *payload;
 	cJSON *j = NULL;
 	int rc = -1;
 
-	memset(res, 0, sizeof(*res));
-	order_identifiers(c, &ids);
-	status_clear_order(trace);
-	payload = new_order_payload(c, &ids, replaces);
+	payload = new_order_payload(c, ids, replaces);
 	if (acme_post_json(a, a->dir.new_order, payload, &r, &j, &prob) < 0) {
 		acme_problem_report(&prob, "creating the order");
 		goto out;
@@ -893,20 +890,78 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 	res->order_url = util_strdup(r.location);
 	trace->order_url = util_strdup(r.location);
 	http_resp_free(&r);
-	if (acme_parse_order(j, &o, &prob) < 0) {
+	if (acme_parse_order(j, o, &prob) < 0) {
 		acme_problem_report(&prob, "creating the order");
 		goto out;
 	}
-	trace_order(trace, o.status);
+	trace_order(trace, o->status);
 	log_debug("order %s is %s", log_esc(res->order_url),
-	    acme_status_name(o.status));
-	if (o.status == ST_INVALID) {
-		if (o.error != NULL)
-			acme_problem_report(o.error, "the order is invalid");
+	    acme_status_name(o->status));
+	if (o->status == ST_INVALID) {
+		if (o->error != NULL)
+			acme_problem_report(o->error, "the order is invalid");
 		else
 			log_error("the order is invalid");
 		goto out;
 	}
+	rc = 0;
+out:
+	cJSON_Delete(j);
+	cJSON_free(payload);
+	acme_problem_free(&prob);
+	return rc;
+}
+
+/*
+ * The issuer's preferredChain: if the default chain in res does not end
+ * at it, take the first alternate (alts, Link rel="alternate") that does.
+ */
+static void
+prefer_chain(struct acme *a, const struct cfg_cert *c,
+    const struct strlist *alts, struct order_result *res)
+{
+	struct cert_chain alt = { 0 };
+	char *apem = NULL;
+	size_t i, alen;
+
+	if (c->issuer->preferred_chain == NULL ||
+	    chain_matches(&res->chain, c->issuer->preferred_chain))
+		return;
+	for (i = 0; i < alts->n; i++) {
+		if (download(a, alts->v[i], &apem, &alen, &alt, NULL) < 0)
+			continue;
+		if (chain_matches(&alt, c->issuer->preferred_chain)) {
+			log_debug("using the alternate chain %s",
+			    log_esc(alts->v[i]));
+			free(res->chain_pem);
+			cert_chain_free(&res->chain);
+			res->chain_pem = apem;
+			res->chain_len = alen;
+			res->chain = alt;
+			return;
+		}
+		free(apem);
+		cert_chain_free(&alt);
+	}
+	log_info("%s: no chain from '%s' is offered; using the default chain",
+	    c->name, log_esc(c->issuer->preferred_chain));
+}
+
+int
+order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
+    const char *secretsdir, const char *replaces, struct cert_status *trace,
+    struct order_result *res)
+{
+	struct acme_order o = { 0 };
+	struct ident_list ids;
+	struct strlist alts = { 0 };
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	order_identifiers(c, &ids);
+	status_clear_order(trace);
+	if (create_order(a, c, &ids, replaces, trace, &o, res) < 0)
+		goto out;
 	if (o.status == ST_PENDING &&
 	    authorize(a, c, &ids, &o, res->order_url, secretsdir, trace) < 0)
 		goto out;
@@ -920,30 +975,7 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 	if (download(a, o.certificate, &res->chain_pem, &res->chain_len,
 	    &res->chain, &alts) < 0)
 		goto out;
-	if (c->issuer->preferred_chain != NULL &&
-	    !chain_matches(&res->chain, c->issuer->preferred_chain)) {
-		for (i = 0; i < alts.n; i++) {
-			if (download(a, alts.v[i], &apem, &alen, &alt,
-			    NULL) < 0)
-				continue;
-			if (chain_matches(&alt, c->issuer->preferred_chain)) {
-				log_debug("using the alternate chain %s",
-				    log_esc(alts.v[i]));
-				free(res->chain_pem);
-				cert_chain_free(&res->chain);
-				res->chain_pem = apem;
-				res->chain_len = alen;
-				res->chain = alt;
-				break;
-			}
-			free(apem);
-			cert_chain_free(&alt);
-		}
-		if (i == alts.n)
-			log_info("%s: no chain from '%s' is offered; using "
-			    "the default chain", c->name,
-			    log_esc(c->issuer->preferred_chain));
-	}
+	prefer_chain(a, c, &alts, res);
 	if (check_leaf(c, certkey, &ids, &res->chain) < 0)
 		goto out;
 	rc = 0;
@@ -952,9 +984,6 @@ out:
 		order_result_free(res);
 	strlist_free(&alts);
 	acme_order_free(&o);
-	cJSON_Delete(j);
-	cJSON_free(payload);
-	acme_problem_free(&prob);
 	ident_list_free(&ids);
 	return rc;
 }
