@@ -147,3 +147,82 @@ test_dns_exchange_drops_forged(void)
 	CHECK(exchange_with(true, false, err, sizeof(err)) == -1);
 	CHECK(strstr(err, "1 answer dropped that did not match") != NULL);
 }
+
+struct tc_server {
+	int udp, tcp;
+	bool tcp_wrong_id;
+};
+
+/* Answer over UDP truncated, then the whole answer over TCP. */
+static void *
+serve_tc(void *arg)
+{
+	struct tc_server *s = arg;
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	uint8_t q[512], r[512];
+	ssize_t n;
+	int c;
+
+	n = recvfrom(s->udp, q, sizeof(q), 0, (struct sockaddr *)&peer, &plen);
+	if (n != (ssize_t)sizeof(query))
+		return NULL;
+	answer(r);
+	r[2] |= 0x02; /* TC */
+	sendto(s->udp, r, sizeof(query), 0, (struct sockaddr *)&peer, plen);
+	if ((c = accept(s->tcp, NULL, NULL)) < 0)
+		return NULL;
+	n = recv(c, q, sizeof(query) + 2, MSG_WAITALL);
+	r[0] = 0;
+	r[1] = sizeof(query);
+	answer(r + 2);
+	if (s->tcp_wrong_id)
+		r[2] ^= 1;
+	if (n == (ssize_t)sizeof(query) + 2)
+		send(c, r, sizeof(query) + 2, 0);
+	close(c);
+	return NULL;
+}
+
+static int
+exchange_tc(bool tcp_wrong_id)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t slen = sizeof(sin);
+	struct tc_server s = { -1, -1, tcp_wrong_id };
+	pthread_t t;
+	uint8_t *reply = NULL;
+	size_t rlen = 0;
+	char err[256];
+	int rc = -2;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((s.tcp = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    bind(s.tcp, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    listen(s.tcp, 1) < 0 ||
+	    getsockname(s.tcp, (struct sockaddr *)&sin, &slen) < 0 ||
+	    (s.udp = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
+	    bind(s.udp, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    pthread_create(&t, NULL, serve_tc, &s) != 0)
+		goto out;
+	rc = dnswire_exchange("127.0.0.1", ntohs(sin.sin_port), "test",
+	    query, sizeof(query), 1000, 1, &reply, &rlen, err, sizeof(err));
+	pthread_join(t, NULL);
+	/* The TCP answer, not the truncated one. */
+	if (rc == 0 && (rlen != sizeof(query) || (reply[2] & 0x02) != 0))
+		rc = -3;
+	free(reply);
+out:
+	if (s.udp >= 0)
+		close(s.udp);
+	if (s.tcp >= 0)
+		close(s.tcp);
+	return rc;
+}
+
+void
+test_dns_exchange_tcp_when_truncated(void)
+{
+	CHECK(exchange_tc(false) == 0);
+	CHECK(exchange_tc(true) == -1);
+}
