@@ -29,6 +29,7 @@
 #include "acme/dnsupdate.h"
 #include "acme/dnswire.h"
 #include "acme/log.h"
+#include "crypto/ident.h"
 #include "crypto/rand.h"
 
 #define CNAME_MAX 8
@@ -347,7 +348,7 @@ cname_target(const ldns_rdf *rdf, const char *owner, char **target,
 	size_t n = ldns_rdf_size(rdf), i = 0, j;
 	const char *why = "is a wildcard";
 	struct buf b = { 0 };
-	char *text;
+	char *text, ip[64];
 
 	while (i < n && p[i] != 0 && i + 1 + p[i] <= n) {
 		if (b.len > 0)
@@ -365,7 +366,9 @@ cname_target(const ldns_rdf *rdf, const char *owner, char **target,
 		i += 1 + p[i];
 	}
 	text = b.data != NULL ? b.data : util_strdup("");
-	if (strncmp(text, "*.", 2) != 0 &&
+	if (ident_ip_canonical(text, ip, sizeof(ip)) == 0)
+		why = "is an IP address";
+	else if (strncmp(text, "*.", 2) != 0 &&
 	    config_check_dns_name(text, target, &why) == 0) {
 		free(text);
 		return 0;

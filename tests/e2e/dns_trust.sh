@@ -16,6 +16,7 @@ _acme-challenge.sp IN CNAME a\032b.other.test.
 _acme-challenge.dot IN CNAME a\.b.other.test.
 _acme-challenge.star IN CNAME *.other.test.
 _acme-challenge.root IN CNAME .
+_acme-challenge.ip IN CNAME 192.0.2.1.
 _acme-challenge.loop IN CNAME _acme-challenge.loop.acmec.test.'
 start_dns
 SPOOF_CTL=$T_TMP/spoof-control
@@ -116,7 +117,7 @@ echo off >"$SPOOF_CTL"
 # before any hook runs.
 { yaml_issuer bad trust-account "[{dns01: {cnameStrategy: Follow,
       propagationTimeout: 2s, $HOOK}}]"
-for n in bq nl sp dot star root loop; do yaml_cert "$n" bad "$n.acmec.test"; done
+for n in bq nl sp dot star root ip loop; do yaml_cert "$n" bad "$n.acmec.test"; done
 } >"$T_TMP/bad.yaml"
 hostile() { # NAME SHOWN
 	: >"$T_TMP/hook.log"
@@ -132,5 +133,7 @@ hostile sp "CNAME target 'a b.other.test' of _acme-challenge.sp.acmec.test is no
 hostile dot "of _acme-challenge.dot.acmec.test is not a host name"
 hostile star "CNAME target '\*.other.test' of _acme-challenge.star.acmec.test is not a host name"
 hostile root "CNAME target '' of _acme-challenge.root.acmec.test is not a host name"
+hostile ip "CNAME target '192.0.2.1' of _acme-challenge.ip.acmec.test is not a host name: it is an IP address"
+not_in cname-ip/no-config-hint "$T_TMP/err" ipAddresses
 hostile loop 'more than 8 CNAMEs from _acme-challenge.loop.acmec.test'
 finish
