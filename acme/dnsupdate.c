@@ -15,19 +15,27 @@
  */
 #include <ldns/dname.h>
 #include <ldns/error.h>
+#include <ldns/rbtree.h>
+#include <ldns/host2wire.h>
 #include <ldns/packet.h>
 #include <ldns/rdata.h>
 #include <ldns/resolver.h>
 #include <ldns/rr.h>
+#include <ldns/tsig.h>
 #include <ldns/update.h>
+#include <ldns/wire2host.h>
 
+#include "acme/config.h"
 #include "acme/dnsupdate.h"
-
-/* From <ldns/net.h>, which pulls in <ldns/ldns.h> (see above). */
-ldns_status ldns_send(ldns_pkt **pkt, ldns_resolver *r,
-    const ldns_pkt *query_pkt);
+#include "acme/dnswire.h"
+#include "acme/log.h"
+#include "crypto/ident.h"
+#include "crypto/rand.h"
 
 #define CNAME_MAX 8
+#define TIMEOUT_MS 2000
+#define TRIES 2
+#define TSIG_FUDGE 300
 
 static void
 seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -208,34 +216,6 @@ dns_system_servers(struct dns_servers *out, char *err, size_t errlen)
 	return 0;
 }
 
-/* A resolver that asks only s; rd sets Recursion Desired. */
-static ldns_resolver *
-resolver_for(const struct dns_server *s, bool rd)
-{
-	ldns_resolver *r = ldns_resolver_new();
-	ldns_rdf *a;
-	struct timeval tv = { 2, 0 };
-
-	if (r == NULL)
-		return NULL;
-	a = ldns_rdf_new_frm_str(strchr(s->addr, ':') ? LDNS_RDF_TYPE_AAAA :
-	    LDNS_RDF_TYPE_A, s->addr);
-	if (a == NULL || ldns_resolver_push_nameserver(r, a) !=
-	    LDNS_STATUS_OK) {
-		ldns_rdf_deep_free(a);
-		ldns_resolver_deep_free(r);
-		return NULL;
-	}
-	ldns_rdf_deep_free(a);
-	ldns_resolver_set_port(r, (uint16_t)s->port);
-	ldns_resolver_set_recursive(r, rd);
-	ldns_resolver_set_timeout(r, tv);
-	ldns_resolver_set_retry(r, 2);
-	ldns_resolver_set_fallback(r, true);
-	ldns_resolver_set_random(r, false);
-	return r;
-}
-
 static const char *
 rcode_name(ldns_pkt_rcode rc)
 {
@@ -247,37 +227,84 @@ rcode_name(ldns_pkt_rcode rc)
 	    "unknown RCODE";
 }
 
+/*
+ * Send query to s (with a fresh random ID; sign it with tsig if not NULL)
+ * and parse the answer to it into *reply, whatever its RCODE; *wire
+ * (caller frees) is the answer as received, for its TSIG.
+ */
+static int
+exchange(const struct dns_server *s, ldns_pkt *query,
+    const struct dns_tsig *tsig, const char *keyname, ldns_pkt **reply,
+    uint8_t **wire, size_t *wlen, char *err, size_t errlen)
+{
+	uint8_t *q = NULL;
+	uint16_t id;
+	size_t qlen;
+	ldns_status st;
+	int rc = -1;
+
+	*reply = NULL;
+	*wire = NULL;
+	if (rand_bytes(&id, sizeof(id)) < 0) {
+		seterr(err, errlen, "no random DNS message ID");
+		return -1;
+	}
+	ldns_pkt_set_id(query, id);
+	if (tsig != NULL && (st = ldns_pkt_tsig_sign(query, keyname,
+	    tsig->secret, TSIG_FUDGE, tsig->alg, NULL)) != LDNS_STATUS_OK) {
+		seterr(err, errlen, "cannot sign the DNS message with TSIG "
+		    "key %s: %s (is the secret base64?)", tsig->name,
+		    ldns_get_errorstr_by_id(st));
+		return -1;
+	}
+	if (ldns_pkt2wire(&q, query, &qlen) != LDNS_STATUS_OK) {
+		seterr(err, errlen, "cannot build the DNS message");
+		return -1;
+	}
+	if (dnswire_exchange(s->addr, s->port, s->label, q, qlen, TIMEOUT_MS,
+	    TRIES, wire, wlen, err, errlen) < 0)
+		goto out;
+	if ((st = ldns_wire2pkt(reply, *wire, *wlen)) != LDNS_STATUS_OK) {
+		seterr(err, errlen, "unreadable answer from %s: %s", s->label,
+		    ldns_get_errorstr_by_id(st));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(q);
+	if (rc < 0) {
+		free(*wire);
+		*wire = NULL;
+	}
+	return rc;
+}
+
 /* Ask s for name/type; *pkt is the answer, whatever its RCODE. */
 static int
 ask(const struct dns_server *s, bool rd, const char *name, ldns_rr_type type,
     ldns_pkt **pkt, char *err, size_t errlen)
 {
-	ldns_resolver *r;
+	ldns_pkt *query;
 	ldns_rdf *dname;
-	ldns_status st;
+	uint8_t *wire = NULL;
+	size_t wlen;
+	int rc;
 
 	*pkt = NULL;
 	if ((dname = ldns_dname_new_frm_str(name)) == NULL) {
-		seterr(err, errlen, "'%s' is not a DNS name", name);
+		seterr(err, errlen, "'%s' is not a DNS name", log_esc(name));
 		return -1;
 	}
-	if ((r = resolver_for(s, rd)) == NULL) {
-		ldns_rdf_deep_free(dname);
-		seterr(err, errlen, "%s: not a usable address", s->label);
+	/* The packet owns dname from here. */
+	if ((query = ldns_pkt_query_new(dname, type, LDNS_RR_CLASS_IN,
+	    rd ? LDNS_RD : 0)) == NULL) {
+		seterr(err, errlen, "cannot build the DNS query");
 		return -1;
 	}
-	st = ldns_resolver_send(pkt, r, dname, type, LDNS_RR_CLASS_IN,
-	    rd ? LDNS_RD : 0);
-	ldns_rdf_deep_free(dname);
-	ldns_resolver_deep_free(r);
-	if (st != LDNS_STATUS_OK || *pkt == NULL) {
-		ldns_pkt_free(*pkt);
-		*pkt = NULL;
-		seterr(err, errlen, "no answer from %s: %s", s->label,
-		    ldns_get_errorstr_by_id(st));
-		return -1;
-	}
-	return 0;
+	rc = exchange(s, query, NULL, NULL, pkt, &wire, &wlen, err, errlen);
+	free(wire);
+	ldns_pkt_free(query);
+	return rc;
 }
 
 /* Ask the servers of via in turn until one answers. */
@@ -306,6 +333,52 @@ same_name(const ldns_rdf *rdf, const char *name)
 	return eq;
 }
 
+/*
+ * The target of a CNAME at owner, normalised, if it passes the check that
+ * names from the configuration pass (config_check_dns_name) and is no
+ * wildcard; else -1 and err quotes it escaped.  The target's bytes are
+ * checked as they came, but for a dot or backslash inside a label, kept
+ * as "\." and "\\" so that one label never reads as two.
+ */
+static int
+cname_target(const ldns_rdf *rdf, const char *owner, char **target,
+    char *err, size_t errlen)
+{
+	const uint8_t *p = ldns_rdf_data(rdf);
+	size_t n = ldns_rdf_size(rdf), i = 0, j;
+	const char *why = "is a wildcard";
+	struct buf b = { 0 };
+	char *text, ip[64];
+
+	while (i < n && p[i] != 0 && i + 1 + p[i] <= n) {
+		if (b.len > 0)
+			buf_addstr(&b, ".");
+		for (j = 0; j < p[i]; j++) {
+			char c = (char)p[i + 1 + j];
+
+			if (c == '.' || c == '\\')
+				buf_addstr(&b, "\\");
+			if (c == '\0')
+				buf_addstr(&b, "\\000");
+			else
+				buf_add(&b, &c, 1);
+		}
+		i += 1 + p[i];
+	}
+	text = b.data != NULL ? b.data : util_strdup("");
+	if (ident_ip_canonical(text, ip, sizeof(ip)) == 0)
+		why = "is an IP address";
+	else if (strncmp(text, "*.", 2) != 0 &&
+	    config_check_dns_name(text, target, &why) == 0) {
+		free(text);
+		return 0;
+	}
+	seterr(err, errlen, "the CNAME target '%s' of %s is not a host name: "
+	    "it %s", log_esc(text), log_esc2(owner), why);
+	free(text);
+	return -1;
+}
+
 int
 dns_follow_cname(const struct dns_servers *via, const char *name,
     char **target, char *err, size_t errlen)
@@ -325,11 +398,17 @@ dns_follow_cname(const struct dns_servers *via, const char *name,
 		}
 		next = NULL;
 		answer = ldns_pkt_answer(pkt);
-		for (i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+		for (i = 0; next == NULL &&
+		    i < ldns_rr_list_rr_count(answer); i++) {
 			rr = ldns_rr_list_rr(answer, i);
 			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
-			    same_name(ldns_rr_owner(rr), cur))
-				next = name_text(ldns_rr_rdf(rr, 0));
+			    same_name(ldns_rr_owner(rr), cur) &&
+			    cname_target(ldns_rr_rdf(rr, 0), cur, &next, err,
+			    errlen) < 0) {
+				ldns_pkt_free(pkt);
+				free(cur);
+				return -1;
+			}
 		}
 		ldns_pkt_free(pkt);
 		if (next == NULL) {
@@ -533,27 +612,24 @@ dns_txt(const struct dns_server *s, const char *name, struct strlist *values,
 	return 0;
 }
 
-int
-dns_update_txt(const struct dns_server *s, const struct dns_tsig *tsig,
-    const char *zone, bool add, const struct strlist *names,
+/* The UPDATE adding (or deleting) names[i] TXT values[i]; NULL on error. */
+static ldns_pkt *
+update_pkt(const char *zone, bool add, const struct strlist *names,
     const struct strlist *values, int ttl, char *err, size_t errlen)
 {
 	ldns_rr_list *up = NULL;
-	ldns_resolver *r = NULL;
-	ldns_pkt *pkt = NULL, *answer = NULL;
+	ldns_pkt *pkt = NULL;
 	ldns_rdf *zrdf;
 	ldns_rr *rr;
 	ldns_status st;
-	ldns_pkt_rcode rc;
-	char *text, *keyname = NULL;
+	char *text;
 	size_t i;
-	int ret = -1;
 
 	if ((zrdf = ldns_dname_new_frm_str(zone)) == NULL ||
 	    (up = ldns_rr_list_new()) == NULL) {
 		ldns_rdf_deep_free(zrdf);
-		seterr(err, errlen, "'%s' is not a DNS name", zone);
-		return -1;
+		seterr(err, errlen, "'%s' is not a DNS name", log_esc(zone));
+		return NULL;
 	}
 	for (i = 0; i < names->n; i++) {
 		/* values are base64url: no quote or space to escape */
@@ -563,7 +639,7 @@ dns_update_txt(const struct dns_server *s, const struct dns_tsig *tsig,
 		free(text);
 		if (st != LDNS_STATUS_OK) {
 			seterr(err, errlen, "bad TXT record for %s: %s",
-			    names->v[i], ldns_get_errorstr_by_id(st));
+			    log_esc(names->v[i]), ldns_get_errorstr_by_id(st));
 			ldns_rdf_deep_free(zrdf);
 			goto out;
 		}
@@ -576,30 +652,44 @@ dns_update_txt(const struct dns_server *s, const struct dns_tsig *tsig,
 	}
 	/* The packet owns zrdf from here. */
 	if ((pkt = ldns_update_pkt_new(zrdf, LDNS_RR_CLASS_IN, NULL, up,
-	    NULL)) == NULL || (r = resolver_for(s, false)) == NULL) {
+	    NULL)) == NULL)
 		seterr(err, errlen, "cannot build the DNS UPDATE");
-		goto out;
-	}
-	if (tsig != NULL) {
+out:
+	ldns_rr_list_deep_free(up);
+	return pkt;
+}
+
+int
+dns_update_txt(const struct dns_server *s, const struct dns_tsig *tsig,
+    const char *zone, bool add, const struct strlist *names,
+    const struct strlist *values, int ttl, char *err, size_t errlen)
+{
+	ldns_pkt *pkt, *answer = NULL;
+	ldns_pkt_rcode rc;
+	uint8_t *wire = NULL;
+	size_t wlen = 0;
+	char *keyname = NULL;
+	bool signed_ok = true;
+	int ret = -1;
+
+	if ((pkt = update_pkt(zone, add, names, values, ttl, err,
+	    errlen)) == NULL)
+		return -1;
+	if (tsig != NULL)
 		keyname = util_printf("%s.", tsig->name);
-		ldns_resolver_set_tsig_keyname(r, keyname);
-		ldns_resolver_set_tsig_algorithm(r, tsig->alg);
-		ldns_resolver_set_tsig_keydata(r, tsig->secret);
-		if ((st = ldns_update_pkt_tsig_add(pkt, r)) != LDNS_STATUS_OK) {
-			seterr(err, errlen, "cannot sign the DNS UPDATE with "
-			    "TSIG key %s: %s (is the secret base64?)",
-			    tsig->name, ldns_get_errorstr_by_id(st));
-			goto out;
-		}
-	}
+	if (exchange(s, pkt, tsig, keyname, &answer, &wire, &wlen, err,
+	    errlen) < 0)
+		goto out;
 	/*
-	 * ldns_send() keeps the answer when its TSIG does not verify (a
-	 * server that rejects the key answers NOTAUTH, unsigned), so that
-	 * the RCODE can be shown; such an answer is still a failure.
+	 * The answer to a signed UPDATE must be signed with the same key;
+	 * an unsigned one (a server that rejects the key answers NOTAUTH,
+	 * unsigned) is kept only so that its RCODE can be shown, and is
+	 * still a failure.
 	 */
-	st = ldns_send(&answer, r, pkt);
-	if (answer != NULL &&
-	    (rc = ldns_pkt_get_rcode(answer)) != LDNS_RCODE_NOERROR) {
+	if (tsig != NULL)
+		signed_ok = ldns_pkt_tsig_verify(answer, wire, wlen, keyname,
+		    tsig->secret, ldns_rr_rdf(ldns_pkt_tsig(pkt), 3));
+	if ((rc = ldns_pkt_get_rcode(answer)) != LDNS_RCODE_NOERROR) {
 		seterr(err, errlen, "%s refused the UPDATE of zone %s: RCODE "
 		    "%s%s", s->label, zone, rcode_name(rc),
 		    rc == LDNS_RCODE_NOTAUTH && tsig != NULL ? " (is the TSIG "
@@ -608,21 +698,16 @@ dns_update_txt(const struct dns_server *s, const struct dns_tsig *tsig,
 		    "allow TXT records there?)" : "");
 		goto out;
 	}
-	if (st != LDNS_STATUS_OK || answer == NULL) {
-		seterr(err, errlen, "UPDATE of zone %s at %s failed: %s", zone,
-		    s->label, ldns_get_errorstr_by_id(st));
+	if (!signed_ok) {
+		seterr(err, errlen, "UPDATE of zone %s at %s: the answer's "
+		    "TSIG signature does not verify", zone, s->label);
 		goto out;
 	}
 	ret = 0;
 out:
-	/* The resolver holds a copy of the secret; wipe it before freeing. */
-	if (r != NULL && ldns_resolver_tsig_keydata(r) != NULL)
-		explicit_bzero((char *)ldns_resolver_tsig_keydata(r),
-		    strlen(ldns_resolver_tsig_keydata(r)));
 	free(keyname);
+	free(wire);
 	ldns_pkt_free(answer);
 	ldns_pkt_free(pkt);
-	ldns_resolver_deep_free(r);
-	ldns_rr_list_deep_free(up);
 	return ret;
 }

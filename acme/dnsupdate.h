@@ -5,8 +5,10 @@
  * DNS for dns-01, through ldns (the only file that includes it): SOA-based
  * zone discovery, CNAME following, authoritative servers of a zone, TXT
  * queries without recursion, and RFC 2136 UPDATEs signed with TSIG
- * (RFC 8945).  Names are written without the trailing dot.  Functions
- * return 0 or -1 with a message in err (what the DNS said, the RCODE).
+ * (RFC 8945).  Every message goes through dnswire_exchange(), so only
+ * the answer to its own query is taken.  Names are written without the
+ * trailing dot.  Functions return 0 or -1 with a message in err (what the
+ * DNS said, the RCODE; text from the DNS escaped).
  */
 
 #include <stdbool.h>
@@ -47,7 +49,8 @@ void dns_servers_free(struct dns_servers *l);
 
 /*
  * Follow CNAMEs from name through the servers via (at most 8 steps);
- * *target is the last name (name itself if it is no alias).
+ * *target is the last name (name itself if it is no alias).  A target
+ * that config_check_dns_name() refuses, or a wildcard, is an error.
  */
 int dns_follow_cname(const struct dns_servers *via, const char *name,
     char **target, char *err, size_t errlen);

@@ -6,6 +6,9 @@
 
 # start_dns: BIND9; the TSIG key acme-key (hmac-sha256, $DNS_KEYFILE, its
 # secret also in $DNS_SECRET) may update TXT records in both zones.
+# $DNS_PORT (53 unless set) moves it, for a test that puts something
+# else on 127.0.0.1:53; $DNS_EXTRA_RECORDS (zone file lines) go into
+# acmec.test.
 start_dns() {
 	_d=$T_TMP/dns
 	mkdir -p "$_d"
@@ -15,7 +18,7 @@ include "$_d/tsig.conf";
 options {
 	directory "$_d";
 	pid-file "$_d/named.pid";
-	listen-on port 53 { 127.0.0.1; };
+	listen-on port ${DNS_PORT:-53} { 127.0.0.1; };
 	listen-on-v6 { none; };
 	// Recursion only so that CNAMEs into the other local zone are
 	// followed for Pebble, as a real resolver would; there is no
@@ -44,6 +47,7 @@ $TTL 1
 * IN A 127.0.0.1
 _acme-challenge.cname IN CNAME _acme-challenge.cname.other.test.
 ZONE
+	printf '%s\n' "${DNS_EXTRA_RECORDS:-}" >>"$_d/acmec.test.zone"
 	cat >"$_d/other.test.zone" <<'ZONE'
 $TTL 1
 @ IN SOA ns.acmec.test. hostmaster.acmec.test. 1 60 60 600 1
@@ -53,7 +57,8 @@ ZONE
 	DNS_SECRET=$(sed -n 's/.*secret "\(.*\)";.*/\1/p' "$_d/tsig.conf")
 	named -g -c "$_d/named.conf" -u "$(id -un)" >"$_d/log" 2>&1 &
 	T_PIDS="$T_PIDS $!"
-	if ! wait_for 20 dig +time=1 +tries=1 @127.0.0.1 acmec.test SOA; then
+	if ! wait_for 20 dig +time=1 +tries=1 -p "${DNS_PORT:-53}" @127.0.0.1 \
+	    acmec.test SOA; then
 		echo "FAIL world/dns: BIND9 did not start: $(tail -5 "$_d/log")"
 		exit 1
 	fi

@@ -83,7 +83,10 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(proto_retry_after) \
 	X(fs_publish) \
 	X(fs_lock) \
-	X(solver_select)
+	X(solver_select) \
+	X(dns_reply_matches) \
+	X(dns_exchange_drops_forged) \
+	X(dns_exchange_tcp_when_truncated)
 
 #define UNIT_DECLARE(name) void test_##name(void);
 UNIT_TESTS(UNIT_DECLARE)
