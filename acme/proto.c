@@ -688,3 +688,65 @@ acme_authz_free(struct acme_authz *az)
 	free(az->ch);
 	memset(az, 0, sizeof(*az));
 }
+
+/*
+ * POST-as-GET url (what names it in messages) and hand its JSON to parse;
+ * *retry_after from the answer.  The order and authorization fetches
+ * differ only in the parser.
+ */
+static int
+fetch(struct acme *a, const char *url, const char *what,
+    int (*parse)(const cJSON *, void *, struct acme_problem *), void *out,
+    long long *retry_after)
+{
+	struct acme_problem prob = { 0 };
+	struct http_resp r;
+	cJSON *j = NULL;
+	int rc = -1;
+
+	if (acme_post_json(a, url, NULL, &r, &j, &prob) < 0) {
+		acme_problem_report(&prob, what);
+		goto out;
+	}
+	*retry_after = acme_retry_after(r.retry_after);
+	http_resp_free(&r);
+	if (parse(j, out, &prob) < 0) {
+		acme_problem_report(&prob, log_esc(url));
+		goto out;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(j);
+	acme_problem_free(&prob);
+	return rc;
+}
+
+static int
+parse_order(const cJSON *j, void *o, struct acme_problem *prob)
+{
+	return acme_parse_order(j, o, prob);
+}
+
+static int
+parse_authz(const cJSON *j, void *az, struct acme_problem *prob)
+{
+	return acme_parse_authz(j, az, prob);
+}
+
+int
+acme_fetch_order(struct acme *a, const char *url, struct acme_order *o,
+    long long *retry_after)
+{
+	return fetch(a, url, "polling the order", parse_order, o, retry_after);
+}
+
+int
+acme_fetch_authz(struct acme *a, const char *url, struct acme_authz *az,
+    long long *retry_after)
+{
+	if (fetch(a, url, "fetching an authorization", parse_authz, az,
+	    retry_after) < 0)
+		return -1;
+	az->url = util_strdup(url);
+	return 0;
+}

@@ -156,4 +156,14 @@ void acme_challenge_free(struct acme_challenge *ch);
 
 const char *acme_status_name(enum acme_status st);
 
+/*
+ * POST-as-GET the order or authorization at url and parse it (an
+ * authorization keeps its url); *retry_after from the answer.  Errors
+ * reported.
+ */
+int acme_fetch_order(struct acme *a, const char *url, struct acme_order *o,
+    long long *retry_after);
+int acme_fetch_authz(struct acme *a, const char *url, struct acme_authz *az,
+    long long *retry_after);
+
 #endif

@@ -167,6 +167,13 @@ status_save(const struct store *st, const struct cfg_cert *c,
 }
 
 void
+status_set_order(struct cert_status *s, const char *state)
+{
+	free(s->order_status);
+	s->order_status = util_strdup(state);
+}
+
+void
 status_clear_order(struct cert_status *s)
 {
 	size_t i;

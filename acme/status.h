@@ -60,6 +60,8 @@ int status_save(const struct store *st, const struct cfg_cert *c,
     const struct cert_status *s);
 
 void status_clear_order(struct cert_status *s);
+/* Record the order's state (its name, as acme_status_name() gives it). */
+void status_set_order(struct cert_status *s, const char *state);
 
 /* Was the certificate of this serial (hex; may be NULL) revoked? */
 bool status_revoked(const struct cert_status *s, const char *serial);

@@ -1,0 +1,513 @@
+/*
+ * The authorizations of an order (RFC 8555 §7.5): every challenge
+ * presented, then triggered, then the order polled for all of them; and
+ * what a CA that bends the RFC needs (challenges POSTed again, errors
+ * read from the authorizations).
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cJSON.h>
+
+#include "acme/authz.h"
+#include "acme/backoff.h"
+#include "acme/log.h"
+#include "acme/solver.h"
+#include "crypto/err.h"
+#include "jws/keyauth.h"
+
+/*
+ * A challenge the CA leaves pending with an error (step-ca after a failed
+ * connection) is POSTed again after this, doubling up to the maximum.
+ */
+#define RETRIGGER_FIRST_MS 1000
+#define RETRIGGER_MAX_MS 30000
+/* Order polls before the authorizations are looked at; then after 2x, 4x.. */
+#define POLLS_BEFORE_AUTHZ 4
+
+/* Record what is known of an authorization (ch may be NULL). */
+static void
+trace_authz(struct cert_status *t, const struct acme_authz *az,
+    const struct acme_challenge *ch)
+{
+	struct status_authz *e = NULL;
+	size_t i;
+
+	for (i = 0; i < t->nauthz; i++)
+		if (strcmp(t->authz[i].ident, az->id.value) == 0)
+			e = &t->authz[i];
+	if (e == NULL) {
+		t->authz = util_realloc(t->authz, t->nauthz + 1,
+		    sizeof(*t->authz));
+		e = &t->authz[t->nauthz++];
+		memset(e, 0, sizeof(*e));
+		e->ident = util_strdup(az->id.value);
+	}
+	free(e->status);
+	e->status = util_strdup(acme_status_name(az->status));
+	if (ch == NULL)
+		return;
+	free(e->type);
+	free(e->ch_status);
+	free(e->error_type);
+	free(e->error_detail);
+	e->type = util_strdup(ch->type);
+	e->ch_status = util_strdup(acme_status_name(ch->status));
+	e->error_type = ch->error ? util_strdup(acme_problem_short(ch->error)) :
+	    NULL;
+	e->error_detail = ch->error ? util_strdup(ch->error->detail) : NULL;
+}
+
+/* The challenge of az of the given type, or NULL. */
+static const struct acme_challenge *
+challenge_of(const struct acme_authz *az, const char *type)
+{
+	size_t i;
+
+	for (i = 0; type != NULL && i < az->nch; i++)
+		if (strcmp(az->ch[i].type, type) == 0)
+			return &az->ch[i];
+	return NULL;
+}
+
+/* A hint for the common causes of a failed challenge. */
+static void
+hint(const struct acme_authz *az, const struct acme_challenge *ch)
+{
+	char *h = solver_hint(ch->type, acme_problem_short(ch->error),
+	    az->id.value);
+
+	if (h != NULL)
+		log_error("  hint: %s", h);
+	free(h);
+}
+
+/* An authorization the order says is now valid, with its challenge. */
+static void
+trace_valid(struct cert_status *t, const struct acme_authz *az)
+{
+	size_t i;
+
+	for (i = 0; i < t->nauthz; i++) {
+		if (strcmp(t->authz[i].ident, az->id.value) != 0)
+			continue;
+		free(t->authz[i].status);
+		t->authz[i].status = util_strdup("valid");
+		if (t->authz[i].ch_status != NULL) {
+			free(t->authz[i].ch_status);
+			t->authz[i].ch_status = util_strdup("valid");
+		}
+	}
+}
+
+/* Report a challenge's error, or its state, with the CA's words. */
+static void
+report_challenge(const struct acme_authz *az, const struct acme_challenge *ch)
+{
+	char *what;
+
+	if (ch->status == ST_INVALID)
+		what = util_printf("%s: %s challenge failed",
+		    log_esc(az->id.value), log_esc2(ch->type));
+	else
+		what = util_printf("%s: %s challenge is %s",
+		    log_esc(az->id.value), log_esc2(ch->type),
+		    acme_status_name(ch->status));
+	if (ch->error != NULL) {
+		acme_problem_report(ch->error, what);
+		hint(az, ch);
+	} else {
+		log_error("%s, without an error from the CA", what);
+	}
+	free(what);
+}
+
+/* Report why an authorization failed (or is stuck), with the CA's words. */
+static void
+report_authz(const struct acme_authz *az, const char *type)
+{
+	size_t i;
+	bool said = false;
+
+	for (i = 0; i < az->nch; i++) {
+		if (az->ch[i].error == NULL ||
+		    (type && strcmp(az->ch[i].type, type) != 0))
+			continue;
+		report_challenge(az, &az->ch[i]);
+		said = true;
+	}
+	if (!said)
+		log_error("%s: the authorization is %s", log_esc(az->id.value),
+		    acme_status_name(az->status));
+}
+
+/* What an order keeps per authorization while it runs. */
+struct task {
+	struct acme_authz az;
+	const struct acme_challenge *ch; /* the one answered */
+	long long retrigger_at;          /* ms; 0: no new POST planned */
+	long long retrigger_wait;        /* ms; the last wait planned */
+	bool done;
+};
+
+/*
+ * An authorization must be for an identifier of the order: DNS names in
+ * any case, a wildcard name's as its base name with "wildcard": true (RFC
+ * 8555 §7.1.4), never "*." without it.  The CA's value is then replaced by
+ * the order's, so nothing else of the CA's reaches a solver or a hook.
+ */
+static int
+check_ident(const struct cfg_cert *c, const struct ident_list *ids,
+    struct acme_authz *az)
+{
+	const char *v = az->id.value;
+	char ip[64];
+	size_t i;
+
+	if (az->id.type == IDENT_IP &&
+	    ident_ip_canonical(v, ip, sizeof(ip)) == 0)
+		v = ip;
+	for (i = 0; i < ids->n; i++) {
+		if (ids->v[i].type != az->id.type ||
+		    strcasecmp(ids->v[i].value, v) != 0)
+			continue;
+		if (!az->wildcard && strncmp(v, "*.", 2) == 0)
+			break;
+		free(az->id.value);
+		az->id.value = util_strdup(ids->v[i].value);
+		return 0;
+	}
+	log_error("%s: the CA's authorization is for %s %s, which the order "
+	    "does not ask for; refusing it", c->name,
+	    az->id.type == IDENT_IP ? "ip" : "dns", log_esc(az->id.value));
+	return -1;
+}
+
+/* Fetch an authorization again, naming it as it was named first. */
+static int
+refetch(struct acme *a, const char *url, const struct task *t,
+    struct acme_authz *az)
+{
+	long long ra;
+
+	if (acme_fetch_authz(a, url, az, &ra) < 0)
+		return -1;
+	free(az->id.value);
+	az->id.value = util_strdup(t->az.id.value);
+	return 0;
+}
+
+/*
+ * Fetch one authorization and, unless it is valid already, present the
+ * challenge of the solver chosen for it.
+ */
+static int
+prepare(struct acme *a, const struct cfg_cert *c, const struct ident_list *ids,
+    const char *url, struct solver_set *set, struct task *t,
+    struct cert_status *trace)
+{
+	const struct cfg_solver *s;
+	const char *why, *type;
+	char *keyauth;
+	long long ra;
+	int rc;
+
+	if (acme_fetch_authz(a, url, &t->az, &ra) < 0 ||
+	    check_ident(c, ids, &t->az) < 0)
+		return -1;
+	trace_authz(trace, &t->az, NULL);
+	if (t->az.status == ST_VALID) {
+		log_debug("%s: already authorized", log_esc(t->az.id.value));
+		t->done = true;
+		return 0;
+	}
+	if (t->az.status != ST_PENDING) {
+		report_authz(&t->az, NULL);
+		return -1;
+	}
+	if ((s = solver_select(c->issuer, c, &t->az.id, &why)) == NULL) {
+		log_error("%s: no solver of issuer '%s' can validate it: %s",
+		    log_esc(t->az.id.value), c->issuer->name, why);
+		return -1;
+	}
+	type = solver_challenge_type(s);
+	t->ch = challenge_of(&t->az, type);
+	if (t->ch != NULL)
+		trace_authz(trace, &t->az, t->ch);
+	if (t->ch == NULL || t->ch->token == NULL) {
+		log_error("%s: the CA offers no %s challenge",
+		    log_esc(t->az.id.value), type);
+		return -1;
+	}
+	if ((keyauth = keyauth_make(t->ch->token, a->key)) == NULL) {
+		log_error("%s: %s", log_esc(t->az.id.value), crypto_error());
+		return -1;
+	}
+	rc = solver_present(set, s, &t->az.id, t->ch->token, keyauth);
+	free(keyauth);
+	return rc;
+}
+
+/*
+ * Act on a challenge's state, from the answer to its POST or from its
+ * authorization: invalid ends the order (-1, reported) even while the
+ * authorization stays pending, as step-ca leaves it; pending or processing
+ * with an error is POSTed again later, with backoff, as step-ca expects
+ * after a failed connection.
+ */
+static int
+challenge_seen(struct task *t, const struct acme_challenge *ch)
+{
+	char *what;
+
+	if (ch->status == ST_INVALID) {
+		report_challenge(&t->az, ch);
+		return -1;
+	}
+	if ((ch->status != ST_PENDING && ch->status != ST_PROCESSING) ||
+	    ch->error == NULL || t->retrigger_at != 0)
+		return 0;
+	t->retrigger_wait = t->retrigger_wait == 0 ? RETRIGGER_FIRST_MS :
+	    t->retrigger_wait * 2;
+	if (t->retrigger_wait > RETRIGGER_MAX_MS)
+		t->retrigger_wait = RETRIGGER_MAX_MS;
+	t->retrigger_at = util_now_ms() + t->retrigger_wait;
+	what = util_printf("%s: %s challenge is %s", log_esc(t->az.id.value),
+	    log_esc2(t->ch->type), acme_status_name(ch->status));
+	log_info("%s: the CA says %s: %s; starting it again in %lld s", what,
+	    log_esc(acme_problem_short(ch->error)),
+	    log_esc2(ch->error->detail ? ch->error->detail : ""),
+	    (t->retrigger_wait + 999) / 1000);
+	free(what);
+	return 0;
+}
+
+/*
+ * POST the challenge: the CA may validate now.  The answer is the challenge
+ * (RFC 8555 §7.5.1); a CA that validates inside the POST (step-ca) says
+ * there how it went.  An answer that is no challenge is left to the polls.
+ */
+static int
+trigger(struct acme *a, struct task *t, struct cert_status *trace)
+{
+	struct acme_problem prob = { 0 };
+	struct acme_challenge ch = { 0 };
+	struct http_resp r;
+	cJSON *j = NULL;
+	char *what;
+	int rc = -1;
+
+	t->retrigger_at = 0;
+	if (acme_post(a, t->ch->url, "{}", NULL, &r, &prob) < 0) {
+		what = util_printf("%s: starting the %s challenge",
+		    log_esc(t->az.id.value), log_esc2(t->ch->type));
+		acme_problem_report(&prob, what);
+		free(what);
+		goto out;
+	}
+	if (r.content_type != NULL &&
+	    strcmp(r.content_type, "application/json") == 0)
+		j = cJSON_ParseWithLength(r.body.data ? r.body.data : "",
+		    r.body.len);
+	http_resp_free(&r);
+	rc = 0;
+	if (!cJSON_IsObject(j) || acme_parse_challenge(j, &ch, &prob) < 0) {
+		log_debug("%s: the answer to the challenge POST is no "
+		    "challenge", log_esc(t->az.id.value));
+		goto out;
+	}
+	trace_authz(trace, &t->az, &ch);
+	rc = challenge_seen(t, &ch);
+out:
+	acme_challenge_free(&ch);
+	cJSON_Delete(j);
+	acme_problem_free(&prob);
+	return rc;
+}
+
+/*
+ * POST again every challenge whose time has come, then set bo to wake for
+ * the next one.
+ */
+static int
+retrigger_due(struct acme *a, const struct acme_order *o, struct task *t,
+    struct cert_status *trace, struct backoff *bo)
+{
+	size_t i;
+
+	bo->wake = 0;
+	for (i = 0; i < o->authzs.n; i++) {
+		if (t[i].done || t[i].retrigger_at == 0)
+			continue;
+		if (t[i].retrigger_at <= util_now_ms()) {
+			if (trigger(a, &t[i], trace) < 0)
+				return -1;
+			/* A validation starts again: poll soon. */
+			backoff_restart(bo);
+		}
+		if (t[i].retrigger_at != 0 &&
+		    (bo->wake == 0 || t[i].retrigger_at < bo->wake))
+			bo->wake = t[i].retrigger_at;
+	}
+	return 0;
+}
+
+/*
+ * Fetch the authorizations still open and act on what they say: valid is
+ * done; invalid, or a challenge invalid, ends the order; a challenge pending
+ * with an error is POSTed again later.
+ */
+static int
+check_authzs(struct acme *a, const struct acme_order *o, struct task *t,
+    struct cert_status *trace)
+{
+	const struct acme_challenge *ch;
+	struct acme_authz az;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < o->authzs.n; i++) {
+		if (t[i].done)
+			continue;
+		if (refetch(a, o->authzs.v[i], &t[i], &az) < 0)
+			return -1;
+		ch = challenge_of(&az, t[i].ch->type);
+		trace_authz(trace, &az, ch);
+		if (az.status == ST_VALID) {
+			t[i].done = true;
+		} else if (az.status != ST_PENDING) {
+			report_authz(&az, t[i].ch->type);
+			rc = -1;
+		} else if (ch != NULL) {
+			rc = challenge_seen(&t[i], ch);
+		}
+		acme_authz_free(&az);
+	}
+	return rc;
+}
+
+/*
+ * Fetch the authorizations still open and report what the CA says of them:
+ * of those that failed, and with all, of those still pending too.
+ */
+static int
+report_open(struct acme *a, const struct acme_order *o, const struct task *t,
+    struct cert_status *trace, bool all)
+{
+	struct acme_authz az;
+	size_t i;
+
+	for (i = 0; i < o->authzs.n; i++) {
+		if (t[i].done)
+			continue;
+		if (refetch(a, o->authzs.v[i], &t[i], &az) < 0)
+			return -1;
+		trace_authz(trace, &az, challenge_of(&az, t[i].ch->type));
+		if (az.status == ST_INVALID)
+			status_set_order(trace, acme_status_name(ST_INVALID));
+		if (az.status != ST_VALID &&
+		    (all || az.status != ST_PENDING))
+			report_authz(&az, t[i].ch->type);
+		acme_authz_free(&az);
+	}
+	return 0;
+}
+
+/*
+ * Poll the order, one request for all names: it stays pending while any
+ * authorization is, turns ready when all are valid, invalid when one
+ * failed.  Past a few polls the authorizations are looked at too, for a CA
+ * that leaves the order pending when a validation failed (step-ca).
+ */
+static int
+await_authzs(struct acme *a, const struct cfg_cert *c,
+    const struct acme_order *o, const char *order_url, struct task *t,
+    struct cert_status *trace)
+{
+	struct acme_order now;
+	struct backoff bo;
+	enum acme_status st;
+	long long retry = -1;
+	unsigned polls = 0, look = POLLS_BEFORE_AUTHZ;
+	size_t i, n;
+
+	backoff_init(&bo);
+	for (;;) {
+		if (retrigger_due(a, o, t, trace, &bo) < 0)
+			return -1;
+		if (!backoff_wait(&bo, retry))
+			break;
+		if (acme_fetch_order(a, order_url, &now, &retry) < 0)
+			return -1;
+		st = now.status;
+		acme_order_free(&now);
+		if (st == ST_READY || st == ST_PROCESSING || st == ST_VALID) {
+			for (i = 0; i < o->authzs.n; i++)
+				if (!t[i].done)
+					trace_valid(trace, &t[i].az);
+			return 0;
+		}
+		if (st != ST_PENDING) {
+			if (report_open(a, o, t, trace, false) == 0)
+				log_error("%s: the order is %s", c->name,
+				    acme_status_name(st));
+			return -1;
+		}
+		if (++polls == look) {
+			look *= 2;
+			if (check_authzs(a, o, t, trace) < 0)
+				return -1;
+		}
+	}
+	for (i = n = 0; i < o->authzs.n; i++)
+		n += !t[i].done;
+	log_error("%s: %zu authorization%s still pending %s", c->name, n,
+	    n == 1 ? "" : "s", util_interrupted() ? "when interrupted" :
+	    "after the deadline");
+	if (!util_interrupted())
+		report_open(a, o, t, trace, true);
+	return -1;
+}
+
+int
+authz_run(struct acme *a, const struct cfg_cert *c,
+    const struct ident_list *ids, const struct acme_order *o,
+    const char *order_url, const char *secretsdir, struct cert_status *trace)
+{
+	struct solver_set set = { 0 };
+	struct task *t;
+	size_t i, pending = 0;
+	int rc = -1;
+
+	set.secretsdir = secretsdir;
+	t = util_alloc((o->authzs.n + 1) * sizeof(*t));
+	for (i = 0; i < o->authzs.n; i++) {
+		if (prepare(a, c, ids, o->authzs.v[i], &set, &t[i],
+		    trace) < 0)
+			goto out;
+		pending += !t[i].done;
+	}
+	if (pending == 0) {
+		rc = 0;
+		goto out;
+	}
+	/* DNS records in place and visible before the CA is asked. */
+	if (solver_commit(&set) < 0)
+		goto out;
+	log_info("%s: validating %zu name%s", c->name, pending,
+	    pending == 1 ? "" : "s");
+	/* Everything is in place: now tell the CA to look. */
+	for (i = 0; i < o->authzs.n; i++)
+		if (!t[i].done && trigger(a, &t[i], trace) < 0)
+			goto out;
+	rc = await_authzs(a, c, o, order_url, t, trace);
+out:
+	solver_cleanup(&set);
+	for (i = 0; i < o->authzs.n; i++)
+		acme_authz_free(&t[i].az);
+	free(t);
+	return rc;
+}

@@ -1,0 +1,23 @@
+#ifndef ACMEC_ACME_BACKOFF_H
+#define ACMEC_ACME_BACKOFF_H
+
+#include <stdbool.h>
+
+/*
+ * Backoff between polls: short first wait, doubling, Retry-After as floor;
+ * wake (absolute ms, 0 if none) cuts a wait short.  The deadline is 300 s
+ * (ACMEC_ORDER_TIMEOUT seconds if set) from backoff_init().
+ */
+struct backoff {
+	long long deadline, wait, wake;
+};
+
+void backoff_init(struct backoff *b);
+
+/* Sleep before the next poll; false if the deadline passed or a signal came. */
+bool backoff_wait(struct backoff *b, long long retry_after_s);
+
+/* Poll soon again (something changed), keeping the deadline. */
+void backoff_restart(struct backoff *b);
+
+#endif
