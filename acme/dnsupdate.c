@@ -37,22 +37,8 @@
 #define TRIES 2
 #define TSIG_FUDGE 300
 
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 int
-dns_server_parse(const char *hostport, struct dns_server *s, const char **why)
+dns_server_parse(const char *hostport, struct dns_server *s)
 {
 	struct addrinfo hints, *res = NULL;
 	char host[256], addr[256];
@@ -95,13 +81,13 @@ dns_server_parse(const char *hostport, struct dns_server *s, const char **why)
 		memset(&hints, 0, sizeof(hints));
 		hints.ai_socktype = SOCK_DGRAM;
 		if (getaddrinfo(host, NULL, &hints, &res) != 0 || res == NULL) {
-			*why = "the host name does not resolve";
+			util_seterr("the host name does not resolve");
 			return -1;
 		}
 		if (getnameinfo(res->ai_addr, res->ai_addrlen, addr,
 		    sizeof(addr), NULL, 0, NI_NUMERICHOST) != 0) {
 			freeaddrinfo(res);
-			*why = "the host name does not resolve";
+			util_seterr("the host name does not resolve");
 			return -1;
 		}
 		freeaddrinfo(res);
@@ -111,7 +97,7 @@ dns_server_parse(const char *hostport, struct dns_server *s, const char **why)
 	s->port = (int)port;
 	return 0;
 bad:
-	*why = "is not host, host:port or [IPv6]:port";
+	util_seterr("is not host, host:port or [IPv6]:port");
 	return -1;
 }
 
@@ -181,7 +167,7 @@ addr_text(const ldns_rdf *rdf)
 }
 
 int
-dns_system_servers(struct dns_servers *out, char *err, size_t errlen)
+dns_system_servers(struct dns_servers *out)
 {
 	ldns_resolver *r = NULL;
 	ldns_rdf **ns;
@@ -191,7 +177,7 @@ dns_system_servers(struct dns_servers *out, char *err, size_t errlen)
 
 	memset(out, 0, sizeof(*out));
 	if ((st = ldns_resolver_new_frm_file(&r, NULL)) != LDNS_STATUS_OK) {
-		seterr(err, errlen, "cannot read the system resolvers "
+		util_seterr("cannot read the system resolvers "
 		    "(/etc/resolv.conf): %s", ldns_get_errorstr_by_id(st));
 		return -1;
 	}
@@ -209,7 +195,7 @@ dns_system_servers(struct dns_servers *out, char *err, size_t errlen)
 	}
 	ldns_resolver_deep_free(r);
 	if (out->n == 0) {
-		seterr(err, errlen, "/etc/resolv.conf names no nameserver; "
+		util_seterr("/etc/resolv.conf names no nameserver; "
 		    "give recursiveNameservers");
 		return -1;
 	}
@@ -235,7 +221,7 @@ rcode_name(ldns_pkt_rcode rc)
 static int
 exchange(const struct dns_server *s, ldns_pkt *query,
     const struct dns_tsig *tsig, const char *keyname, ldns_pkt **reply,
-    uint8_t **wire, size_t *wlen, char *err, size_t errlen)
+    uint8_t **wire, size_t *wlen)
 {
 	uint8_t *q = NULL;
 	uint16_t id;
@@ -246,26 +232,26 @@ exchange(const struct dns_server *s, ldns_pkt *query,
 	*reply = NULL;
 	*wire = NULL;
 	if (rand_bytes(&id, sizeof(id)) < 0) {
-		seterr(err, errlen, "no random DNS message ID");
+		util_seterr("no random DNS message ID");
 		return -1;
 	}
 	ldns_pkt_set_id(query, id);
 	if (tsig != NULL && (st = ldns_pkt_tsig_sign(query, keyname,
 	    tsig->secret, TSIG_FUDGE, tsig->alg, NULL)) != LDNS_STATUS_OK) {
-		seterr(err, errlen, "cannot sign the DNS message with TSIG "
+		util_seterr("cannot sign the DNS message with TSIG "
 		    "key %s: %s (is the secret base64?)", tsig->name,
 		    ldns_get_errorstr_by_id(st));
 		return -1;
 	}
 	if (ldns_pkt2wire(&q, query, &qlen) != LDNS_STATUS_OK) {
-		seterr(err, errlen, "cannot build the DNS message");
+		util_seterr("cannot build the DNS message");
 		return -1;
 	}
 	if (dnswire_exchange(s->addr, s->port, s->label, q, qlen, TIMEOUT_MS,
-	    TRIES, wire, wlen, err, errlen) < 0)
+	    TRIES, wire, wlen) < 0)
 		goto out;
 	if ((st = ldns_wire2pkt(reply, *wire, *wlen)) != LDNS_STATUS_OK) {
-		seterr(err, errlen, "unreadable answer from %s: %s", s->label,
+		util_seterr("unreadable answer from %s: %s", s->label,
 		    ldns_get_errorstr_by_id(st));
 		goto out;
 	}
@@ -282,7 +268,7 @@ out:
 /* Ask s for name/type; *pkt is the answer, whatever its RCODE. */
 static int
 ask(const struct dns_server *s, bool rd, const char *name, ldns_rr_type type,
-    ldns_pkt **pkt, char *err, size_t errlen)
+    ldns_pkt **pkt)
 {
 	ldns_pkt *query;
 	ldns_rdf *dname;
@@ -292,16 +278,16 @@ ask(const struct dns_server *s, bool rd, const char *name, ldns_rr_type type,
 
 	*pkt = NULL;
 	if ((dname = ldns_dname_new_frm_str(name)) == NULL) {
-		seterr(err, errlen, "'%s' is not a DNS name", log_esc(name));
+		util_seterr("'%s' is not a DNS name", log_esc(name));
 		return -1;
 	}
 	/* The packet owns dname from here. */
 	if ((query = ldns_pkt_query_new(dname, type, LDNS_RR_CLASS_IN,
 	    rd ? LDNS_RD : 0)) == NULL) {
-		seterr(err, errlen, "cannot build the DNS query");
+		util_seterr("cannot build the DNS query");
 		return -1;
 	}
-	rc = exchange(s, query, NULL, NULL, pkt, &wire, &wlen, err, errlen);
+	rc = exchange(s, query, NULL, NULL, pkt, &wire, &wlen);
 	free(wire);
 	ldns_pkt_free(query);
 	return rc;
@@ -310,15 +296,15 @@ ask(const struct dns_server *s, bool rd, const char *name, ldns_rr_type type,
 /* Ask the servers of via in turn until one answers. */
 static int
 ask_any(const struct dns_servers *via, const char *name, ldns_rr_type type,
-    ldns_pkt **pkt, char *err, size_t errlen)
+    ldns_pkt **pkt)
 {
 	size_t i;
 
 	for (i = 0; i < via->n; i++)
-		if (ask(&via->v[i], true, name, type, pkt, err, errlen) == 0)
+		if (ask(&via->v[i], true, name, type, pkt) == 0)
 			return 0;
 	if (via->n == 0)
-		seterr(err, errlen, "no nameserver to ask");
+		util_seterr("no nameserver to ask");
 	return -1;
 }
 
@@ -336,13 +322,12 @@ same_name(const ldns_rdf *rdf, const char *name)
 /*
  * The target of a CNAME at owner, normalised, if it passes the check that
  * names from the configuration pass (config_check_dns_name) and is no
- * wildcard; else -1 and err quotes it escaped.  The target's bytes are
+ * wildcard; else -1 and util_error() quotes it escaped.  The target's bytes are
  * checked as they came, but for a dot or backslash inside a label, kept
  * as "\." and "\\" so that one label never reads as two.
  */
 static int
-cname_target(const ldns_rdf *rdf, const char *owner, char **target,
-    char *err, size_t errlen)
+cname_target(const ldns_rdf *rdf, const char *owner, char **target)
 {
 	const uint8_t *p = ldns_rdf_data(rdf);
 	size_t n = ldns_rdf_size(rdf), i = 0, j;
@@ -373,7 +358,7 @@ cname_target(const ldns_rdf *rdf, const char *owner, char **target,
 		free(text);
 		return 0;
 	}
-	seterr(err, errlen, "the CNAME target '%s' of %s is not a host name: "
+	util_seterr("the CNAME target '%s' of %s is not a host name: "
 	    "it %s", log_esc(text), log_esc2(owner), why);
 	free(text);
 	return -1;
@@ -381,7 +366,7 @@ cname_target(const ldns_rdf *rdf, const char *owner, char **target,
 
 int
 dns_follow_cname(const struct dns_servers *via, const char *name,
-    char **target, char *err, size_t errlen)
+    char **target)
 {
 	ldns_rr_list *answer;
 	ldns_pkt *pkt;
@@ -391,8 +376,7 @@ dns_follow_cname(const struct dns_servers *via, const char *name,
 	int step;
 
 	for (step = 0; step < CNAME_MAX; step++) {
-		if (ask_any(via, cur, LDNS_RR_TYPE_CNAME, &pkt, err,
-		    errlen) < 0) {
+		if (ask_any(via, cur, LDNS_RR_TYPE_CNAME, &pkt) < 0) {
 			free(cur);
 			return -1;
 		}
@@ -403,8 +387,7 @@ dns_follow_cname(const struct dns_servers *via, const char *name,
 			rr = ldns_rr_list_rr(answer, i);
 			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
 			    same_name(ldns_rr_owner(rr), cur) &&
-			    cname_target(ldns_rr_rdf(rr, 0), cur, &next, err,
-			    errlen) < 0) {
+			    cname_target(ldns_rr_rdf(rr, 0), cur, &next) < 0) {
 				ldns_pkt_free(pkt);
 				free(cur);
 				return -1;
@@ -419,7 +402,7 @@ dns_follow_cname(const struct dns_servers *via, const char *name,
 		cur = next;
 	}
 	free(cur);
-	seterr(err, errlen, "more than %d CNAMEs from %s", CNAME_MAX, name);
+	util_seterr("more than %d CNAMEs from %s", CNAME_MAX, name);
 	return -1;
 }
 
@@ -448,8 +431,7 @@ soa_owner(const ldns_rr_list *list, const char *name)
 }
 
 int
-dns_find_zone(const struct dns_servers *via, const char *name, char **zone,
-    char *err, size_t errlen)
+dns_find_zone(const struct dns_servers *via, const char *name, char **zone)
 {
 	const char *cur = name;
 	ldns_pkt *pkt;
@@ -459,11 +441,11 @@ dns_find_zone(const struct dns_servers *via, const char *name, char **zone,
 	*zone = NULL;
 	/* Ask for the SOA of the name, then of each parent in turn. */
 	while (cur != NULL && *cur != '\0') {
-		if (ask_any(via, cur, LDNS_RR_TYPE_SOA, &pkt, err, errlen) < 0)
+		if (ask_any(via, cur, LDNS_RR_TYPE_SOA, &pkt) < 0)
 			return -1;
 		rc = ldns_pkt_get_rcode(pkt);
 		if (rc != LDNS_RCODE_NOERROR && rc != LDNS_RCODE_NXDOMAIN) {
-			seterr(err, errlen, "SOA query for %s: %s", cur,
+			util_seterr("SOA query for %s: %s", cur,
 			    rcode_name(rc));
 			ldns_pkt_free(pkt);
 			return -1;
@@ -481,7 +463,7 @@ dns_find_zone(const struct dns_servers *via, const char *name, char **zone,
 		if (cur != NULL)
 			cur++;
 	}
-	seterr(err, errlen, "no zone found for %s (no SOA record)", name);
+	util_seterr("no zone found for %s (no SOA record)", name);
 	return -1;
 }
 
@@ -512,7 +494,6 @@ add_addresses(const struct dns_servers *via, const char *host,
 	ldns_rr_list *list;
 	ldns_pkt *pkt;
 	ldns_rr *rr;
-	char err[256];
 	size_t i, t;
 	bool found = false;
 
@@ -526,7 +507,7 @@ add_addresses(const struct dns_servers *via, const char *host,
 		}
 	}
 	for (t = 0; !found && t < 2; t++) {
-		if (ask_any(via, host, types[t], &pkt, err, sizeof(err)) < 0)
+		if (ask_any(via, host, types[t], &pkt) < 0)
 			continue;
 		list = ldns_pkt_answer(pkt);
 		for (i = 0; i < ldns_rr_list_rr_count(list); i++) {
@@ -541,7 +522,7 @@ add_addresses(const struct dns_servers *via, const char *host,
 
 int
 dns_zone_servers(const struct dns_servers *via, const char *zone,
-    struct dns_servers *auth, char *err, size_t errlen)
+    struct dns_servers *auth)
 {
 	ldns_rr_list *answer;
 	ldns_pkt *pkt;
@@ -550,7 +531,7 @@ dns_zone_servers(const struct dns_servers *via, const char *zone,
 	size_t i;
 
 	memset(auth, 0, sizeof(*auth));
-	if (ask_any(via, zone, LDNS_RR_TYPE_NS, &pkt, err, errlen) < 0)
+	if (ask_any(via, zone, LDNS_RR_TYPE_NS, &pkt) < 0)
 		return -1;
 	answer = ldns_pkt_answer(pkt);
 	for (i = 0; i < ldns_rr_list_rr_count(answer); i++) {
@@ -563,7 +544,7 @@ dns_zone_servers(const struct dns_servers *via, const char *zone,
 	}
 	ldns_pkt_free(pkt);
 	if (auth->n == 0) {
-		seterr(err, errlen, "cannot find the addresses of the "
+		util_seterr("cannot find the addresses of the "
 		    "nameservers of %s (NS records)", zone);
 		return -1;
 	}
@@ -571,8 +552,7 @@ dns_zone_servers(const struct dns_servers *via, const char *zone,
 }
 
 int
-dns_txt(const struct dns_server *s, const char *name, struct strlist *values,
-    char *err, size_t errlen)
+dns_txt(const struct dns_server *s, const char *name, struct strlist *values)
 {
 	ldns_rr_list *answer;
 	ldns_pkt *pkt;
@@ -583,11 +563,11 @@ dns_txt(const struct dns_server *s, const char *name, struct strlist *values,
 	size_t i, j;
 
 	memset(values, 0, sizeof(*values));
-	if (ask(s, false, name, LDNS_RR_TYPE_TXT, &pkt, err, errlen) < 0)
+	if (ask(s, false, name, LDNS_RR_TYPE_TXT, &pkt) < 0)
 		return -1;
 	rc = ldns_pkt_get_rcode(pkt);
 	if (rc != LDNS_RCODE_NOERROR && rc != LDNS_RCODE_NXDOMAIN) {
-		seterr(err, errlen, "%s answers %s for TXT %s", s->label,
+		util_seterr("%s answers %s for TXT %s", s->label,
 		    rcode_name(rc), name);
 		ldns_pkt_free(pkt);
 		return -1;
@@ -615,7 +595,7 @@ dns_txt(const struct dns_server *s, const char *name, struct strlist *values,
 /* The UPDATE adding (or deleting) names[i] TXT values[i]; NULL on error. */
 static ldns_pkt *
 update_pkt(const char *zone, bool add, const struct strlist *names,
-    const struct strlist *values, int ttl, char *err, size_t errlen)
+    const struct strlist *values, int ttl)
 {
 	ldns_rr_list *up = NULL;
 	ldns_pkt *pkt = NULL;
@@ -628,7 +608,7 @@ update_pkt(const char *zone, bool add, const struct strlist *names,
 	if ((zrdf = ldns_dname_new_frm_str(zone)) == NULL ||
 	    (up = ldns_rr_list_new()) == NULL) {
 		ldns_rdf_deep_free(zrdf);
-		seterr(err, errlen, "'%s' is not a DNS name", log_esc(zone));
+		util_seterr("'%s' is not a DNS name", log_esc(zone));
 		return NULL;
 	}
 	for (i = 0; i < names->n; i++) {
@@ -638,7 +618,7 @@ update_pkt(const char *zone, bool add, const struct strlist *names,
 		st = ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL);
 		free(text);
 		if (st != LDNS_STATUS_OK) {
-			seterr(err, errlen, "bad TXT record for %s: %s",
+			util_seterr("bad TXT record for %s: %s",
 			    log_esc(names->v[i]), ldns_get_errorstr_by_id(st));
 			ldns_rdf_deep_free(zrdf);
 			goto out;
@@ -653,7 +633,7 @@ update_pkt(const char *zone, bool add, const struct strlist *names,
 	/* The packet owns zrdf from here. */
 	if ((pkt = ldns_update_pkt_new(zrdf, LDNS_RR_CLASS_IN, NULL, up,
 	    NULL)) == NULL)
-		seterr(err, errlen, "cannot build the DNS UPDATE");
+		util_seterr("cannot build the DNS UPDATE");
 out:
 	ldns_rr_list_deep_free(up);
 	return pkt;
@@ -662,7 +642,7 @@ out:
 int
 dns_update_txt(const struct dns_server *s, const struct dns_tsig *tsig,
     const char *zone, bool add, const struct strlist *names,
-    const struct strlist *values, int ttl, char *err, size_t errlen)
+    const struct strlist *values, int ttl)
 {
 	ldns_pkt *pkt, *answer = NULL;
 	ldns_pkt_rcode rc;
@@ -672,13 +652,11 @@ dns_update_txt(const struct dns_server *s, const struct dns_tsig *tsig,
 	bool signed_ok = true;
 	int ret = -1;
 
-	if ((pkt = update_pkt(zone, add, names, values, ttl, err,
-	    errlen)) == NULL)
+	if ((pkt = update_pkt(zone, add, names, values, ttl)) == NULL)
 		return -1;
 	if (tsig != NULL)
 		keyname = util_printf("%s.", tsig->name);
-	if (exchange(s, pkt, tsig, keyname, &answer, &wire, &wlen, err,
-	    errlen) < 0)
+	if (exchange(s, pkt, tsig, keyname, &answer, &wire, &wlen) < 0)
 		goto out;
 	/*
 	 * The answer to a signed UPDATE must be signed with the same key;
@@ -690,7 +668,7 @@ dns_update_txt(const struct dns_server *s, const struct dns_tsig *tsig,
 		signed_ok = ldns_pkt_tsig_verify(answer, wire, wlen, keyname,
 		    tsig->secret, ldns_rr_rdf(ldns_pkt_tsig(pkt), 3));
 	if ((rc = ldns_pkt_get_rcode(answer)) != LDNS_RCODE_NOERROR) {
-		seterr(err, errlen, "%s refused the UPDATE of zone %s: RCODE "
+		util_seterr("%s refused the UPDATE of zone %s: RCODE "
 		    "%s%s", s->label, zone, rcode_name(rc),
 		    rc == LDNS_RCODE_NOTAUTH && tsig != NULL ? " (is the TSIG "
 		    "key name, algorithm and secret right?)" :
@@ -699,7 +677,7 @@ dns_update_txt(const struct dns_server *s, const struct dns_tsig *tsig,
 		goto out;
 	}
 	if (!signed_ok) {
-		seterr(err, errlen, "UPDATE of zone %s at %s: the answer's "
+		util_seterr("UPDATE of zone %s at %s: the answer's "
 		    "TSIG signature does not verify", zone, s->label);
 		goto out;
 	}

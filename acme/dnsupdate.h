@@ -7,8 +7,8 @@
  * queries without recursion, and RFC 2136 UPDATEs signed with TSIG
  * (RFC 8945).  Every message goes through dnswire_exchange(), so only
  * the answer to its own query is taken.  Names are written without the
- * trailing dot.  Functions return 0 or -1 with a message in err (what the
- * DNS said, the RCODE; text from the DNS escaped).
+ * trailing dot.  Functions return 0 or -1 with a message in util_error()
+ * (what the DNS said, the RCODE; text from the DNS escaped).
  */
 
 #include <stdbool.h>
@@ -36,13 +36,13 @@ struct dns_tsig {
 
 /*
  * "host", "host:port", "[v6]:port" or "v6" (port 53 by default) into s;
- * a host name is resolved now.  -1 and *why if malformed or unknown.
+ * a host name is resolved now.  -1 and util_error() if malformed or
+ * unknown.
  */
-int dns_server_parse(const char *hostport, struct dns_server *s,
-    const char **why);
+int dns_server_parse(const char *hostport, struct dns_server *s);
 
 /* The system's resolvers (/etc/resolv.conf). */
-int dns_system_servers(struct dns_servers *out, char *err, size_t errlen);
+int dns_system_servers(struct dns_servers *out);
 
 void dns_servers_add(struct dns_servers *l, const struct dns_server *s);
 void dns_servers_free(struct dns_servers *l);
@@ -53,19 +53,19 @@ void dns_servers_free(struct dns_servers *l);
  * that config_check_dns_name() refuses, or a wildcard, is an error.
  */
 int dns_follow_cname(const struct dns_servers *via, const char *name,
-    char **target, char *err, size_t errlen);
+    char **target);
 
 /* The zone that holds name, found with SOA queries through via. */
 int dns_find_zone(const struct dns_servers *via, const char *name,
-    char **zone, char *err, size_t errlen);
+    char **zone);
 
 /* The addresses of zone's authoritative servers (its NS records). */
 int dns_zone_servers(const struct dns_servers *via, const char *zone,
-    struct dns_servers *auth, char *err, size_t errlen);
+    struct dns_servers *auth);
 
 /* The TXT values at name, asked of server s without recursion. */
 int dns_txt(const struct dns_server *s, const char *name,
-    struct strlist *values, char *err, size_t errlen);
+    struct strlist *values);
 
 /*
  * One UPDATE of zone at server s: add (or, with add false, delete exactly)
@@ -73,6 +73,6 @@ int dns_txt(const struct dns_server *s, const char *name,
  */
 int dns_update_txt(const struct dns_server *s, const struct dns_tsig *tsig,
     const char *zone, bool add, const struct strlist *names,
-    const struct strlist *values, int ttl, char *err, size_t errlen);
+    const struct strlist *values, int ttl);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "acme/dnswire.h"
 #include "acme/util.h"
+#include "acme/util.h"
 
 #define HDR 12
 #define MSG_MAX 65535
@@ -222,7 +223,7 @@ out:
 int
 dnswire_exchange(const char *addr, int port, const char *label,
     const uint8_t *query, size_t qlen, int timeout_ms, int tries,
-    uint8_t **reply, size_t *rlen, char *err, size_t errlen)
+    uint8_t **reply, size_t *rlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
@@ -230,7 +231,7 @@ dnswire_exchange(const char *addr, int port, const char *label,
 
 	*reply = NULL;
 	if (sockaddr_of(addr, port, &ss, &sslen) < 0) {
-		snprintf(err, errlen, "%s: not a numeric address", label);
+		util_seterr("%s: not a numeric address", label);
 		return -1;
 	}
 	for (i = 0; i < tries && rc == 0; i++)
@@ -245,19 +246,19 @@ dnswire_exchange(const char *addr, int port, const char *label,
 		if (tcp_exchange(&ss, sslen, query, qlen, timeout_ms, reply,
 		    rlen) == 0)
 			return 0;
-		snprintf(err, errlen, "no answer from %s over TCP (the UDP "
+		util_seterr("no answer from %s over TCP (the UDP "
 		    "answer was truncated)", label);
 		return -1;
 	}
 	if (rc < 0)
-		snprintf(err, errlen, "no answer from %s: %s", label,
+		util_seterr("no answer from %s: %s", label,
 		    strerror(errno));
 	else if (dropped > 0)
-		snprintf(err, errlen, "no answer from %s (%d answer%s dropped "
+		util_seterr("no answer from %s (%d answer%s dropped "
 		    "that did not match the query: another ID or question)",
 		    label, dropped, dropped == 1 ? "" : "s");
 	else
-		snprintf(err, errlen, "no answer from %s within %d s", label,
+		util_seterr("no answer from %s within %d s", label,
 		    timeout_ms * tries / 1000);
 	return -1;
 }

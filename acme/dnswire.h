@@ -18,11 +18,11 @@
 /*
  * Send query (its ID already set) to addr (numeric IPv4 or IPv6) port;
  * tries UDP attempts of timeout_ms each.  *reply (caller frees) is the
- * first matching answer.  -1 with a message in err naming label.
+ * first matching answer.  -1 with util_error() naming label.
  */
 int dnswire_exchange(const char *addr, int port, const char *label,
     const uint8_t *query, size_t qlen, int timeout_ms, int tries,
-    uint8_t **reply, size_t *rlen, char *err, size_t errlen);
+    uint8_t **reply, size_t *rlen);
 
 /*
  * Is r an answer to q: same ID, QR set, same opcode, one question equal

@@ -12,7 +12,6 @@
 struct http {
 	CURL *curl;
 	char errbuf[CURL_ERROR_SIZE];
-	char msg[CURL_ERROR_SIZE + 256];
 	long requests, connects;
 	bool too_big;
 };
@@ -41,7 +40,7 @@ env_seconds(const char *name, long dflt)
 }
 
 struct http *
-http_new(const char *ca_pem, size_t ca_len, bool insecure, const char **why)
+http_new(const char *ca_pem, size_t ca_len, bool insecure)
 {
 	struct http *h;
 	struct curl_blob blob;
@@ -49,13 +48,13 @@ http_new(const char *ca_pem, size_t ca_len, bool insecure, const char **why)
 
 	http_init();
 	if (!initialised) {
-		*why = "cannot initialise libcurl";
+		util_seterr("cannot initialise libcurl");
 		return NULL;
 	}
 	h = util_alloc(sizeof(*h));
 	if ((h->curl = curl_easy_init()) == NULL) {
 		free(h);
-		*why = "cannot initialise libcurl";
+		util_seterr("cannot initialise libcurl");
 		return NULL;
 	}
 	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->errbuf);
@@ -85,7 +84,7 @@ http_new(const char *ca_pem, size_t ca_len, bool insecure, const char **why)
 		if (curl_easy_setopt(h->curl, CURLOPT_CAINFO_BLOB, &blob) !=
 		    CURLE_OK) {
 			http_free(h);
-			*why = "libcurl cannot use an in-memory CA bundle";
+			util_seterr("libcurl cannot use an in-memory CA bundle");
 			return NULL;
 		}
 	}
@@ -245,11 +244,11 @@ http_request(struct http *h, const char *method, const char *url,
 		h->connects += connects;
 	if (rc != CURLE_OK) {
 		if (h->too_big)
-			snprintf(h->msg, sizeof(h->msg), "%s: the response is "
-			    "larger than %d bytes", url, HTTP_MAX_BODY);
+			util_seterr("%s: the response is larger than %d bytes",
+			    url, HTTP_MAX_BODY);
 		else
-			snprintf(h->msg, sizeof(h->msg), "%s: %s", url,
-			    h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+			util_seterr("%s: %s", url, h->errbuf[0] ? h->errbuf :
+			    curl_easy_strerror(rc));
 		http_resp_free(resp);
 		return -1;
 	}
@@ -258,12 +257,6 @@ http_request(struct http *h, const char *method, const char *url,
 	    resp->content_type ? log_esc(resp->content_type) : "",
 	    resp->body.len);
 	return 0;
-}
-
-const char *
-http_error(const struct http *h)
-{
-	return h->msg;
 }
 
 void

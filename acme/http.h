@@ -33,22 +33,18 @@ struct http_resp {
 /*
  * A transport trusting ca_pem (PEM, may be NULL: the system store).
  * insecure skips verification (skipTLSVerify).  NULL on failure, with the
- * reason in *why (static text).
+ * reason in util_error().
  */
-struct http *http_new(const char *ca_pem, size_t ca_len, bool insecure,
-    const char **why);
+struct http *http_new(const char *ca_pem, size_t ca_len, bool insecure);
 
 /*
  * One request.  body may be NULL (no body); ctype is its Content-Type.
  * method is "GET", "HEAD" or "POST".  On a transport failure returns -1 and
- * http_error() says why; any HTTP status is success here.
+ * util_error() says why; any HTTP status is success here.
  */
 int http_request(struct http *h, const char *method, const char *url,
     const char *body, const char *ctype, const char *accept,
     struct http_resp *resp);
-
-/* The last transport error. */
-const char *http_error(const struct http *h);
 
 /* Requests made and TLS connections opened so far. */
 void http_counters(const struct http *h, long *requests, long *connects);

@@ -209,7 +209,7 @@ read_directory(struct acme *a, const char *server, struct acme_problem *prob)
 		    "application/json", &r) < 0) {
 			if (attempt >= DIR_TRIES - 1) {
 				acme_problem_local(prob, "cannot reach the ACME "
-				    "server: %s", http_error(a->http));
+				    "server: %s", util_error());
 				return -1;
 			}
 			wait = 1LL << attempt;
@@ -261,13 +261,12 @@ int
 acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
     bool insecure, struct acme_problem *prob)
 {
-	const char *why = NULL;
 
 	memset(a, 0, sizeof(*a));
 	acme_problem_free(prob);
 	a->server = util_strdup(server);
-	if ((a->http = http_new(ca, calen, insecure, &why)) == NULL) {
-		acme_problem_local(prob, "%s", why);
+	if ((a->http = http_new(ca, calen, insecure)) == NULL) {
+		acme_problem_local(prob, "%s", util_error());
 		acme_close(a);
 		return -1;
 	}
@@ -345,7 +344,7 @@ get_nonce(struct acme *a, struct acme_problem *prob)
 	if (http_request(a->http, "HEAD", a->dir.new_nonce, NULL, NULL, NULL,
 	    &r) < 0) {
 		acme_problem_local(prob, "cannot get a nonce: %s",
-		    http_error(a->http));
+		    util_error());
 		return -1;
 	}
 	take_nonce(a, &r);
@@ -384,7 +383,7 @@ acme_post(struct acme *a, const char *url, const char *payload,
 		if (http_request(a->http, "POST", url, body,
 		    "application/jose+json", accept, resp) < 0) {
 			free(body);
-			acme_problem_local(prob, "%s", http_error(a->http));
+			acme_problem_local(prob, "%s", util_error());
 			return -1;
 		}
 		free(body);
@@ -478,7 +477,7 @@ acme_renewal_info(struct acme *a, const char *certid, time_t *start,
 	if (http_request(a->http, "GET", url, NULL, NULL, "application/json",
 	    &r) < 0) {
 		acme_problem_local(prob, "renewal information: %s",
-		    http_error(a->http));
+		    util_error());
 		free(url);
 		return -1;
 	}

@@ -84,15 +84,13 @@ static int
 lookup_servers(const struct cfg_solver *s, struct dns_servers *via)
 {
 	struct dns_server one;
-	const char *why;
-	char err[512];
 	size_t i;
 
 	memset(via, 0, sizeof(*via));
 	for (i = 0; i < s->recursive_ns.n; i++) {
-		if (dns_server_parse(s->recursive_ns.v[i], &one, &why) < 0) {
+		if (dns_server_parse(s->recursive_ns.v[i], &one) < 0) {
 			log_error("dns-01: recursiveNameservers '%s': %s",
-			    s->recursive_ns.v[i], why);
+			    s->recursive_ns.v[i], util_error());
 			dns_servers_free(via);
 			return -1;
 		}
@@ -104,9 +102,9 @@ lookup_servers(const struct cfg_solver *s, struct dns_servers *via)
 		return 0;
 	if (s->dns_provider == DNS01_RFC2136) {
 		/* The server we update is authoritative for the zone. */
-		if (dns_server_parse(s->rfc2136_nameserver, &one, &why) < 0) {
+		if (dns_server_parse(s->rfc2136_nameserver, &one) < 0) {
 			log_error("dns-01: rfc2136 nameserver '%s': %s",
-			    s->rfc2136_nameserver, why);
+			    s->rfc2136_nameserver, util_error());
 			return -1;
 		}
 		dns_servers_add(via, &one);
@@ -114,8 +112,8 @@ lookup_servers(const struct cfg_solver *s, struct dns_servers *via)
 		free(one.addr);
 		return 0;
 	}
-	if (dns_system_servers(via, err, sizeof(err)) < 0) {
-		log_error("dns-01: %s", err);
+	if (dns_system_servers(via) < 0) {
+		log_error("dns-01: %s", util_error());
 		return -1;
 	}
 	return 0;
@@ -125,13 +123,11 @@ lookup_servers(const struct cfg_solver *s, struct dns_servers *via)
 static int
 locate(struct dns_record *r, const struct dns_servers *via, bool need_zone)
 {
-	char err[512];
 
 	if (r->solver->dns_follow_cname) {
-		if (dns_follow_cname(via, r->name, &r->target, err,
-		    sizeof(err)) < 0) {
+		if (dns_follow_cname(via, r->name, &r->target) < 0) {
 			log_error("dns-01: following CNAMEs of %s: %s",
-			    r->name, err);
+			    r->name, util_error());
 			return -1;
 		}
 		if (strcmp(r->target, r->name) != 0)
@@ -142,9 +138,9 @@ locate(struct dns_record *r, const struct dns_servers *via, bool need_zone)
 	}
 	if (!need_zone)
 		return 0;
-	if (dns_find_zone(via, r->target, &r->zone, err, sizeof(err)) < 0) {
+	if (dns_find_zone(via, r->target, &r->zone) < 0) {
 		log_error("dns-01: finding the zone of %s: %s", r->target,
-		    err);
+		    util_error());
 		return -1;
 	}
 	return 0;
@@ -191,14 +187,13 @@ rfc2136_apply(struct solver_set *set, const struct cfg_solver *s, bool add)
 	struct dns_server server;
 	struct dns_tsig tsig;
 	struct strlist names = { 0 }, values = { 0 }, zones = { 0 };
-	const char *why;
-	char *secret = NULL, err[512];
+	char *secret = NULL;
 	size_t i, j, z, slen = 0;
 	int rc = -1;
 
-	if (dns_server_parse(s->rfc2136_nameserver, &server, &why) < 0) {
+	if (dns_server_parse(s->rfc2136_nameserver, &server) < 0) {
 		log_error("dns-01: rfc2136 nameserver '%s': %s",
-		    s->rfc2136_nameserver, why);
+		    s->rfc2136_nameserver, util_error());
 		return -1;
 	}
 	if (s->tsig_key_name != NULL) {
@@ -226,9 +221,8 @@ rfc2136_apply(struct solver_set *set, const struct cfg_solver *s, bool add)
 			}
 		}
 		if (dns_update_txt(&server, s->tsig_key_name ? &tsig : NULL,
-		    zones.v[z], add, &names, &values, TXT_TTL, err,
-		    sizeof(err)) < 0) {
-			log_error("dns-01: %s", err);
+		    zones.v[z], add, &names, &values, TXT_TTL) < 0) {
+			log_error("dns-01: %s", util_error());
 			goto out;
 		}
 		log_info("dns-01: %s %zu TXT record%s %s zone %s at %s",
@@ -306,13 +300,11 @@ visible(const struct dns_record *r, const struct dns_servers *auth,
     char *lag, size_t laglen)
 {
 	struct strlist have;
-	char err[512];
 	size_t i, j;
 
 	for (i = 0; i < auth->n; i++) {
-		if (dns_txt(&auth->v[i], r->target, &have, err,
-		    sizeof(err)) < 0) {
-			snprintf(lag, laglen, "%s", err);
+		if (dns_txt(&auth->v[i], r->target, &have) < 0) {
+			snprintf(lag, laglen, "%s", util_error());
 			return false;
 		}
 		for (j = 0; j < r->values.n; j++)
@@ -334,7 +326,7 @@ await_propagation(struct solver_set *set)
 {
 	struct dns_servers *auth, via;
 	long long start = util_now_ms(), deadline, wait = CHECK_FIRST_MS;
-	char err[512], lag[600] = "";
+	char lag[600] = "";
 	size_t i, n = set->nrecords, done = 0;
 	bool *ok;
 	int rc = -1;
@@ -355,9 +347,8 @@ await_propagation(struct solver_set *set)
 			    1000;
 		if (lookup_servers(r->solver, &via) < 0)
 			goto out;
-		if (dns_zone_servers(&via, r->zone, &auth[i], err,
-		    sizeof(err)) < 0) {
-			log_error("dns-01: %s", err);
+		if (dns_zone_servers(&via, r->zone, &auth[i]) < 0) {
+			log_error("dns-01: %s", util_error());
 			dns_servers_free(&via);
 			goto out;
 		}

@@ -138,6 +138,24 @@ strlist_free(struct strlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static _Thread_local char errbuf[1024];
+
+void
+util_seterr(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	va_end(ap);
+}
+
+const char *
+util_error(void)
+{
+	return errbuf;
+}
+
 bool
 util_endswith(const char *s, const char *suffix)
 {

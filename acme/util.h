@@ -34,6 +34,16 @@ void strlist_add(struct strlist *l, const char *s);
 bool strlist_has(const struct strlist *l, const char *s);
 void strlist_free(struct strlist *l);
 
+/*
+ * How the lower layers of acme/ fail: they return -1 (or NULL) and leave
+ * one message here, per thread, which the caller that knows what the user
+ * was doing reports once ("what: util_error()").  crypto/ and jws/ do the
+ * same with crypto_error().  Text from the network must be escaped
+ * (log_esc) before it goes in.
+ */
+void util_seterr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *util_error(void);
+
 /* True if s ends with suffix. */
 bool util_endswith(const char *s, const char *suffix);
 
