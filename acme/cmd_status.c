@@ -23,7 +23,7 @@
 /* What status says of one Certificate. */
 struct view {
 	const struct cfg_cert *c;
-	struct cert_state cs;
+	struct issue_files cs;
 	struct cert_status st;
 	bool ready;
 	const char *reason, *message;
@@ -112,7 +112,7 @@ view_init(struct view *v, const struct store *st, const struct cfg_cert *c)
 static void
 view_free(struct view *v)
 {
-	cert_state_free(&v->cs);
+	issue_files_free(&v->cs);
 	status_free(&v->st);
 	free(v->revoked);
 }

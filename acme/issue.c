@@ -94,7 +94,7 @@ files_digest(const char *crt, size_t crtlen, const char *key, size_t keylen)
 
 void
 issue_inspect(const struct store *st, const struct cfg_cert *c,
-    const char *dir, const struct cert_status *cache, struct cert_state *cs)
+    const char *dir, const struct cert_status *cache, struct issue_files *cs)
 {
 	struct cert_chain chain = { 0 };
 	struct key *key = NULL;
@@ -162,7 +162,7 @@ out:
 }
 
 void
-issue_cache_state(struct cert_status *s, const struct cert_state *cs)
+issue_cache_files(struct cert_status *s, const struct issue_files *cs)
 {
 	free(s->files_hash);
 	free(s->cert_id);
@@ -178,7 +178,7 @@ issue_cache_state(struct cert_status *s, const struct cert_state *cs)
 }
 
 void
-cert_state_free(struct cert_state *cs)
+issue_files_free(struct issue_files *cs)
 {
 	free(cs->ari_id);
 	free(cs->serial);
@@ -388,7 +388,7 @@ random_in(time_t start, time_t end)
  */
 static bool
 ari_check(struct worker *w, const struct cfg_cert *c,
-    const struct cert_state *cs, struct cert_status *st, time_t now)
+    const struct issue_files *cs, struct cert_status *st, time_t now)
 {
 	struct acme_problem prob = { 0 };
 	struct session *s;
@@ -419,7 +419,7 @@ ari_check(struct worker *w, const struct cfg_cert *c,
 
 /* Why c is due now, or NULL. */
 static const char *
-due_reason(const struct cfg_cert *c, const struct cert_state *cs,
+due_reason(const struct cfg_cert *c, const struct issue_files *cs,
     const struct cert_status *st, time_t now)
 {
 	char *hash;
@@ -453,7 +453,7 @@ due_reason(const struct cfg_cert *c, const struct cert_state *cs,
  */
 static bool
 is_due(struct worker *w, const struct cfg_cert *c, bool cache,
-    struct cert_status *st, const struct cert_state *cs, time_t now)
+    struct cert_status *st, const struct issue_files *cs, time_t now)
 {
 	const char *why;
 	bool save = false;
@@ -462,7 +462,7 @@ is_due(struct worker *w, const struct cfg_cert *c, bool cache,
 
 	/* Files verified afresh: remember them, for the next run. */
 	if (cache && !cs->cached && cs->exists && cs->key_ok) {
-		issue_cache_state(st, cs);
+		issue_cache_files(st, cs);
 		save = true;
 	}
 	if ((why = due_reason(c, cs, st, now)) == NULL &&
@@ -489,7 +489,7 @@ is_due(struct worker *w, const struct cfg_cert *c, bool cache,
  */
 static int
 obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
-    const struct cert_state *cs, struct cert_status *st,
+    const struct issue_files *cs, struct cert_status *st,
     struct order_result *res, struct session **sp)
 {
 	struct session *s;
@@ -531,7 +531,7 @@ out:
 static void
 record_issued(struct worker *w, const struct cfg_cert *c, const char *dir,
     const struct session *s, const struct order_result *res,
-    struct cert_status *st, struct cert_state *cs, time_t now)
+    struct cert_status *st, struct issue_files *cs, time_t now)
 {
 	char *id, date[32];
 	time_t na;
@@ -539,9 +539,9 @@ record_issued(struct worker *w, const struct cfg_cert *c, const char *dir,
 	id = s->acme.dir.renewal_info ? ari_id(res->chain.v[0]) : NULL;
 	status_record_issued(st, c, now, id);
 	/* What is in service now, verified once, for later runs. */
-	cert_state_free(cs);
+	issue_files_free(cs);
 	issue_inspect(w->st, c, dir, NULL, cs);
-	issue_cache_state(st, cs);
+	issue_cache_files(st, cs);
 	na = cert_not_after(res->chain.v[0]);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&na));
 	log_info("%s: issued, valid until %s, in %s", c->name, date, dir);
@@ -553,7 +553,7 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 {
 	struct order_result res = { 0 };
 	struct cert_status st;
-	struct cert_state cs;
+	struct issue_files cs;
 	struct session *s = NULL;
 	enum issue_result result = ISSUE_FAILED;
 	time_t now = time(NULL);
@@ -587,7 +587,7 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 out:
 	fs_unlock(lockfd);
 out_unlocked:
-	cert_state_free(&cs);
+	issue_files_free(&cs);
 	status_free(&st);
 	order_result_free(&res);
 	free(dir);

@@ -17,7 +17,7 @@
 #include "acme/store.h"
 
 /* The files of a Certificate as they are on disk (no network). */
-struct cert_state {
+struct issue_files {
 	bool exists;       /* tls.crt holds a certificate */
 	bool key_ok;       /* tls.key is its key */
 	time_t not_before, not_after;
@@ -37,11 +37,11 @@ struct cert_state {
  * reads two files and a small JSON each.
  */
 void issue_inspect(const struct store *st, const struct cfg_cert *c,
-    const char *dir, const struct cert_status *cache, struct cert_state *cs);
+    const char *dir, const struct cert_status *cache, struct issue_files *cs);
 
 /* Record what cs verified in s, for issue_inspect() to trust later. */
-void issue_cache_state(struct cert_status *s, const struct cert_state *cs);
-void cert_state_free(struct cert_state *cs);
+void issue_cache_files(struct cert_status *s, const struct issue_files *cs);
+void issue_files_free(struct issue_files *cs);
 
 /*
  * When a certificate valid from nb to na is due by cert-manager's rules:
