@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "acme/cmd.h"
+#include "acme/cmd/cmd.h"
 #include "acme/log.h"
 #include "acme/util.h"
 

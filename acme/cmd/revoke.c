@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "acme/account.h"
-#include "acme/cmd.h"
+#include "acme/cmd/cmd.h"
 #include "acme/config.h"
 #include "acme/fsutil.h"
 #include "acme/log.h"

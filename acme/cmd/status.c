@@ -12,7 +12,7 @@
 
 #include <cJSON.h>
 
-#include "acme/cmd.h"
+#include "acme/cmd/cmd.h"
 #include "acme/config.h"
 #include "acme/issue.h"
 #include "acme/log.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acme/cmd.h"
+#include "acme/cmd/cmd.h"
 #include "acme/config.h"
 #include "acme/fsutil.h"
 #include "acme/issue.h"

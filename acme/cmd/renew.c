@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "acme/cmd.h"
+#include "acme/cmd/cmd.h"
 #include "acme/config.h"
 #include "acme/issue.h"
 #include "acme/log.h"
@@ -25,54 +25,6 @@ usage(FILE *f)
 	    "the names or key settings changed.  --force renews regardless.  "
 	    "Nothing due\n"
 	    "is success.\n");
-}
-
-const struct cfg_cert **
-cmd_load_certs(const struct globals *g, int argc, char **argv,
-    struct config *cfg, size_t *n)
-{
-	const struct cfg_cert **certs;
-	bool amb;
-	int a;
-	size_t i;
-
-	*n = 0;
-	if (config_load(g->config, cfg) < 0)
-		return NULL;
-	certs = util_alloc((cfg->ncerts + (size_t)argc + 1) * sizeof(*certs));
-	if (argc == 0) {
-		for (i = 0; i < cfg->ncerts; i++)
-			certs[(*n)++] = &cfg->certs[i];
-		return certs;
-	}
-	for (a = 0; a < argc; a++) {
-		if ((certs[*n] = config_find_cert(cfg, argv[a], &amb)) ==
-		    NULL) {
-			log_error("%s: %s", argv[a], amb ? "several namespaces "
-			    "have a Certificate of this name; write "
-			    "NAMESPACE/NAME" : "no Certificate of this name "
-			    "in the configuration");
-			free(certs);
-			return NULL;
-		}
-		(*n)++;
-	}
-	return certs;
-}
-
-int
-cmd_parse_jobs(const char *s, int *jobs)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < 1 || v > 256) {
-		log_error("--jobs '%s': give a number from 1 to 256",
-		    log_esc(s));
-		return -1;
-	}
-	*jobs = (int)v;
-	return 0;
 }
 
 int

@@ -3,7 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "acme/cmd.h"
+#include "acme/cmd/cmd.h"
 #include "acme/config.h"
 #include "acme/log.h"
 

@@ -1,5 +1,5 @@
-#ifndef ACMEC_ACME_CMD_H
-#define ACMEC_ACME_CMD_H
+#ifndef ACMEC_ACME_CMD_CMD_H
+#define ACMEC_ACME_CMD_CMD_H
 
 /* The subcommands; each returns the process exit status. */
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "acme/account.h"
-#include "acme/cmd.h"
+#include "acme/cmd/cmd.h"
 #include "acme/config.h"
 #include "acme/log.h"
 #include "acme/proto.h"
