@@ -728,6 +728,28 @@ test_proto_time(void)
 }
 
 void
+test_proto_time_offsets(void)
+{
+	/* 2025-01-02T04:00:00Z */
+	const time_t t = 1735790400;
+
+	/* RFC 3339 §5.6: time-offset = "Z" / ("+" / "-") HH:MM. */
+	CHECK(acme_parse_time("2025-01-02T06:00:00+02:00") == t);
+	CHECK(acme_parse_time("2025-01-01T23:30:00-04:30") == t);
+	CHECK(acme_parse_time("2025-01-02T04:00:00.250-00:00") == t);
+	CHECK(acme_parse_time("2025-01-02T09:45:00+05:45") == t);
+	/* §5.6 allows "t" and "z" in lower case. */
+	CHECK(acme_parse_time("2025-01-02t04:00:00z") == t);
+	/* A fraction has digits. */
+	CHECK(acme_parse_time("2025-01-02T04:00:00.Z") == (time_t)-1);
+	CHECK(acme_parse_time("2025-01-02T04:00:00+2:00") == (time_t)-1);
+	CHECK(acme_parse_time("2025-01-02T04:00:00+02") == (time_t)-1);
+	CHECK(acme_parse_time("2025-01-02T04:00:00+24:00") == (time_t)-1);
+	CHECK(acme_parse_time("2025-01-02T04:00:00+02:60") == (time_t)-1);
+	CHECK(acme_parse_time("2025-01-02T04:00:00+02:00Z") == (time_t)-1);
+}
+
+void
 test_proto_status_name(void)
 {
 	static const char *const want[] = { "unknown", "pending", "ready",

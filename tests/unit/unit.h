@@ -94,6 +94,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(proto_problem_local) \
 	X(proto_retry_after) \
 	X(proto_time) \
+	X(proto_time_offsets) \
 	X(proto_status_name) \
 	X(http_links) \
 	X(http_links_hostile) \
