@@ -119,3 +119,43 @@ test_http_links_hostile(void)
 	strlist_free(&l.alt);
 	strlist_free(&l.up);
 }
+
+/* l holds exactly n targets, the first of them first (if n > 0). */
+static bool
+only(const struct strlist *l, size_t n, const char *first)
+{
+	return l->n == n && (n == 0 || strcmp(l->v[0], first) == 0);
+}
+
+void
+test_http_links_rfc8288(void)
+{
+	struct links l = { { 0 }, { 0 } };
+
+	/* §3.3: rel may hold several relation types. */
+	links("<https://example.com/i>;rel=\"up alternate\"", &l);
+	CHECK(only(&l.up, 1, "https://example.com/i"));
+	CHECK(only(&l.alt, 1, "https://example.com/i"));
+	/* §2.1.1, §3: compared case-insensitively; BWS around '='. */
+	links("<https://example.com/i>;REL=\"UP\", <https://example.com/j>; "
+	    "Rel = Alternate", &l);
+	CHECK(only(&l.up, 1, "https://example.com/i"));
+	CHECK(only(&l.alt, 1, "https://example.com/j"));
+	/* Whole relation types only. */
+	links("<https://example.com/i>;rel=upgrade, <https://example.com/j>;"
+	    "rel=alternates, <https://example.com/k>;rel=\"up-to\"", &l);
+	CHECK(l.up.n == 0 && l.alt.n == 0);
+	/* Only the rel parameter counts, not text in another one. */
+	links("<https://example.com/i>;title=\"rel=up\"", &l);
+	CHECK(l.up.n == 0);
+	/* A comma or '<' inside a quoted string does not start a link. */
+	links("<https://example.com/i>;title=\"a, <https://evil.test/>;"
+	    "rel=up\";rel=\"alternate\"", &l);
+	CHECK(l.up.n == 0);
+	CHECK(only(&l.alt, 1, "https://example.com/i"));
+	/* §3.3: occurrences of rel after the first are ignored. */
+	links("<https://example.com/i>;rel=\"alternate\";rel=\"up\"", &l);
+	CHECK(l.alt.n == 1 && l.up.n == 0);
+	strlist_free(&l.alt);
+	strlist_free(&l.up);
+}

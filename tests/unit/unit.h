@@ -98,6 +98,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(proto_status_name) \
 	X(http_links) \
 	X(http_links_hostile) \
+	X(http_links_rfc8288) \
 	X(issue_renewal_time) \
 	X(solver_select) \
 	X(solver_select_labels) \
