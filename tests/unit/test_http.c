@@ -89,6 +89,21 @@ test_http_links_hostile(void)
 	CHECK(l.up.n == 0);
 	links("<<<<", &l);
 	CHECK(l.alt.n == 0 && l.up.n == 0);
+	/* Unterminated quotes and escapes, empty parameters. */
+	links("<https://example.com/a>;rel=\"up\\\"", &l);
+	CHECK(l.up.n == 0);
+	links("<https://example.com/a>;rel=\"up", &l);
+	CHECK(l.up.n == 1);
+	links("<https://example.com/a>;rel=\"\\", &l);
+	CHECK(l.up.n == 0 && l.alt.n == 0);
+	links("<https://example.com/a>;;; ;rel=up;;", &l);
+	CHECK(l.up.n == 1);
+	links("<https://example.com/a>;=;rel;rel=up", &l);
+	CHECK(l.up.n == 0);
+	links("<https://example.com/a>junk\"<x>;rel=up, <https://example.com/"
+	    "b>;rel=alternate", &l);
+	CHECK(l.up.n == 0);
+	CHECK(l.alt.n == 1 && strcmp(l.alt.v[0], "https://example.com/b") == 0);
 
 	/* Many links in one value. */
 	for (i = 0; i < n; i++) {
