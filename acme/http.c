@@ -117,28 +117,90 @@ trim(char *s, size_t len)
 	return s;
 }
 
+#define LINK_ALTERNATE 1
+#define LINK_UP 2
+
+/* The relation types acmec wants among the words of a rel value. */
+static int
+link_rels(const char *v, size_t len)
+{
+	size_t i, n;
+	int rels = 0;
+
+	for (i = 0; i < len; i += n + 1) {
+		for (n = 0; i + n < len && !isspace((unsigned char)v[i + n]);
+		    n++)
+			;
+		if (n == 9 && strncasecmp(v + i, "alternate", 9) == 0)
+			rels |= LINK_ALTERNATE;
+		else if (n == 2 && strncasecmp(v + i, "up", 2) == 0)
+			rels |= LINK_UP;
+	}
+	return rels;
+}
+
+/*
+ * A link's parameters, from just after its '>' (RFC 8288 §3: *(OWS ";"
+ * OWS token BWS ["=" BWS (token / quoted-string)])): *rels gets the
+ * types of its first rel.  Returns where the next link may start.
+ */
+static const char *
+link_params(const char *s, int *rels)
+{
+	const char *name, *val;
+	size_t nlen, vlen;
+	bool seen = false;
+
+	*rels = 0;
+	while (*(s += strspn(s, " \t")) == ';') {
+		s += 1 + strspn(s + 1, " \t");
+		name = s;
+		s += nlen = strcspn(s, "=;, \t");
+		s += strspn(s, " \t");
+		val = s;
+		vlen = 0;
+		if (*s == '=') {
+			s += 1 + strspn(s + 1, " \t");
+			if (*s != '"') {
+				val = s;
+				s += vlen = strcspn(s, ";, \t");
+			} else {
+				for (val = ++s; *s != '\0' && *s != '"'; s++)
+					if (*s == '\\' && s[1] != '\0')
+						s++;
+				vlen = (size_t)(s - val);
+				s += *s == '"';
+			}
+		}
+		if (!seen && nlen == 3 && strncasecmp(name, "rel", 3) == 0) {
+			seen = true;
+			*rels = link_rels(val, vlen);
+		}
+	}
+	/* Whatever is not a parameter runs to the ',' that ends the link. */
+	if (*s != '\0' && (s = strchr(s, ',')) == NULL)
+		return "";
+	return *s == ',' ? s + 1 : s;
+}
+
 void
 http_parse_links(const char *v, struct strlist *alternate, struct strlist *up)
 {
-	const char *p = v, *lt, *gt, *end;
-	char *url, *params;
+	const char *p = v, *lt, *gt;
+	char *url;
+	int rels;
 
 	while ((lt = strchr(p, '<')) != NULL &&
 	    (gt = strchr(lt, '>')) != NULL) {
-		end = strchr(gt, ',');
-		if (end == NULL)
-			end = gt + strlen(gt);
+		p = link_params(gt + 1, &rels);
+		if (rels == 0)
+			continue;
 		url = util_strndup(lt + 1, (size_t)(gt - lt - 1));
-		params = util_strndup(gt + 1, (size_t)(end - gt - 1));
-		if (strstr(params, "rel=\"alternate\"") != NULL ||
-		    strstr(params, "rel=alternate") != NULL)
+		if (rels & LINK_ALTERNATE)
 			strlist_add(alternate, url);
-		else if (strstr(params, "rel=\"up\"") != NULL ||
-		    strstr(params, "rel=up") != NULL)
+		if (rels & LINK_UP)
 			strlist_add(up, url);
 		free(url);
-		free(params);
-		p = *end ? end + 1 : end;
 	}
 }
 

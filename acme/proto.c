@@ -441,24 +441,53 @@ acme_post_json(struct acme *a, const char *url, const char *payload,
 	return 0;
 }
 
+/* An RFC 3339 time-offset ("Z", "+HH:MM", "-HH:MM") in seconds east. */
+static int
+time_offset(const char *s, long *secs)
+{
+	int h, m;
+
+	if ((*s == 'Z' || *s == 'z') && s[1] == '\0') {
+		*secs = 0;
+		return 0;
+	}
+	if ((*s != '+' && *s != '-') || !isdigit((unsigned char)s[1]) ||
+	    !isdigit((unsigned char)s[2]) || s[3] != ':' ||
+	    !isdigit((unsigned char)s[4]) || !isdigit((unsigned char)s[5]) ||
+	    s[6] != '\0')
+		return -1;
+	h = (s[1] - '0') * 10 + (s[2] - '0');
+	m = (s[4] - '0') * 10 + (s[5] - '0');
+	if (h > 23 || m > 59)
+		return -1;
+	*secs = (h * 60L + m) * 60 * (*s == '-' ? -1 : 1);
+	return 0;
+}
+
 time_t
 acme_parse_time(const char *s)
 {
 	struct tm tm;
 	char *end;
+	long off;
 
 	if (s == NULL)
 		return (time_t)-1;
 	memset(&tm, 0, sizeof(tm));
-	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+	/* "T" and "Z" may be lower case (RFC 3339 §5.6). */
+	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL ||
+	    (*end != 'T' && *end != 't') ||
+	    (end = strptime(end + 1, "%H:%M:%S", &tm)) == NULL)
 		return (time_t)-1;
-	if (*end == '.')
-		while (*++end >= '0' && *end <= '9')
+	if (*end == '.') {
+		if (!isdigit((unsigned char)end[1]))
+			return (time_t)-1;
+		while (isdigit((unsigned char)*++end))
 			;
-	/* RFC 3339 allows an offset; ACME servers send Z. */
-	if (strcmp(end, "Z") != 0 && strcmp(end, "+00:00") != 0)
+	}
+	if (time_offset(end, &off) < 0)
 		return (time_t)-1;
-	return timegm(&tm);
+	return timegm(&tm) - (time_t)off;
 }
 
 int

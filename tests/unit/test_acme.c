@@ -1,17 +1,14 @@
-/* Unit tests of acme/ parsers and helpers that need no network. */
+/* Unit tests of acme/config.c and acme/fsutil.c that need no network. */
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "acme/config.h"
 #include "acme/fsutil.h"
-#include "acme/proto.h"
-#include "acme/solver.h"
 #include "tests/unit/unit.h"
 
 void
@@ -75,30 +72,6 @@ test_config_names(void)
 	CHECK(!config_valid_k8s_name("a/b"));
 	CHECK(!config_valid_k8s_name(".hidden"));
 	CHECK(!config_valid_k8s_name(""));
-}
-
-void
-test_proto_retry_after(void)
-{
-	char date[64];
-	struct tm tm;
-	time_t t = time(NULL) + 120;
-	long long v;
-
-	CHECK(acme_retry_after("120") == 120);
-	CHECK(acme_retry_after("0") == 0);
-	CHECK(acme_retry_after(NULL) == -1);
-	CHECK(acme_retry_after("") == -1);
-	CHECK(acme_retry_after("soon") == -1);
-	CHECK(acme_retry_after("12abc") == -1);
-	CHECK(acme_retry_after("-5") == -1);
-	/* Absurdly large values are capped at a day. */
-	CHECK(acme_retry_after("99999999999") == 86400);
-	gmtime_r(&t, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	v = acme_retry_after(date);
-	CHECK(v >= 118 && v <= 120);
-	CHECK(acme_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0);
 }
 
 static char *
@@ -198,74 +171,4 @@ test_fs_lock(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
 	CHECK(system(cmd) == 0);
 	free(root);
-}
-
-static void
-add_solver(struct cfg_issuer *is, const char *names, const char *zones)
-{
-	struct cfg_solver *s;
-	char *copy, *tok, *save;
-
-	is->solvers = realloc(is->solvers, (is->nsolvers + 1) *
-	    sizeof(*is->solvers));
-	s = &is->solvers[is->nsolvers++];
-	memset(s, 0, sizeof(*s));
-	s->type = SOLVER_HTTP01;
-	s->http_port = (int)is->nsolvers;
-	if (names != NULL) {
-		copy = strdup(names);
-		for (tok = strtok_r(copy, " ", &save); tok != NULL;
-		    tok = strtok_r(NULL, " ", &save))
-			strlist_add(&s->sel_dns_names, tok);
-		free(copy);
-	}
-	if (zones != NULL) {
-		copy = strdup(zones);
-		for (tok = strtok_r(copy, " ", &save); tok != NULL;
-		    tok = strtok_r(NULL, " ", &save))
-			strlist_add(&s->sel_dns_zones, tok);
-		free(copy);
-	}
-}
-
-/* The port of the solver chosen for name (solvers are numbered by port). */
-static int
-chosen(const struct cfg_issuer *is, const struct cfg_cert *c,
-    const char *name)
-{
-	struct ident id = { IDENT_DNS, (char *)name };
-	const struct cfg_solver *s;
-	const char *why;
-
-	s = solver_select(is, c, &id, &why);
-	return s ? s->http_port : 0;
-}
-
-void
-test_solver_select(void)
-{
-	struct cfg_issuer is = { 0 };
-	struct cfg_cert c = { 0 };
-
-	add_solver(&is, NULL, NULL);                  /* 1: default */
-	add_solver(&is, NULL, "example.com");         /* 2 */
-	add_solver(&is, NULL, "sub.example.com");     /* 3 */
-	add_solver(&is, "www.example.com", NULL);     /* 4 */
-	add_solver(&is, NULL, "example.com");         /* 5: tie, later */
-	CHECK(chosen(&is, &c, "other.test") == 1);
-	CHECK(chosen(&is, &c, "example.com") == 2);
-	CHECK(chosen(&is, &c, "a.example.com") == 2);
-	CHECK(chosen(&is, &c, "a.sub.example.com") == 3);
-	CHECK(chosen(&is, &c, "www.example.com") == 4);
-	/* A zone matches whole labels only. */
-	CHECK(chosen(&is, &c, "badexample.com") == 1);
-	/* http-01 cannot do wildcards. */
-	CHECK(chosen(&is, &c, "*.example.com") == 0);
-	is.nsolvers = 5;
-	while (is.nsolvers > 0) {
-		strlist_free(&is.solvers[is.nsolvers - 1].sel_dns_names);
-		strlist_free(&is.solvers[is.nsolvers - 1].sel_dns_zones);
-		is.nsolvers--;
-	}
-	free(is.solvers);
 }

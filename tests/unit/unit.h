@@ -80,10 +80,29 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(keyauth_token_rules) \
 	X(config_duration) \
 	X(config_names) \
-	X(proto_retry_after) \
 	X(fs_publish) \
 	X(fs_lock) \
+	X(proto_directory) \
+	X(proto_directory_rejects) \
+	X(proto_order) \
+	X(proto_order_rejects) \
+	X(proto_authz) \
+	X(proto_authz_rejects) \
+	X(proto_challenge) \
+	X(proto_problem) \
+	X(proto_problem_not_json) \
+	X(proto_problem_local) \
+	X(proto_retry_after) \
+	X(proto_time) \
+	X(proto_time_offsets) \
+	X(proto_status_name) \
+	X(http_links) \
+	X(http_links_hostile) \
+	X(http_links_rfc8288) \
+	X(issue_renewal_time) \
 	X(solver_select) \
+	X(solver_select_labels) \
+	X(solver_select_types) \
 	X(dns_reply_matches) \
 	X(dns_exchange_drops_forged) \
 	X(dns_exchange_tcp_when_truncated)
