@@ -82,6 +82,10 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(proto_retry_after) \
 	X(fs_publish) \
 	X(fs_lock) \
+	X(fs_planted_links) \
+	X(fs_unsafe_dirs) \
+	X(fs_cloexec) \
+	X(webroot_links) \
 	X(solver_select)
 
 #define UNIT_DECLARE(name) void test_##name(void);
