@@ -175,7 +175,6 @@ solver_present(struct solver_set *set, const struct cfg_solver *s,
     const struct ident *id, const char *token, const char *keyauth)
 {
 	struct http01_server *srv = NULL;
-	char *path = NULL;
 	size_t i;
 
 	if (s->type == SOLVER_DNS01)
@@ -203,13 +202,8 @@ solver_present(struct solver_set *set, const struct cfg_solver *s,
 		}
 		return alpn_add(as, id, keyauth);
 	}
-	if (s->http_mode == HTTP01_WEBROOT) {
-		if (webroot_present(s->webroot, token, keyauth, &path) < 0)
-			return -1;
-		strlist_add(&set->files, path);
-		free(path);
-		return 0;
-	}
+	if (s->http_mode == HTTP01_WEBROOT)
+		return webroot_present(set, s->webroot, token, keyauth);
 	for (i = 0; i < set->nservers; i++)
 		if (http01_is(set->servers[i], s->http_address, s->http_port))
 			srv = set->servers[i];
@@ -257,11 +251,7 @@ solver_cleanup(struct solver_set *set)
 		http01_release(set->servers[i], &set->tokens);
 	free(set->servers);
 	strlist_free(&set->tokens);
-	for (i = 0; i < set->files.n; i++)
-		if (fs_remove(set->files.v[i]) < 0)
-			log_warn("cannot remove the challenge file %s: %s",
-			    set->files.v[i], strerror(errno));
-	strlist_free(&set->files);
+	webroot_cleanup(set);
 	set->servers = NULL;
 	set->nservers = 0;
 }

@@ -15,13 +15,15 @@
 struct http01_server;
 struct alpn_server;
 struct dns_record;
+struct webroot_file;
 
 struct solver_set {
 	const char *secretsdir; /* where TSIG secrets are read from */
 	struct http01_server **servers; /* standalone listeners in use */
 	size_t nservers;
 	struct strlist tokens; /* http-01 tokens added to them */
-	struct strlist files; /* webroot files written */
+	struct webroot_file *webroot; /* webroot files written */
+	size_t nwebroot;
 	struct alpn_server **alpns; /* tls-alpn-01 listeners */
 	size_t nalpns;
 	bool alpn_locked; /* holds the process's tls-alpn-01 turn */
@@ -89,8 +91,15 @@ bool http01_is(const struct http01_server *srv, const char *address,
 int http01_parse_request(char *req, size_t len, bool *head,
     const char **path);
 void http01_release(struct http01_server *srv, const struct strlist *tokens);
-int webroot_present(const char *root, const char *token, const char *keyauth,
-    char **path);
+
+/*
+ * http-01 through a webroot (solver_webroot.c): write the answer for token
+ * under root, never through a link there (errors reported); cleanup
+ * removes exactly the files written, through the same descriptors.
+ */
+int webroot_present(struct solver_set *set, const char *root,
+    const char *token, const char *keyauth);
+void webroot_cleanup(struct solver_set *set);
 
 /* tls-alpn-01 internals (solver_alpn.c). */
 struct alpn_server *alpn_listen(const char *address, int port);

@@ -1,7 +1,7 @@
 /*
  * http-01 (RFC 8555 §8.3): a small listener of acmec's own that answers
- * only /.well-known/acme-challenge/TOKEN for the tokens of the order, and
- * the webroot variant that writes the same answers as files.
+ * only /.well-known/acme-challenge/TOKEN for the tokens of the order (the
+ * webroot variant is solver_webroot.c).
  */
 
 #include <errno.h>
@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "acme/fsutil.h"
 #include "acme/listener.h"
 #include "acme/log.h"
 #include "acme/solver.h"
@@ -259,33 +258,3 @@ step(void *conn, int fd)
 }
 
 static const struct listener_ops http_ops = { conn_new, step, conn_free };
-
-int
-webroot_present(const char *root, const char *token, const char *keyauth,
-    char **path)
-{
-	char *dir;
-	int rc = -1;
-
-	*path = NULL;
-	/* The token becomes a file name: nothing but base64url. */
-	if (!keyauth_token_valid(token)) {
-		log_error("refusing a challenge token that is not base64url: "
-		    "%s", log_esc(token));
-		return -1;
-	}
-	dir = util_printf("%s%s", root, "/.well-known/acme-challenge");
-	/* The web server must be able to read what it serves. */
-	if (fs_mkdirs(dir, 0755) < 0 ||
-	    fs_write_atomic(dir, token, keyauth, strlen(keyauth), 0644) < 0) {
-		log_error("webroot: cannot write %s/%s: %s", dir, token,
-		    strerror(errno));
-		goto out;
-	}
-	*path = util_printf("%s/%s", dir, token);
-	log_debug("webroot: wrote %s", *path);
-	rc = 0;
-out:
-	free(dir);
-	return rc;
-}

@@ -52,8 +52,8 @@ count() { # SYSCALL: how many times a renewal makes it
 	grep -c "$1(" "$T_TMP/strace"
 }
 
-# kill -9 at each write, fsync, rename, symlink and unlink in turn.
-for sc in write fsync rename symlink unlink; do
+# kill -9 at each write, fsync, renameat, symlinkat and unlinkat in turn.
+for sc in write fsync renameat symlinkat unlinkat; do
 	n=$(count $sc)
 	[ "$n" -gt 0 ] || fail "crash/$sc-seen" "no $sc in a renewal"
 	i=1

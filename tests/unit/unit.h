@@ -105,7 +105,11 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(solver_select_types) \
 	X(dns_reply_matches) \
 	X(dns_exchange_drops_forged) \
-	X(dns_exchange_tcp_when_truncated)
+	X(dns_exchange_tcp_when_truncated) \
+	X(fs_planted_links) \
+	X(fs_unsafe_dirs) \
+	X(fs_cloexec) \
+	X(webroot_links)
 
 #define UNIT_DECLARE(name) void test_##name(void);
 UNIT_TESTS(UNIT_DECLARE)
