@@ -9,7 +9,7 @@
 #include <cJSON.h>
 
 #include "acme/account.h"
-#include "acme/fsutil.h"
+#include "acme/fs.h"
 #include "acme/log.h"
 #include "crypto/b64.h"
 #include "crypto/cert.h"

@@ -2,7 +2,7 @@
 #define ACMEC_ACME_ACCOUNT_H
 
 #include "acme/config.h"
-#include "acme/proto.h"
+#include "acme/acme.h"
 #include "acme/store.h"
 
 /*

@@ -15,7 +15,7 @@
 #include "acme/authz.h"
 #include "acme/backoff.h"
 #include "acme/log.h"
-#include "acme/solver.h"
+#include "acme/solver/solver.h"
 #include "crypto/err.h"
 #include "jws/keyauth.h"
 

@@ -2,7 +2,7 @@
 #define ACMEC_ACME_AUTHZ_H
 
 #include "acme/config.h"
-#include "acme/proto.h"
+#include "acme/acme.h"
 #include "acme/status.h"
 #include "crypto/ident.h"
 

@@ -18,7 +18,7 @@
 #include <yaml.h>
 
 #include "acme/config.h"
-#include "acme/fsutil.h"
+#include "acme/fs.h"
 #include "acme/log.h"
 #include "crypto/b64.h"
 #include "crypto/err.h"

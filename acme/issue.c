@@ -8,13 +8,13 @@
 #include <time.h>
 
 #include "acme/account.h"
-#include "acme/fsutil.h"
+#include "acme/fs.h"
 #include "acme/hook.h"
 #include "acme/http.h"
 #include "acme/issue.h"
 #include "acme/log.h"
 #include "acme/order.h"
-#include "acme/proto.h"
+#include "acme/acme.h"
 #include "crypto/b64.h"
 #include "crypto/cert.h"
 #include "crypto/digest.h"

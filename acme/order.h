@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 #include "acme/config.h"
-#include "acme/proto.h"
+#include "acme/acme.h"
 #include "acme/status.h"
 #include "crypto/cert.h"
 #include "crypto/ident.h"

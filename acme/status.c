@@ -5,7 +5,7 @@
 
 #include <cJSON.h>
 
-#include "acme/fsutil.h"
+#include "acme/fs.h"
 #include "acme/log.h"
 #include "acme/status.h"
 #include "crypto/b64.h"

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acme/fsutil.h"
+#include "acme/fs.h"
 #include "acme/log.h"
 #include "acme/store.h"
 #include "acme/util.h"

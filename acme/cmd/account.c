@@ -9,7 +9,7 @@
 #include "acme/cmd/cmd.h"
 #include "acme/config.h"
 #include "acme/log.h"
-#include "acme/proto.h"
+#include "acme/acme.h"
 #include "acme/store.h"
 #include "crypto/key.h"
 

@@ -11,7 +11,7 @@
 
 #include "acme/cmd/cmd.h"
 #include "acme/config.h"
-#include "acme/fsutil.h"
+#include "acme/fs.h"
 #include "acme/issue.h"
 #include "acme/log.h"
 #include "acme/store.h"

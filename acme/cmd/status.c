@@ -16,7 +16,7 @@
 #include "acme/config.h"
 #include "acme/issue.h"
 #include "acme/log.h"
-#include "acme/solver.h"
+#include "acme/solver/solver.h"
 #include "acme/status.h"
 #include "acme/store.h"
 

@@ -12,7 +12,7 @@
 
 #include "acme/http.h"
 #include "acme/log.h"
-#include "acme/proto.h"
+#include "acme/acme.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acme/solver.h"
+#include "acme/solver/internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

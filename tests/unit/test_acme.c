@@ -1,4 +1,4 @@
-/* Unit tests of acme/config.c and acme/fsutil.c that need no network. */
+/* Unit tests of acme/config.c and acme/fs.c that need no network. */
 
 #include <errno.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "acme/config.h"
-#include "acme/fsutil.h"
+#include "acme/fs.h"
 #include "tests/unit/unit.h"
 
 void

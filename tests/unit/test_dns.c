@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "acme/dnswire.h"
+#include "acme/solver/dnswire.h"
 #include "acme/util.h"
 #include "tests/unit/unit.h"
 

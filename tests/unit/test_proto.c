@@ -1,5 +1,5 @@
 /*
- * Unit tests of acme/proto.c's parsers: the server's JSON (directory,
+ * Unit tests of acme/acme.c (proto)'s parsers: the server's JSON (directory,
  * order, authorization, challenge, problem documents) and its header
  * values (Retry-After) and times.  The vectors are RFC 8555's examples
  * (§6.7.1, §7.1.1, §7.1.3, §7.1.4, §7.5, §7.5.1) and what Let's Encrypt
@@ -13,7 +13,7 @@
 
 #include <cJSON.h>
 
-#include "acme/proto.h"
+#include "acme/acme.h"
 #include "tests/unit/unit.h"
 
 /* Let's Encrypt's directory (2025), with its random entry. */

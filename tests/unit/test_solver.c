@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "acme/config.h"
-#include "acme/solver.h"
+#include "acme/solver/solver.h"
 #include "tests/unit/unit.h"
 
 /* Add each space-separated word of words to l. */

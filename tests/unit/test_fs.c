@@ -1,4 +1,4 @@
-/* fsutil against planted links, unsafe directories and leaked descriptors. */
+/* fs against planted links, unsafe directories and leaked descriptors. */
 
 #include <dirent.h>
 #include <errno.h>
@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "acme/fsutil.h"
+#include "acme/fs.h"
 #include "acme/log.h"
-#include "acme/solver.h"
+#include "acme/solver/internal.h"
 #include "tests/unit/unit.h"
 
 static char *

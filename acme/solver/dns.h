@@ -1,5 +1,5 @@
-#ifndef ACMEC_ACME_DNSUPDATE_H
-#define ACMEC_ACME_DNSUPDATE_H
+#ifndef ACMEC_ACME_SOLVER_DNS_H
+#define ACMEC_ACME_SOLVER_DNS_H
 
 /*
  * DNS for dns-01, through ldns (the only file that includes it): SOA-based

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "acme/listener.h"
+#include "acme/solver/listener.h"
 #include "acme/log.h"
 #include "acme/util.h"
 

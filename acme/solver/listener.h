@@ -1,5 +1,5 @@
-#ifndef ACMEC_ACME_LISTENER_H
-#define ACMEC_ACME_LISTENER_H
+#ifndef ACMEC_ACME_SOLVER_LISTENER_H
+#define ACMEC_ACME_SOLVER_LISTENER_H
 
 /*
  * A TCP listener for the http-01 and tls-alpn-01 responders, on a thread

@@ -10,7 +10,7 @@
 #include <cJSON.h>
 
 #include "acme/log.h"
-#include "acme/proto.h"
+#include "acme/acme.h"
 #include "crypto/err.h"
 #include "jws/jws.h"
 

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "acme/dnswire.h"
+#include "acme/solver/dnswire.h"
 #include "acme/util.h"
 #include "acme/util.h"
 

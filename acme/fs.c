@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "acme/fsutil.h"
+#include "acme/fs.h"
 #include "acme/log.h"
 #include "acme/util.h"
 

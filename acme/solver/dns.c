@@ -26,8 +26,8 @@
 #include <ldns/wire2host.h>
 
 #include "acme/config.h"
-#include "acme/dnsupdate.h"
-#include "acme/dnswire.h"
+#include "acme/solver/dns.h"
+#include "acme/solver/dnswire.h"
 #include "acme/log.h"
 #include "crypto/ident.h"
 #include "crypto/rand.h"

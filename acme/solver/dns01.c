@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acme/dnsupdate.h"
-#include "acme/fsutil.h"
+#include "acme/solver/dns.h"
+#include "acme/fs.h"
 #include "acme/hook.h"
 #include "acme/log.h"
-#include "acme/solver.h"
+#include "acme/solver/internal.h"
 #include "crypto/b64.h"
 #include "crypto/err.h"
 #include "jws/keyauth.h"

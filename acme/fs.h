@@ -1,5 +1,5 @@
-#ifndef ACMEC_ACME_FSUTIL_H
-#define ACMEC_ACME_FSUTIL_H
+#ifndef ACMEC_ACME_FS_H
+#define ACMEC_ACME_FS_H
 
 #include <stddef.h>
 #include <sys/types.h>

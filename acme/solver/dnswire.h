@@ -1,5 +1,5 @@
-#ifndef ACMEC_ACME_DNSWIRE_H
-#define ACMEC_ACME_DNSWIRE_H
+#ifndef ACMEC_ACME_SOLVER_DNSWIRE_H
+#define ACMEC_ACME_SOLVER_DNSWIRE_H
 
 /*
  * One DNS exchange in wire format with one server, taking only the answer

@@ -1,5 +1,5 @@
-#ifndef ACMEC_ACME_PROTO_H
-#define ACMEC_ACME_PROTO_H
+#ifndef ACMEC_ACME_ACME_H
+#define ACMEC_ACME_ACME_H
 
 /*
  * An ACME session (RFC 8555): the directory, nonces, signed POSTs with

@@ -8,15 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acme/listener.h"
+#include "acme/solver/listener.h"
 #include "acme/log.h"
-#include "acme/solver.h"
+#include "acme/solver/internal.h"
 #include "crypto/alpn.h"
 #include "crypto/cert.h"
 #include "crypto/err.h"
 #include "crypto/key.h"
 
-struct alpn_server {
+struct tlsalpn_server {
 	struct listener *l;
 	struct alpn_responder *resp;
 	struct key *key;
@@ -26,10 +26,10 @@ struct alpn_server {
 	struct strlist keyauths;
 };
 
-struct alpn_server *
-alpn_listen(const char *address, int port)
+struct tlsalpn_server *
+tlsalpn_listen(const char *address, int port)
 {
-	struct alpn_server *srv;
+	struct tlsalpn_server *srv;
 	struct listener *l;
 
 	if ((l = listener_open(address, port, "tls-alpn-01")) == NULL)
@@ -40,13 +40,13 @@ alpn_listen(const char *address, int port)
 }
 
 bool
-alpn_is(const struct alpn_server *srv, const char *address, int port)
+tlsalpn_is(const struct tlsalpn_server *srv, const char *address, int port)
 {
 	return listener_is(srv->l, address, port);
 }
 
 int
-alpn_add(struct alpn_server *srv, const struct ident *id, const char *keyauth)
+tlsalpn_add(struct tlsalpn_server *srv, const struct ident *id, const char *keyauth)
 {
 	if (ident_list_add(&srv->ids, id->type, id->value) < 0) {
 		log_error("tls-alpn-01: %s", crypto_error());
@@ -59,7 +59,7 @@ alpn_add(struct alpn_server *srv, const struct ident *id, const char *keyauth)
 static void *
 conn_new(void *arg, int fd)
 {
-	struct alpn_server *srv = arg;
+	struct tlsalpn_server *srv = arg;
 	struct alpn_conn *c;
 
 	if ((c = alpn_conn_new(srv->resp, fd)) == NULL)
@@ -98,7 +98,7 @@ conn_free(void *conn)
 static const struct listener_ops alpn_ops = { conn_new, step, conn_free };
 
 int
-alpn_start(struct alpn_server *srv)
+tlsalpn_start(struct tlsalpn_server *srv)
 {
 	char *sni;
 	size_t i;
@@ -131,7 +131,7 @@ alpn_start(struct alpn_server *srv)
 }
 
 void
-alpn_stop(struct alpn_server *srv)
+tlsalpn_stop(struct tlsalpn_server *srv)
 {
 	size_t i;
 

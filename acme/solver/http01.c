@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "acme/listener.h"
+#include "acme/solver/listener.h"
 #include "acme/log.h"
-#include "acme/solver.h"
+#include "acme/solver/internal.h"
 #include "jws/keyauth.h"
 
 #define PREFIX "/.well-known/acme-challenge/"

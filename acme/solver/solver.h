@@ -1,5 +1,5 @@
-#ifndef ACMEC_ACME_SOLVER_H
-#define ACMEC_ACME_SOLVER_H
+#ifndef ACMEC_ACME_SOLVER_SOLVER_H
+#define ACMEC_ACME_SOLVER_SOLVER_H
 
 /*
  * Challenge solvers behind one interface: an order presents all its
@@ -13,7 +13,7 @@
 #include "crypto/ident.h"
 
 struct http01_server;
-struct alpn_server;
+struct tlsalpn_server;
 struct dns_record;
 struct webroot_file;
 
@@ -24,7 +24,7 @@ struct solver_set {
 	struct strlist tokens; /* http-01 tokens added to them */
 	struct webroot_file *webroot; /* webroot files written */
 	size_t nwebroot;
-	struct alpn_server **alpns; /* tls-alpn-01 listeners */
+	struct tlsalpn_server **alpns; /* tls-alpn-01 listeners */
 	size_t nalpns;
 	bool alpn_locked; /* holds the process's tls-alpn-01 turn */
 	struct dns_record *records; /* dns-01 TXT records, by name */
@@ -70,49 +70,5 @@ int solver_commit(struct solver_set *set);
 
 /* Stop listeners, remove files and records; safe on an empty set. */
 void solver_cleanup(struct solver_set *set);
-
-/*
- * http-01 internals (solver_http.c).  A listener is shared by every solver
- * set of the process that uses its address and port: acquired (bound and
- * serving on first use), given tokens, released with the tokens to drop.
- */
-struct http01_server *http01_acquire(const char *address, int port);
-int http01_add(struct http01_server *srv, const char *token,
-    const char *keyauth);
-bool http01_is(const struct http01_server *srv, const char *address,
-    int port);
-
-/*
- * Take apart a request head (len bytes, NUL-terminated at len; modified):
- * only GET and HEAD with an HTTP/1.x version are accepted.  *path points
- * into req.  -1 for anything else.  (Separate so that it can be fuzzed:
- * it faces the internet.)
- */
-int http01_parse_request(char *req, size_t len, bool *head,
-    const char **path);
-void http01_release(struct http01_server *srv, const struct strlist *tokens);
-
-/*
- * http-01 through a webroot (solver_webroot.c): write the answer for token
- * under root, never through a link there (errors reported); cleanup
- * removes exactly the files written, through the same descriptors.
- */
-int webroot_present(struct solver_set *set, const char *root,
-    const char *token, const char *keyauth);
-void webroot_cleanup(struct solver_set *set);
-
-/* tls-alpn-01 internals (solver_alpn.c). */
-struct alpn_server *alpn_listen(const char *address, int port);
-bool alpn_is(const struct alpn_server *srv, const char *address, int port);
-int alpn_add(struct alpn_server *srv, const struct ident *id,
-    const char *keyauth);
-int alpn_start(struct alpn_server *srv);
-void alpn_stop(struct alpn_server *srv);
-
-/* dns-01 internals (solver_dns.c). */
-int dns01_present(struct solver_set *set, const struct cfg_solver *s,
-    const struct ident *id, const char *keyauth);
-int dns01_commit(struct solver_set *set);
-void dns01_cleanup(struct solver_set *set);
 
 #endif

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "acme/fsutil.h"
+#include "acme/fs.h"
 #include "acme/log.h"
-#include "acme/solver.h"
+#include "acme/solver/internal.h"
 
 /* tls-alpn-01 listeners are not shared between parallel orders: taking
  * turns keeps two orders from wanting the same port at once. */
@@ -180,7 +180,7 @@ solver_present(struct solver_set *set, const struct cfg_solver *s,
 	if (s->type == SOLVER_DNS01)
 		return dns01_present(set, s, id, keyauth);
 	if (s->type == SOLVER_TLSALPN01) {
-		struct alpn_server *as = NULL;
+		struct tlsalpn_server *as = NULL;
 
 		/* One order at a time may use tls-alpn-01 listeners. */
 		if (!set->alpn_locked) {
@@ -188,19 +188,19 @@ solver_present(struct solver_set *set, const struct cfg_solver *s,
 			set->alpn_locked = true;
 		}
 		for (i = 0; i < set->nalpns; i++)
-			if (alpn_is(set->alpns[i], s->http_address,
+			if (tlsalpn_is(set->alpns[i], s->http_address,
 			    s->http_port))
 				as = set->alpns[i];
 		/* Bound now: a taken port fails before any trigger. */
 		if (as == NULL) {
-			if ((as = alpn_listen(s->http_address,
+			if ((as = tlsalpn_listen(s->http_address,
 			    s->http_port)) == NULL)
 				return -1;
 			set->alpns = util_realloc(set->alpns, set->nalpns + 1,
 			    sizeof(*set->alpns));
 			set->alpns[set->nalpns++] = as;
 		}
-		return alpn_add(as, id, keyauth);
+		return tlsalpn_add(as, id, keyauth);
 	}
 	if (s->http_mode == HTTP01_WEBROOT)
 		return webroot_present(set, s->webroot, token, keyauth);
@@ -227,7 +227,7 @@ solver_commit(struct solver_set *set)
 	size_t i;
 
 	for (i = 0; i < set->nalpns; i++)
-		if (alpn_start(set->alpns[i]) < 0)
+		if (tlsalpn_start(set->alpns[i]) < 0)
 			return -1;
 	return dns01_commit(set);
 }
@@ -239,7 +239,7 @@ solver_cleanup(struct solver_set *set)
 
 	dns01_cleanup(set);
 	for (i = 0; i < set->nalpns; i++)
-		alpn_stop(set->alpns[i]);
+		tlsalpn_stop(set->alpns[i]);
 	free(set->alpns);
 	set->alpns = NULL;
 	set->nalpns = 0;
