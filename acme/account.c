@@ -69,7 +69,7 @@ load_or_create_key(const struct cfg_issuer *is, const struct store *st,
 	struct key *key = NULL;
 
 	*created = false;
-	if (fs_read(path, 1024 * 1024, &pem, &len) == 0) {
+	if (fs_read(path, FS_READ_MAX, &pem, &len) == 0) {
 		if ((key = key_load_pem(pem, len)) == NULL)
 			log_error("account key %s: %s", path, crypto_error());
 		goto out;
@@ -326,7 +326,7 @@ load_key(const struct cfg_issuer *is, const struct store *st,
 	size_t len = 0;
 
 	*why = ACCOUNT_UNKNOWN;
-	if (fs_read(path, 1024 * 1024, &pem, &len) == 0) {
+	if (fs_read(path, FS_READ_MAX, &pem, &len) == 0) {
 		if ((key = key_load_pem(pem, len)) == NULL)
 			log_error("account key %s: %s", path, crypto_error());
 	} else if (errno == ENOENT) {

@@ -22,6 +22,9 @@
  * EPERM, after one error that says which chown/chmod to run.
  */
 
+/* The most fs_read() takes of a key, certificate, status or CA bundle. */
+#define FS_READ_MAX (1024 * 1024)
+
 /* Read a whole file (following symlinks) of at most max bytes (EFBIG). */
 int fs_read(const char *path, size_t max, char **out, size_t *len);
 

@@ -104,13 +104,13 @@ issue_inspect(const struct store *st, const struct cfg_cert *c,
 	memset(cs, 0, sizeof(*cs));
 	d = dir ? util_strdup(dir) : store_secret_dir(st, c->secret_name);
 	path = util_printf("%s/tls.crt", d);
-	if (fs_read(path, 1024 * 1024, &crt, &crtlen) < 0) {
+	if (fs_read(path, FS_READ_MAX, &crt, &crtlen) < 0) {
 		cs->problem = "the Secret holds no certificate yet";
 		goto out;
 	}
 	free(path);
 	path = util_printf("%s/tls.key", d);
-	if (fs_read(path, 1024 * 1024, &keypem, &keylen) < 0)
+	if (fs_read(path, FS_READ_MAX, &keypem, &keylen) < 0)
 		keypem = NULL;
 	cs->files_hash = keypem ? files_digest(crt, crtlen, keypem, keylen) :
 	    NULL;
@@ -265,7 +265,7 @@ cert_key(const struct cfg_cert *c, const char *dir)
 	struct key *key = NULL;
 	size_t len = 0;
 
-	if (!c->rotate_always && fs_read(path, 1024 * 1024, &pem, &len) == 0) {
+	if (!c->rotate_always && fs_read(path, FS_READ_MAX, &pem, &len) == 0) {
 		key = key_load_pem(pem, len);
 		crypto_secret_free(pem, len);
 		if (key != NULL && (key_get_type(key) != c->key_type ||

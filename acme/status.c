@@ -45,7 +45,7 @@ status_load(const struct store *st, const struct cfg_cert *c,
 	memset(s, 0, sizeof(*s));
 	path = util_printf("%s/%s.json", dir, c->name);
 	free(dir);
-	if (fs_read(path, 1024 * 1024, &data, &len) < 0) {
+	if (fs_read(path, FS_READ_MAX, &data, &len) < 0) {
 		if (errno != ENOENT)
 			log_warn("cannot read %s: %s", path, strerror(errno));
 		free(path);

@@ -147,7 +147,7 @@ opt_ca_bundle(struct cfg_issuer *is, const char *arg)
 
 	free(is->ca_bundle);
 	is->ca_bundle = NULL;
-	if (fs_read(arg, 1024 * 1024, &is->ca_bundle, &len) < 0) {
+	if (fs_read(arg, FS_READ_MAX, &is->ca_bundle, &len) < 0) {
 		log_error("--ca-bundle %s: %s", arg, strerror(errno));
 		return EXIT_USAGE;
 	}

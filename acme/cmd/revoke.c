@@ -63,7 +63,7 @@ usage(FILE *f)
 static int
 read_file(const char *path, const char *what, char **data, size_t *len)
 {
-	if (fs_read(path, 1024 * 1024, data, len) < 0) {
+	if (fs_read(path, FS_READ_MAX, data, len) < 0) {
 		log_error("%s %s: %s", what, path, strerror(errno));
 		return -1;
 	}
@@ -82,7 +82,7 @@ in_service(const struct store *st, const struct cfg_cert *c,
 	size_t len = 0, dlen = 0;
 	bool same = false;
 
-	if (fs_read(path, 1024 * 1024, &pem, &len) == 0 &&
+	if (fs_read(path, FS_READ_MAX, &pem, &len) == 0 &&
 	    cert_chain_parse(pem, len, &chain) == 0 &&
 	    cert_to_der(chain.v[0], &d, &dlen) == 0)
 		same = dlen == derlen && memcmp(d, der, derlen) == 0;
