@@ -16,17 +16,19 @@ static pthread_mutex_t alpn_turn = PTHREAD_MUTEX_INITIALIZER;
 
 /*
  * How well s's selector matches id for certificate c: -1 no match; else
- * higher is more specific.  Encoded as dnsNames (1<<24) > zone length in
- * labels (<<8) > number of matchLabels.
+ * higher is more specific.  As in cert-manager's solver picker, every part
+ * of a selector that is given must match (dnsNames, dnsZones and
+ * matchLabels), and a match ranks by dnsNames (1<<24), then the longest
+ * matching zone in labels (<<8), then the number of matchLabels.
  */
 static long
 specificity(const struct cfg_solver *s, const struct cfg_cert *c,
     const struct ident *id)
 {
 	const char *name = id->value;
-	long score = 0, best_zone = -1, labels;
+	long score, best_zone = 0, labels;
 	size_t i, j, n, zl;
-	bool found;
+	bool found, by_name = false;
 
 	/* matchLabels: all must be on the Certificate. */
 	for (i = 0; i < s->sel_label_keys.n; i++) {
@@ -41,14 +43,13 @@ specificity(const struct cfg_solver *s, const struct cfg_cert *c,
 			return -1;
 	}
 	score = (long)s->sel_label_keys.n;
-	if (s->sel_dns_names.n > 0) {
-		for (i = 0; i < s->sel_dns_names.n; i++)
-			if (strcasecmp(s->sel_dns_names.v[i], name) == 0)
-				return score + (1L << 24);
-		/* dnsNames given and not matched: only dnsZones can match. */
-		if (s->sel_dns_zones.n == 0)
-			return -1;
-	}
+	for (i = 0; i < s->sel_dns_names.n; i++)
+		if (strcasecmp(s->sel_dns_names.v[i], name) == 0)
+			by_name = true;
+	if (s->sel_dns_names.n > 0 && !by_name)
+		return -1;
+	if (by_name)
+		score += 1L << 24;
 	if (s->sel_dns_zones.n == 0)
 		return score;
 	if (strncmp(name, "*.", 2) == 0)
@@ -67,7 +68,7 @@ specificity(const struct cfg_solver *s, const struct cfg_cert *c,
 		if (labels > best_zone)
 			best_zone = labels;
 	}
-	if (best_zone < 0)
+	if (best_zone == 0)
 		return -1;
 	return score + (best_zone << 8);
 }

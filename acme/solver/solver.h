@@ -33,8 +33,8 @@ struct solver_set {
 
 /*
  * The solver for id by cert-manager's rules: among the solvers whose
- * selector matches (dnsNames, dnsZones, matchLabels; no selector matches
- * everything), a dnsNames match wins, then the longest dnsZones match, then
+ * selector matches (dnsNames, dnsZones, matchLabels: each part given must
+ * match; no selector matches everything), a dnsNames match wins, then the longest dnsZones match, then
  * the most matchLabels; ties go to the first listed.  Solvers that cannot
  * validate id (http01 and a wildcard) are skipped.  NULL if none; *why then
  * says why.

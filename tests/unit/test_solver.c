@@ -228,3 +228,36 @@ test_solver_select_types(void)
 	CHECK(chosen_why(&is, &c, IDENT_DNS, "b.test", &why) == 1);
 	free_solvers(&is);
 }
+
+/*
+ * Every part of a selector that is given must match, as in cert-manager's
+ * solver picker (pkg/util/solverpicker): dnsNames with dnsZones is "this
+ * name and in this zone", not either.  Two dnsNames matches are told
+ * apart by their zones, then by their labels.
+ */
+void
+test_solver_select_all_parts(void)
+{
+	struct cfg_issuer is = { 0 };
+	struct cfg_cert c = { 0 };
+
+	add_labels(&c.label_keys, &c.label_values, "team=web");
+	add_solver(&is, SOLVER_DNS01, "a.example.com", "example.org", NULL);
+	add_solver(&is, SOLVER_DNS01, NULL, NULL, NULL);
+	/* a.example.com is not in example.org: solver 1 does not match. */
+	CHECK(chosen(&is, &c, "a.example.com") == 2);
+	/* b.example.org is not among its dnsNames either. */
+	CHECK(chosen(&is, &c, "b.example.org") == 2);
+	free_solvers(&is);
+
+	add_solver(&is, SOLVER_DNS01, "a.example.com", "com", NULL);
+	add_solver(&is, SOLVER_DNS01, "a.example.com", "example.com", NULL);
+	add_solver(&is, SOLVER_DNS01, "a.example.com", "example.com",
+	    "team=web");
+	add_solver(&is, SOLVER_DNS01, "a.example.com", "example.com",
+	    "team=db");
+	CHECK(chosen(&is, &c, "a.example.com") == 3);
+	free_solvers(&is);
+	strlist_free(&c.label_keys);
+	strlist_free(&c.label_values);
+}

@@ -103,6 +103,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(solver_select) \
 	X(solver_select_labels) \
 	X(solver_select_types) \
+	X(solver_select_all_parts) \
 	X(dns_reply_matches) \
 	X(dns_exchange_drops_forged) \
 	X(dns_exchange_tcp_when_truncated) \
