@@ -17,7 +17,11 @@ _acme-challenge.dot IN CNAME a\.b.other.test.
 _acme-challenge.star IN CNAME *.other.test.
 _acme-challenge.root IN CNAME .
 _acme-challenge.ip IN CNAME 192.0.2.1.
-_acme-challenge.loop IN CNAME _acme-challenge.loop.acmec.test.'
+_acme-challenge.loop IN CNAME _acme-challenge.loop.acmec.test.
+_acme-challenge.cname-id IN CNAME _acme-challenge.cname.other.test.
+_acme-challenge.cname-question IN CNAME _acme-challenge.cname.other.test.
+_acme-challenge.cname-source IN CNAME _acme-challenge.cname.other.test.
+_acme-challenge.cname-nokey IN CNAME _acme-challenge.cname.other.test.'
 start_dns
 SPOOF_CTL=$T_TMP/spoof-control
 SPOOF_VALUES=$T_TMP/values
@@ -47,7 +51,10 @@ RFC2136='rfc2136: {nameserver: "127.0.0.1:53", tsigKeyName: acme-key,
 # RFC 2136 with TSIG through the spoofer, CNAMEs followed.
 { yaml_issuer upd trust-account "[{dns01: {cnameStrategy: Follow,
       propagationTimeout: 5s, $RFC2136}}]"
-yaml_cert cname upd cname.acmec.test; } >"$T_TMP/upd.yaml"
+# A name per run, so that no authorization of an earlier run (Pebble may
+# reuse a valid one) spares a run its DNS work.
+for m in id question source; do yaml_cert "cname-$m" upd "cname-$m.acmec.test"; done
+} >"$T_TMP/upd.yaml"
 
 # A hook that records the value but publishes nothing: only a forged TXT
 # answer can make the record look visible.
@@ -71,7 +78,7 @@ for mode in id question source; do
 	: >"$SPOOF_LOG"
 	: >"$SPOOF_VALUES"
 	expect "$mode/update/issue" 0 "$ACMEC" -c "$T_TMP/upd.yaml" -s "$S" \
-	    issue cname
+	    issue "cname-$mode"
 	grep_in "$mode/update/forged-cname-sent" "$SPOOF_LOG" "forged $mode CNAME"
 	grep_in "$mode/update/forged-update-sent" "$SPOOF_LOG" "forged $mode UPDATE"
 	grep_in "$mode/update/real-cname" "$T_TMP/err" \
@@ -104,9 +111,9 @@ echo "only-id noerror" >"$SPOOF_CTL"
 : >"$SPOOF_LOG"
 { yaml_issuer nokey trust-account "[{dns01: {propagationTimeout: 5s,
       rfc2136: {nameserver: \"127.0.0.1:53\"}}}]"
-yaml_cert cname nokey cname.acmec.test; } >"$T_TMP/nokey.yaml"
+yaml_cert cname-nokey nokey cname-nokey.acmec.test; } >"$T_TMP/nokey.yaml"
 before=$(triggers)
-expect only-forged/exit 1 "$ACMEC" -c "$T_TMP/nokey.yaml" -s "$S" issue cname
+expect only-forged/exit 1 "$ACMEC" -c "$T_TMP/nokey.yaml" -s "$S" issue cname-nokey
 grep_in only-forged/sent "$SPOOF_LOG" 'forged only-id UPDATE'
 not_in only-forged/not-added "$T_TMP/err" 'added 1 TXT record'
 grep_in only-forged/reported "$T_TMP/err" 'did not match the query'
