@@ -25,7 +25,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(DEFS) -I. -pthread $(PKG_CFLAGS) $(CFLAGS) $(XCFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(XLDFLAGS)
 
-LIB_SRCS  = $(wildcard crypto/*.c jws/*.c acme/*.c)
+LIB_SRCS  = $(wildcard crypto/*.c jws/*.c acme/*.c acme/*/*.c)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)

@@ -7,7 +7,7 @@
 
 #include "acme/account.h"
 #include "acme/cmd.h"
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/log.h"
 #include "acme/proto.h"
 #include "acme/store.h"

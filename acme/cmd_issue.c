@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "acme/cmd.h"
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/fsutil.h"
 #include "acme/issue.h"
 #include "acme/log.h"

@@ -13,7 +13,7 @@
 
 #include "acme/account.h"
 #include "acme/cmd.h"
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/fsutil.h"
 #include "acme/log.h"
 #include "acme/proto.h"

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/fsutil.h"
 #include "acme/proto.h"
 #include "acme/solver.h"
