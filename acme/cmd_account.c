@@ -166,7 +166,7 @@ cmd_account(const struct globals *g, int argc, char **argv)
 	struct key *key = NULL;
 	struct acme a;
 	int ch, rc = EXIT_USAGE;
-	bool opened = false;
+	bool amb, opened = false;
 	size_t i;
 
 	memset(&a, 0, sizeof(a));
@@ -206,11 +206,10 @@ cmd_account(const struct globals *g, int argc, char **argv)
 	}
 	if (config_load(g->config, &cfg) < 0)
 		goto out;
-	for (i = 0; i < cfg.nissuers; i++)
-		if (strcmp(cfg.issuers[i].name, issuer) == 0)
-			is = &cfg.issuers[i];
-	if (is == NULL) {
-		log_error("--issuer %s: no such issuer in %s", log_esc(issuer),
+	if ((is = config_find_issuer_arg(&cfg, issuer, &amb)) == NULL) {
+		log_error("--issuer %s: %s%s", log_esc(issuer), amb ?
+		    "Issuers of several namespaces have this name; write "
+		    "NAMESPACE/NAME" : "no such issuer in ", amb ? "" :
 		    g->config);
 		goto out;
 	}

@@ -234,12 +234,12 @@ cmd_revoke(const struct globals *g, int argc, char **argv)
 		    c->secret_name);
 		certfile = path;
 	} else if (issuer_name != NULL) {
-		for (i = 0; i < cfg.nissuers; i++)
-			if (strcmp(cfg.issuers[i].name, issuer_name) == 0)
-				is = &cfg.issuers[i];
-		if (is == NULL) {
-			log_error("--issuer %s: no such issuer in %s",
-			    log_esc(issuer_name), g->config);
+		if ((is = config_find_issuer_arg(&cfg, issuer_name,
+		    &amb)) == NULL) {
+			log_error("--issuer %s: %s%s", log_esc(issuer_name),
+			    amb ? "Issuers of several namespaces have this "
+			    "name; write NAMESPACE/NAME" : "no such issuer in ",
+			    amb ? "" : g->config);
 			goto out;
 		}
 	}

@@ -462,16 +462,8 @@ link_config(struct config *cfg)
 		}
 		if (c->issuer_name == NULL)
 			continue;
-		for (j = 0; j < cfg->nissuers; j++) {
-			is = &cfg->issuers[j];
-			if (is->name != NULL && is->cluster == c->issuer_cluster &&
-			    strcmp(is->name, c->issuer_name) == 0 &&
-			    (is->cluster ||
-			    strcmp(is->namespace, c->namespace) == 0)) {
-				c->issuer = is;
-				break;
-			}
-		}
+		c->issuer = config_find_issuer(cfg, c->issuer_cluster,
+		    c->issuer_name, c->namespace);
 		if (c->issuer == NULL) {
 			log_error("%s:%d:%d: spec.issuerRef: no %s named '%s'%s%s",
 			    c->issuer_pos.file, c->issuer_pos.line,
@@ -575,6 +567,55 @@ config_find_cert(const struct config *cfg, const char *name, bool *ambiguous)
 			return NULL;
 		}
 		found = c;
+	}
+	return found;
+}
+
+const struct cfg_issuer *
+config_find_issuer(const struct config *cfg, bool cluster, const char *name,
+    const char *namespace)
+{
+	const struct cfg_issuer *is;
+	size_t i;
+
+	for (i = 0; i < cfg->nissuers; i++) {
+		is = &cfg->issuers[i];
+		if (is->name != NULL && is->cluster == cluster &&
+		    strcmp(is->name, name) == 0 &&
+		    (cluster || strcmp(is->namespace, namespace) == 0))
+			return is;
+	}
+	return NULL;
+}
+
+const struct cfg_issuer *
+config_find_issuer_arg(const struct config *cfg, const char *arg,
+    bool *ambiguous)
+{
+	const struct cfg_issuer *is, *found = NULL;
+	const char *slash = strchr(arg, '/');
+	char *ns;
+	size_t i;
+
+	*ambiguous = false;
+	if (slash != NULL) {
+		ns = util_strndup(arg, (size_t)(slash - arg));
+		is = config_find_issuer(cfg, false, slash + 1, ns);
+		free(ns);
+		return is;
+	}
+	if ((is = config_find_issuer(cfg, true, arg, NULL)) != NULL)
+		return is;
+	for (i = 0; i < cfg->nissuers; i++) {
+		is = &cfg->issuers[i];
+		if (is->cluster || is->name == NULL ||
+		    strcmp(is->name, arg) != 0)
+			continue;
+		if (found != NULL) {
+			*ambiguous = true;
+			return NULL;
+		}
+		found = is;
 	}
 	return found;
 }
