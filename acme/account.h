@@ -1,7 +1,7 @@
 #ifndef ACMEC_ACME_ACCOUNT_H
 #define ACMEC_ACME_ACCOUNT_H
 
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/acme.h"
 #include "acme/store.h"
 

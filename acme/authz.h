@@ -1,7 +1,7 @@
 #ifndef ACMEC_ACME_AUTHZ_H
 #define ACMEC_ACME_AUTHZ_H
 
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/acme.h"
 #include "acme/status.h"
 #include "crypto/ident.h"

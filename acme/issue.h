@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/status.h"
 #include "acme/store.h"
 

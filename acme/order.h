@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/acme.h"
 #include "acme/status.h"
 #include "crypto/cert.h"

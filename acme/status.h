@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/store.h"
 
 struct status_authz {

@@ -7,7 +7,7 @@
 
 #include "acme/account.h"
 #include "acme/cmd/cmd.h"
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/log.h"
 #include "acme/acme.h"
 #include "acme/store.h"
@@ -219,7 +219,6 @@ cmd_account(const struct globals *g, int argc, char **argv)
 	struct key *key = NULL;
 	struct acme a;
 	int rc;
-	size_t i;
 
 	memset(&a, 0, sizeof(a));
 	if ((rc = parse_args(argc, argv, &aa)) != EXIT_OK || aa.help)
@@ -228,14 +227,8 @@ cmd_account(const struct globals *g, int argc, char **argv)
 	rc = EXIT_USAGE;
 	if (config_load(g->config, &cfg) < 0)
 		goto out;
-	for (i = 0; i < cfg.nissuers; i++)
-		if (strcmp(cfg.issuers[i].name, issuer) == 0)
-			is = &cfg.issuers[i];
-	if (is == NULL) {
-		log_error("--issuer %s: no such issuer in %s", log_esc(issuer),
-		    g->config);
+	if ((is = cmd_find_issuer(g, &cfg, issuer)) == NULL)
 		goto out;
-	}
 	rc = EXIT_FAILED;
 	store_paths(&st, g->statedir, g->secretsdir);
 	if (acme_open(&a, is->server, is->ca_bundle, is->ca_bundle_len,

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "acme/cmd/cmd.h"
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/log.h"
 
 int

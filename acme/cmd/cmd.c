@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "acme/cmd/cmd.h"
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/log.h"
 
 const struct cfg_cert **
@@ -52,4 +52,19 @@ cmd_parse_jobs(const char *s, int *jobs)
 	}
 	*jobs = (int)v;
 	return 0;
+}
+
+const struct cfg_issuer *
+cmd_find_issuer(const struct globals *g, const struct config *cfg,
+    const char *arg)
+{
+	const struct cfg_issuer *is;
+	bool amb;
+
+	if ((is = config_find_issuer_arg(cfg, arg, &amb)) == NULL)
+		log_error("--issuer %s: %s%s", log_esc(arg), amb ?
+		    "Issuers of several namespaces have this name; write "
+		    "NAMESPACE/NAME" : "no such issuer in ", amb ? "" :
+		    g->config);
+	return is;
 }

@@ -37,6 +37,15 @@ struct cfg_cert;
 const struct cfg_cert **cmd_load_certs(const struct globals *g, int argc,
     char **argv, struct config *cfg, size_t *n);
 
+/*
+ * --issuer ARG: NAME is the ClusterIssuer of that name (else the one
+ * Issuer of that name), NAMESPACE/NAME an Issuer; NULL (reported) if none
+ * or ambiguous.
+ */
+struct cfg_issuer;
+const struct cfg_issuer *cmd_find_issuer(const struct globals *g,
+    const struct config *cfg, const char *arg);
+
 /* --jobs N: 1 to 256; -1 (reported) otherwise. */
 int cmd_parse_jobs(const char *s, int *jobs);
 

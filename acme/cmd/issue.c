@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "acme/cmd/cmd.h"
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/fs.h"
 #include "acme/issue.h"
 #include "acme/log.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "acme/cmd/cmd.h"
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/issue.h"
 #include "acme/log.h"
 #include "acme/store.h"

@@ -11,7 +11,7 @@
 
 #include "acme/account.h"
 #include "acme/cmd/cmd.h"
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/fs.h"
 #include "acme/log.h"
 #include "acme/acme.h"
@@ -229,7 +229,6 @@ find_target(const struct globals *g, const struct revoke_args *ra,
     const struct config *cfg, const struct store *st,
     const struct cfg_cert **c, const struct cfg_issuer **is, char **path)
 {
-	size_t i;
 	bool amb;
 
 	if (ra->name != NULL) {
@@ -241,15 +240,9 @@ find_target(const struct globals *g, const struct revoke_args *ra,
 		}
 		*is = (*c)->issuer;
 		*path = store_secret_path(st, (*c)->secret_name, "tls.crt");
-	} else if (ra->issuer != NULL) {
-		for (i = 0; i < cfg->nissuers; i++)
-			if (strcmp(cfg->issuers[i].name, ra->issuer) == 0)
-				*is = &cfg->issuers[i];
-		if (*is == NULL) {
-			log_error("--issuer %s: no such issuer in %s",
-			    log_esc(ra->issuer), g->config);
-			return EXIT_USAGE;
-		}
+	} else if (ra->issuer != NULL &&
+	    (*is = cmd_find_issuer(g, cfg, ra->issuer)) == NULL) {
+		return EXIT_USAGE;
 	}
 	return EXIT_OK;
 }

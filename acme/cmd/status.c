@@ -13,7 +13,7 @@
 #include <cJSON.h>
 
 #include "acme/cmd/cmd.h"
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/issue.h"
 #include "acme/log.h"
 #include "acme/solver/solver.h"

@@ -25,7 +25,7 @@
 #include <ldns/update.h>
 #include <ldns/wire2host.h>
 
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/solver/dns.h"
 #include "acme/solver/dnswire.h"
 #include "acme/log.h"

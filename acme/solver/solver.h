@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "crypto/ident.h"
 
 struct http01_server;

@@ -396,4 +396,14 @@ echo 'not yaml: [' >"$C/dir/README"
 expect config/dir 0 "$ACMEC" -c "$C/dir" check
 expect config/missing 2 "$ACMEC" -c "$C/nonexistent" check
 grep_in config/missing-message "$T_TMP/err" "nonexistent: No such file or directory"
+# --issuer NAME is the ClusterIssuer NAME, NAMESPACE/NAME an Issuer; a bare
+# name only Issuers of several namespaces have is refused, not guessed.
+for ns in web mail; do
+	printf '%s\n---\n' "$ISSUER" | sed "s/^kind: ClusterIssuer/kind: Issuer/;
+	    s/^  name: le/  name: le\\n  namespace: $ns/;
+	    s/le-account/$ns-account/"
+done >"$C/issuers.yaml"
+expect config/issuer-check 0 "$ACMEC" -c "$C/issuers.yaml" check
+expect config/issuer-ambiguous 2 "$ACMEC" -c "$C/issuers.yaml" account show --issuer le
+grep_in config/issuer-ambiguous-message "$T_TMP/err" "error: --issuer le: Issuers of several namespaces have this name; write NAMESPACE/NAME"
 finish

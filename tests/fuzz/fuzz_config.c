@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/fs.h"
 #include "tests/unit/unit.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acme/config.h"
+#include "acme/config/config.h"
 #include "acme/solver/solver.h"
 #include "tests/unit/unit.h"
 

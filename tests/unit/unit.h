@@ -80,6 +80,9 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(keyauth_token_rules) \
 	X(config_duration) \
 	X(config_names) \
+	X(config_typed) \
+	X(config_errors) \
+	X(config_issuer_kinds) \
 	X(fs_publish) \
 	X(fs_lock) \
 	X(proto_directory) \

@@ -151,6 +151,22 @@ int config_load_buffer(const char *name, const char *data, size_t len,
 const struct cfg_cert *config_find_cert(const struct config *cfg,
     const char *name, bool *ambiguous);
 
+/*
+ * The issuer an issuerRef names, as cert-manager finds it: a ClusterIssuer
+ * (cluster true) by name alone, an Issuer only in namespace.  NULL if none.
+ */
+const struct cfg_issuer *config_find_issuer(const struct config *cfg,
+    bool cluster, const char *name, const char *namespace);
+
+/*
+ * The issuer an --issuer option names: "NAME" is the ClusterIssuer NAME,
+ * else the one Issuer NAME of whichever namespace; "NAMESPACE/NAME" is an
+ * Issuer.  NULL if none; a bare NAME that only Issuers of several
+ * namespaces have is ambiguous: NULL, and *ambiguous is set.
+ */
+const struct cfg_issuer *config_find_issuer_arg(const struct config *cfg,
+    const char *arg, bool *ambiguous);
+
 /* Free everything; accepts a zeroed config. */
 void config_free(struct config *cfg);
 

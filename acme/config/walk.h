@@ -1,0 +1,121 @@
+/*
+ * The strict walker shared by the files of acme/config/: the state of
+ * loading one file, what a scalar means, tables of fields and the walker
+ * that reads a mapping through them.  Internal to acme/config/; the
+ * public interface is acme/config/config.h.
+ */
+
+#ifndef ACME_CONFIG_WALK_H
+#define ACME_CONFIG_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <yaml.h>
+
+#include "acme/config/config.h"
+
+/* The state of loading one file. */
+struct ld {
+	struct config *cfg;
+	const char *file;
+	yaml_document_t *doc;
+	int errors;
+	struct strlist *ignored; /* Kubernetes-only fields seen */
+	bool ingress_notice;
+};
+
+/* What a plain scalar means under YAML's core schema. */
+enum sctype { S_STR, S_NULL, S_BOOL, S_INT, S_FLOAT };
+
+/* A field of a mapping and how to read it. */
+struct field;
+typedef void (*field_fn)(struct ld *ld, const yaml_node_t *n,
+    const char *path, void *obj);
+
+enum fkind {
+	K_STR,     /* char * */
+	K_NAME,    /* char *, a Kubernetes object name */
+	K_BOOL,    /* bool */
+	K_PORT,    /* int, 1..65535 */
+	K_ENUM,    /* int: index into choices */
+	K_FN,      /* custom */
+	K_IGNORE,  /* Kubernetes-only: accepted, ignored, noticed once */
+};
+
+#define F_REQUIRED 1u
+
+struct field {
+	const char *name;
+	enum fkind kind;
+	size_t off;
+	field_fn fn;
+	const char *const *choices; /* K_ENUM, NULL-terminated */
+	unsigned flags;
+};
+
+#define AT(type, obj, off) ((type *)(void *)((char *)(obj) + (off)))
+
+void
+cfgw_perr(struct ld *ld, const yaml_node_t *n, const char *path,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+struct cfg_pos
+cfgw_pos_of(struct ld *ld, const yaml_node_t *n);
+
+const char *
+cfgw_scalar(const yaml_node_t *n);
+
+enum sctype
+cfgw_sctype(const yaml_node_t *n);
+
+const char *
+cfgw_kind_name(const yaml_node_t *n);
+
+bool
+cfgw_is_str(struct ld *ld, const yaml_node_t *n, const char *path);
+
+const yaml_node_t *
+cfgw_node(struct ld *ld, int id);
+
+void
+cfgw_read_field(struct ld *ld, const struct field *f, const yaml_node_t *v,
+    const char *path, void *obj);
+
+void
+cfgw_note_ignored(struct ld *ld, const char *path);
+
+bool
+cfgw_walk_map(struct ld *ld, const yaml_node_t *n, const char *path,
+    const struct field *fields, void *obj);
+
+void
+cfgw_read_strlist(struct ld *ld, const yaml_node_t *n, const char *path,
+    struct strlist *out,
+    int (*check)(const char *, char **, const char **));
+
+void
+cfgw_read_strmap(struct ld *ld, const yaml_node_t *n, const char *path,
+    struct strlist *keys, struct strlist *values);
+
+bool
+cfgw_valid_secret_key(const char *s);
+
+void
+cfgw_duration(struct ld *ld, const yaml_node_t *n, const char *path,
+    long long *out);
+
+void
+cfgw_acme(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
+
+void
+cfgw_unsupported_issuer(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj);
+
+void
+cfgw_cert_spec(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
+
+const yaml_node_t *
+cfgw_lookup(struct ld *ld, const yaml_node_t *n, const char *key);
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * The config module on YAML text: typed structs, FILE:LINE:COL errors,
+ * issuerRefs linked, and the kind-aware issuer lookup.
+ */
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "acme/config/config.h"
+#include "acme/log.h"
+#include "tests/unit/unit.h"
+
+#define CLUSTER_LE \
+	"apiVersion: cert-manager.io/v1\n" \
+	"kind: ClusterIssuer\n" \
+	"metadata:\n" \
+	"  name: le\n" \
+	"spec:\n" \
+	"  acme:\n" \
+	"    server: https://cluster.test/dir\n" \
+	"    privateKeySecretRef:\n" \
+	"      name: le-account\n" \
+	"    solvers:\n" \
+	"    - http01:\n" \
+	"        standalone: {port: 80}\n"
+
+/* An Issuer le in namespace ns, its account key in Secret ns-account. */
+#define ISSUER_LE(ns) \
+	"apiVersion: cert-manager.io/v1\n" \
+	"kind: Issuer\n" \
+	"metadata:\n" \
+	"  name: le\n" \
+	"  namespace: " ns "\n" \
+	"spec:\n" \
+	"  acme:\n" \
+	"    server: https://" ns ".test/dir\n" \
+	"    privateKeySecretRef:\n" \
+	"      name: " ns "-account\n" \
+	"    solvers:\n" \
+	"    - http01:\n" \
+	"        standalone: {port: 80}\n"
+
+#define CERT(ns, name, kind) \
+	"apiVersion: cert-manager.io/v1\n" \
+	"kind: Certificate\n" \
+	"metadata:\n" \
+	"  name: " name "\n" \
+	"  namespace: " ns "\n" \
+	"spec:\n" \
+	"  secretName: " name "-tls\n" \
+	"  issuerRef: {name: le, kind: " kind "}\n" \
+	"  dnsNames: [" name ".acmec.test]\n"
+
+/* Load text as t.yaml, messages kept quiet; the first error in *err. */
+static int
+load(const char *text, struct config *cfg, const char **err)
+{
+	int rc;
+
+	log_discard(true);
+	log_clear_error();
+	rc = config_load_buffer("t.yaml", text, strlen(text), cfg);
+	log_discard(false);
+	*err = log_last_error();
+	return rc;
+}
+
+/* text must fail to load with the first error starting with want. */
+static void
+refused(const char *text, const char *want)
+{
+	struct config cfg;
+	const char *err;
+
+	CHECK(load(text, &cfg, &err) < 0);
+	if (strncmp(err, want, strlen(want)) != 0)
+		CHECK_STR(err, want);
+	config_free(&cfg);
+}
+
+void
+test_config_typed(void)
+{
+	struct config cfg;
+	const struct cfg_cert *c;
+	const char *err;
+
+	REQUIRE(load(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer"),
+	    &cfg, &err) == 0);
+	REQUIRE(cfg.nissuers == 1 && cfg.ncerts == 1);
+	CHECK(cfg.issuers[0].cluster);
+	CHECK_STR(cfg.issuers[0].name, "le");
+	CHECK_STR(cfg.issuers[0].server, "https://cluster.test/dir");
+	c = &cfg.certs[0];
+	CHECK_STR(c->name, "www");
+	CHECK_STR(c->namespace, "web");
+	CHECK_STR(c->secret_name, "www-tls");
+	REQUIRE(c->dns_names.n == 1);
+	CHECK_STR(c->dns_names.v[0], "www.acmec.test");
+	CHECK(c->issuer == &cfg.issuers[0]);
+	CHECK(c->pos.line == 17 && c->pos.col == 9);
+	config_free(&cfg);
+}
+
+void
+test_config_errors(void)
+{
+	refused(CLUSTER_LE "    foo: 1\n", "t.yaml:13:5: spec.acme.foo: "
+	    "unknown field (expected one of: ");
+	refused(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer")
+	    "  commonName: [www]\n", "t.yaml:23:15: spec.commonName: "
+	    "expected a string, found ");
+	refused(CLUSTER_LE "---\n" "apiVersion: cert-manager.io/v1\n"
+	    "kind: Certificate\nmetadata:\n  name: www\nspec:\n"
+	    "  issuerRef: {name: le, kind: ClusterIssuer}\n"
+	    "  dnsNames: [www.acmec.test]\n",
+	    "t.yaml:19:3: spec.secretName: required field is missing");
+	refused(CLUSTER_LE "---\n" CERT("web", "www", "Issuer"),
+	    "t.yaml:21:14: spec.issuerRef: no Issuer named 'le' in "
+	    "namespace web");
+	refused(CLUSTER_LE "---\n" CLUSTER_LE, "t.yaml:17:9: metadata.name: "
+	    "ClusterIssuer 'le' is defined twice (first at t.yaml:4:9)");
+	refused(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer")
+	    "---\n" CERT("web", "www", "ClusterIssuer"),
+	    "t.yaml:27:9: metadata.name: Certificate 'web/www' is defined "
+	    "twice (first at t.yaml:17:9)");
+}
+
+/* An Issuer and a ClusterIssuer of one name are two issuers. */
+void
+test_config_issuer_kinds(void)
+{
+	struct config cfg;
+	const struct cfg_issuer *is;
+	const char *err;
+	bool amb;
+
+	REQUIRE(load(ISSUER_LE("web") "---\n" CLUSTER_LE "---\n"
+	    CERT("web", "a", "Issuer") "---\n"
+	    CERT("web", "b", "ClusterIssuer") "---\n"
+	    CERT("mail", "c", "ClusterIssuer"), &cfg, &err) == 0);
+	REQUIRE(cfg.ncerts == 3);
+	CHECK_STR(cfg.certs[0].issuer->server, "https://web.test/dir");
+	CHECK_STR(cfg.certs[1].issuer->server, "https://cluster.test/dir");
+	CHECK_STR(cfg.certs[2].issuer->server, "https://cluster.test/dir");
+	CHECK(config_find_issuer(&cfg, false, "le", "mail") == NULL);
+	is = config_find_issuer(&cfg, false, "le", "web");
+	CHECK(is != NULL && !is->cluster);
+	is = config_find_issuer_arg(&cfg, "le", &amb);
+	CHECK(is != NULL && is->cluster && !amb);
+	is = config_find_issuer_arg(&cfg, "web/le", &amb);
+	CHECK(is != NULL && !is->cluster && !amb);
+	CHECK(config_find_issuer_arg(&cfg, "mail/le", &amb) == NULL && !amb);
+	config_free(&cfg);
+
+	/* Issuers only, in two namespaces: a bare name is ambiguous. */
+	REQUIRE(load(ISSUER_LE("web") "---\n" ISSUER_LE("mail"), &cfg,
+	    &err) == 0);
+	CHECK(config_find_issuer_arg(&cfg, "le", &amb) == NULL && amb);
+	is = config_find_issuer_arg(&cfg, "mail/le", &amb);
+	CHECK(is != NULL && strcmp(is->namespace, "mail") == 0);
+	config_free(&cfg);
+	REQUIRE(load(ISSUER_LE("web"), &cfg, &err) == 0);
+	is = config_find_issuer_arg(&cfg, "le", &amb);
+	CHECK(is != NULL && !is->cluster && !amb);
+	config_free(&cfg);
+}
