@@ -210,7 +210,7 @@ prepare(struct acme *a, const struct cfg_cert *c, const struct ident_list *ids,
     struct cert_status *trace)
 {
 	const struct cfg_solver *s;
-	const char *why, *type;
+	const char *type;
 	char *keyauth;
 	long long ra;
 	int rc;
@@ -228,9 +228,9 @@ prepare(struct acme *a, const struct cfg_cert *c, const struct ident_list *ids,
 		report_authz(&t->az, NULL);
 		return -1;
 	}
-	if ((s = solver_select(c->issuer, c, &t->az.id, &why)) == NULL) {
+	if ((s = solver_select(c->issuer, c, &t->az.id)) == NULL) {
 		log_error("%s: no solver of issuer '%s' can validate it: %s",
-		    log_esc(t->az.id.value), c->issuer->name, why);
+		    log_esc(t->az.id.value), c->issuer->name, util_error());
 		return -1;
 	}
 	type = solver_challenge_type(s);

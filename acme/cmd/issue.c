@@ -77,15 +77,14 @@ static int
 opt_name(struct adhoc *ad, const char *arg)
 {
 	struct cfg_cert *c = &ad->cert;
-	const char *why;
 	char *norm;
 
-	if (config_check_ip(arg, &norm, &why) == 0) {
+	if (config_check_ip(arg, &norm) == 0) {
 		strlist_add(&c->ip_addresses, norm);
-	} else if (config_check_dns_name(arg, &norm, &why) == 0) {
+	} else if (config_check_dns_name(arg, &norm) == 0) {
 		strlist_add(&c->dns_names, norm);
 	} else {
-		log_error("-d '%s' %s", log_esc(arg), why);
+		log_error("-d '%s' %s", log_esc(arg), util_error());
 		return EXIT_USAGE;
 	}
 	if (ad->first == NULL)

@@ -290,15 +290,14 @@ cfgw_cert_spec(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 	struct cfg_cert *c = obj;
 	const yaml_node_t *secret;
 	char *why = NULL, *norm = NULL;
-	const char *w;
 
 	if (!cfgw_walk_map(ld, n, path, fields, c))
 		return;
 	if ((secret = cfgw_lookup(ld, n, "secretName")) != NULL)
 		c->secret_pos = cfgw_pos_of(ld, secret);
 	if (c->common_name != NULL) {
-		if (config_check_dns_name(c->common_name, &norm, &w) == 0 ||
-		    config_check_ip(c->common_name, &norm, &w) == 0) {
+		if (config_check_dns_name(c->common_name, &norm) == 0 ||
+		    config_check_ip(c->common_name, &norm) == 0) {
 			free(c->common_name);
 			c->common_name = norm;
 		} else {

@@ -182,8 +182,8 @@ void config_cert_defaults(struct cfg_cert *c);
  * acmec accepts them; *out (caller frees) is the normal form.  On failure
  * *why says what is wrong.
  */
-int config_check_dns_name(const char *s, char **out, const char **why);
-int config_check_ip(const char *s, char **out, const char **why);
+int config_check_dns_name(const char *s, char **out);
+int config_check_ip(const char *s, char **out);
 
 /* Parse a Go duration ("2160h", "1h30m", "90s"); -1 if malformed. */
 int config_parse_duration(const char *s, long long *seconds);

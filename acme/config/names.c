@@ -61,18 +61,18 @@ cfgw_valid_secret_key(const char *s)
 }
 
 int
-config_check_dns_name(const char *s, char **out, const char **why)
+config_check_dns_name(const char *s, char **out)
 {
 	char *d, ipbuf[64];
 	size_t i, n = strlen(s), label = 0;
 
 	*out = NULL;
 	if (n == 0 || n > 253) {
-		*why = "is not a DNS name: it must be 1 to 253 characters";
+		util_seterr("is not a DNS name: it must be 1 to 253 characters");
 		return -1;
 	}
 	if (ident_ip_canonical(s, ipbuf, sizeof(ipbuf)) == 0) {
-		*why = "is an IP address: list it under ipAddresses";
+		util_seterr("is an IP address: list it under ipAddresses");
 		return -1;
 	}
 	d = util_strdup(s);
@@ -100,19 +100,19 @@ config_check_dns_name(const char *s, char **out, const char **why)
 	return 0;
 bad:
 	free(d);
-	*why = "is not a valid DNS name (letters, digits and '-' in labels "
-	    "of at most 63, optionally starting with '*.')";
+	util_seterr("is not a valid DNS name (letters, digits and '-' in labels "
+	    "of at most 63, optionally starting with '*.')");
 	return -1;
 }
 
 int
-config_check_ip(const char *s, char **out, const char **why)
+config_check_ip(const char *s, char **out)
 {
 	char buf[64];
 
 	*out = NULL;
 	if (ident_ip_canonical(s, buf, sizeof(buf)) < 0) {
-		*why = "is not an IPv4 or IPv6 address";
+		util_seterr("is not an IPv4 or IPv6 address");
 		return -1;
 	}
 	*out = util_strdup(buf);

@@ -314,11 +314,10 @@ cfgw_walk_map(struct ld *ld, const yaml_node_t *n, const char *path,
 void
 cfgw_read_strlist(struct ld *ld, const yaml_node_t *n, const char *path,
     struct strlist *out,
-    int (*check)(const char *, char **, const char **))
+    int (*check)(const char *, char **))
 {
 	const yaml_node_item_t *it;
 	const yaml_node_t *v;
-	const char *why;
 	char *sub, *norm;
 	size_t i = 0;
 
@@ -336,8 +335,9 @@ cfgw_read_strlist(struct ld *ld, const yaml_node_t *n, const char *path,
 		}
 		if (check == NULL) {
 			strlist_add(out, cfgw_scalar(v));
-		} else if (check(cfgw_scalar(v), &norm, &why) < 0) {
-			cfgw_perr(ld, v, sub, "'%s' %s", log_esc(cfgw_scalar(v)), why);
+		} else if (check(cfgw_scalar(v), &norm) < 0) {
+			cfgw_perr(ld, v, sub, "'%s' %s", log_esc(cfgw_scalar(v)),
+			    util_error());
 		} else if (strlist_has(out, norm)) {
 			cfgw_perr(ld, v, sub, "'%s' is listed twice", norm);
 			free(norm);

@@ -92,7 +92,7 @@ cfgw_walk_map(struct ld *ld, const yaml_node_t *n, const char *path,
 void
 cfgw_read_strlist(struct ld *ld, const yaml_node_t *n, const char *path,
     struct strlist *out,
-    int (*check)(const char *, char **, const char **));
+    int (*check)(const char *, char **));
 
 void
 cfgw_read_strmap(struct ld *ld, const yaml_node_t *n, const char *path,

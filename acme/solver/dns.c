@@ -333,7 +333,7 @@ cname_target(const ldns_rdf *rdf, const char *owner, char **target)
 	size_t n = ldns_rdf_size(rdf), i = 0, j;
 	const char *why = "is a wildcard";
 	struct buf b = { 0 };
-	char *text, ip[64];
+	char *text, *checked = NULL, ip[64];
 
 	while (i < n && p[i] != 0 && i + 1 + p[i] <= n) {
 		if (b.len > 0)
@@ -353,13 +353,17 @@ cname_target(const ldns_rdf *rdf, const char *owner, char **target)
 	text = b.data != NULL ? b.data : util_strdup("");
 	if (ident_ip_canonical(text, ip, sizeof(ip)) == 0)
 		why = "is an IP address";
-	else if (strncmp(text, "*.", 2) != 0 &&
-	    config_check_dns_name(text, target, &why) == 0) {
-		free(text);
-		return 0;
+	else if (strncmp(text, "*.", 2) != 0) {
+		if (config_check_dns_name(text, target) == 0) {
+			free(text);
+			return 0;
+		}
+		/* util_error() is about to be written: keep its words. */
+		why = checked = util_strdup(util_error());
 	}
 	util_seterr("the CNAME target '%s' of %s is not a host name: "
 	    "it %s", log_esc(text), log_esc2(owner), why);
+	free(checked);
 	free(text);
 	return -1;
 }

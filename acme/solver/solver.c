@@ -92,7 +92,7 @@ can_validate(const struct cfg_solver *s, const struct ident *id)
 
 const struct cfg_solver *
 solver_select(const struct cfg_issuer *is, const struct cfg_cert *c,
-    const struct ident *id, const char **why)
+    const struct ident *id)
 {
 	const struct cfg_solver *best = NULL;
 	long score, best_score = -1;
@@ -112,11 +112,11 @@ solver_select(const struct cfg_issuer *is, const struct cfg_cert *c,
 		}
 	}
 	if (best == NULL)
-		*why = !matched ? "no solver's selector matches it" :
+		util_seterr("%s", !matched ? "no solver's selector matches it" :
 		    strncmp(id->value, "*.", 2) == 0 ? "wildcard names need "
 		    "a dns01 solver" : id->type == IDENT_IP ? "IP addresses "
 		    "need an http01 solver" : "no matching solver can "
-		    "validate it";
+		    "validate it");
 	return best;
 }
 

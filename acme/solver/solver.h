@@ -34,13 +34,13 @@ struct solver_set {
 /*
  * The solver for id by cert-manager's rules: among the solvers whose
  * selector matches (dnsNames, dnsZones, matchLabels: each part given must
- * match; no selector matches everything), a dnsNames match wins, then the longest dnsZones match, then
- * the most matchLabels; ties go to the first listed.  Solvers that cannot
- * validate id (http01 and a wildcard) are skipped.  NULL if none; *why then
- * says why.
+ * match; no selector matches everything), a dnsNames match wins, then the
+ * longest dnsZones match, then the most matchLabels; ties go to the first
+ * listed.  Solvers that cannot validate id (http01 and a wildcard) are
+ * skipped.  NULL if none, and util_error() says why.
  */
 const struct cfg_solver *solver_select(const struct cfg_issuer *is,
-    const struct cfg_cert *c, const struct ident *id, const char **why);
+    const struct cfg_cert *c, const struct ident *id);
 
 /* The challenge type a solver answers: http-01, dns-01, tls-alpn-01. */
 const char *solver_challenge_type(const struct cfg_solver *s);

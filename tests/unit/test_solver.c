@@ -89,8 +89,9 @@ chosen_why(const struct cfg_issuer *is, const struct cfg_cert *c,
 	struct ident id = { type, (char *)name };
 	const struct cfg_solver *s;
 
-	*why = NULL;
-	s = solver_select(is, c, &id, why);
+	util_seterr("%s", "");
+	s = solver_select(is, c, &id);
+	*why = s == NULL ? util_error() : NULL;
 	return s ? s->http_port : 0;
 }
 
