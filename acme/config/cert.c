@@ -254,7 +254,7 @@ f_is_ca(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
 	(void)obj;
 	if (n->type == YAML_SCALAR_NODE && cfgw_sctype(n) == S_BOOL &&
-	    tolower((unsigned char)*cfgw_scalar(n)) == 'f')
+	    !cfgw_bool(n))
 		return;
 	cfgw_perr(ld, n, path, "ACME CAs do not issue CA certificates; remove "
 	    "isCA");

@@ -267,7 +267,8 @@ f_rfc2136(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ "tsigKeyName", K_STR,
 		    offsetof(struct cfg_solver, tsig_key_name), NULL, NULL, 0 },
 		{ "tsigAlgorithm", K_ENUM,
-		    offsetof(struct cfg_solver, tsig_alg), NULL, algs, 0 },
+		    offsetof(struct cfg_solver, tsig_alg), NULL, algs,
+		    F_NOCASE },
 		{ "tsigSecretSecretRef", K_FN, 0, f_tsig_secret, NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <yaml.h>
@@ -82,12 +83,38 @@ is_float(const char *p)
 	return *p == '\0';
 }
 
+/*
+ * A YAML 1.1 boolean, as Kubernetes' YAML reader (go-yaml v2) resolves a
+ * plain scalar: 1 true, 0 false, -1 not a boolean ("yEs" is a string).
+ */
+static int
+bool_word(const char *s)
+{
+	static const char *const words[2][11] = {
+		{ "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off",
+		    "Off", "OFF" },
+		{ "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on",
+		    "On", "ON" },
+	};
+	size_t v, i;
+
+	for (v = 0; v < 2; v++)
+		for (i = 0; i < 11; i++)
+			if (strcmp(s, words[v][i]) == 0)
+				return (int)v;
+	return -1;
+}
+
+bool
+cfgw_bool(const yaml_node_t *n)
+{
+	return bool_word(cfgw_scalar(n)) == 1;
+}
+
 enum sctype
 cfgw_sctype(const yaml_node_t *n)
 {
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
-	static const char *const bools[] = { "true", "True", "TRUE", "false",
-		"False", "FALSE" };
 	const char *s = cfgw_scalar(n), *p;
 	size_t i;
 
@@ -96,9 +123,8 @@ cfgw_sctype(const yaml_node_t *n)
 	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
 		if (strcmp(s, nulls[i]) == 0)
 			return S_NULL;
-	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
-		if (strcmp(s, bools[i]) == 0)
-			return S_BOOL;
+	if (bool_word(s) >= 0)
+		return S_BOOL;
 	p = s + (*s == '-' || *s == '+');
 	if (*p != '\0' && strspn(p, "0123456789") == strlen(p))
 		return S_INT;
@@ -192,8 +218,7 @@ cfgw_read_field(struct ld *ld, const struct field *f, const yaml_node_t *v,
 			    cfgw_kind_name(v));
 			return;
 		}
-		*AT(bool, obj, f->off) = tolower((unsigned char)*cfgw_scalar(v)) ==
-		    't';
+		*AT(bool, obj, f->off) = cfgw_bool(v);
 		return;
 	case K_PORT:
 		if (v->type != YAML_SCALAR_NODE || cfgw_sctype(v) != S_INT) {
@@ -214,7 +239,9 @@ cfgw_read_field(struct ld *ld, const struct field *f, const yaml_node_t *v,
 		if (!cfgw_is_str(ld, v, path))
 			return;
 		for (i = 0; f->choices[i] != NULL; i++)
-			if (strcmp(cfgw_scalar(v), f->choices[i]) == 0) {
+			if ((f->flags & F_NOCASE ? strcasecmp(cfgw_scalar(v),
+			    f->choices[i]) : strcmp(cfgw_scalar(v),
+			    f->choices[i])) == 0) {
 				*AT(int, obj, f->off) = (int)i;
 				return;
 			}

@@ -44,6 +44,7 @@ enum fkind {
 };
 
 #define F_REQUIRED 1u
+#define F_NOCASE 2u   /* K_ENUM: compared without case, as cert-manager does */
 
 struct field {
 	const char *name;
@@ -68,6 +69,8 @@ cfgw_scalar(const yaml_node_t *n);
 
 enum sctype
 cfgw_sctype(const yaml_node_t *n);
+/* The value of a scalar cfgw_sctype() calls S_BOOL. */
+bool cfgw_bool(const yaml_node_t *n);
 
 const char *
 cfgw_kind_name(const yaml_node_t *n);

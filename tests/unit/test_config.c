@@ -4,6 +4,7 @@
  */
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "acme/config/config.h"
@@ -164,4 +165,54 @@ test_config_issuer_kinds(void)
 	is = config_find_issuer_arg(&cfg, "le", &amb);
 	CHECK(is != NULL && !is->cluster && !amb);
 	config_free(&cfg);
+}
+
+/*
+ * Kubernetes' semantics (issue 13): YAML 1.1 booleans as its YAML reader
+ * resolves them, and tsigAlgorithm compared without case, as cert-manager
+ * does for that field alone.
+ */
+void
+test_config_k8s_scalars(void)
+{
+	static const char issuer[] =
+	    "apiVersion: cert-manager.io/v1\n"
+	    "kind: ClusterIssuer\n"
+	    "metadata: {name: le}\n"
+	    "spec:\n"
+	    "  acme:\n"
+	    "    server: https://cluster.test/dir\n"
+	    "    skipTLSVerify: yes\n"
+	    "    privateKeySecretRef: {name: le-account}\n"
+	    "    solvers:\n"
+	    "    - dns01:\n"
+	    "        rfc2136: {nameserver: 127.0.0.1, tsigKeyName: k,\n"
+	    "          tsigAlgorithm: hmacsha256,\n"
+	    "          tsigSecretSecretRef: {name: tsig, key: secret}}\n";
+	struct config cfg;
+	const char *err;
+	char *text;
+
+	text = util_printf("%s---\n%s  isCA: no\n", issuer,
+	    CERT("web", "www", "ClusterIssuer"));
+	CHECK(load(text, &cfg, &err) == 0);
+	free(text);
+	REQUIRE(cfg.nissuers == 1 && cfg.ncerts == 1);
+	CHECK(cfg.issuers[0].skip_tls_verify);
+	REQUIRE(cfg.issuers[0].nsolvers == 1);
+	CHECK(cfg.issuers[0].solvers[0].tsig_alg == TSIG_HMACSHA256);
+	config_free(&cfg);
+	/* "Off" is false; "yEs" is no boolean in YAML 1.1. */
+	REQUIRE(load(CLUSTER_LE "    skipTLSVerify: Off\n", &cfg, &err) == 0);
+	CHECK(!cfg.issuers[0].skip_tls_verify);
+	config_free(&cfg);
+	refused(CLUSTER_LE "    skipTLSVerify: yEs\n", "t.yaml:13:20: "
+	    "spec.acme.skipTLSVerify: expected true or false, found a string");
+	/* A YAML 1.1 boolean where a string is expected: quote it. */
+	refused(CLUSTER_LE "    email: on\n", "t.yaml:13:12: spec.acme.email: "
+	    "expected a string, found a boolean (quote it to make it a "
+	    "string)");
+	refused(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer")
+	    "  isCA: y\n", "t.yaml:23:9: spec.isCA: ACME CAs do not issue CA "
+	    "certificates");
 }

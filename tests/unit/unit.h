@@ -83,6 +83,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(config_typed) \
 	X(config_errors) \
 	X(config_issuer_kinds) \
+	X(config_k8s_scalars) \
 	X(fs_publish) \
 	X(fs_lock) \
 	X(proto_directory) \
