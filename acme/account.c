@@ -55,6 +55,34 @@ account_can_register(const struct acme *a, const struct cfg_issuer *is,
 	return rc;
 }
 
+/* Load the existing account key, or NULL: *why if absent, else reported. */
+static struct key *
+load_key(const struct cfg_issuer *is, const struct store *st,
+    enum account_none *why)
+{
+	char *path = account_key_path(is, st), *aside, *pem = NULL;
+	struct key *key = NULL;
+	struct stat sb;
+	size_t len = 0;
+
+	*why = ACCOUNT_UNKNOWN;
+	if (fs_read(path, FS_READ_MAX, &pem, &len) == 0) {
+		if ((key = key_load_pem(pem, len)) == NULL)
+			log_error("account key %s: %s", path, crypto_error());
+	} else if (errno == ENOENT) {
+		aside = util_printf("%s.deactivated", path);
+		*why = lstat(aside, &sb) == 0 ? ACCOUNT_DEACTIVATED :
+		    ACCOUNT_NO_KEY;
+		free(aside);
+	} else {
+		log_error("cannot read the account key %s: %s", path,
+		    strerror(errno));
+	}
+	crypto_secret_free(pem, len);
+	free(path);
+	return key;
+}
+
 /* Load the account key, creating it if allowed.  *created tells which. */
 static struct key *
 load_or_create_key(const struct cfg_issuer *is, const struct store *st,
@@ -62,23 +90,15 @@ load_or_create_key(const struct cfg_issuer *is, const struct store *st,
 {
 	const char *keyname = is->account_key.key ? is->account_key.key :
 	    "tls.key";
-	char *dir = store_secret_dir(st, is->account_key.name);
-	char *path = store_secret_path(st, is->account_key.name, keyname);
-	char *pem = NULL;
+	char *dir = NULL, *path = NULL, *pem = NULL;
+	enum account_none why;
 	size_t len = 0;
-	struct key *key = NULL;
+	struct key *key;
 
 	*created = false;
-	if (fs_read(path, FS_READ_MAX, &pem, &len) == 0) {
-		if ((key = key_load_pem(pem, len)) == NULL)
-			log_error("account key %s: %s", path, crypto_error());
-		goto out;
-	}
-	if (errno != ENOENT) {
-		log_error("cannot read the account key %s: %s", path,
-		    strerror(errno));
-		goto out;
-	}
+	if ((key = load_key(is, st, &why)) != NULL || why == ACCOUNT_UNKNOWN)
+		return key;
+	path = account_key_path(is, st);
 	if (is->disable_account_key_generation) {
 		log_error("the account key %s does not exist and issuer '%s' "
 		    "sets disableAccountKeyGeneration; put the key there or "
@@ -92,6 +112,7 @@ load_or_create_key(const struct cfg_issuer *is, const struct store *st,
 		key = NULL;
 		goto out;
 	}
+	dir = store_secret_dir(st, is->account_key.name);
 	if (fs_mkdirs(dir, 0700) < 0 ||
 	    fs_create_excl(dir, keyname, pem, len, 0600) < 0) {
 		log_error("cannot write the account key %s: %s", path,
@@ -313,34 +334,6 @@ out:
 		*keyp = key;
 	}
 	return rc;
-}
-
-/* Load the existing account key, or NULL: *why if absent, else reported. */
-static struct key *
-load_key(const struct cfg_issuer *is, const struct store *st,
-    enum account_none *why)
-{
-	char *path = account_key_path(is, st), *aside, *pem = NULL;
-	struct key *key = NULL;
-	struct stat sb;
-	size_t len = 0;
-
-	*why = ACCOUNT_UNKNOWN;
-	if (fs_read(path, FS_READ_MAX, &pem, &len) == 0) {
-		if ((key = key_load_pem(pem, len)) == NULL)
-			log_error("account key %s: %s", path, crypto_error());
-	} else if (errno == ENOENT) {
-		aside = util_printf("%s.deactivated", path);
-		*why = lstat(aside, &sb) == 0 ? ACCOUNT_DEACTIVATED :
-		    ACCOUNT_NO_KEY;
-		free(aside);
-	} else {
-		log_error("cannot read the account key %s: %s", path,
-		    strerror(errno));
-	}
-	crypto_secret_free(pem, len);
-	free(path);
-	return key;
 }
 
 int

@@ -15,6 +15,8 @@ hook_run(const struct strlist *argv, bool shell, const struct strlist *env,
     int timeout_s, const char *what)
 {
 	long long deadline = util_now_ms() + (long long)timeout_s * 1000;
+	/* A cleanup started after a stop signal still runs to its end. */
+	bool stoppable = !util_interrupted();
 	char **args;
 	size_t i;
 	pid_t pid;
@@ -66,13 +68,15 @@ hook_run(const struct strlist *argv, bool shell, const struct strlist *env,
 			log_error("%s: waitpid: %s", what, strerror(errno));
 			return -1;
 		}
-		if (util_now_ms() >= deadline || util_interrupted()) {
+		if (util_now_ms() >= deadline ||
+		    (stoppable && util_interrupted())) {
 			kill(-pid, SIGTERM);
 			util_sleep_ms(500);
 			kill(-pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			log_error("%s: %s after %d seconds; killed", what,
-			    util_interrupted() ? "interrupted" : "timed out",
+			    util_now_ms() < deadline ? "interrupted" :
+			    "timed out",
 			    timeout_s);
 			return -1;
 		}

@@ -10,7 +10,9 @@
  * "sh -c" (a command the administrator wrote; names never go into it, only
  * into env).  env holds NAME=VALUE strings added to acmec's environment.
  * stdin is /dev/null, stdout goes to stderr.  After timeout_s seconds the
- * hook's process group is killed.  Returns the exit status (0 success), or
+ * hook's process group is killed, and so it is at a stop signal that comes
+ * while it runs (a hook started after one, a cleanup, runs to its end or
+ * its timeout).  Returns the exit status (0 success), or
  * -1 if it could not run, was killed or timed out; what names it in the
  * messages, which are reported here.
  */

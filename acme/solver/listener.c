@@ -123,11 +123,13 @@ listener_is(const struct listener *l, const char *address, int port)
 }
 
 
+/* An IPv4 address as IPv6 (::ffff:a.b.c.d): its first 12 bytes. */
+static const unsigned char v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+
 /* The source a connection counts against: an IPv4 address or an IPv6 /64. */
 static void
 source_key(const struct sockaddr_storage *ss, unsigned char key[16])
 {
-	static const unsigned char v4mapped[12] = { [10] = 0xff, [11] = 0xff };
 	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
 
@@ -146,7 +148,6 @@ source_key(const struct sockaddr_storage *ss, unsigned char key[16])
 static const char *
 source_text(const unsigned char key[16], char *buf, size_t len)
 {
-	static const unsigned char v4mapped[12] = { [10] = 0xff, [11] = 0xff };
 	size_t n;
 
 	if (memcmp(key, v4mapped, sizeof(v4mapped)) == 0)

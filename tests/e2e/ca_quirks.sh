@@ -12,13 +12,10 @@ NEED_NETNS=1
 
 start_dns
 start_pebble PEBBLE_AUTHZREUSE=0 PEBBLE_WFE_NONCEREJECT=0
-FRONT_CONTROL=$T_TMP/front-control.json
-echo '{}' >"$FRONT_CONTROL"
 start_front
 S=$T_TMP/state
 { SERVER=$FRONT_DIR yaml_issuer le account '[{http01: {standalone: {port: 80}}}]'
   yaml_cert web le web.acmec.test; } >"$T_TMP/c.yaml"
-faults() { printf '{"faults": %s}\n' "$1" >"$FRONT_CONTROL"; }
 # run NAME STATUS ORDER-TIMEOUT: issue through the front; the front's log
 # of this run alone in $T_TMP/run.log, the wall time in ms in $T_TMP/ms.
 run() {

@@ -10,8 +10,6 @@ NEED_NETNS=1
 
 start_dns
 start_pebble PEBBLE_AUTHZREUSE=0 PEBBLE_WFE_NONCEREJECT=0
-FRONT_CONTROL=$T_TMP/front-control.json
-echo '{}' >"$FRONT_CONTROL"
 start_front
 S=$T_TMP/state
 # A dns-01 exec hook that records its arguments and environment, then fails.
@@ -26,7 +24,6 @@ chmod +x "$T_TMP/hook"
   SERVER=$FRONT_DIR yaml_issuer hook account "[{dns01: {exec: {command: [\"$T_TMP/hook\"], timeout: 30s}, recursiveNameservers: [\"127.0.0.1:53\"]}}]"
   yaml_cert web le web.acmec.test
   yaml_cert hooked hook hooked.acmec.test; } >"$T_TMP/c.yaml"
-faults() { printf '{"faults": %s}\n' "$1" >"$FRONT_CONTROL"; }
 # issue NAME STATUS CERT: issue CERT; the front's log of this run alone in
 # $T_TMP/run.log.
 issue() {

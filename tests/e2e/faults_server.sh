@@ -12,8 +12,6 @@ NEED_NETNS=1
 
 start_dns
 start_pebble PEBBLE_AUTHZREUSE=0 PEBBLE_WFE_NONCEREJECT=0
-FRONT_CONTROL=$T_TMP/front-control.json
-echo '{}' >"$FRONT_CONTROL"
 start_front
 S=$T_TMP/state
 mkdir -p "$T_TMP/www"
@@ -23,7 +21,6 @@ expect setup/issue 0 "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue
 sums() { sha256sum "$S/secrets/web-tls/tls.crt" "$S/secrets/web-tls/tls.key" \
     "$S/secrets/web-tls/ca.crt" "$S/secrets/account/tls.key"; }
 sums >"$T_TMP/sums"
-faults() { printf '{"faults": %s}\n' "$1" >"$FRONT_CONTROL"; }
 unchanged() { sums | cmp -s - "$T_TMP/sums" && pass "$1/files-unchanged" || fail "$1/files-unchanged"; }
 # fails NAME RULES PATTERN: the rules make issue fail (exit 1) saying PATTERN.
 fails() {

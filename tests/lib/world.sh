@@ -125,6 +125,9 @@ start_front() {
 	fi
 }
 
+# faults RULES: the test front's fault rules from now on (a JSON list).
+faults() { printf '{"faults": %s}\n' "$1" >"$FRONT_CONTROL"; }
+
 stop_pebble() {
 	kill "$PEBBLE_PID" 2>/dev/null
 	wait "$PEBBLE_PID" 2>/dev/null
