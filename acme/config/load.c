@@ -34,7 +34,22 @@ struct meta {
 	char *name, *namespace;
 	struct strlist label_keys, label_values;
 	const yaml_node_t *name_node;
+	const yaml_node_t *annotations; /* read after the spec */
 };
+
+static void
+f_annotations(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	struct strlist keys = { 0 }, values = { 0 };
+	struct meta *m = obj;
+
+	/* Kubernetes' map[string]string: every value a string. */
+	cfgw_read_strmap(ld, n, path, &keys, &values);
+	strlist_free(&keys);
+	strlist_free(&values);
+	m->annotations = n;
+}
 
 static void
 f_labels(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
@@ -47,7 +62,8 @@ f_labels(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 static void
 f_meta_name(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
-	static const struct field f = { "name", K_NAME, 0, NULL, NULL, 0 };
+	static const struct field f = { "name", K_NAME, 0, NULL, NULL,
+		F_REQUIRED };
 	struct meta *m = obj;
 
 	m->name_node = n;
@@ -62,7 +78,7 @@ read_meta(struct ld *ld, const yaml_node_t *n, struct meta *m)
 		{ "namespace", K_NAME, offsetof(struct meta, namespace), NULL,
 		    NULL, 0 },
 		{ "labels", K_FN, 0, f_labels, NULL, 0 },
-		{ "annotations", K_IGNORE, 0, NULL, NULL, 0 },
+		{ "annotations", K_FN, 0, f_annotations, NULL, 0 },
 		{ "uid", K_IGNORE, 0, NULL, NULL, 0 },
 		{ "resourceVersion", K_IGNORE, 0, NULL, NULL, 0 },
 		{ "generation", K_IGNORE, 0, NULL, NULL, 0 },
@@ -215,6 +231,8 @@ read_document(struct ld *ld, const yaml_node_t *root)
 		if (m.label_keys.n > 0)
 			cfgw_note_ignored(ld, "metadata.labels");
 		cfgw_walk_map(ld, root, "", doc_issuer_fields, is);
+		if (m.annotations != NULL)
+			cfgw_issuer_annotations(ld, m.annotations, is);
 	} else if (strcmp(k, "Certificate") == 0) {
 		struct cfg_cert *c;
 
@@ -231,6 +249,8 @@ read_document(struct ld *ld, const yaml_node_t *root)
 		c->label_values = m.label_values;
 		memset(&m, 0, sizeof(m));
 		cfgw_walk_map(ld, root, "", doc_cert_fields, c);
+		if (m.annotations != NULL)
+			cfgw_cert_annotations(ld, m.annotations, c);
 	} else {
 		cfgw_perr(ld, kind, "kind", "'%s' is not one of: ClusterIssuer, "
 		    "Issuer, Certificate", log_esc(k));

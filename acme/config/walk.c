@@ -133,6 +133,33 @@ cfgw_sctype(const yaml_node_t *n)
 	return S_STR;
 }
 
+bool
+cfgw_is_null(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && cfgw_sctype(n) == S_NULL;
+}
+
+size_t
+cfgw_count_set(struct ld *ld, const yaml_node_t *n, const char *except)
+{
+	const yaml_node_pair_t *pair;
+	const yaml_node_t *k;
+	size_t count = 0;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return 0;
+	for (pair = n->data.mapping.pairs.start;
+	    pair < n->data.mapping.pairs.top; pair++) {
+		k = cfgw_node(ld, pair->key);
+		if (cfgw_is_null(cfgw_node(ld, pair->value)) ||
+		    (except != NULL && k->type == YAML_SCALAR_NODE &&
+		    strcmp(cfgw_scalar(k), except) == 0))
+			continue;
+		count++;
+	}
+	return count;
+}
+
 const char *
 cfgw_kind_name(const yaml_node_t *n)
 {
@@ -200,13 +227,15 @@ cfgw_read_field(struct ld *ld, const struct field *f, const yaml_node_t *v,
 		if (!cfgw_is_str(ld, v, path))
 			return;
 		s = cfgw_scalar(v);
+		if (*s == '\0' && !(f->flags & F_REQUIRED))
+			return; /* "" is unset, as for cert-manager */
+		if (*s == '\0') {
+			cfgw_perr(ld, v, path, "must not be empty");
+			return;
+		}
 		if (f->kind == K_NAME && !config_valid_k8s_name(s)) {
 			cfgw_perr(ld, v, path, "'%s' is not a valid name: use lower "
 			    "case letters, digits, '-' and '.'", log_esc(s));
-			return;
-		}
-		if (*s == '\0') {
-			cfgw_perr(ld, v, path, "must not be empty");
 			return;
 		}
 		free(*AT(char *, obj, f->off));
@@ -292,10 +321,13 @@ cfgw_walk_map(struct ld *ld, const yaml_node_t *n, const char *path,
 {
 	const yaml_node_pair_t *pair;
 	const yaml_node_t *k, *v;
-	unsigned char seen[64] = { 0 };
+	unsigned char seen[128] = { 0 }; /* 0 absent, 1 null, 2 set */
 	char *sub, *list;
 	size_t i;
 
+	for (i = 0; fields[i].name != NULL; i++)
+		if (i + 1 >= sizeof(seen))
+			abort(); /* a table this long is a bug */
 	if (n->type != YAML_MAPPING_NODE) {
 		cfgw_perr(ld, n, path, "expected a mapping, found %s", cfgw_kind_name(n));
 		return false;
@@ -318,17 +350,21 @@ cfgw_walk_map(struct ld *ld, const yaml_node_t *n, const char *path,
 			cfgw_perr(ld, k, sub, "unknown field (expected one of: %s)",
 			    list);
 			free(list);
-		} else if (i < sizeof(seen) && seen[i]++) {
+		} else if (seen[i] != 0) {
 			cfgw_perr(ld, k, sub, "given more than once");
+		} else if (cfgw_is_null(v)) {
+			seen[i] = 1; /* null is unset: Kubernetes prunes it */
 		} else if (fields[i].kind == K_IGNORE) {
+			seen[i] = 2;
 			cfgw_note_ignored(ld, sub);
 		} else {
+			seen[i] = 2;
 			cfgw_read_field(ld, &fields[i], v, sub, obj);
 		}
 		free(sub);
 	}
 	for (i = 0; fields[i].name != NULL; i++)
-		if ((fields[i].flags & F_REQUIRED) && !seen[i]) {
+		if ((fields[i].flags & F_REQUIRED) && seen[i] != 2) {
 			sub = *path ? util_printf("%s.%s", path,
 			    fields[i].name) : util_strdup(fields[i].name);
 			cfgw_perr(ld, n, sub, "required field is missing");

@@ -72,6 +72,14 @@ cfgw_sctype(const yaml_node_t *n);
 /* The value of a scalar cfgw_sctype() calls S_BOOL. */
 bool cfgw_bool(const yaml_node_t *n);
 
+/* A plain null ("", "~", "null"): unset, as Kubernetes reads it. */
+bool
+cfgw_is_null(const yaml_node_t *n);
+
+/* Keys of mapping n whose value is not null, except the key except. */
+size_t
+cfgw_count_set(struct ld *ld, const yaml_node_t *n, const char *except);
+
 const char *
 cfgw_kind_name(const yaml_node_t *n);
 
@@ -117,6 +125,17 @@ cfgw_unsupported_issuer(struct ld *ld, const yaml_node_t *n, const char *path,
 
 void
 cfgw_cert_spec(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
+
+/*
+ * metadata.annotations n of an issuer or a Certificate: the acmec.io/
+ * ones are acmec's own settings (acmec.conf(5)), read after the spec.
+ */
+void
+cfgw_issuer_annotations(struct ld *ld, const yaml_node_t *n,
+    struct cfg_issuer *is);
+void
+cfgw_cert_annotations(struct ld *ld, const yaml_node_t *n,
+    struct cfg_cert *c);
 
 const yaml_node_t *
 cfgw_lookup(struct ld *ld, const yaml_node_t *n, const char *key);

@@ -386,7 +386,7 @@ status: {conditions: []}
 EOF2
 expect config/good 0 "$ACMEC" -c "$C/good.yaml" check
 grep_in config/good-summary "$T_TMP/err" "1 issuer, 1 certificate: OK"
-grep_in config/good-notice "$T_TMP/err" "notice: ignoring fields that only mean something inside Kubernetes: metadata.annotations, spec.secretTemplate, spec.revisionHistoryLimit, status"
+grep_in config/good-notice "$T_TMP/err" "notice: ignoring fields that only mean something inside Kubernetes: spec.secretTemplate, spec.revisionHistoryLimit, status"
 check config/good-one-notice test "$(grep -c notice "$T_TMP/err")" -eq 1
 
 # A directory: every *.yaml, other files ignored.
