@@ -217,6 +217,11 @@ session_for(struct worker *w, const struct cfg_issuer *is)
 		s->failed = true;
 		return NULL;
 	}
+	if (is->ari_source == 1) {
+		/* renewalInformationSource: None; renewal by time alone. */
+		free(s->acme.dir.renewal_info);
+		s->acme.dir.renewal_info = NULL;
+	}
 	if (is->profile != NULL &&
 	    !strlist_has(&s->acme.dir.profiles, is->profile)) {
 		log_error("issuer '%s': the CA offers no profile '%s' (its "

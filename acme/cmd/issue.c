@@ -36,30 +36,6 @@ usage(FILE *f)
 	    "names and IP addresses.\n");
 }
 
-/* Parse [ADDR]:PORT, ADDR:PORT, :PORT or PORT for --standalone. */
-static int
-parse_listen(const char *s, char **addr, int *port)
-{
-	const char *colon = strrchr(s, ':');
-	char *end;
-	long p;
-
-	*addr = NULL;
-	if (colon == NULL)
-		colon = s - 1;
-	p = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || p < 1 || p > 65535)
-		return -1;
-	*port = (int)p;
-	if (colon > s) {
-		if (s[0] == '[' && colon[-1] == ']')
-			*addr = util_strndup(s + 1, (size_t)(colon - s - 2));
-		else
-			*addr = util_strndup(s, (size_t)(colon - s));
-	}
-	return 0;
-}
-
 struct adhoc {
 	bool on;      /* -d given: the certificate is described by flags */
 	int flags;    /* ad hoc flags given */
@@ -104,7 +80,7 @@ opt_listen(struct adhoc *ad, int ch, int argc, char **argv)
 	if (optind >= argc || argv[optind][0] == '-' ||
 	    strchr(argv[optind], ':') == NULL)
 		return EXIT_OK;
-	if (parse_listen(argv[optind], &ad->solver.http_address,
+	if (config_parse_listen(argv[optind], &ad->solver.http_address,
 	    &ad->solver.http_port) < 0) {
 		log_error("--%s '%s': give ADDR:PORT or :PORT", ch == 'S' ?
 		    "standalone" : "tls-alpn", log_esc(argv[optind]));

@@ -188,34 +188,23 @@ f_output_formats(struct ld *ld, const yaml_node_t *n, const char *path,
 	}
 }
 
+/* acmec's old spelling: refused, with the one a cluster accepts. */
 static void
-f_deploy(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+f_old_hooks(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
-	struct cfg_cert *c = obj;
+	const yaml_node_t *d = cfgw_lookup(ld, n, "deploy");
 
-	strlist_free(&c->deploy_hook);
-	if (n->type == YAML_SCALAR_NODE) {
-		if (cfgw_is_str(ld, n, path)) {
-			strlist_add(&c->deploy_hook, cfgw_scalar(n));
-			c->deploy_hook_shell = true;
-		}
-		return;
-	}
-	cfgw_read_strlist(ld, n, path, &c->deploy_hook, NULL);
-	c->deploy_hook_shell = false;
-	if (c->deploy_hook.n == 0)
-		cfgw_perr(ld, n, path, "the command list is empty");
-}
-
-static void
-f_hooks(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
-{
-	static const struct field fields[] = {
-		{ "deploy", K_FN, 0, f_deploy, NULL, 0 },
-		{ NULL, 0, 0, NULL, NULL, 0 },
-	};
-
-	cfgw_walk_map(ld, n, path, fields, obj);
+	(void)obj;
+	if (d != NULL && d->type == YAML_SCALAR_NODE)
+		cfgw_perr(ld, n, path, "spec.hooks is acmec's old spelling, which "
+		    "a cluster refuses: write metadata.annotations: "
+		    "{acmec.io/deploy-hook: \"%s\"}", log_esc(cfgw_scalar(d)));
+	else
+		cfgw_perr(ld, n, path, "spec.hooks is acmec's old spelling, which "
+		    "a cluster refuses: write metadata.annotations: "
+		    "{acmec.io/deploy-hook: '[\"/path/to/cmd\", \"arg\"]'} (a "
+		    "JSON list runs without a shell; a plain string runs with "
+		    "sh -c)");
 }
 
 struct issuer_ref {
@@ -277,7 +266,7 @@ cfgw_cert_spec(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ "renewBeforePercentage", K_FN, 0, f_renew_pct, NULL, 0 },
 		{ "additionalOutputFormats", K_FN, 0, f_output_formats, NULL,
 		    0 },
-		{ "hooks", K_FN, 0, f_hooks, NULL, 0 },
+		{ "hooks", K_FN, 0, f_old_hooks, NULL, F_OLD },
 		{ "isCA", K_FN, 0, f_is_ca, NULL, 0 },
 		/* Kubernetes-only, or decided by the ACME CA */
 		{ "secretTemplate", K_IGNORE, 0, NULL, NULL, 0 },

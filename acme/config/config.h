@@ -71,11 +71,13 @@ struct cfg_solver {
 	char *tsig_key_name;
 	int tsig_alg;                   /* enum tsig_alg */
 	struct cfg_secret_ref tsig_secret;
+	bool rfc2136_tcp;               /* protocol: TCP */
 	struct strlist exec_command;    /* argv */
 	long long exec_timeout;         /* seconds */
-	struct strlist recursive_ns;    /* for zone and NS lookups */
-	bool propagation_check;         /* wait for the authoritative servers */
+	struct strlist nameservers;     /* dns01.nameservers: host:port */
+	bool propagation_check;         /* wait until the TXT is visible */
 	long long propagation_timeout;  /* seconds */
+	long long wait_instead;         /* waitInsteadOfSelfCheck s; -1 unset */
 };
 
 struct cfg_issuer {
@@ -91,6 +93,7 @@ struct cfg_issuer {
 	char *profile;
 	bool disable_account_key_generation;
 	bool enable_duration;
+	int ari_source; /* renewalInformationSource: 0 ARI, 1 None */
 	bool eab_set; /* externalAccountBinding */
 	char *eab_key_id;
 	struct cfg_secret_ref eab_key;
@@ -184,6 +187,12 @@ void config_cert_defaults(struct cfg_cert *c);
  */
 int config_check_dns_name(const char *s, char **out);
 int config_check_ip(const char *s, char **out);
+
+/*
+ * A listen address: "PORT", ":PORT", "IPv4:PORT" or "[IPv6]:PORT"; *addr
+ * (caller frees) is NULL for all addresses.  -1 if malformed.
+ */
+int config_parse_listen(const char *s, char **addr, int *port);
 
 /* Parse a Go duration ("2160h", "1h30m", "90s"); -1 if malformed. */
 int config_parse_duration(const char *s, long long *seconds);

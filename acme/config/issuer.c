@@ -123,84 +123,265 @@ f_ca_bundle(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 	is->ca_bundle_len = len;
 }
 
+/*
+ * acmec's old in-spec spellings: refused, with the spelling that a
+ * cluster accepts (acmec.conf(5), ANNOTATIONS).
+ */
+static char *
+old_listen(struct ld *ld, const yaml_node_t *n, const char *dflt)
+{
+	const yaml_node_t *a = cfgw_lookup(ld, n, "address");
+	const yaml_node_t *p = cfgw_lookup(ld, n, "port");
+	const char *addr = a != NULL && a->type == YAML_SCALAR_NODE ?
+	    cfgw_scalar(a) : "";
+	const char *port = p != NULL && p->type == YAML_SCALAR_NODE ?
+	    cfgw_scalar(p) : dflt;
+
+	return util_printf(strchr(addr, ':') != NULL ? "[%s]:%s" : "%s:%s",
+	    log_esc(addr), log_esc2(port));
+}
+
 static void
-f_standalone(struct ld *ld, const yaml_node_t *n, const char *path,
+f_old_standalone(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	char *listen = old_listen(ld, n, "80");
+
+	(void)obj;
+	cfgw_perr(ld, n, path, "http01.standalone is acmec's old spelling, "
+	    "which a cluster refuses: write http01: {ingress: {}} and, on the "
+	    "issuer, metadata.annotations: {acmec.io/http01-listen: \"%s\"} "
+	    "(:80 is the default)", listen);
+	free(listen);
+}
+
+static void
+f_old_webroot(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	const yaml_node_t *p = cfgw_lookup(ld, n, "path");
+
+	(void)obj;
+	cfgw_perr(ld, n, path, "http01.webroot is acmec's old spelling, which "
+	    "a cluster refuses: write http01: {ingress: {}} and, on the issuer, "
+	    "metadata.annotations: {acmec.io/http01-webroot: %s}",
+	    p != NULL && p->type == YAML_SCALAR_NODE ?
+	    log_esc(cfgw_scalar(p)) : "/var/www/html");
+}
+
+static void
+f_old_tlsalpn01(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	char *listen = old_listen(ld, n, "443");
+
+	(void)obj;
+	cfgw_perr(ld, n, path, "tlsalpn01 is acmec's old spelling, which a "
+	    "cluster refuses: write http01: {ingress: {}} and, on the issuer, "
+	    "metadata.annotations: {acmec.io/tlsalpn01-listen: \"%s\"}",
+	    listen);
+	free(listen);
+}
+
+/*
+ * ingress / gatewayHTTPRoute: Kubernetes objects in a cluster; off it,
+ * acmec answers the challenge itself (acmec.io/ annotations say how).
+ */
+static void
+f_ingress_name(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	(void)obj;
+	if (!cfgw_is_str(ld, n, path))
+		return;
+	cfgw_note_ignored(ld, path);
+	if (cfgw_scalar(n)[0] != '\0' && !config_valid_k8s_name(cfgw_scalar(n)))
+		cfgw_perr(ld, n, path, "'%s' must be a valid IngressClass name "
+		    "(lower case letters, digits, '-' and '.')",
+		    log_esc(cfgw_scalar(n)));
+}
+
+static void
+f_service_type(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	(void)obj;
+	if (!cfgw_is_str(ld, n, path))
+		return;
+	cfgw_note_ignored(ld, path);
+	if (cfgw_scalar(n)[0] != '\0' &&
+	    strcmp(cfgw_scalar(n), "ClusterIP") != 0 &&
+	    strcmp(cfgw_scalar(n), "NodePort") != 0)
+		cfgw_perr(ld, n, path, "'%s' must be empty, \"ClusterIP\" or "
+		    "\"NodePort\"", log_esc(cfgw_scalar(n)));
+}
+
+static void
+f_any_str(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	(void)obj;
+	cfgw_is_str(ld, n, path);
+}
+
+/* A string that only means something inside Kubernetes. */
+static void
+f_k8s_str(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	(void)obj;
+	if (cfgw_is_str(ld, n, path))
+		cfgw_note_ignored(ld, path);
+}
+
+static void
+f_str_map(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	struct strlist k = { 0 }, v = { 0 };
+
+	(void)obj;
+	cfgw_read_strmap(ld, n, path, &k, &v);
+	strlist_free(&k);
+	strlist_free(&v);
+}
+
+static void
+f_object_meta(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
 	static const struct field fields[] = {
-		{ "address", K_STR, offsetof(struct cfg_solver, http_address),
-		    NULL, NULL, 0 },
-		{ "port", K_PORT, offsetof(struct cfg_solver, http_port), NULL,
-		    NULL, 0 },
+		{ "annotations", K_FN, 0, f_str_map, NULL, 0 },
+		{ "labels", K_FN, 0, f_str_map, NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
-	struct cfg_solver *s = obj;
-	unsigned char addr[16];
 
-	cfgw_walk_map(ld, n, path, fields, s);
-	if (s->http_address != NULL &&
-	    inet_pton(AF_INET, s->http_address, addr) != 1 &&
-	    inet_pton(AF_INET6, s->http_address, addr) != 1) {
-		cfgw_perr(ld, n, path, "address '%s' is not an IP address",
-		    log_esc(s->http_address));
-	}
+	cfgw_walk_map(ld, n, path, fields, obj);
 }
 
 static void
-f_webroot(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+f_ingress_template(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
 {
 	static const struct field fields[] = {
-		{ "path", K_STR, offsetof(struct cfg_solver, webroot), NULL,
-		    NULL, F_REQUIRED },
+		{ "metadata", K_FN, 0, f_object_meta, NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
-	struct cfg_solver *s = obj;
 
-	s->http_mode = HTTP01_WEBROOT;
-	cfgw_walk_map(ld, n, path, fields, s);
-	if (s->webroot != NULL && s->webroot[0] != '/')
-		cfgw_perr(ld, n, path, "webroot path '%s' must be absolute",
-		    log_esc(s->webroot));
+	if (cfgw_walk_map(ld, n, path, fields, obj))
+		cfgw_note_ignored(ld, path);
 }
 
-/* ingress / gatewayHTTPRoute: Kubernetes objects; acmec serves itself. */
 static void
-f_k8s_http(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+f_ingress(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
+	static const struct field fields[] = {
+		{ "class", K_FN, 0, f_k8s_str, NULL, 0 },
+		{ "ingressClassName", K_FN, 0, f_ingress_name, NULL, 0 },
+		{ "name", K_FN, 0, f_k8s_str, NULL, 0 },
+		{ "serviceType", K_FN, 0, f_service_type, NULL, 0 },
+		{ "ingressTemplate", K_FN, 0, f_ingress_template, NULL, 0 },
+		{ "podTemplate", K_IGNORE, 0, NULL, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	const yaml_node_t *name;
+	int set = 0;
+
+	if (!cfgw_walk_map(ld, n, path, fields, obj))
+		return;
+	/* class and ingressClassName count even when "", as cert-manager. */
+	set += cfgw_lookup(ld, n, "class") != NULL &&
+	    !cfgw_is_null(cfgw_lookup(ld, n, "class"));
+	set += cfgw_lookup(ld, n, "ingressClassName") != NULL &&
+	    !cfgw_is_null(cfgw_lookup(ld, n, "ingressClassName"));
+	name = cfgw_lookup(ld, n, "name");
+	set += name != NULL && name->type == YAML_SCALAR_NODE &&
+	    cfgw_scalar(name)[0] != '\0';
+	if (set > 1)
+		cfgw_perr(ld, n, path, "only one of 'ingressClassName', 'name' or "
+		    "'class' should be specified");
+}
+
+static void
+f_parent_refs(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	static const struct field fields[] = {
+		{ "group", K_FN, 0, f_any_str, NULL, 0 },
+		{ "kind", K_FN, 0, f_any_str, NULL, 0 },
+		{ "name", K_FN, 0, f_any_str, NULL, F_REQUIRED },
+		{ "namespace", K_FN, 0, f_any_str, NULL, 0 },
+		{ "port", K_PORT, 0, NULL, NULL, 0 },
+		{ "sectionName", K_FN, 0, f_any_str, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	const yaml_node_item_t *it;
+	char *sub;
+	int port;
+	size_t i = 0;
+
 	(void)obj;
-	if (n->type != YAML_MAPPING_NODE) {
-		cfgw_perr(ld, n, path, "expected a mapping, found %s", cfgw_kind_name(n));
+	if (n->type != YAML_SEQUENCE_NODE) {
+		cfgw_perr(ld, n, path, "expected a list, found %s",
+		    cfgw_kind_name(n));
 		return;
 	}
 	cfgw_note_ignored(ld, path);
-	ld->ingress_notice = true;
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++, i++) {
+		sub = util_printf("%s[%zu]", path, i);
+		cfgw_walk_map(ld, cfgw_node(ld, *it), sub, fields, &port);
+		free(sub);
+	}
+}
+
+static void
+f_k8s_map(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	f_str_map(ld, n, path, obj);
+	cfgw_note_ignored(ld, path);
+}
+
+static void
+f_gateway(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field fields[] = {
+		{ "labels", K_FN, 0, f_k8s_map, NULL, 0 },
+		{ "parentRefs", K_FN, 0, f_parent_refs, NULL, 0 },
+		{ "serviceType", K_FN, 0, f_service_type, NULL, 0 },
+		{ "podTemplate", K_IGNORE, 0, NULL, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+
+	cfgw_walk_map(ld, n, path, fields, obj);
 }
 
 static void
 f_http01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
 	static const struct field fields[] = {
-		{ "ingress", K_FN, 0, f_k8s_http, NULL, 0 },
-		{ "gatewayHTTPRoute", K_FN, 0, f_k8s_http, NULL, 0 },
-		{ "standalone", K_FN, 0, f_standalone, NULL, 0 },
-		{ "webroot", K_FN, 0, f_webroot, NULL, 0 },
+		{ "ingress", K_FN, 0, f_ingress, NULL, 0 },
+		{ "gatewayHTTPRoute", K_FN, 0, f_gateway, NULL, 0 },
+		{ "standalone", K_FN, 0, f_old_standalone, NULL, F_OLD },
+		{ "webroot", K_FN, 0, f_old_webroot, NULL, F_OLD },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
 	struct cfg_solver *s = obj;
-	const yaml_node_pair_t *pair;
-	int kinds = 0;
+	size_t kinds;
 
 	s->type = SOLVER_HTTP01;
 	s->http_mode = HTTP01_STANDALONE;
 	s->http_port = 80;
 	if (!cfgw_walk_map(ld, n, path, fields, s))
 		return;
-	for (pair = n->data.mapping.pairs.start;
-	    pair < n->data.mapping.pairs.top; pair++)
-		kinds++;
-	if (kinds != 1)
-		cfgw_perr(ld, n, path, "give exactly one of ingress, "
-		    "gatewayHTTPRoute, standalone or webroot");
+	if (cfgw_lookup(ld, n, "standalone") != NULL ||
+	    cfgw_lookup(ld, n, "webroot") != NULL)
+		return; /* refused above */
+	kinds = cfgw_count_set(ld, n, NULL);
+	if (kinds == 0)
+		cfgw_perr(ld, n, path, "no HTTP01 solver type configured: give "
+		    "ingress: {} (off Kubernetes, acmec answers the challenges "
+		    "itself; see the acmec.io/ annotations)");
+	else if (kinds > 1)
+		cfgw_perr(ld, n, path, "only 1 HTTP01 solver type may be "
+		    "configured: give ingress or gatewayHTTPRoute");
 }
 
 static void
@@ -211,7 +392,6 @@ static bool
 valid_hostport(const char *s)
 {
 	const char *colon = strrchr(s, ':'), *end;
-	unsigned char a[16];
 	char *e;
 	long port;
 
@@ -221,7 +401,7 @@ valid_hostport(const char *s)
 			return false;
 		colon = end[1] == ':' ? end + 1 : NULL;
 	} else if (colon != NULL && strchr(s, ':') != colon) {
-		return inet_pton(AF_INET6, s, a) == 1; /* bare IPv6 */
+		return false; /* IPv6 goes in brackets, as for cert-manager */
 	}
 	if (colon != NULL) {
 		port = strtol(colon + 1, &e, 10);
@@ -236,9 +416,16 @@ static void
 f_nameserver(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
 	struct cfg_solver *sv = obj;
+	unsigned char addr[16];
 
 	if (!cfgw_is_str(ld, n, path))
 		return;
+	if (inet_pton(AF_INET6, cfgw_scalar(n), addr) == 1) {
+		cfgw_perr(ld, n, path, "'%s': an IPv6 address goes in brackets, "
+		    "as in '[%s]:53'", log_esc(cfgw_scalar(n)),
+		    log_esc2(cfgw_scalar(n)));
+		return;
+	}
 	if (!valid_hostport(cfgw_scalar(n))) {
 		cfgw_perr(ld, n, path, "'%s' is not host, host:port or [IPv6]:port",
 		    log_esc(cfgw_scalar(n)));
@@ -262,6 +449,7 @@ f_rfc2136(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
 	static const char *const algs[] = { "HMACMD5", "HMACSHA1",
 		"HMACSHA256", "HMACSHA512", NULL };
+	static const char *const protos[] = { "UDP", "TCP", NULL };
 	static const struct field fields[] = {
 		{ "nameserver", K_FN, 0, f_nameserver, NULL, F_REQUIRED },
 		{ "tsigKeyName", K_STR,
@@ -270,13 +458,18 @@ f_rfc2136(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		    offsetof(struct cfg_solver, tsig_alg), NULL, algs,
 		    F_NOCASE },
 		{ "tsigSecretSecretRef", K_FN, 0, f_tsig_secret, NULL, 0 },
+		{ "protocol", K_ENUM, 0, NULL, protos, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
 	struct cfg_solver *sv = obj;
+	const yaml_node_t *proto;
 
 	sv->dns_provider = DNS01_RFC2136;
 	if (!cfgw_walk_map(ld, n, path, fields, sv))
 		return;
+	proto = cfgw_lookup(ld, n, "protocol");
+	sv->rfc2136_tcp = proto != NULL && proto->type == YAML_SCALAR_NODE &&
+	    strcmp(cfgw_scalar(proto), "TCP") == 0;
 	if ((sv->tsig_key_name == NULL) != (sv->tsig_secret.name == NULL))
 		cfgw_perr(ld, n, path, "give tsigKeyName and tsigSecretSecretRef "
 		    "together");
@@ -305,51 +498,155 @@ f_exec_timeout(struct ld *ld, const yaml_node_t *n, const char *path,
 	cfgw_duration(ld, n, path, &((struct cfg_solver *)obj)->exec_timeout);
 }
 
+/* The config of acmec's own DNS hook: webhook groupName acmec.io. */
 static void
-f_exec(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+read_hook_config(struct ld *ld, const yaml_node_t *n, const char *path,
+    struct cfg_solver *sv)
 {
 	static const struct field fields[] = {
 		{ "command", K_FN, 0, f_exec_command, NULL, F_REQUIRED },
 		{ "timeout", K_FN, 0, f_exec_timeout, NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
-	struct cfg_solver *sv = obj;
 
 	sv->dns_provider = DNS01_EXEC;
 	cfgw_walk_map(ld, n, path, fields, sv);
 }
 
+#define HOOK_GROUP "acmec.io"
+#define HOOK_SOLVER "exec"
+
 static void
-f_recursive_ns(struct ld *ld, const yaml_node_t *n, const char *path,
+f_webhook(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field fields[] = {
+		{ "groupName", K_FN, 0, f_any_str, NULL, F_REQUIRED },
+		{ "solverName", K_FN, 0, f_any_str, NULL, F_REQUIRED },
+		{ "config", K_FN, 0, cfgw_read_later, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	const yaml_node_t *group, *solver, *config;
+	char *sub;
+
+	sub = util_printf("%s.config", path);
+	if (!cfgw_walk_map(ld, n, path, fields, obj))
+		goto out;
+	group = cfgw_lookup(ld, n, "groupName");
+	solver = cfgw_lookup(ld, n, "solverName");
+	config = cfgw_lookup(ld, n, "config");
+	if (group == NULL || solver == NULL || cfgw_is_null(group) ||
+	    cfgw_is_null(solver) || group->type != YAML_SCALAR_NODE ||
+	    solver->type != YAML_SCALAR_NODE)
+		goto out; /* reported by the walk */
+	if (cfgw_scalar(solver)[0] == '\0') {
+		cfgw_perr(ld, solver, path, "solverName: solver name must be "
+		    "specified");
+	} else if (strcmp(cfgw_scalar(group), HOOK_GROUP) != 0) {
+		cfgw_perr(ld, group, path, "webhook solver '%s' of group '%s' "
+		    "runs inside a Kubernetes cluster; off it, use rfc2136, or "
+		    "groupName: " HOOK_GROUP ", solverName: " HOOK_SOLVER " with "
+		    "config: {command: [...]} to run a hook that calls your "
+		    "provider", log_esc(cfgw_scalar(solver)),
+		    log_esc2(cfgw_scalar(group)));
+	} else if (strcmp(cfgw_scalar(solver), HOOK_SOLVER) != 0) {
+		cfgw_perr(ld, solver, path, "group " HOOK_GROUP " has one solver, "
+		    "'" HOOK_SOLVER "' (a hook command); found '%s'",
+		    log_esc(cfgw_scalar(solver)));
+	} else if (config == NULL || cfgw_is_null(config)) {
+		cfgw_perr(ld, n, sub, "required field is missing (config: "
+		    "{command: [/path/to/hook, args...], timeout: 2m})");
+	} else {
+		read_hook_config(ld, config, sub, obj);
+	}
+out:
+	free(sub);
+}
+
+static void
+f_old_exec(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	(void)obj;
+	cfgw_perr(ld, n, path, "dns01.exec is acmec's old spelling, which a "
+	    "cluster refuses: write dns01: {webhook: {groupName: " HOOK_GROUP
+	    ", solverName: " HOOK_SOLVER ", config: {command: [...], "
+	    "timeout: ...}}}");
+}
+
+/* host:port (a port is required), or an https:// DoH server. */
+static void
+f_nameservers(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
 	struct cfg_solver *sv = obj;
+	struct strlist all = { 0 };
+	const char *v, *colon;
 	size_t i;
 
-	cfgw_read_strlist(ld, n, path, &sv->recursive_ns, NULL);
-	for (i = 0; i < sv->recursive_ns.n; i++)
-		if (!valid_hostport(sv->recursive_ns.v[i]))
-			cfgw_perr(ld, n, path, "'%s' is not host, host:port or "
-			    "[IPv6]:port", log_esc(sv->recursive_ns.v[i]));
+	cfgw_read_strlist(ld, n, path, &all, NULL);
+	for (i = 0; i < all.n; i++) {
+		v = all.v[i];
+		colon = strrchr(v, ':');
+		if (strncmp(v, "https://", 8) == 0) {
+			if (v[8] == '\0' || v[8] == '/')
+				cfgw_perr(ld, n, path, "'%s' must be in the format "
+				    "https://<DoH RFC 8484 server address>",
+				    log_esc(v));
+			else
+				log_notice("%s:%lu: %s: '%s' is a DNS over HTTPS "
+				    "server, which acmec does not speak: it "
+				    "asks the zone's authoritative nameservers "
+				    "instead", ld->file,
+				    (unsigned long)n->start_mark.line + 1, path,
+				    log_esc(v));
+		} else if (colon == NULL || !valid_hostport(v) ||
+		    (v[0] != '[' && strchr(v, ':') != colon)) {
+			cfgw_perr(ld, n, path, "'%s' must be in the format "
+			    "<ip address>:<port>", log_esc(v));
+		} else {
+			strlist_add(&sv->nameservers, v);
+		}
+	}
+	strlist_free(&all);
 }
 
 static void
-f_propagation_timeout(struct ld *ld, const yaml_node_t *n, const char *path,
+f_old_recursive_ns(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
-	cfgw_duration(ld, n, path,
-	    &((struct cfg_solver *)obj)->propagation_timeout);
+	(void)obj;
+	cfgw_perr(ld, n, path, "recursiveNameservers is acmec's old spelling, "
+	    "which a cluster refuses: write dns01.nameservers (host:port "
+	    "entries)");
 }
 
-/* cert-manager's other providers live in its Kubernetes controller. */
+static void
+f_old_propagation(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	(void)obj;
+	if (util_endswith(path, "propagationCheck"))
+		cfgw_perr(ld, n, path, "propagationCheck is acmec's old "
+		    "spelling, which a cluster refuses: write "
+		    "waitInsteadOfSelfCheck: 0s on the solver (beside dns01) "
+		    "to skip the check");
+	else
+		cfgw_perr(ld, n, path, "propagationTimeout is acmec's old "
+		    "spelling, which a cluster refuses: write metadata."
+		    "annotations: {acmec.io/dns01-propagation-timeout: %s} on "
+		    "the issuer", n->type == YAML_SCALAR_NODE ?
+		    log_esc(cfgw_scalar(n)) : "5m");
+}
+
+/* cert-manager's cloud providers: issue 14. */
 static void
 f_k8s_provider(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
 	(void)obj;
 	cfgw_perr(ld, n, path, "this provider needs cert-manager's controller; "
-	    "use dns01.rfc2136, or dns01.exec with a hook command that "
-	    "calls your provider's API");
+	    "use dns01.rfc2136, or a dns01.webhook with groupName "
+	    HOOK_GROUP " running a hook command that calls your provider's "
+	    "API");
 }
 
 static void
@@ -366,29 +663,16 @@ f_cname_strategy(struct ld *ld, const yaml_node_t *n, const char *path,
 }
 
 static void
-f_propagation_check(struct ld *ld, const yaml_node_t *n, const char *path,
-    void *obj)
-{
-	static const char *const choices[] = { "Authoritative", "None", NULL };
-	static const struct field f = { "propagationCheck", K_ENUM, 0, NULL,
-		choices, 0 };
-	int v = 0;
-
-	cfgw_read_field(ld, &f, n, path, &v);
-	((struct cfg_solver *)obj)->propagation_check = v == 0;
-}
-
-static void
 f_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
+	static const char *const providers[] = { "rfc2136", "webhook",
+		"acmeDNS", "akamai", "azureDNS", "cloudDNS", "cloudflare",
+		"digitalocean", "route53", "exec", NULL };
 	static const struct field fields[] = {
 		{ "rfc2136", K_FN, 0, f_rfc2136, NULL, 0 },
-		{ "exec", K_FN, 0, f_exec, NULL, 0 },
+		{ "webhook", K_FN, 0, f_webhook, NULL, 0 },
 		{ "cnameStrategy", K_FN, 0, f_cname_strategy, NULL, 0 },
-		{ "recursiveNameservers", K_FN, 0, f_recursive_ns, NULL, 0 },
-		{ "propagationCheck", K_FN, 0, f_propagation_check, NULL, 0 },
-		{ "propagationTimeout", K_FN, 0, f_propagation_timeout, NULL,
-		    0 },
+		{ "nameservers", K_FN, 0, f_nameservers, NULL, 0 },
 		{ "acmeDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "akamai", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "azureDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
@@ -396,13 +680,16 @@ f_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ "cloudflare", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "digitalocean", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "route53", K_FN, 0, f_k8s_provider, NULL, 0 },
-		{ "webhook", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "exec", K_FN, 0, f_old_exec, NULL, F_OLD },
+		{ "recursiveNameservers", K_FN, 0, f_old_recursive_ns, NULL,
+		    F_OLD },
+		{ "propagationCheck", K_FN, 0, f_old_propagation, NULL, F_OLD },
+		{ "propagationTimeout", K_FN, 0, f_old_propagation, NULL, F_OLD },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
 	struct cfg_solver *sv = obj;
-	const yaml_node_pair_t *pair;
-	const yaml_node_t *k;
-	int providers = 0;
+	const yaml_node_t *v;
+	int count = 0;
 	size_t i;
 
 	sv->type = SOLVER_DNS01;
@@ -411,30 +698,36 @@ f_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 	sv->exec_timeout = 120;
 	if (!cfgw_walk_map(ld, n, path, fields, sv))
 		return;
-	for (pair = n->data.mapping.pairs.start;
-	    pair < n->data.mapping.pairs.top; pair++) {
-		k = cfgw_node(ld, pair->key);
-		/* cert-manager's own providers are counted: already refused. */
-		for (i = 0; k->type == YAML_SCALAR_NODE &&
-		    fields[i].name != NULL; i++)
-			if (strcmp(cfgw_scalar(k), fields[i].name) == 0 &&
-			    (fields[i].fn == f_rfc2136 || fields[i].fn == f_exec ||
-			    fields[i].fn == f_k8s_provider))
-				providers++;
-	}
-	if (providers != 1)
-		cfgw_perr(ld, n, path, "give exactly one of rfc2136 or exec");
+	for (i = 0; providers[i] != NULL; i++)
+		if ((v = cfgw_lookup(ld, n, providers[i])) != NULL &&
+		    !cfgw_is_null(v))
+			count++;
+	if (count == 0)
+		cfgw_perr(ld, n, path, "no DNS01 provider configured: give "
+		    "rfc2136, or webhook (groupName: " HOOK_GROUP ")");
+	else if (count > 1)
+		cfgw_perr(ld, n, path, "may not specify more than one provider "
+		    "type");
 }
 
-/* acmec's own: tlsalpn01 {address, port}, default all addresses, 443. */
+/* waitInsteadOfSelfCheck: a Go duration, 0 allowed, never negative. */
 static void
-f_tlsalpn01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+f_wait_instead(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
 {
 	struct cfg_solver *s = obj;
+	long long v = 0;
 
-	s->type = SOLVER_TLSALPN01;
-	s->http_port = 443;
-	f_standalone(ld, n, path, s);
+	if (!cfgw_is_str(ld, n, path))
+		return;
+	if (strcmp(cfgw_scalar(n), "0") != 0 &&
+	    config_parse_duration(cfgw_scalar(n), &v) < 0) {
+		cfgw_perr(ld, n, path, "'%s' is not a duration such as 30s or "
+		    "2m (0s: ask the CA at once; negative is not allowed)",
+		    log_esc(cfgw_scalar(n)));
+		return;
+	}
+	s->wait_instead = v;
 }
 
 static void
@@ -445,23 +738,32 @@ read_solver(struct ld *ld, const yaml_node_t *n, const char *path,
 		{ "selector", K_FN, 0, f_selector, NULL, 0 },
 		{ "http01", K_FN, 0, f_http01, NULL, 0 },
 		{ "dns01", K_FN, 0, f_dns01, NULL, 0 },
-		{ "tlsalpn01", K_FN, 0, f_tlsalpn01, NULL, 0 },
+		{ "waitInsteadOfSelfCheck", K_FN, 0, f_wait_instead, NULL, 0 },
+		{ "tlsalpn01", K_FN, 0, f_old_tlsalpn01, NULL, F_OLD },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
-	const yaml_node_pair_t *pair;
-	int kinds = 0;
+	const yaml_node_t *h, *d;
+	bool has_http, has_dns;
 
 	s->pos = cfgw_pos_of(ld, n);
 	s->http_port = 80;
+	s->wait_instead = -1;
 	if (!cfgw_walk_map(ld, n, path, fields, s))
 		return;
-	for (pair = n->data.mapping.pairs.start;
-	    pair < n->data.mapping.pairs.top; pair++)
-		if (strcmp(cfgw_scalar(cfgw_node(ld, pair->key)), "selector") != 0)
-			kinds++;
-	if (kinds != 1)
-		cfgw_perr(ld, n, path, "a solver needs exactly one of http01, dns01 "
-		    "or tlsalpn01");
+	if (cfgw_lookup(ld, n, "tlsalpn01") != NULL)
+		return; /* refused above */
+	h = cfgw_lookup(ld, n, "http01");
+	d = cfgw_lookup(ld, n, "dns01");
+	has_http = h != NULL && !cfgw_is_null(h);
+	has_dns = d != NULL && !cfgw_is_null(d);
+	if (has_http && has_dns)
+		cfgw_perr(ld, n, path, "may not specify more than one solver type "
+		    "in a single solver: split it into two solvers");
+	else if (!has_http && !has_dns)
+		cfgw_perr(ld, n, path, "no solver type configured: give http01 "
+		    "or dns01");
+	if (s->wait_instead >= 0 && s->type == SOLVER_DNS01)
+		s->propagation_check = false;
 }
 
 static void
@@ -526,6 +828,7 @@ f_solvers(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 void
 cfgw_acme(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
+	static const char *const ari[] = { "ARI", "None", NULL };
 	static const struct field fields[] = {
 		{ "server", K_STR, offsetof(struct cfg_issuer, server), NULL,
 		    NULL, F_REQUIRED },
@@ -550,17 +853,27 @@ cfgw_acme(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		    offsetof(struct cfg_issuer, enable_duration), NULL, NULL,
 		    0 },
 		{ "externalAccountBinding", K_FN, 0, f_eab, NULL, 0 },
+		{ "renewalInformationSource", K_ENUM,
+		    offsetof(struct cfg_issuer, ari_source), NULL, ari, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
 	struct cfg_issuer *is = obj;
+	char *sub;
 
 	if (!cfgw_walk_map(ld, n, path, fields, is))
 		return;
 	if (is->server != NULL && strncmp(is->server, "https://", 8) != 0)
 		cfgw_perr(ld, n, path, "server '%s' must be an https:// URL",
 		    log_esc(is->server));
-	if (is->nsolvers == 0)
-		cfgw_perr(ld, n, path, "at least one entry in solvers is needed");
+	if (is->ca_bundle != NULL && is->skip_tls_verify)
+		cfgw_perr(ld, n, path, "caBundle and skipTLSVerify are mutually "
+		    "exclusive and cannot both be set: remove one");
+	if (is->preferred_chain != NULL && strlen(is->preferred_chain) > 64) {
+		sub = util_printf("%s.preferredChain", path);
+		cfgw_perr(ld, n, sub, "longer than 64 characters (the issuer's "
+		    "common name is what it matches)");
+		free(sub);
+	}
 }
 
 void

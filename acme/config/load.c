@@ -231,9 +231,9 @@ read_document(struct ld *ld, const yaml_node_t *root)
 		if (m.label_keys.n > 0)
 			cfgw_note_ignored(ld, "metadata.labels");
 		cfgw_walk_map(ld, root, "", doc_issuer_fields, is);
-		if (m.annotations != NULL)
-			cfgw_issuer_annotations(ld, m.annotations, is);
+		cfgw_issuer_annotations(ld, m.annotations, is);
 	} else if (strcmp(k, "Certificate") == 0) {
+		const yaml_node_t *ann;
 		struct cfg_cert *c;
 
 		cfg->certs = util_realloc(cfg->certs, cfg->ncerts + 1,
@@ -247,10 +247,11 @@ read_document(struct ld *ld, const yaml_node_t *root)
 		    util_strdup("default");
 		c->label_keys = m.label_keys;
 		c->label_values = m.label_values;
+		ann = m.annotations;
 		memset(&m, 0, sizeof(m));
 		cfgw_walk_map(ld, root, "", doc_cert_fields, c);
-		if (m.annotations != NULL)
-			cfgw_cert_annotations(ld, m.annotations, c);
+		if (ann != NULL)
+			cfgw_cert_annotations(ld, ann, c);
 	} else {
 		cfgw_perr(ld, kind, "kind", "'%s' is not one of: ClusterIssuer, "
 		    "Issuer, Certificate", log_esc(k));
@@ -555,8 +556,10 @@ config_load(const char *path, struct config *cfg)
 		buf_free(&b);
 	}
 	if (ingress)
-		log_notice("http01 ingress/gatewayHTTPRoute solvers: acmec "
-		    "answers the challenges itself on port 80");
+		log_notice("http01 solvers without an acmec.io/ annotation: "
+		    "acmec answers the challenges itself on port 80 (set "
+		    "acmec.io/http01-listen, acmec.io/http01-webroot or "
+		    "acmec.io/tlsalpn01-listen on the issuer to choose)");
 	strlist_free(&ignored);
 	return errors == 0 ? 0 : -1;
 }
@@ -680,7 +683,7 @@ config_issuer_free(struct cfg_issuer *is)
 		free(s->tsig_secret.name);
 		free(s->tsig_secret.key);
 		strlist_free(&s->exec_command);
-		strlist_free(&s->recursive_ns);
+		strlist_free(&s->nameservers);
 	}
 	free(is->solvers);
 	memset(is, 0, sizeof(*is));

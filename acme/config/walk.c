@@ -198,7 +198,7 @@ join_choices(const struct field *fields, const char *const *choices)
 	size_t i;
 
 	for (i = 0; fields != NULL && fields[i].name != NULL; i++) {
-		if (fields[i].kind == K_IGNORE)
+		if (fields[i].kind == K_IGNORE || (fields[i].flags & F_OLD))
 			continue;
 		if (b.len > 0)
 			buf_addstr(&b, ", ");
@@ -285,6 +285,16 @@ cfgw_read_field(struct ld *ld, const struct field *f, const yaml_node_t *v,
 	case K_IGNORE:
 		return;
 	}
+}
+
+void
+cfgw_read_later(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	(void)ld;
+	(void)n;
+	(void)path;
+	(void)obj;
 }
 
 /* Remember an ignored field's path with list indexes removed. */

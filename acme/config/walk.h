@@ -45,6 +45,7 @@ enum fkind {
 
 #define F_REQUIRED 1u
 #define F_NOCASE 2u   /* K_ENUM: compared without case, as cert-manager does */
+#define F_OLD 4u      /* acmec's old spelling: refused, never suggested */
 
 struct field {
 	const char *name;
@@ -93,6 +94,11 @@ void
 cfgw_read_field(struct ld *ld, const struct field *f, const yaml_node_t *v,
     const char *path, void *obj);
 
+/* A K_FN for a field known to the table, read by its parent after. */
+void
+cfgw_read_later(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj);
+
 void
 cfgw_note_ignored(struct ld *ld, const char *path);
 
@@ -127,8 +133,9 @@ void
 cfgw_cert_spec(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
 
 /*
- * metadata.annotations n of an issuer or a Certificate: the acmec.io/
- * ones are acmec's own settings (acmec.conf(5)), read after the spec.
+ * metadata.annotations n (NULL if none) of an issuer or a Certificate:
+ * the acmec.io/ ones are acmec's own settings (acmec.conf(5)), read after
+ * the spec.
  */
 void
 cfgw_issuer_annotations(struct ld *ld, const yaml_node_t *n,

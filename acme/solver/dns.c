@@ -108,6 +108,8 @@ dns_servers_add(struct dns_servers *l, const struct dns_server *s)
 	l->v[l->n].label = util_strdup(s->label);
 	l->v[l->n].addr = util_strdup(s->addr);
 	l->v[l->n].port = s->port;
+	l->v[l->n].tcp = s->tcp;
+	l->v[l->n].recursive = s->recursive;
 	l->n++;
 }
 
@@ -196,7 +198,7 @@ dns_system_servers(struct dns_servers *out)
 	ldns_resolver_deep_free(r);
 	if (out->n == 0) {
 		util_seterr("/etc/resolv.conf names no nameserver; "
-		    "give recursiveNameservers");
+		    "give dns01.nameservers");
 		return -1;
 	}
 	return 0;
@@ -247,8 +249,8 @@ exchange(const struct dns_server *s, ldns_pkt *query,
 		util_seterr("cannot build the DNS message");
 		return -1;
 	}
-	if (dnswire_exchange(s->addr, s->port, s->label, q, qlen, TIMEOUT_MS,
-	    TRIES, wire, wlen) < 0)
+	if (dnswire_exchange(s->addr, s->port, s->label, s->tcp, q, qlen,
+	    TIMEOUT_MS, TRIES, wire, wlen) < 0)
 		goto out;
 	if ((st = ldns_wire2pkt(reply, *wire, *wlen)) != LDNS_STATUS_OK) {
 		util_seterr("unreadable answer from %s: %s", s->label,
@@ -567,7 +569,7 @@ dns_txt(const struct dns_server *s, const char *name, struct strlist *values)
 	size_t i, j;
 
 	memset(values, 0, sizeof(*values));
-	if (ask(s, false, name, LDNS_RR_TYPE_TXT, &pkt) < 0)
+	if (ask(s, s->recursive, name, LDNS_RR_TYPE_TXT, &pkt) < 0)
 		return -1;
 	rc = ldns_pkt_get_rcode(pkt);
 	if (rc != LDNS_RCODE_NOERROR && rc != LDNS_RCODE_NXDOMAIN) {

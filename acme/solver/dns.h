@@ -20,6 +20,8 @@ struct dns_server {
 	char *label; /* as the user wrote it, for messages */
 	char *addr;  /* numeric IPv4 or IPv6 */
 	int port;
+	bool tcp;    /* TCP only (rfc2136 protocol: TCP) */
+	bool recursive; /* a resolver: TXT questions ask for recursion */
 };
 
 struct dns_servers {

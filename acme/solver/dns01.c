@@ -87,13 +87,14 @@ lookup_servers(const struct cfg_solver *s, struct dns_servers *via)
 	size_t i;
 
 	memset(via, 0, sizeof(*via));
-	for (i = 0; i < s->recursive_ns.n; i++) {
-		if (dns_server_parse(s->recursive_ns.v[i], &one) < 0) {
-			log_error("dns-01: recursiveNameservers '%s': %s",
-			    s->recursive_ns.v[i], util_error());
+	for (i = 0; i < s->nameservers.n; i++) {
+		if (dns_server_parse(s->nameservers.v[i], &one) < 0) {
+			log_error("dns-01: nameservers '%s': %s",
+			    s->nameservers.v[i], util_error());
 			dns_servers_free(via);
 			return -1;
 		}
+		one.recursive = true;
 		dns_servers_add(via, &one);
 		free(one.label);
 		free(one.addr);
@@ -196,6 +197,7 @@ rfc2136_apply(struct solver_set *set, const struct cfg_solver *s, bool add)
 		    s->rfc2136_nameserver, util_error());
 		return -1;
 	}
+	server.tcp = s->rfc2136_tcp;
 	if (s->tsig_key_name != NULL) {
 		if ((secret = tsig_secret(set, s, &slen)) == NULL)
 			goto out;
@@ -347,6 +349,11 @@ await_propagation(struct solver_set *set)
 			    1000;
 		if (lookup_servers(r->solver, &via) < 0)
 			goto out;
+		if (r->solver->nameservers.n > 0) {
+			/* cert-manager's nameservers: asked instead. */
+			auth[i] = via;
+			continue;
+		}
 		if (dns_zone_servers(&via, r->zone, &auth[i]) < 0) {
 			log_error("dns-01: %s", util_error());
 			dns_servers_free(&via);
@@ -369,9 +376,10 @@ await_propagation(struct solver_set *set)
 		if (util_now_ms() + wait > deadline || util_interrupted()) {
 			log_error("dns-01: %s %s (waited %lld s); if the "
 			    "nameservers acmec sees are not the ones the CA "
-			    "asks (split-horizon DNS), set propagationCheck: "
-			    "None", lag, util_interrupted() ? "when "
-			    "interrupted" : "after the deadline",
+			    "asks (split-horizon DNS), set "
+			    "waitInsteadOfSelfCheck on the solver", lag,
+			    util_interrupted() ? "when interrupted" :
+			    "after the deadline",
 			    (util_now_ms() - start) / 1000);
 			goto out;
 		}

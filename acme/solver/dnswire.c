@@ -221,7 +221,7 @@ out:
 }
 
 int
-dnswire_exchange(const char *addr, int port, const char *label,
+dnswire_exchange(const char *addr, int port, const char *label, bool tcp,
     const uint8_t *query, size_t qlen, int timeout_ms, int tries,
     uint8_t **reply, size_t *rlen)
 {
@@ -232,6 +232,13 @@ dnswire_exchange(const char *addr, int port, const char *label,
 	*reply = NULL;
 	if (sockaddr_of(addr, port, &ss, &sslen) < 0) {
 		util_seterr("%s: not a numeric address", label);
+		return -1;
+	}
+	if (tcp) {
+		if (tcp_exchange(&ss, sslen, query, qlen, timeout_ms, reply,
+		    rlen) == 0)
+			return 0;
+		util_seterr("no answer from %s over TCP", label);
 		return -1;
 	}
 	for (i = 0; i < tries && rc == 0; i++)

@@ -17,10 +17,10 @@
 
 /*
  * Send query (its ID already set) to addr (numeric IPv4 or IPv6) port;
- * tries UDP attempts of timeout_ms each.  *reply (caller frees) is the
+ * tries UDP attempts of timeout_ms each (TCP alone if tcp).  *reply (caller frees) is the
  * first matching answer.  -1 with util_error() naming label.
  */
-int dnswire_exchange(const char *addr, int port, const char *label,
+int dnswire_exchange(const char *addr, int port, const char *label, bool tcp,
     const uint8_t *query, size_t qlen, int timeout_ms, int tries,
     uint8_t **reply, size_t *rlen);
 

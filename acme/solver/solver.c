@@ -155,8 +155,9 @@ solver_hint(const char *type, const char *error_type, const char *name)
 		return util_printf("the CA must reach http://%s/.well-known/"
 		    "acme-challenge/ on port 80: check that the name resolves "
 		    "to this host, that port 80 is open to the CA, and that it "
-		    "reaches acmec's listener (standalone) or the web server "
-		    "serving the webroot", log_esc(n));
+		    "reaches acmec's listener (acmec.io/http01-listen) or the "
+		    "web server serving the webroot (acmec.io/http01-webroot)",
+		    log_esc(n));
 	if (strcmp(type, "tls-alpn-01") == 0)
 		return util_printf("the CA must reach %s on port 443 with TLS "
 		    "and ALPN acme-tls/1: check that the name resolves to this "
@@ -165,9 +166,8 @@ solver_hint(const char *type, const char *error_type, const char *name)
 	if (strcmp(type, "dns-01") == 0)
 		return util_printf("the CA did not see the TXT record "
 		    "_acme-challenge.%s: check that every authoritative "
-		    "nameserver of the zone answers it (propagationCheck), "
-		    "and that a CNAME there is followed (cnameStrategy: "
-		    "Follow)", log_esc(n));
+		    "nameserver of the zone answers it, and that a CNAME there "
+		    "is followed (cnameStrategy: Follow)", log_esc(n));
 	return NULL;
 }
 
@@ -178,6 +178,8 @@ solver_present(struct solver_set *set, const struct cfg_solver *s,
 	struct http01_server *srv = NULL;
 	size_t i;
 
+	if (s->wait_instead > set->wait_s)
+		set->wait_s = s->wait_instead;
 	if (s->type == SOLVER_DNS01)
 		return dns01_present(set, s, id, keyauth);
 	if (s->type == SOLVER_TLSALPN01) {
@@ -230,7 +232,19 @@ solver_commit(struct solver_set *set)
 	for (i = 0; i < set->nalpns; i++)
 		if (tlsalpn_start(set->alpns[i]) < 0)
 			return -1;
-	return dns01_commit(set);
+	if (dns01_commit(set) < 0)
+		return -1;
+	if (set->wait_s > 0) {
+		log_info("waiting %lld s before asking the CA to validate "
+		    "(waitInsteadOfSelfCheck)", set->wait_s);
+		util_sleep_ms(set->wait_s * 1000);
+		if (util_interrupted()) {
+			log_error("interrupted while waiting "
+			    "(waitInsteadOfSelfCheck)");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 void

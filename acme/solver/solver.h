@@ -29,6 +29,7 @@ struct solver_set {
 	bool alpn_locked; /* holds the process's tls-alpn-01 turn */
 	struct dns_record *records; /* dns-01 TXT records, by name */
 	size_t nrecords;
+	long long wait_s; /* the longest waitInsteadOfSelfCheck presented */
 };
 
 /*

@@ -43,7 +43,7 @@ row() {
 : >"$T_TMP/table"
 
 # --- tools ------------------------------------------------------------
-yaml_issuer le acmec-account '[{http01: {standalone: {port: 80}}}]' >"$B/acmec.yaml"
+yaml_issuer le acmec-account '[{http01: {ingress: {}}}]' >"$B/acmec.yaml"
 yaml_cert p1 le p1a.acmec.test p1b.acmec.test >>"$B/acmec.yaml"
 acmec_p1() { $M "$ACMEC" -c "$B/acmec.yaml" -s "$B/acmec" issue p1; }
 certbot_p1() {
@@ -105,7 +105,7 @@ P1_COUNTS=$(sed -n "s/.*issuer 'le': \(.*\)/\1/p" "$T_TMP/p1-v")
 
 # --- P2 ---------------------------------------------------------------
 echo "== P2: renew, nothing due" >&2
-{ yaml_issuer le acmec-account '[{http01: {standalone: {port: 80}}}]'
+{ yaml_issuer le acmec-account '[{http01: {ingress: {}}}]'
   i=0; while [ $i -lt 1000 ]; do yaml_cert "c$i" le same.acmec.test; i=$((i + 1)); done; } >"$B/p2.yaml"
 "$ACMEC" -c "$B/p2.yaml" -s "$B/p2" issue c0 >/dev/null 2>&1
 cp "$B/acmec/secrets/acmec-account/tls.key" "$B/p2/secrets/acmec-account/" 2>/dev/null
@@ -128,7 +128,7 @@ row "P2 (certbot: 1 lineage)" certbot "$T_TMP/p2-certbot"
 
 # --- P3 ---------------------------------------------------------------
 echo "== P3: 50 one-name certificates" >&2
-{ yaml_issuer le acmec-account '[{http01: {standalone: {port: 80}}}]'
+{ yaml_issuer le acmec-account '[{http01: {ingress: {}}}]'
   i=0; while [ $i -lt 50 ]; do yaml_cert "m$i" le "m$i.acmec.test"; i=$((i + 1)); done; } >"$B/p3.yaml"
 cp -a "$B/acmec/secrets/acmec-account" "$B/p3-secrets-account" 2>/dev/null
 mkdir -p "$B/p3/secrets" && cp -a "$B/acmec/secrets/acmec-account" "$B/p3/secrets/"

@@ -10,7 +10,7 @@ start_dns
 start_pebble PEBBLE_AUTHZREUSE=0
 S=$T_TMP/state
 issuer_yaml() { # EXTRA-ACME-LINES
-	yaml_issuer le account '[{http01: {standalone: {port: 80}}}]' \
+	yaml_issuer le account '[{http01: {ingress: {}}}]' \
 	    "    email: ops@acmec.test${1:+
 $1}"
 	yaml_cert web le web.acmec.test

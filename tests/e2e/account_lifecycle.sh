@@ -10,7 +10,7 @@ start_dns
 start_pebble PEBBLE_AUTHZREUSE=0
 S=$T_TMP/state
 C=$T_TMP/c.yaml
-{ yaml_issuer le account '[{http01: {standalone: {port: 80}}}]'
+{ yaml_issuer le account '[{http01: {ingress: {}}}]'
   yaml_cert one le one.acmec.test; } >"$C"
 A="$ACMEC -c $C -s $S"
 

@@ -20,7 +20,7 @@ start_front
 S=$T_TMP/state
 conf() { # PROFILE-LINE
 	SERVER=$FRONT_DIR yaml_issuer front account \
-	    '[{http01: {standalone: {port: 80}}}]' "${1:-}"
+	    '[{http01: {ingress: {}}}]' "${1:-}"
 	yaml_cert web front web.acmec.test
 }
 conf >"$T_TMP/c.yaml"

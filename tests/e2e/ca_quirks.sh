@@ -14,7 +14,7 @@ start_dns
 start_pebble PEBBLE_AUTHZREUSE=0 PEBBLE_WFE_NONCEREJECT=0
 start_front
 S=$T_TMP/state
-{ SERVER=$FRONT_DIR yaml_issuer le account '[{http01: {standalone: {port: 80}}}]'
+{ SERVER=$FRONT_DIR yaml_issuer le account '[{http01: {ingress: {}}}]'
   yaml_cert web le web.acmec.test; } >"$T_TMP/c.yaml"
 # run NAME STATUS ORDER-TIMEOUT: issue through the front; the front's log
 # of this run alone in $T_TMP/run.log, the wall time in ms in $T_TMP/ms.

@@ -19,9 +19,9 @@ cat >"$T_TMP/hook" <<EOF2
 exit 1
 EOF2
 chmod +x "$T_TMP/hook"
-{ SERVER=$FRONT_DIR yaml_issuer le account '[{http01: {standalone: {port: 80}}}]'
+{ SERVER=$FRONT_DIR yaml_issuer le account '[{http01: {ingress: {}}}]'
   echo ---
-  SERVER=$FRONT_DIR yaml_issuer hook account "[{dns01: {exec: {command: [\"$T_TMP/hook\"], timeout: 30s}, recursiveNameservers: [\"127.0.0.1:53\"]}}]"
+  SERVER=$FRONT_DIR yaml_issuer hook account "[{dns01: {webhook: {groupName: acmec.io, solverName: exec, config: {command: [\"$T_TMP/hook\"], timeout: 30s}}, nameservers: [\"127.0.0.1:53\"]}}]"
   yaml_cert web le web.acmec.test
   yaml_cert hooked hook hooked.acmec.test; } >"$T_TMP/c.yaml"
 # issue NAME STATUS CERT: issue CERT; the front's log of this run alone in

@@ -17,7 +17,7 @@ spec:
       name: le-account
     solvers:
     - http01:
-        standalone: {port: 80}'
+        ingress: {}'
 
 # bad NAME EXPECTED-MESSAGE: the YAML on stdin, checked with acmec check.
 bad() {
@@ -26,7 +26,7 @@ bad() {
 	grep_in "config/$1-message" "$T_TMP/err" "$C/$1.yaml:$2"
 }
 
-bad unknown-field '12:9: spec.acme.solvers\[0\].http01.standalon: unknown field (expected one of: ingress, gatewayHTTPRoute, standalone, webroot)' <<EOF2
+bad unknown-field '12:9: spec.acme.solvers\[0\].http01.ingres: unknown field (expected one of: ingress, gatewayHTTPRoute)' <<EOF2
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
 metadata:
@@ -38,14 +38,15 @@ spec:
       name: le-account
     solvers:
     - http01:
-        standalon: {port: 80}
+        ingres: {}
 EOF2
 
-bad wrong-type '12:28: spec.acme.solvers\[0\].http01.standalone.port: expected a port number, found a string' <<EOF2
+bad wrong-type '5:41: metadata.annotations.acmec.io/http01-listen: expected a string, found an integer (quote it to make it a string)' <<EOF2
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
 metadata:
   name: le
+  annotations: {acmec.io/http01-listen: 80}
 spec:
   acme:
     server: https://acme.test/dir
@@ -53,7 +54,7 @@ spec:
       name: le-account
     solvers:
     - http01:
-        standalone: {port: eighty}
+        ingress: {}
 EOF2
 
 bad bad-enum "23:16: spec.privateKey.algorithm: 'DSA' is not one of: RSA, ECDSA, Ed25519" <<EOF2
@@ -248,7 +249,7 @@ spec:
   ipAddresses: [300.1.2.3]
 EOF2
 
-bad dns-provider "10:21: spec.acme.solvers\[0\].dns01.cloudflare: this provider needs cert-manager's controller; use dns01.rfc2136, or dns01.exec" <<EOF2
+bad dns-provider "10:21: spec.acme.solvers\[0\].dns01.cloudflare: this provider needs cert-manager's controller; use dns01.rfc2136, or a dns01.webhook with groupName acmec.io" <<EOF2
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
 metadata: {name: le}
@@ -261,7 +262,7 @@ spec:
         cloudflare: {email: a@b.test}
 EOF2
 
-bad dns-two-providers '10:9: spec.acme.solvers\[0\].dns01: give exactly one of rfc2136 or exec' <<EOF2
+bad dns-two-providers '10:9: spec.acme.solvers\[0\].dns01: may not specify more than one provider type' <<EOF2
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
 metadata: {name: le}
@@ -272,7 +273,7 @@ spec:
     solvers:
     - dns01:
         rfc2136: {nameserver: "127.0.0.1:53"}
-        exec: {command: [/bin/true]}
+        webhook: {groupName: acmec.io, solverName: exec, config: {command: [/bin/true]}}
 EOF2
 
 bad tsig-algorithm "12:26: spec.acme.solvers\[0\].dns01.rfc2136.tsigAlgorithm: 'HMACSHA384' is not one of: HMACMD5, HMACSHA1, HMACSHA256, HMACSHA512" <<EOF2
@@ -290,7 +291,7 @@ spec:
           tsigAlgorithm: HMACSHA384
 EOF2
 
-bad exec-shell-string '10:25: spec.acme.solvers\[0\].dns01.exec.command: expected a list (the command and its arguments, run without a shell), found a string' <<EOF2
+bad exec-shell-string '11:37: spec.acme.solvers\[0\].dns01.webhook.config.command: expected a list (the command and its arguments, run without a shell), found a string' <<EOF2
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
 metadata: {name: le}
@@ -300,7 +301,8 @@ spec:
     privateKeySecretRef: {name: le-account}
     solvers:
     - dns01:
-        exec: {command: "hook.sh \$NAME"}
+        webhook: {groupName: acmec.io, solverName: exec,
+                  config: {command: "hook.sh \$NAME"}}
 EOF2
 
 bad nameserver "11:23: spec.acme.solvers\[0\].dns01.rfc2136.nameserver: '127.0.0.1:99999' is not host, host:port or \[IPv6\]:port" <<EOF2
@@ -317,7 +319,7 @@ spec:
           nameserver: 127.0.0.1:99999
 EOF2
 
-bad two-solver-types '9:7: spec.acme.solvers\[0\]: a solver needs exactly one of http01, dns01 or tlsalpn01' <<EOF2
+bad two-solver-types '9:7: spec.acme.solvers\[0\]: may not specify more than one solver type in a single solver' <<EOF2
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
 metadata: {name: le}
@@ -326,20 +328,20 @@ spec:
     server: https://acme.test/dir
     privateKeySecretRef: {name: le-account}
     solvers:
-    - tlsalpn01: {port: 443}
-      http01: {standalone: {}}
+    - dns01: {rfc2136: {nameserver: 127.0.0.1}}
+      http01: {ingress: {}}
 EOF2
 
-bad tlsalpn-address "9:18: spec.acme.solvers\[0\].tlsalpn01: address 'localhost' is not an IP address" <<EOF2
+bad tlsalpn-address "3:36: metadata.annotations.acmec.io/tlsalpn01-listen: 'localhost:443' is not ADDRESS:PORT" <<EOF2
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
-metadata: {name: le}
+metadata: {name: le, annotations: {acmec.io/tlsalpn01-listen: "localhost:443"}}
 spec:
   acme:
     server: https://acme.test/dir
     privateKeySecretRef: {name: le-account}
     solvers:
-    - tlsalpn01: {address: localhost}
+    - http01: {ingress: {}}
 EOF2
 
 # Several errors are all reported, not just the first.
@@ -352,11 +354,11 @@ spec:
   acme:
     sever: https://acme.test/dir
     privateKeySecretRef: {name: le-account}
-    solvers: [{http01: {standalone: {port: 0}}}]
+    solvers: [{http01: {ingress: {serviceType: LoadBalancer}}}]
 EOF2
 expect config/many 2 "$ACMEC" -c "$C/many.yaml" check
 grep_in config/many-1 "$T_TMP/err" "many.yaml:7:5: spec.acme.sever: unknown field"
-grep_in config/many-2 "$T_TMP/err" "many.yaml:9:44: spec.acme.solvers\[0\].http01.standalone.port: port 0 is out of range"
+grep_in config/many-2 "$T_TMP/err" "many.yaml:9:48: spec.acme.solvers\[0\].http01.ingress.serviceType: 'LoadBalancer' must be empty, \"ClusterIP\" or \"NodePort\""
 grep_in config/many-3 "$T_TMP/err" "many.yaml:7:5: spec.acme.server: required field is missing"
 
 # A good configuration with Kubernetes-only fields: accepted, one notice.
@@ -368,7 +370,7 @@ kind: Certificate
 metadata:
   name: web
   namespace: prod
-  annotations: {owner: web-team}
+  annotations: {owner: web-team, acmec.io/deploy-hook: '["systemctl", "reload", "nginx"]'}
   labels: {app: web}
 spec:
   secretName: web-tls
@@ -381,13 +383,13 @@ spec:
   duration: 2160h
   renewBefore: 360h
   privateKey: {algorithm: Ed25519, rotationPolicy: Never}
-  hooks: {deploy: [systemctl, reload, nginx]}
 status: {conditions: []}
 EOF2
 expect config/good 0 "$ACMEC" -c "$C/good.yaml" check
 grep_in config/good-summary "$T_TMP/err" "1 issuer, 1 certificate: OK"
 grep_in config/good-notice "$T_TMP/err" "notice: ignoring fields that only mean something inside Kubernetes: spec.secretTemplate, spec.revisionHistoryLimit, status"
-check config/good-one-notice test "$(grep -c notice "$T_TMP/err")" -eq 1
+grep_in config/good-listen-notice "$T_TMP/err" "notice: http01 solvers without an acmec.io/ annotation: acmec answers the challenges itself on port 80"
+check config/good-two-notices test "$(grep -c notice "$T_TMP/err")" -eq 2
 
 # A directory: every *.yaml, other files ignored.
 mkdir -p "$C/dir"

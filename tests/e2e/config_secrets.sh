@@ -71,7 +71,7 @@ spec:
   acme:
     server: https://acme.test/dir
     privateKeySecretRef: {name: team-account}
-    solvers: [{http01: {standalone: {port: 80}}}]
+    solvers: [{http01: {ingress: {}}}]
 EOF2
 cert team-account >"$C/dir/b.yaml"
 expect dir/check 2 "$ACMEC" -c "$C/dir" check

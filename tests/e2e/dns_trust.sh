@@ -49,8 +49,8 @@ bind_txt() {
 RFC2136='rfc2136: {nameserver: "127.0.0.1:53", tsigKeyName: acme-key,
       tsigAlgorithm: HMACSHA256, tsigSecretSecretRef: {name: tsig, key: secret}}'
 # RFC 2136 with TSIG through the spoofer, CNAMEs followed.
-{ yaml_issuer upd trust-account "[{dns01: {cnameStrategy: Follow,
-      propagationTimeout: 5s, $RFC2136}}]"
+{ ANN='acmec.io/dns01-propagation-timeout: 5s' \
+  yaml_issuer upd trust-account "[{dns01: {cnameStrategy: Follow, $RFC2136}}]"
 # A name per run, so that no authorization of an earlier run (Pebble may
 # reuse a valid one) spares a run its DNS work.
 for m in id question source; do yaml_cert "cname-$m" upd "cname-$m.acmec.test"; done
@@ -65,10 +65,11 @@ echo "\$1 \$2" >>"$T_TMP/hook.log"
 exit 0
 EOF2
 chmod +x "$T_TMP/hook"
-HOOK="exec: {command: [\"$T_TMP/hook\"], timeout: 30s},
-      recursiveNameservers: [\"127.0.0.1:53\"]"
-{ yaml_issuer ghost trust-account "[{dns01: {cnameStrategy: Follow,
-      propagationTimeout: 3s, $HOOK}}]"
+HOOK="webhook: {groupName: acmec.io, solverName: exec,
+        config: {command: [\"$T_TMP/hook\"], timeout: 30s}},
+      nameservers: [\"127.0.0.1:53\"]"
+{ ANN='acmec.io/dns01-propagation-timeout: 3s' \
+  yaml_issuer ghost trust-account "[{dns01: {cnameStrategy: Follow, $HOOK}}]"
 yaml_cert ghost ghost ghost.acmec.test; } >"$T_TMP/ghost.yaml"
 
 # The forged TXT answers reach Pebble too (whose DNS client checks the ID
@@ -109,7 +110,8 @@ done
 # forged NOERROR (wrong ID); acmec must not think the record is in.
 echo "only-id noerror" >"$SPOOF_CTL"
 : >"$SPOOF_LOG"
-{ yaml_issuer nokey trust-account "[{dns01: {propagationTimeout: 5s,
+{ ANN='acmec.io/dns01-propagation-timeout: 5s' \
+  yaml_issuer nokey trust-account "[{dns01: {
       rfc2136: {nameserver: \"127.0.0.1:53\"}}}]"
 yaml_cert cname-nokey nokey cname-nokey.acmec.test; } >"$T_TMP/nokey.yaml"
 before=$(triggers)
@@ -122,8 +124,8 @@ echo off >"$SPOOF_CTL"
 
 # CNAME targets from the zone that are no host names: refused, escaped,
 # before any hook runs.
-{ yaml_issuer bad trust-account "[{dns01: {cnameStrategy: Follow,
-      propagationTimeout: 2s, $HOOK}}]"
+{ ANN='acmec.io/dns01-propagation-timeout: 2s' \
+  yaml_issuer bad trust-account "[{dns01: {cnameStrategy: Follow, $HOOK}}]"
 for n in bq nl sp dot star root ip loop; do yaml_cert "$n" bad "$n.acmec.test"; done
 } >"$T_TMP/bad.yaml"
 hostile() { # NAME SHOWN

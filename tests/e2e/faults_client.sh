@@ -18,9 +18,8 @@ cat >"$T_TMP/deploy" <<EOF2
 { echo "argv: \$*"; env; ps -eo args; } >>"$T_TMP/hook.out"
 EOF2
 chmod +x "$T_TMP/deploy"
-{ yaml_issuer le account '[{http01: {standalone: {port: 80}}}]'
-  yaml_cert web le web.acmec.test
-  printf '  hooks: {deploy: ["%s"]}\n' "$T_TMP/deploy"; } >"$T_TMP/c.yaml"
+{ yaml_issuer le account '[{http01: {ingress: {}}}]'
+  DEPLOY="[\"$T_TMP/deploy\"]" yaml_cert web le web.acmec.test; } >"$T_TMP/c.yaml"
 
 # umask 000 from the start: keys 0600, directories 0700 all the same.
 (umask 000; "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue >/dev/null 2>&1)
@@ -135,7 +134,7 @@ check symlink/victim-untouched test "$(cat "$T_TMP/victim")" = victim
 check symlink/key-is-ours test "$(readlink "$D/tls.key")" = ..data/tls.key
 mkdir -p "$S/secrets/planted"
 ln -s "$T_TMP/victim2" "$S/secrets/planted/tls.key"
-{ yaml_issuer pl planted '[{http01: {standalone: {port: 80}}}]'; yaml_cert pl pl pl.acmec.test; } >"$T_TMP/p.yaml"
+{ yaml_issuer pl planted '[{http01: {ingress: {}}}]'; yaml_cert pl pl pl.acmec.test; } >"$T_TMP/p.yaml"
 expect symlink/account-key 1 "$ACMEC" -c "$T_TMP/p.yaml" -s "$S" issue
 check symlink/account-not-followed test ! -e "$T_TMP/victim2"
 

@@ -15,7 +15,7 @@ start_pebble PEBBLE_AUTHZREUSE=0 PEBBLE_WFE_NONCEREJECT=0
 start_front
 S=$T_TMP/state
 mkdir -p "$T_TMP/www"
-{ SERVER=$FRONT_DIR yaml_issuer le account '[{http01: {standalone: {port: 80}}}]'
+{ SERVER=$FRONT_DIR yaml_issuer le account '[{http01: {ingress: {}}}]'
   yaml_cert web le web.acmec.test; } >"$T_TMP/c.yaml"
 expect setup/issue 0 "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue
 sums() { sha256sum "$S/secrets/web-tls/tls.crt" "$S/secrets/web-tls/tls.key" \
@@ -121,7 +121,7 @@ fails cert-ctype '[{"match": "/certZ/", "action": "replace", "old": "CERTIFICATE
 
 # A hostile token: refused before anything is written or any hook runs.
 # (A name never validated before: its authorization cannot be reused.)
-{ SERVER=$FRONT_DIR yaml_issuer le account "[{http01: {webroot: {path: $T_TMP/www}}}]"
+{ SERVER=$FRONT_DIR ANN="acmec.io/http01-webroot: $T_TMP/www" yaml_issuer le account "[{http01: {ingress: {}}}]"
   yaml_cert web le hostile.acmec.test; } >"$T_TMP/w.yaml"
 faults '[{"match": "/authZ/", "action": "replace", "old": "\"token\": \"", "new": "\"token\": \"../../x"}]'
 expect hostile-token/exit 1 "$ACMEC" -c "$T_TMP/w.yaml" -s "$S" issue

@@ -115,8 +115,11 @@ spec:
     privateKeySecretRef: {name: dns-account}
     solvers:
     - dns01:
-        exec: {command: ["$T_TMP/hook"], timeout: 30s}
-        recursiveNameservers: ["127.0.0.1:53"]
+        webhook:
+          groupName: acmec.io
+          solverName: exec
+          config: {command: ["$T_TMP/hook"], timeout: 30s}
+        nameservers: ["127.0.0.1:53"]
 $(cert hooked hook hooked.acmec.test '*.hooked.acmec.test')
 EOF2
 expect exec/issue 0 "$ACMEC" -c "$T_TMP/exec.yaml" -s "$S" issue
@@ -128,7 +131,7 @@ no_acmec_values exec _acme-challenge.hooked.acmec.test
 # One Certificate, two solvers: dnsZones picks dns-01 for names in
 # dz.acmec.test, the solver without selector http-01 for the rest.
 { issuer mixed tsig '    - selector: {}
-      http01: {standalone: {port: 80}}' | sed 's/^    - dns01:/    - selector: {dnsZones: [dz.acmec.test]}\n      dns01:/'; cert mixed mixed a.dz.acmec.test plain.acmec.test; } >"$T_TMP/mixed.yaml"
+      http01: {ingress: {}}' | sed 's/^    - dns01:/    - selector: {dnsZones: [dz.acmec.test]}\n      dns01:/'; cert mixed mixed a.dz.acmec.test plain.acmec.test; } >"$T_TMP/mixed.yaml"
 expect selection/issue 0 "$ACMEC" -v -c "$T_TMP/mixed.yaml" -s "$S" issue
 cert_ok selection "$S/secrets/mixed-tls" "Private-Key: (256 bit" a.dz.acmec.test plain.acmec.test
 grep_in selection/dns-for-zone "$T_TMP/err" 'dns-01: added 1 TXT record to zone acmec.test'

@@ -11,17 +11,19 @@ start_pebble PEBBLE_WFE_NONCEREJECT=50 PEBBLE_AUTHZREUSE=0
 S=$T_TMP/state
 mkdir -p "$T_TMP/ok" "$T_TMP/bad" "$T_TMP/www"
 
-issuer() { # NAME SOLVER-YAML
+issuer() { # NAME ANNOTATION
 	cat <<EOF2
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
-metadata: {name: $1}
+metadata:
+  name: $1
+  annotations: {$2}
 spec:
   acme:
     server: $PEBBLE_DIR
     caBundle: $(ca_bundle)
     privateKeySecretRef: {name: account}
-    solvers: [{http01: $2}]
+    solvers: [{http01: {ingress: {}}}]
 EOF2
 }
 certificate() { # ISSUER
@@ -36,9 +38,9 @@ spec:
   dnsNames: [web.acmec.test, api.acmec.test]
 EOF2
 }
-{ issuer le '{standalone: {address: 127.0.0.1, port: 80}}'; certificate le; } >"$T_TMP/ok/c.yaml"
+{ issuer le 'acmec.io/http01-listen: "127.0.0.1:80"'; certificate le; } >"$T_TMP/ok/c.yaml"
 # The same certificate, answered through a webroot nothing serves.
-{ issuer le "{webroot: {path: $T_TMP/www}}"; certificate le; } >"$T_TMP/bad/c.yaml"
+{ issuer le "acmec.io/http01-webroot: $T_TMP/www"; certificate le; } >"$T_TMP/bad/c.yaml"
 
 # Half of all nonces are rejected: badNonce is retried, issuance succeeds.
 expect nonce-storm/issue 0 "$ACMEC" -v -c "$T_TMP/ok" -s "$S" issue
@@ -104,7 +106,7 @@ spec:
     caBundle: $(ca_bundle)
     disableAccountKeyGeneration: true
     privateKeySecretRef: {name: missing-account}
-    solvers: [{http01: {standalone: {port: 80}}}]
+    solvers: [{http01: {ingress: {}}}]
 ---
 apiVersion: cert-manager.io/v1
 kind: Certificate

@@ -68,7 +68,11 @@ wait_for 10 curl -s http://127.0.0.1:80/ || fail webroot/server "python3 http.se
 cat >"$T_TMP/conf/webroot.yaml" <<EOF2
 apiVersion: cert-manager.io/v1
 kind: Issuer
-metadata: {name: webroot, namespace: sandbox}
+metadata:
+  name: webroot
+  namespace: sandbox
+  annotations:
+    acmec.io/http01-webroot: $T_TMP/www
 spec:
   acme:
     server: $PEBBLE_DIR
@@ -76,7 +80,7 @@ spec:
     privateKeySecretRef: {name: letsencrypt-staging-account}
     solvers:
     - http01:
-        webroot: {path: $T_TMP/www}
+        ingress: {}
 ---
 apiVersion: cert-manager.io/v1
 kind: Certificate
@@ -124,7 +128,7 @@ spec:
     caBundle: $(ca_bundle)
     preferredChain: "$alt_cn"
     privateKeySecretRef: {name: pc-account}
-    solvers: [{http01: {standalone: {port: 80}}}]
+    solvers: [{http01: {ingress: {}}}]
 ---
 apiVersion: cert-manager.io/v1
 kind: Certificate
@@ -153,7 +157,7 @@ spec:
     server: $PEBBLE_DIR
     caBundle: $(ca_bundle)
     privateKeySecretRef: {name: pc-account}
-    solvers: [{http01: {standalone: {port: 80}}}]
+    solvers: [{http01: {ingress: {}}}]
 ---
 apiVersion: cert-manager.io/v1
 kind: Certificate

@@ -13,7 +13,9 @@ mkdir -p "$T_TMP/conf"
 cat >"$T_TMP/conf/alpn.yaml" <<EOF2
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
-metadata: {name: alpn}
+metadata:
+  name: alpn
+  annotations: {acmec.io/tlsalpn01-listen: "127.0.0.1:443"}
 spec:
   acme:
     server: $PEBBLE_DIR
@@ -22,9 +24,12 @@ spec:
     solvers:
     - selector: {dnsNames: [probe.acmec.test]}
       dns01:
-        exec: {command: ["$T_TMP/probe"]}
-        recursiveNameservers: ["127.0.0.1"]
-    - tlsalpn01: {address: 127.0.0.1, port: 443}
+        webhook:
+          groupName: acmec.io
+          solverName: exec
+          config: {command: ["$T_TMP/probe"]}
+        nameservers: ["127.0.0.1:53"]
+    - http01: {ingress: {}}
 ---
 apiVersion: cert-manager.io/v1
 kind: Certificate

@@ -45,14 +45,17 @@ chmod +x "$T_TMP/hook"
 : >"$T_TMP/attack-args"
 
 {
+	ANN='acmec.io/solvers.1.http01-listen: "127.0.0.1:80",
+    acmec.io/solvers.2.tlsalpn01-listen: "127.0.0.1:443"' \
 	yaml_issuer attack attack-account "
     - selector: {dnsNames: [attack.acmec.test]}
       dns01:
-        exec: {command: [\"$T_TMP/hook\"]}
-        recursiveNameservers: [\"127.0.0.1\"]
+        webhook: {groupName: acmec.io, solverName: exec,
+          config: {command: [\"$T_TMP/hook\"]}}
+        nameservers: [\"127.0.0.1:53\"]
     - selector: {dnsNames: [web.acmec.test]}
-      http01: {standalone: {address: 127.0.0.1, port: 80}}
-    - tlsalpn01: {address: 127.0.0.1, port: 443}"
+      http01: {ingress: {}}
+    - http01: {ingress: {}}"
 	yaml_cert attacked attack attack.acmec.test web.acmec.test tls.acmec.test
 } >"$T_TMP/conf/attack.yaml"
 

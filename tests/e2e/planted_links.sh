@@ -37,11 +37,9 @@ cat >"$T_TMP/hook" <<EOF2
 ls -l /proc/\$\$/fd/ >>"$T_TMP/fds"
 EOF2
 chmod +x "$T_TMP/hook"
-{ yaml_issuer le account '[{http01: {standalone: {port: 80}}}]'
-  yaml_cert web le web.acmec.test
-  printf '  hooks: {deploy: ["%s"]}\n' "$T_TMP/hook"
-  yaml_cert web2 le web2.acmec.test
-  printf '  hooks: {deploy: ["%s"]}\n' "$T_TMP/hook"; } >"$T_TMP/c.yaml"
+{ yaml_issuer le account '[{http01: {ingress: {}}}]'
+  DEPLOY="[\"$T_TMP/hook\"]" yaml_cert web le web.acmec.test
+  DEPLOY="[\"$T_TMP/hook\"]" yaml_cert web2 le web2.acmec.test; } >"$T_TMP/c.yaml"
 run() { "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue "$@"; }
 
 expect first/issue 0 run --jobs 2
@@ -110,7 +108,7 @@ python3 -m http.server --bind 127.0.0.1 --directory "$W" 80 \
     >"$T_TMP/www.log" 2>&1 &
 T_PIDS="$T_PIDS $!"
 wait_for 10 curl -s http://127.0.0.1:80/ || fail webroot/server "python3 http.server did not start"
-{ yaml_issuer wr wr-account "[{http01: {webroot: {path: $W}}}]"
+{ ANN="acmec.io/http01-webroot: $W" yaml_issuer wr wr-account "[{http01: {ingress: {}}}]"
   yaml_cert wr wr wr.acmec.test; } >"$T_TMP/w.yaml"
 wrun() { "$ACMEC" -c "$T_TMP/w.yaml" -s "$S" issue; }
 as_evil "ln -s '$C' '$W/.well-known'"

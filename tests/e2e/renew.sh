@@ -27,7 +27,7 @@ spec:
     server: $PEBBLE_DIR
     caBundle: $(ca_bundle)
     privateKeySecretRef: {name: account}
-    solvers: [{http01: {standalone: {port: 80}}}]
+    solvers: [{http01: {ingress: {}}}]
 EOF2
 i=1
 while [ $i -le 20 ]; do
@@ -35,12 +35,13 @@ while [ $i -le 20 ]; do
 ---
 apiVersion: cert-manager.io/v1
 kind: Certificate
-metadata: {name: c$i}
+metadata:
+  name: c$i
+  annotations: {acmec.io/deploy-hook: '["$T_TMP/deploy"]'}
 spec:
   secretName: c$i-tls
   issuerRef: {name: le, kind: ClusterIssuer}
   dnsNames: [c$i.acmec.test]
-  hooks: {deploy: ["$T_TMP/deploy"]}
 EOF2
 	i=$((i + 1))
 done
@@ -99,12 +100,13 @@ cat >>"$C/certs.yaml" <<EOF2
 ---
 apiVersion: cert-manager.io/v1
 kind: Certificate
-metadata: {name: badhook}
+metadata:
+  name: badhook
+  annotations: {acmec.io/deploy-hook: "exit 3"}
 spec:
   secretName: badhook-tls
   issuerRef: {name: le, kind: ClusterIssuer}
   dnsNames: [badhook.acmec.test]
-  hooks: {deploy: "exit 3"}
 EOF2
 expect bad-hook/renew 1 "$ACMEC" -c "$C" -s "$S" renew badhook
 grep_in bad-hook/message "$T_TMP/err" 'badhook: the new certificate is in place, but its deploy hook failed'

@@ -8,7 +8,7 @@ NEED_NETNS=1
 start_dns
 start_pebble PEBBLE_AUTHZREUSE=0
 S=$T_TMP/state
-{ yaml_issuer le account '[{http01: {standalone: {port: 80}}}]'
+{ yaml_issuer le account '[{http01: {ingress: {}}}]'
   yaml_cert one le one.acmec.test; yaml_cert two le two.acmec.test; } >"$T_TMP/c.yaml"
 expect setup/issue 0 "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue
 # status_at SERIAL-HEX: Pebble's word for the certificate.

@@ -145,12 +145,15 @@ ca_bundle() {
 
 # yaml_issuer NAME ACCOUNT SOLVERS [LINES]: a ClusterIssuer for Pebble (or
 # $SERVER) with account key Secret ACCOUNT, the solvers list (flow YAML)
-# and more lines under spec.acme.
+# and more lines under spec.acme; $ANN, if set, its annotations (flow
+# YAML pairs: 'acmec.io/http01-webroot: /srv').
 yaml_issuer() {
+	_ann=
+	[ -z "${ANN:-}" ] || _ann=", annotations: {$ANN}"
 	cat <<EOF2
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
-metadata: {name: $1}
+metadata: {name: $1$_ann}
 spec:
   acme:
     server: ${SERVER:-$PEBBLE_DIR}
@@ -161,12 +164,19 @@ EOF2
 	[ -z "${4:-}" ] || printf '%s\n' "$4"
 }
 
-# yaml_cert NAME ISSUER DNSNAME...: a Certificate into Secret NAME-tls.
+# yaml_cert NAME ISSUER DNSNAME...: a Certificate into Secret NAME-tls;
+# $DEPLOY, if set, its deploy hook (acmec.io/deploy-hook, as given).
 yaml_cert() {
 	_n=$1 _i=$2
 	shift 2
 	printf -- '---\napiVersion: cert-manager.io/v1\nkind: Certificate\n'
-	printf 'metadata: {name: %s}\nspec:\n  secretName: %s-tls\n' "$_n" "$_n"
+	if [ -n "${DEPLOY:-}" ]; then
+		printf 'metadata:\n  name: %s\n  annotations:\n' "$_n"
+		printf "    acmec.io/deploy-hook: '%s'\n" "$DEPLOY"
+	else
+		printf 'metadata: {name: %s}\n' "$_n"
+	fi
+	printf 'spec:\n  secretName: %s-tls\n' "$_n"
 	printf '  issuerRef: {name: %s, kind: ClusterIssuer}\n  dnsNames:\n' "$_i"
 	for _d in "$@"; do printf '  - "%s"\n' "$_d"; done
 }

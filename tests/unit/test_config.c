@@ -23,7 +23,7 @@
 	"      name: le-account\n" \
 	"    solvers:\n" \
 	"    - http01:\n" \
-	"        standalone: {port: 80}\n"
+	"        ingress: {}\n"
 
 /* An Issuer le in namespace ns, its account key in Secret ns-account. */
 #define ISSUER_LE(ns) \
@@ -39,7 +39,7 @@
 	"      name: " ns "-account\n" \
 	"    solvers:\n" \
 	"    - http01:\n" \
-	"        standalone: {port: 80}\n"
+	"        ingress: {}\n"
 
 #define CERT(ns, name, kind) \
 	"apiVersion: cert-manager.io/v1\n" \
@@ -215,4 +215,102 @@ test_config_k8s_scalars(void)
 	refused(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer")
 	    "  isCA: y\n", "t.yaml:23:9: spec.isCA: ACME CAs do not issue CA "
 	    "certificates");
+}
+
+/*
+ * acmec's own settings from acmec.io/ annotations and a dns01.webhook of
+ * group acmec.io (issue 13): each lands in the solver it names, a
+ * solvers.N. one wins over the issuer-wide one for its solver.
+ */
+void
+test_config_annotations(void)
+{
+	static const char text[] =
+	    "apiVersion: cert-manager.io/v1\n"
+	    "kind: ClusterIssuer\n"
+	    "metadata:\n"
+	    "  name: le\n"
+	    "  annotations:\n"
+	    "    acmec.io/http01-webroot: /srv/www\n"
+	    "    acmec.io/solvers.1.tlsalpn01-listen: \"[::1]:8443\"\n"
+	    "    acmec.io/solvers.2.http01-listen: \"127.0.0.1:8080\"\n"
+	    "    acmec.io/dns01-propagation-timeout: 90s\n"
+	    "spec:\n"
+	    "  acme:\n"
+	    "    server: https://cluster.test/dir\n"
+	    "    privateKeySecretRef: {name: le-account}\n"
+	    "    renewalInformationSource: None\n"
+	    "    solvers:\n"
+	    "    - http01: {ingress: {class: nginx}}\n"
+	    "      selector: {dnsNames: [a.test]}\n"
+	    "    - http01: {gatewayHTTPRoute: {}}\n"
+	    "      selector: {dnsNames: [b.test]}\n"
+	    "    - http01: {ingress: {}}\n"
+	    "      selector: {dnsNames: [c.test]}\n"
+	    "    - dns01:\n"
+	    "        webhook:\n"
+	    "          groupName: acmec.io\n"
+	    "          solverName: exec\n"
+	    "          config: {command: [/bin/hook, -v], timeout: 30s}\n"
+	    "        nameservers: [\"127.0.0.1:53\", \"https://dns.test/q\"]\n"
+	    "      waitInsteadOfSelfCheck: 10s\n"
+	    "    - dns01:\n"
+	    "        rfc2136: {nameserver: \"127.0.0.1\", protocol: TCP}\n"
+	    "---\n"
+	    "apiVersion: cert-manager.io/v1\n"
+	    "kind: Certificate\n"
+	    "metadata:\n"
+	    "  name: web\n"
+	    "  annotations: {acmec.io/deploy-hook: '[\"/bin/r\", \"a b\"]'}\n"
+	    "spec:\n"
+	    "  secretName: web-tls\n"
+	    "  issuerRef: {name: le, kind: ClusterIssuer}\n"
+	    "  dnsNames: [a.test]\n";
+	const struct cfg_solver *s;
+	struct config cfg;
+	const char *err;
+
+	REQUIRE(load(text, &cfg, &err) == 0);
+	REQUIRE(cfg.nissuers == 1 && cfg.issuers[0].nsolvers == 5);
+	CHECK(cfg.issuers[0].ari_source == 1);
+	s = cfg.issuers[0].solvers;
+	CHECK(s[0].type == SOLVER_HTTP01 && s[0].http_mode == HTTP01_WEBROOT);
+	CHECK(s[0].webroot != NULL && strcmp(s[0].webroot, "/srv/www") == 0);
+	CHECK(s[1].type == SOLVER_TLSALPN01 && s[1].http_port == 8443);
+	CHECK(s[1].http_address != NULL &&
+	    strcmp(s[1].http_address, "::1") == 0);
+	CHECK(s[2].type == SOLVER_HTTP01 &&
+	    s[2].http_mode == HTTP01_STANDALONE && s[2].http_port == 8080);
+	CHECK(s[2].webroot == NULL);
+	CHECK(s[3].type == SOLVER_DNS01 && s[3].dns_provider == DNS01_EXEC);
+	CHECK(s[3].exec_command.n == 2 &&
+	    strcmp(s[3].exec_command.v[1], "-v") == 0);
+	CHECK(s[3].exec_timeout == 30 && s[3].propagation_timeout == 90);
+	/* The DoH server is noticed and left out. */
+	CHECK(s[3].nameservers.n == 1 &&
+	    strcmp(s[3].nameservers.v[0], "127.0.0.1:53") == 0);
+	CHECK(s[3].wait_instead == 10 && !s[3].propagation_check);
+	CHECK(s[4].dns_provider == DNS01_RFC2136 && s[4].rfc2136_tcp);
+	CHECK(s[4].wait_instead == -1 && s[4].propagation_check);
+	REQUIRE(cfg.ncerts == 1);
+	CHECK(!cfg.certs[0].deploy_hook_shell &&
+	    cfg.certs[0].deploy_hook.n == 2 &&
+	    strcmp(cfg.certs[0].deploy_hook.v[1], "a b") == 0);
+	config_free(&cfg);
+	/* A plain string runs with sh -c. */
+	REQUIRE(load(CLUSTER_LE "---\n" "apiVersion: cert-manager.io/v1\n"
+	    "kind: Certificate\nmetadata:\n  name: w\n  annotations:\n"
+	    "    acmec.io/deploy-hook: systemctl reload nginx\nspec:\n"
+	    "  secretName: w-tls\n  issuerRef: {name: le, kind: "
+	    "ClusterIssuer}\n  dnsNames: [w.test]\n", &cfg, &err) == 0);
+	CHECK(cfg.certs[0].deploy_hook_shell &&
+	    cfg.certs[0].deploy_hook.n == 1);
+	config_free(&cfg);
+	refused(CLUSTER_LE "---\n" "apiVersion: cert-manager.io/v1\n"
+	    "kind: Certificate\nmetadata:\n  name: w\n  annotations:\n"
+	    "    acmec.io/deploy-hook: '[\"a\", 3]'\nspec:\n"
+	    "  secretName: w-tls\n  issuerRef: {name: le, kind: "
+	    "ClusterIssuer}\n  dnsNames: [w.test]\n", "t.yaml:19:5: "
+	    "metadata.annotations: acmec.io/deploy-hook: a value starting "
+	    "with '[' is a JSON list of strings");
 }

@@ -124,7 +124,7 @@ exchange_with(bool wrong_first, bool right)
 	    getsockname(s.fd, (struct sockaddr *)&sin, &slen) < 0 ||
 	    pthread_create(&t, NULL, serve, &s) != 0)
 		goto out;
-	rc = dnswire_exchange("127.0.0.1", ntohs(sin.sin_port), "test",
+	rc = dnswire_exchange("127.0.0.1", ntohs(sin.sin_port), "test", false,
 	    query, sizeof(query), 1000, 1, &reply, &rlen);
 	pthread_join(t, NULL);
 	if (rc == 0 && (rlen != sizeof(query) || reply[0] != query[0]))
@@ -204,7 +204,7 @@ exchange_tc(bool tcp_wrong_id)
 	    bind(s.udp, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
 	    pthread_create(&t, NULL, serve_tc, &s) != 0)
 		goto out;
-	rc = dnswire_exchange("127.0.0.1", ntohs(sin.sin_port), "test",
+	rc = dnswire_exchange("127.0.0.1", ntohs(sin.sin_port), "test", false,
 	    query, sizeof(query), 1000, 1, &reply, &rlen);
 	pthread_join(t, NULL);
 	/* The TCP answer, not the truncated one. */

@@ -84,6 +84,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(config_errors) \
 	X(config_issuer_kinds) \
 	X(config_k8s_scalars) \
+	X(config_annotations) \
 	X(fs_publish) \
 	X(fs_lock) \
 	X(proto_directory) \
