@@ -88,6 +88,8 @@ read_meta(struct ld *ld, const yaml_node_t *n, struct meta *m)
 		{ "finalizers", K_IGNORE, 0, NULL, NULL, 0 },
 		{ "selfLink", K_IGNORE, 0, NULL, NULL, 0 },
 		{ "generateName", K_IGNORE, 0, NULL, NULL, 0 },
+		{ "deletionTimestamp", K_IGNORE, 0, NULL, NULL, 0 },
+		{ "deletionGracePeriodSeconds", K_IGNORE, 0, NULL, NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
 
