@@ -78,6 +78,7 @@ struct cfg_solver {
 	bool propagation_check;         /* wait until the TXT is visible */
 	long long propagation_timeout;  /* seconds */
 	long long wait_instead;         /* waitInsteadOfSelfCheck s; -1 unset */
+	char *unsupported; /* why acmec cannot run it (a cluster's solver) */
 };
 
 struct cfg_issuer {

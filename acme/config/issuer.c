@@ -516,6 +516,23 @@ read_hook_config(struct ld *ld, const yaml_node_t *n, const char *path,
 #define HOOK_GROUP "acmec.io"
 #define HOOK_SOLVER "exec"
 
+/*
+ * A solver acmec cannot run: noticed, and the names it is selected for
+ * fail with why (solver_select), while the rest of the tree runs.
+ */
+static void
+unsupported(struct ld *ld, const yaml_node_t *n, const char *path,
+    struct cfg_solver *sv, const char *why)
+{
+	log_notice("%s:%lu: %s %s; the names this solver is selected for "
+	    "fail (use rfc2136, or a dns01.webhook with groupName "
+	    HOOK_GROUP " running a hook that calls your provider)", ld->file,
+	    (unsigned long)n->start_mark.line + 1, path, why);
+	free(sv->unsupported);
+	sv->unsupported = util_printf("%s %s", path, why);
+}
+
+
 static void
 f_webhook(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
@@ -526,7 +543,7 @@ f_webhook(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
 	const yaml_node_t *group, *solver, *config;
-	char *sub;
+	char *sub, *why;
 
 	sub = util_printf("%s.config", path);
 	if (!cfgw_walk_map(ld, n, path, fields, obj))
@@ -542,12 +559,11 @@ f_webhook(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		cfgw_perr(ld, solver, path, "solverName: solver name must be "
 		    "specified");
 	} else if (strcmp(cfgw_scalar(group), HOOK_GROUP) != 0) {
-		cfgw_perr(ld, group, path, "webhook solver '%s' of group '%s' "
-		    "runs inside a Kubernetes cluster; off it, use rfc2136, or "
-		    "groupName: " HOOK_GROUP ", solverName: " HOOK_SOLVER " with "
-		    "config: {command: [...]} to run a hook that calls your "
-		    "provider", log_esc(cfgw_scalar(solver)),
-		    log_esc2(cfgw_scalar(group)));
+		why = util_printf("is webhook solver '%s' of group '%s', which "
+		    "runs inside a Kubernetes cluster only", log_esc(
+		    cfgw_scalar(solver)), log_esc2(cfgw_scalar(group)));
+		unsupported(ld, n, path, obj, why);
+		free(why);
 	} else if (strcmp(cfgw_scalar(solver), HOOK_SOLVER) != 0) {
 		cfgw_perr(ld, solver, path, "group " HOOK_GROUP " has one solver, "
 		    "'" HOOK_SOLVER "' (a hook command); found '%s'",
@@ -642,11 +658,13 @@ static void
 f_k8s_provider(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
-	(void)obj;
-	cfgw_perr(ld, n, path, "this provider needs cert-manager's controller; "
-	    "use dns01.rfc2136, or a dns01.webhook with groupName "
-	    HOOK_GROUP " running a hook command that calls your provider's "
-	    "API");
+	if (n->type != YAML_MAPPING_NODE) {
+		cfgw_perr(ld, n, path, "expected a mapping, found %s",
+		    cfgw_kind_name(n));
+		return;
+	}
+	unsupported(ld, n, path, obj, "is a provider acmec does not speak "
+	    "yet");
 }
 
 static void

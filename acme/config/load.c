@@ -686,6 +686,7 @@ config_issuer_free(struct cfg_issuer *is)
 		free(s->tsig_secret.key);
 		strlist_free(&s->exec_command);
 		strlist_free(&s->nameservers);
+		free(s->unsupported);
 	}
 	free(is->solvers);
 	memset(is, 0, sizeof(*is));

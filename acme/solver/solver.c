@@ -111,6 +111,10 @@ solver_select(const struct cfg_issuer *is, const struct cfg_cert *c,
 			best_score = score;
 		}
 	}
+	if (best != NULL && best->unsupported != NULL) {
+		util_seterr("the solver it selects, %s", best->unsupported);
+		return NULL;
+	}
 	if (best == NULL)
 		util_seterr("%s", !matched ? "no solver's selector matches it" :
 		    strncmp(id->value, "*.", 2) == 0 ? "wildcard names need "

@@ -104,8 +104,13 @@ bad ann/not-string 'metadata.annotations.acmec.io/http01-listen: expected a stri
     'acmec.io/http01-listen: 8080' "$HTTP"
 
 # Webhook solvers: acmec.io's own, others run inside a cluster only.
-bad hook/other-group "webhook solver 'hetzner' of group 'acme.example.com' runs inside a Kubernetes cluster" \
-    '' '[{dns01: {webhook: {groupName: acme.example.com, solverName: hetzner}}}]'
+# Solvers only a cluster runs: noticed, the rest of the tree goes on
+# (the names they are selected for fail at issue time: issue_failures.sh).
+good hook/other-group '' '[{dns01: {webhook: {groupName: acme.example.com, solverName: hetzner}}}]'
+grep_in hook/other-group/notice "$T_TMP/err" "spec.acme.solvers\[0\].dns01.webhook is webhook solver 'hetzner' of group 'acme.example.com', which runs inside a Kubernetes cluster only; the names this solver is selected for fail"
+good hook/cloudflare '' '[{dns01: {cloudflare: {email: a@b.test}}}, {http01: {ingress: {}}}]'
+grep_in hook/cloudflare/notice "$T_TMP/err" "spec.acme.solvers\[0\].dns01.cloudflare is a provider acmec does not speak yet"
+bad hook/cloudflare-scalar 'spec.acme.solvers\[0\].dns01.cloudflare: expected a mapping, found a string' '' '[{dns01: {cloudflare: yes please}}]'
 bad hook/other-solver "group acmec.io has one solver, 'exec' (a hook command); found 'run'" \
     '' '[{dns01: {webhook: {groupName: acmec.io, solverName: run, config: {command: [/bin/true]}}}}]'
 bad hook/no-config 'spec.acme.solvers\[0\].dns01.webhook.config: required field is missing' \

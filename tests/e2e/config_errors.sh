@@ -249,19 +249,6 @@ spec:
   ipAddresses: [300.1.2.3]
 EOF2
 
-bad dns-provider "10:21: spec.acme.solvers\[0\].dns01.cloudflare: this provider needs cert-manager's controller; use dns01.rfc2136, or a dns01.webhook with groupName acmec.io" <<EOF2
-apiVersion: cert-manager.io/v1
-kind: ClusterIssuer
-metadata: {name: le}
-spec:
-  acme:
-    server: https://acme.test/dir
-    privateKeySecretRef: {name: le-account}
-    solvers:
-    - dns01:
-        cloudflare: {email: a@b.test}
-EOF2
-
 bad dns-two-providers '10:9: spec.acme.solvers\[0\].dns01: may not specify more than one provider type' <<EOF2
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer

@@ -79,7 +79,8 @@ assert st["revision"] == 1, st
 
 # Port 80 taken: fails before any challenge is triggered.
 python3 -m http.server --bind 127.0.0.1 80 >/dev/null 2>&1 &
-T_PIDS="$T_PIDS $!"
+HTTPD=$!
+T_PIDS="$T_PIDS $HTTPD"
 wait_for 10 curl -s http://127.0.0.1:80/
 triggered=$(pebble_count 'POST /chalZ/')
 expect port-taken/exit 1 "$ACMEC" -c "$T_TMP/ok" -s "$S" issue
@@ -87,6 +88,7 @@ grep_in port-taken/message "$T_TMP/err" 'cannot listen on 127.0.0.1:80: Address 
 check port-taken/no-challenge-triggered test "$(pebble_count 'POST /chalZ/')" -eq "$triggered"
 sums >"$T_TMP/after"
 check port-taken/files-unchanged cmp "$T_TMP/before" "$T_TMP/after"
+kill "$HTTPD"; wait "$HTTPD" 2>/dev/null
 
 # Another run holds the certificate: refused with a clear message.
 flock "$S/locks/certificate-default-web.lock" sleep 5 &
@@ -119,6 +121,23 @@ EOF2
 expect no-account-key/exit 1 "$ACMEC" -c "$T_TMP/nokey.yaml" -s "$S" issue
 grep_in no-account-key/message "$T_TMP/err" "missing-account/tls.key does not exist and issuer 'nokey' sets disableAccountKeyGeneration"
 check no-account-key/not-created test ! -e "$S/secrets/missing-account/tls.key"
+
+# A solver only a cluster runs (a provider acmec does not speak, another
+# group's webhook): its names fail with the reason, nothing is presented,
+# and the other Certificates of the tree are issued.
+{ yaml_issuer mixed account '
+    - selector: {dnsNames: [cf.acmec.test]}
+      dns01: {cloudflare: {apiTokenSecretRef: {name: cf, key: token}}}
+    - selector: {dnsNames: [hz.acmec.test]}
+      dns01: {webhook: {groupName: acme.example.com, solverName: hetzner}}
+    - http01: {ingress: {}}'
+  yaml_cert cf mixed cf.acmec.test; yaml_cert hz mixed hz.acmec.test
+  yaml_cert plain mixed plain.acmec.test; } >"$T_TMP/mixed.yaml"
+expect cluster-solver/exit 1 "$ACMEC" -c "$T_TMP/mixed.yaml" -s "$S" issue
+grep_in cluster-solver/cf "$T_TMP/err" "cf.acmec.test: no solver of issuer 'mixed' can validate it: the solver it selects, spec.acme.solvers\[0\].dns01.cloudflare is a provider acmec does not speak yet"
+grep_in cluster-solver/hz "$T_TMP/err" "hz.acmec.test: no solver of issuer 'mixed' can validate it: the solver it selects, spec.acme.solvers\[1\].dns01.webhook is webhook solver 'hetzner' of group 'acme.example.com'"
+check cluster-solver/others-issued test -s "$S/secrets/plain-tls/tls.crt"
+check cluster-solver/none-written test ! -e "$S/secrets/cf-tls/tls.crt"
 
 # Unknown certificate names are a usage error, before any network use.
 expect unknown-name/exit 2 "$ACMEC" -c "$T_TMP/ok" -s "$S" issue nosuch
