@@ -18,6 +18,7 @@
 #include <yaml.h>
 
 #include "acme/config/config.h"
+#include "acme/config/secret.h"
 #include "acme/config/walk.h"
 
 #define CONFIG_MAX_FILE (4 * 1024 * 1024)
@@ -112,37 +113,27 @@ cfgw_lookup(struct ld *ld, const yaml_node_t *n, const char *key)
 	return NULL;
 }
 
+/*
+ * spec.acme, spec.ca...: the issuer's type, as cert-manager checks it.
+ * Only acme is read here; the others are loaded for what they are (issue
+ * 15 reads ca and selfSigned), their Certificates skipped.
+ */
 static void
-f_api_version(struct ld *ld, const yaml_node_t *n, const char *path,
+f_issuer_type(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
-	(void)obj;
-	if (!cfgw_is_str(ld, n, path))
-		return;
-	if (strcmp(cfgw_scalar(n), "cert-manager.io/v1") != 0 &&
-	    strcmp(cfgw_scalar(n), "acmec/v1") != 0)
-		cfgw_perr(ld, n, path, "'%s' is not supported: use "
-		    "cert-manager.io/v1", log_esc(cfgw_scalar(n)));
-}
+	struct cfg_issuer *is = obj;
+	const char *member = strrchr(path, '.');
 
-static void
-f_kind_checked(struct ld *ld, const yaml_node_t *n, const char *path,
-    void *obj)
-{
-	/* Checked before the walk; here only to be a known field. */
-	(void)ld;
-	(void)n;
-	(void)path;
-	(void)obj;
-}
-
-static void
-f_meta_skip(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
-{
-	(void)ld;
-	(void)n;
-	(void)path;
-	(void)obj;
+	member = member != NULL ? member + 1 : path;
+	if (strcmp(member, config_issuer_type_name(is->type)) != 0)
+		cfgw_perr(ld, n, path, "may not specify more than one issuer "
+		    "type");
+	else if (is->type == ISSUER_ACME)
+		cfgw_acme(ld, n, path, obj);
+	else if (n->type != YAML_MAPPING_NODE)
+		cfgw_perr(ld, n, path, "expected a mapping, found %s",
+		    cfgw_kind_name(n));
 }
 
 static void
@@ -150,30 +141,46 @@ f_issuer_spec(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
 	static const struct field fields[] = {
-		{ "acme", K_FN, 0, cfgw_acme, NULL, F_REQUIRED },
-		{ "ca", K_FN, 0, cfgw_unsupported_issuer, NULL, 0 },
-		{ "selfSigned", K_FN, 0, cfgw_unsupported_issuer, NULL, 0 },
-		{ "vault", K_FN, 0, cfgw_unsupported_issuer, NULL, 0 },
-		{ "venafi", K_FN, 0, cfgw_unsupported_issuer, NULL, 0 },
+		{ "acme", K_FN, 0, f_issuer_type, NULL, 0 },
+		{ "ca", K_FN, 0, f_issuer_type, NULL, 0 },
+		{ "selfSigned", K_FN, 0, f_issuer_type, NULL, 0 },
+		{ "vault", K_FN, 0, f_issuer_type, NULL, 0 },
+		{ "venafi", K_FN, 0, f_issuer_type, NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
+	struct cfg_issuer *is = obj;
+	const yaml_node_t *v;
+	int t;
 
+	/* The first type set, in cert-manager's order, is the one. */
+	for (t = ISSUER_ACME; t <= ISSUER_VENAFI; t++)
+		if ((v = cfgw_lookup(ld, n, config_issuer_type_name(t))) !=
+		    NULL && !cfgw_is_null(v))
+			break;
+	if (t > ISSUER_VENAFI && n->type == YAML_MAPPING_NODE) {
+		cfgw_perr(ld, n, path, "at least one issuer type must be "
+		    "configured: acme (acmec runs ACME issuers; ca, "
+		    "selfSigned, vault and venafi are read, their "
+		    "Certificates skipped)");
+		t = ISSUER_ACME;
+	}
+	is->type = (enum cfg_issuer_type)t;
 	cfgw_walk_map(ld, n, path, fields, obj);
 }
 
 static const struct field doc_issuer_fields[] = {
-	{ "apiVersion", K_FN, 0, f_api_version, NULL, F_REQUIRED },
-	{ "kind", K_FN, 0, f_kind_checked, NULL, F_REQUIRED },
-	{ "metadata", K_FN, 0, f_meta_skip, NULL, F_REQUIRED },
+	{ "apiVersion", K_FN, 0, cfgw_read_later, NULL, 0 },
+	{ "kind", K_FN, 0, cfgw_read_later, NULL, 0 },
+	{ "metadata", K_FN, 0, cfgw_read_later, NULL, F_REQUIRED },
 	{ "spec", K_FN, 0, f_issuer_spec, NULL, F_REQUIRED },
 	{ "status", K_IGNORE, 0, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
 static const struct field doc_cert_fields[] = {
-	{ "apiVersion", K_FN, 0, f_api_version, NULL, F_REQUIRED },
-	{ "kind", K_FN, 0, f_kind_checked, NULL, F_REQUIRED },
-	{ "metadata", K_FN, 0, f_meta_skip, NULL, F_REQUIRED },
+	{ "apiVersion", K_FN, 0, cfgw_read_later, NULL, 0 },
+	{ "kind", K_FN, 0, cfgw_read_later, NULL, 0 },
+	{ "metadata", K_FN, 0, cfgw_read_later, NULL, F_REQUIRED },
 	{ "spec", K_FN, 0, cfgw_cert_spec, NULL, F_REQUIRED },
 	{ "status", K_IGNORE, 0, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
@@ -188,74 +195,224 @@ meta_free(struct meta *m)
 	strlist_free(&m->label_values);
 }
 
+/* The kinds acmec reads, each with the one apiVersion it has. */
+enum doc_kind { D_CLUSTER_ISSUER, D_ISSUER, D_CERT, D_SECRET, D_LIST };
+
+static const struct {
+	const char *kind, *api, *a;
+} doc_kinds[] = {
+	[D_CLUSTER_ISSUER] = { "ClusterIssuer", "cert-manager.io/v1", "a" },
+	[D_ISSUER] = { "Issuer", "cert-manager.io/v1", "an" },
+	[D_CERT] = { "Certificate", "cert-manager.io/v1", "a" },
+	[D_SECRET] = { "Secret", "v1", "a" },
+	[D_LIST] = { "List", "v1", "a" },
+};
+
+/* How deep Lists may nest in Lists. */
+#define LIST_DEPTH 8
+
+static void read_object(struct ld *ld, const yaml_node_t *root, int depth);
+
+/* Another kind, or another API's kind of a known name: one notice. */
 static void
-read_document(struct ld *ld, const yaml_node_t *root)
+skip_kind(struct ld *ld, const yaml_node_t *root, const char *kind,
+    const char *api)
+{
+	log_notice("%s:%lu: skipping %s%s%s: acmec reads ClusterIssuer, "
+	    "Issuer, Certificate (cert-manager.io/v1), Secret and List (v1)",
+	    ld->file, (unsigned long)root->start_mark.line + 1, log_esc(kind),
+	    api ? " of " : "", api ? log_esc2(api) : "");
+}
+
+/*
+ * The kind of root acmec reads (checked against its apiVersion), -1 when
+ * the document is skipped, -2 on error (reported).  An apiVersion of an
+ * API group acmec does not know is another resource of that name (AWS
+ * ACK's Certificate): skipped.
+ */
+static int
+doc_kind(struct ld *ld, const yaml_node_t *root, const char *kind)
+{
+	const yaml_node_t *api = cfgw_lookup(ld, root, "apiVersion");
+	const char *a, *slash;
+	size_t k;
+
+	for (k = 0; k < sizeof(doc_kinds) / sizeof(doc_kinds[0]); k++)
+		if (strcmp(doc_kinds[k].kind, kind) == 0)
+			break;
+	if (k == sizeof(doc_kinds) / sizeof(doc_kinds[0])) {
+		skip_kind(ld, root, kind, api != NULL &&
+		    api->type == YAML_SCALAR_NODE ? cfgw_scalar(api) : NULL);
+		return -1;
+	}
+	if (api == NULL || cfgw_is_null(api)) {
+		cfgw_perr(ld, root, "apiVersion", "required field is missing "
+		    "(%s for %s %s)", doc_kinds[k].api, doc_kinds[k].a, kind);
+		return -2;
+	}
+	if (!cfgw_is_str(ld, api, "apiVersion"))
+		return -2;
+	a = cfgw_scalar(api);
+	if (strcmp(a, doc_kinds[k].api) == 0)
+		return (int)k;
+	slash = strchr(a, '/');
+	if (slash != NULL && memchr(a, '.', (size_t)(slash - a)) != NULL &&
+	    strncmp(a, "cert-manager.io/", 16) != 0 &&
+	    strncmp(a, "certmanager.k8s.io/", 19) != 0) {
+		skip_kind(ld, root, kind, a);
+		return -1;
+	}
+	cfgw_perr(ld, api, "apiVersion", "'%s' is not the apiVersion of %s "
+	    "%s: use %s", log_esc(a), doc_kinds[k].a, kind, doc_kinds[k].api);
+	return -2;
+}
+
+static void
+read_issuer(struct ld *ld, const yaml_node_t *root, struct meta *m,
+    bool cluster)
+{
+	struct config *cfg = ld->cfg;
+	struct cfg_issuer *is;
+
+	cfg->issuers = util_realloc(cfg->issuers, cfg->nissuers + 1,
+	    sizeof(*cfg->issuers));
+	is = &cfg->issuers[cfg->nissuers++];
+	memset(is, 0, sizeof(*is));
+	is->pos = cfgw_pos_of(ld, m->name_node ? m->name_node : root);
+	is->cluster = cluster;
+	is->name = m->name;
+	is->namespace = m->namespace;
+	m->name = m->namespace = NULL;
+	if (is->cluster && is->namespace != NULL) {
+		free(is->namespace);
+		is->namespace = NULL;
+	} else if (!is->cluster && is->namespace == NULL)
+		is->namespace = util_strdup("default");
+	if (m->label_keys.n > 0)
+		cfgw_note_ignored(ld, "metadata.labels");
+	cfgw_walk_map(ld, root, "", doc_issuer_fields, is);
+	cfgw_issuer_annotations(ld, m->annotations, is);
+}
+
+static void
+read_cert(struct ld *ld, const yaml_node_t *root, struct meta *m)
+{
+	struct config *cfg = ld->cfg;
+	const yaml_node_t *ann;
+	struct cfg_cert *c;
+
+	cfg->certs = util_realloc(cfg->certs, cfg->ncerts + 1,
+	    sizeof(*cfg->certs));
+	c = &cfg->certs[cfg->ncerts++];
+	memset(c, 0, sizeof(*c));
+	config_cert_defaults(c);
+	c->pos = cfgw_pos_of(ld, m->name_node ? m->name_node : root);
+	c->name = m->name;
+	c->namespace = m->namespace ? m->namespace : util_strdup("default");
+	c->label_keys = m->label_keys;
+	c->label_values = m->label_values;
+	ann = m->annotations;
+	memset(m, 0, sizeof(*m));
+	cfgw_walk_map(ld, root, "", doc_cert_fields, c);
+	if (ann != NULL)
+		cfgw_cert_annotations(ld, ann, c);
+}
+
+static void
+read_secret(struct ld *ld, const yaml_node_t *root, struct meta *m)
+{
+	struct config *cfg = ld->cfg;
+	struct cfg_secret *s;
+
+	if (m->name == NULL) { /* nothing to find it by */
+		if (cfgw_lookup(ld, root, "metadata") == NULL)
+			cfgw_perr(ld, root, "metadata", "required field is "
+			    "missing");
+		return;
+	}
+	cfg->secrets = util_realloc(cfg->secrets, cfg->nsecrets + 1,
+	    sizeof(*cfg->secrets));
+	s = &cfg->secrets[cfg->nsecrets++];
+	memset(s, 0, sizeof(*s));
+	s->pos = cfgw_pos_of(ld, m->name_node);
+	s->name = m->name;
+	s->namespace = m->namespace ? m->namespace : util_strdup("default");
+	m->name = m->namespace = NULL;
+	cfgw_secret_doc(ld, root, s);
+}
+
+/* kubectl's List: every item is a document of its own. */
+static void
+f_list_items(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	const yaml_node_item_t *it;
+	const int *depth = obj;
+
+	if (n->type != YAML_SEQUENCE_NODE) {
+		cfgw_perr(ld, n, path, "expected a list, found %s",
+		    cfgw_kind_name(n));
+		return;
+	}
+	if (*depth >= LIST_DEPTH) {
+		cfgw_perr(ld, n, path, "Lists nested more than %d deep",
+		    LIST_DEPTH);
+		return;
+	}
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++)
+		read_object(ld, cfgw_node(ld, *it), *depth + 1);
+}
+
+static void
+read_list(struct ld *ld, const yaml_node_t *root, int depth)
+{
+	static const struct field fields[] = {
+		{ "apiVersion", K_FN, 0, cfgw_read_later, NULL, 0 },
+		{ "kind", K_FN, 0, cfgw_read_later, NULL, 0 },
+		/* ListMeta: nothing acmec uses */
+		{ "metadata", K_FN, 0, cfgw_read_later, NULL, 0 },
+		{ "items", K_FN, 0, f_list_items, NULL, F_REQUIRED },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+
+	cfgw_walk_map(ld, root, "", fields, &depth);
+}
+
+/* One document, or one item of a List. */
+static void
+read_object(struct ld *ld, const yaml_node_t *root, int depth)
 {
 	const yaml_node_t *kind, *meta_node;
-	struct config *cfg = ld->cfg;
 	struct meta m = { 0 };
-	const char *k;
+	int k;
 
 	if (root->type != YAML_MAPPING_NODE) {
 		cfgw_perr(ld, root, "", "a document must be a mapping (a "
-		    "cert-manager resource), found %s", cfgw_kind_name(root));
+		    "Kubernetes resource), found %s", cfgw_kind_name(root));
 		return;
 	}
 	kind = cfgw_lookup(ld, root, "kind");
-	if (kind == NULL) {
+	if (kind == NULL || cfgw_is_null(kind) ||
+	    (kind->type == YAML_SCALAR_NODE && *cfgw_scalar(kind) == '\0')) {
 		cfgw_perr(ld, root, "kind", "required field is missing");
 		return;
 	}
-	if (!cfgw_is_str(ld, kind, "kind"))
+	if (!cfgw_is_str(ld, kind, "kind") ||
+	    (k = doc_kind(ld, root, cfgw_scalar(kind))) < 0)
 		return;
-	k = cfgw_scalar(kind);
+	if (k == D_LIST) {
+		read_list(ld, root, depth);
+		return;
+	}
 	if ((meta_node = cfgw_lookup(ld, root, "metadata")) != NULL)
 		read_meta(ld, meta_node, &m);
-	if (strcmp(k, "ClusterIssuer") == 0 || strcmp(k, "Issuer") == 0) {
-		struct cfg_issuer *is;
-
-		cfg->issuers = util_realloc(cfg->issuers, cfg->nissuers + 1,
-		    sizeof(*cfg->issuers));
-		is = &cfg->issuers[cfg->nissuers++];
-		memset(is, 0, sizeof(*is));
-		is->pos = cfgw_pos_of(ld, m.name_node ? m.name_node : root);
-		is->cluster = k[0] == 'C';
-		is->name = m.name;
-		is->namespace = m.namespace;
-		m.name = m.namespace = NULL;
-		if (is->cluster && is->namespace != NULL) {
-			free(is->namespace);
-			is->namespace = NULL;
-		} else if (!is->cluster && is->namespace == NULL)
-			is->namespace = util_strdup("default");
-		if (m.label_keys.n > 0)
-			cfgw_note_ignored(ld, "metadata.labels");
-		cfgw_walk_map(ld, root, "", doc_issuer_fields, is);
-		cfgw_issuer_annotations(ld, m.annotations, is);
-	} else if (strcmp(k, "Certificate") == 0) {
-		const yaml_node_t *ann;
-		struct cfg_cert *c;
-
-		cfg->certs = util_realloc(cfg->certs, cfg->ncerts + 1,
-		    sizeof(*cfg->certs));
-		c = &cfg->certs[cfg->ncerts++];
-		memset(c, 0, sizeof(*c));
-		config_cert_defaults(c);
-		c->pos = cfgw_pos_of(ld, m.name_node ? m.name_node : root);
-		c->name = m.name;
-		c->namespace = m.namespace ? m.namespace :
-		    util_strdup("default");
-		c->label_keys = m.label_keys;
-		c->label_values = m.label_values;
-		ann = m.annotations;
-		memset(&m, 0, sizeof(m));
-		cfgw_walk_map(ld, root, "", doc_cert_fields, c);
-		if (ann != NULL)
-			cfgw_cert_annotations(ld, ann, c);
-	} else {
-		cfgw_perr(ld, kind, "kind", "'%s' is not one of: ClusterIssuer, "
-		    "Issuer, Certificate", log_esc(k));
-	}
+	if (k == D_CLUSTER_ISSUER || k == D_ISSUER)
+		read_issuer(ld, root, &m, k == D_CLUSTER_ISSUER);
+	else if (k == D_CERT)
+		read_cert(ld, root, &m);
+	else
+		read_secret(ld, root, &m);
 	meta_free(&m);
 }
 
@@ -292,7 +449,7 @@ load_buffer(struct config *cfg, const char *file, const char *data,
 			done = true;
 		else if (!(root->type == YAML_SCALAR_NODE &&
 		    cfgw_sctype(root) == S_NULL))
-			read_document(&ld, root); /* an empty "---" is fine */
+			read_object(&ld, root, 0); /* an empty "---" is fine */
 		yaml_document_delete(&doc);
 	}
 	yaml_parser_delete(&parser);
@@ -304,8 +461,9 @@ static void
 load_file(struct config *cfg, const char *path, struct strlist *ignored,
     int *errors, bool *ingress)
 {
+	size_t len, nsecrets = cfg->nsecrets;
+	struct stat st;
 	char *data;
-	size_t len;
 
 	if (fs_read(path, CONFIG_MAX_FILE, &data, &len) < 0) {
 		log_error("%s: %s", path, strerror(errno));
@@ -313,7 +471,13 @@ load_file(struct config *cfg, const char *path, struct strlist *ignored,
 		return;
 	}
 	load_buffer(cfg, path, data, len, ignored, errors, ingress);
-	free(data);
+	crypto_secret_free(data, len);
+	/* Secrets in it: only its owner should read it. */
+	if (cfg->nsecrets > nsecrets && stat(path, &st) == 0 &&
+	    (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
+		log_warn("%s holds Secret documents and %s can read it: run "
+		    "chmod go-rwx %s", path, st.st_mode & S_IROTH ? "everyone" :
+		    "its group", path);
 }
 
 int
@@ -438,6 +602,25 @@ check_secret_names(const struct config *cfg)
 	return errors;
 }
 
+/* Certificates of issuers acmec does not run: each said once. */
+static void
+note_skipped(const struct config *cfg)
+{
+	const struct cfg_cert *c;
+	size_t i;
+
+	for (i = 0; i < cfg->ncerts; i++) {
+		c = &cfg->certs[i];
+		if (config_issuer_runs(c->issuer))
+			continue;
+		log_notice("%s:%d:%d: skipping Certificate '%s/%s': its issuer "
+		    "%s '%s' is a %s issuer, which acmec does not run",
+		    c->pos.file, c->pos.line, c->pos.col, c->namespace,
+		    c->name, c->issuer->cluster ? "ClusterIssuer" : "Issuer",
+		    c->issuer->name, config_issuer_type_name(c->issuer->type));
+	}
+}
+
 /* Resolve issuerRefs and check names are unique. */
 static int
 link_config(struct config *cfg)
@@ -495,7 +678,12 @@ link_config(struct config *cfg)
 			errors++;
 		}
 	}
-	return errors + check_secret_names(cfg);
+	errors += check_secret_names(cfg);
+	if (errors == 0)
+		errors += cfgw_secret_link(cfg);
+	if (errors == 0)
+		note_skipped(cfg);
+	return errors;
 }
 
 int
@@ -714,6 +902,9 @@ config_free(struct config *cfg)
 		config_issuer_free(&cfg->issuers[i]);
 	for (i = 0; i < cfg->ncerts; i++)
 		config_cert_free(&cfg->certs[i]);
+	for (i = 0; i < cfg->nsecrets; i++)
+		cfgw_secret_free(&cfg->secrets[i]);
+	free(cfg->secrets);
 	free(cfg->issuers);
 	free(cfg->certs);
 	strlist_free(&cfg->files);
