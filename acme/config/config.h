@@ -20,7 +20,7 @@ struct cfg_pos {
 	int line, col;    /* 1-based */
 };
 
-/* A Secret reference: the file SECRETS/name/key. */
+/* A Secret reference: a kind: Secret document, else SECRETS/name/key. */
 struct cfg_secret_ref {
 	char *name;
 	char *key;
