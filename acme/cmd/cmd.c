@@ -22,7 +22,7 @@ cmd_load_certs(const struct globals *g, int argc, char **argv,
 	if (argc == 0) {
 		/* config_load() said which it skips. */
 		for (i = 0; i < cfg->ncerts; i++)
-			if (config_issuer_runs(cfg->certs[i].issuer))
+			if (config_cert_runs(&cfg->certs[i]))
 				certs[(*n)++] = &cfg->certs[i];
 		return certs;
 	}
@@ -50,8 +50,15 @@ cmd_cert_runs(const struct cfg_cert *c)
 {
 	const struct cfg_issuer *is = c->issuer;
 
-	if (config_issuer_runs(is))
+	if (config_cert_runs(c))
 		return true;
+	if (c->external_issuer) {
+		log_error("%s/%s: its issuerRef names an external issuer "
+		    "(spec.issuerRef.group), and acmec does not run external "
+		    "issuers: the Certificate is skipped", c->namespace,
+		    c->name);
+		return false;
+	}
 	log_error("%s/%s: its issuer %s '%s' is a %s issuer, and acmec does "
 	    "not run %s issuers yet (only acme): the Certificate is skipped",
 	    c->namespace, c->name, is->cluster ? "ClusterIssuer" : "Issuer",

@@ -109,7 +109,7 @@ record_revoked(const struct store *st, const struct config *cfg,
 	for (i = 0; serial != NULL && i < (c ? 1 : cfg->ncerts); i++) {
 		const struct cfg_cert *x = c ? c : &cfg->certs[i];
 
-		if (c == NULL && (!config_issuer_runs(x->issuer) ||
+		if (c == NULL && (!config_cert_runs(x) ||
 		    !in_service(st, x, der, derlen)))
 			continue; /* a skipped Certificate is not acmec's */
 		if (store_lock_cert(st, x->namespace, x->name, 1, &fd) < 0)

@@ -160,6 +160,7 @@ struct cfg_cert {
 	bool out_combined, out_der;       /* additionalOutputFormats */
 	struct strlist deploy_hook;       /* argv; one element = sh -c */
 	bool deploy_hook_shell;
+	bool external_issuer; /* issuerRef.group not cert-manager.io */
 };
 
 struct config {
@@ -243,6 +244,13 @@ const char *config_issuer_type_name(enum cfg_issuer_type t);
  * not run is skipped by every command (acmec.conf(5)).
  */
 bool config_issuer_runs(const struct cfg_issuer *is);
+
+/*
+ * Does acmec run c: not when its issuer is external (issuerRef.group) or
+ * of a type config_issuer_runs() refuses.  Every command leaves out the
+ * Certificates it does not run, read only as far as is cheap.
+ */
+bool config_cert_runs(const struct cfg_cert *c);
 
 /*
  * The value of key (NULL: ref->key) of the Secret ref names: from the

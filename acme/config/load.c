@@ -211,7 +211,15 @@ static const struct {
 /* How deep Lists may nest in Lists. */
 #define LIST_DEPTH 8
 
-static void read_object(struct ld *ld, const yaml_node_t *root, int depth);
+/*
+ * Loading reads the text twice: every document but the Certificates,
+ * then only the Certificates, each knowing by then whether acmec runs
+ * its issuer wherever that is defined.  Messages come from one pass only.
+ */
+enum pass { P_OTHERS, P_CERTS };
+
+static void read_object(struct ld *ld, const yaml_node_t *root, int depth,
+    enum pass pass);
 
 /* Another kind, or another API's kind of a known name: one notice. */
 static void
@@ -294,6 +302,81 @@ read_issuer(struct ld *ld, const yaml_node_t *root, struct meta *m,
 	cfgw_issuer_annotations(ld, m->annotations, is);
 }
 
+/* The scalar text of key in mapping n, or NULL. */
+static const char *
+peek(struct ld *ld, const yaml_node_t *n, const char *key)
+{
+	const yaml_node_t *v = n ? cfgw_lookup(ld, n, key) : NULL;
+
+	return v != NULL && v->type == YAML_SCALAR_NODE &&
+	    *cfgw_scalar(v) != '\0' ? cfgw_scalar(v) : NULL;
+}
+
+/*
+ * Is c (its spec at root) a Certificate of an issuer acmec does not run:
+ * an external issuer (issuerRef.group), or an issuer of another type
+ * than acme?  Issuers are all read by now (the first pass).
+ */
+static bool
+skipped_cert(struct ld *ld, const yaml_node_t *root, struct cfg_cert *c)
+{
+	const yaml_node_t *ref = cfgw_lookup(ld, root, "spec");
+	const struct cfg_issuer *is;
+	const char *name, *kind, *group;
+
+	ref = ref != NULL ? cfgw_lookup(ld, ref, "issuerRef") : NULL;
+	if ((name = peek(ld, ref, "name")) == NULL)
+		return false;
+	kind = peek(ld, ref, "kind");
+	group = peek(ld, ref, "group");
+	if (group != NULL && strcmp(group, "cert-manager.io") != 0) {
+		c->external_issuer = true;
+		log_notice("%s:%d:%d: skipping Certificate '%s/%s': its "
+		    "issuerRef names group '%s', an external issuer, which "
+		    "acmec does not run", c->pos.file, c->pos.line, c->pos.col,
+		    c->namespace, c->name ? c->name : "?", log_esc(group));
+		return true;
+	}
+	is = config_find_issuer(ld->cfg, kind != NULL &&
+	    strcmp(kind, "ClusterIssuer") == 0, name, c->namespace);
+	return is != NULL && !config_issuer_runs(is);
+}
+
+/*
+ * A skipped Certificate is read only as far as is cheap: its spec a
+ * mapping, secretName and (for a cert-manager issuer) issuerRef; what
+ * only its issuer checks (isCA, keystores...) is left to that issuer.
+ */
+static void
+read_skipped_cert(struct ld *ld, const yaml_node_t *root, struct cfg_cert *c)
+{
+	static const struct field secret = { "secretName", K_NAME,
+		offsetof(struct cfg_cert, secret_name), NULL, NULL,
+		F_REQUIRED };
+	static const struct field name = { "name", K_NAME,
+		offsetof(struct cfg_cert, issuer_name), NULL, NULL,
+		F_REQUIRED };
+	const yaml_node_t *spec = cfgw_lookup(ld, root, "spec"), *v, *ref;
+
+	if (spec == NULL || spec->type != YAML_MAPPING_NODE)
+		return; /* skipped_cert() found an issuerRef in it */
+	if ((v = cfgw_lookup(ld, spec, "secretName")) != NULL) {
+		cfgw_read_field(ld, &secret, v, "spec.secretName", c);
+		c->secret_pos = cfgw_pos_of(ld, v);
+	} else {
+		cfgw_perr(ld, spec, "spec.secretName", "required field is "
+		    "missing");
+	}
+	if (c->external_issuer)
+		return;
+	ref = cfgw_lookup(ld, spec, "issuerRef");
+	cfgw_read_field(ld, &name, cfgw_lookup(ld, ref, "name"),
+	    "spec.issuerRef.name", c);
+	c->issuer_cluster = peek(ld, ref, "kind") != NULL &&
+	    strcmp(peek(ld, ref, "kind"), "ClusterIssuer") == 0;
+	c->issuer_pos = cfgw_pos_of(ld, ref);
+}
+
 static void
 read_cert(struct ld *ld, const yaml_node_t *root, struct meta *m)
 {
@@ -313,6 +396,10 @@ read_cert(struct ld *ld, const yaml_node_t *root, struct meta *m)
 	c->label_values = m->label_values;
 	ann = m->annotations;
 	memset(m, 0, sizeof(*m));
+	if (skipped_cert(ld, root, c)) {
+		read_skipped_cert(ld, root, c);
+		return;
+	}
 	cfgw_walk_map(ld, root, "", doc_cert_fields, c);
 	if (ann != NULL)
 		cfgw_cert_annotations(ld, ann, c);
@@ -361,7 +448,39 @@ f_list_items(struct ld *ld, const yaml_node_t *n, const char *path,
 	}
 	for (it = n->data.sequence.items.start;
 	    it < n->data.sequence.items.top; it++)
-		read_object(ld, cfgw_node(ld, *it), *depth + 1);
+		read_object(ld, cfgw_node(ld, *it), *depth + 1, P_OTHERS);
+}
+
+/* The second pass: the Certificates, in Lists too; nothing reported twice. */
+static void
+read_certs(struct ld *ld, const yaml_node_t *root, int depth)
+{
+	const yaml_node_t *kind = cfgw_lookup(ld, root, "kind"), *items;
+	const yaml_node_t *api = cfgw_lookup(ld, root, "apiVersion");
+	const yaml_node_item_t *it;
+	struct meta m = { 0 };
+
+	if (kind == NULL || kind->type != YAML_SCALAR_NODE || api == NULL ||
+	    api->type != YAML_SCALAR_NODE)
+		return;
+	if (strcmp(cfgw_scalar(kind), "List") == 0 &&
+	    strcmp(cfgw_scalar(api), doc_kinds[D_LIST].api) == 0) {
+		items = cfgw_lookup(ld, root, "items");
+		if (items == NULL || items->type != YAML_SEQUENCE_NODE ||
+		    depth >= LIST_DEPTH)
+			return;
+		for (it = items->data.sequence.items.start;
+		    it < items->data.sequence.items.top; it++)
+			read_object(ld, cfgw_node(ld, *it), depth + 1, P_CERTS);
+		return;
+	}
+	if (strcmp(cfgw_scalar(kind), "Certificate") != 0 ||
+	    strcmp(cfgw_scalar(api), doc_kinds[D_CERT].api) != 0)
+		return;
+	if ((kind = cfgw_lookup(ld, root, "metadata")) != NULL)
+		read_meta(ld, kind, &m);
+	read_cert(ld, root, &m);
+	meta_free(&m);
 }
 
 static void
@@ -381,12 +500,18 @@ read_list(struct ld *ld, const yaml_node_t *root, int depth)
 
 /* One document, or one item of a List. */
 static void
-read_object(struct ld *ld, const yaml_node_t *root, int depth)
+read_object(struct ld *ld, const yaml_node_t *root, int depth,
+    enum pass pass)
 {
 	const yaml_node_t *kind, *meta_node;
 	struct meta m = { 0 };
 	int k;
 
+	if (pass == P_CERTS) {
+		if (root->type == YAML_MAPPING_NODE)
+			read_certs(ld, root, depth);
+		return;
+	}
 	if (root->type != YAML_MAPPING_NODE) {
 		cfgw_perr(ld, root, "", "a document must be a mapping (a "
 		    "Kubernetes resource), found %s", cfgw_kind_name(root));
@@ -405,12 +530,12 @@ read_object(struct ld *ld, const yaml_node_t *root, int depth)
 		read_list(ld, root, depth);
 		return;
 	}
+	if (k == D_CERT)
+		return; /* the second pass */
 	if ((meta_node = cfgw_lookup(ld, root, "metadata")) != NULL)
 		read_meta(ld, meta_node, &m);
 	if (k == D_CLUSTER_ISSUER || k == D_ISSUER)
 		read_issuer(ld, root, &m, k == D_CLUSTER_ISSUER);
-	else if (k == D_CERT)
-		read_cert(ld, root, &m);
 	else
 		read_secret(ld, root, &m);
 	meta_free(&m);
@@ -418,66 +543,104 @@ read_object(struct ld *ld, const yaml_node_t *root, int depth)
 
 static int link_config(struct config *cfg);
 
-/* Parse the YAML text data (named file in messages) into cfg. */
+/* One file's text, kept for the second pass. */
+struct src {
+	const char *file; /* owned by cfg->files */
+	char *data;
+	size_t len;
+	size_t nsecrets; /* Secret documents it holds */
+};
+
+/* Parse the YAML text of src into cfg, one pass. */
 static void
-load_buffer(struct config *cfg, const char *file, const char *data,
-    size_t len, struct strlist *ignored, int *errors, bool *ingress)
+load_buffer(struct config *cfg, struct src *src, enum pass pass,
+    struct strlist *ignored, int *errors, bool *ingress)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	const yaml_node_t *root;
 	struct ld ld = { 0 };
+	size_t nsecrets = cfg->nsecrets;
 	bool done = false;
 
-	strlist_add(&cfg->files, file);
 	ld.cfg = cfg;
-	ld.file = cfg->files.v[cfg->files.n - 1];
+	ld.file = src->file;
 	ld.ignored = ignored;
 	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	yaml_parser_set_input_string(&parser,
+	    (const unsigned char *)src->data, src->len);
 	while (!done) {
 		if (!yaml_parser_load(&parser, &doc)) {
-			log_error("%s:%lu:%lu: YAML syntax error: %s", ld.file,
-			    (unsigned long)parser.problem_mark.line + 1,
-			    (unsigned long)parser.problem_mark.column + 1,
-			    parser.problem ? parser.problem : "unknown");
-			ld.errors++;
+			if (pass == P_OTHERS)
+				log_error("%s:%lu:%lu: YAML syntax error: %s",
+				    ld.file,
+				    (unsigned long)parser.problem_mark.line + 1,
+				    (unsigned long)parser.problem_mark.column +
+				    1, parser.problem ? parser.problem :
+				    "unknown");
+			ld.errors += pass == P_OTHERS;
 			break;
 		}
 		ld.doc = &doc;
 		if ((root = yaml_document_get_root_node(&doc)) == NULL)
 			done = true;
 		else if (!(root->type == YAML_SCALAR_NODE &&
-		    cfgw_sctype(root) == S_NULL))
-			read_object(&ld, root, 0); /* an empty "---" is fine */
+		    cfgw_sctype(root) == S_NULL)) /* "---" alone is fine */
+			read_object(&ld, root, 0, pass);
 		yaml_document_delete(&doc);
 	}
 	yaml_parser_delete(&parser);
+	src->nsecrets += cfg->nsecrets - nsecrets;
 	*errors += ld.errors;
 	*ingress = *ingress || ld.ingress_notice;
 }
 
+/* Both passes over the sources, then their modes checked. */
 static void
-load_file(struct config *cfg, const char *path, struct strlist *ignored,
-    int *errors, bool *ingress)
+load_sources(struct config *cfg, struct src *srcs, size_t n,
+    struct strlist *ignored, int *errors, bool *ingress)
 {
-	size_t len, nsecrets = cfg->nsecrets;
 	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		load_buffer(cfg, &srcs[i], P_OTHERS, ignored, errors, ingress);
+	for (i = 0; i < n; i++)
+		load_buffer(cfg, &srcs[i], P_CERTS, ignored, errors, ingress);
+	for (i = 0; i < n; i++) {
+		/* Secrets in it: only its owner should read it. */
+		if (srcs[i].nsecrets > 0 && srcs[i].data != NULL &&
+		    stat(srcs[i].file, &st) == 0 &&
+		    (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
+			log_warn("%s holds Secret documents and %s can read "
+			    "it: run chmod go-rwx %s", srcs[i].file,
+			    st.st_mode & S_IROTH ? "everyone" : "its group",
+			    srcs[i].file);
+		crypto_secret_free(srcs[i].data, srcs[i].len);
+		srcs[i].data = NULL;
+	}
+}
+
+/* Read the file path into a new source; -1 (reported) if unreadable. */
+static int
+read_source(struct config *cfg, const char *path, struct src **srcs,
+    size_t *n)
+{
 	char *data;
+	size_t len;
 
 	if (fs_read(path, CONFIG_MAX_FILE, &data, &len) < 0) {
 		log_error("%s: %s", path, strerror(errno));
-		(*errors)++;
-		return;
+		return -1;
 	}
-	load_buffer(cfg, path, data, len, ignored, errors, ingress);
-	crypto_secret_free(data, len);
-	/* Secrets in it: only its owner should read it. */
-	if (cfg->nsecrets > nsecrets && stat(path, &st) == 0 &&
-	    (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
-		log_warn("%s holds Secret documents and %s can read it: run "
-		    "chmod go-rwx %s", path, st.st_mode & S_IROTH ? "everyone" :
-		    "its group", path);
+	strlist_add(&cfg->files, path);
+	*srcs = util_realloc(*srcs, *n + 1, sizeof(**srcs));
+	(*srcs)[*n].file = cfg->files.v[cfg->files.n - 1];
+	(*srcs)[*n].data = data;
+	(*srcs)[*n].len = len;
+	(*srcs)[*n].nsecrets = 0;
+	(*n)++;
+	return 0;
 }
 
 int
@@ -485,11 +648,17 @@ config_load_buffer(const char *name, const char *data, size_t len,
     struct config *cfg)
 {
 	struct strlist ignored = { 0 };
+	struct src src = { 0 };
 	bool ingress = false;
 	int errors = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
-	load_buffer(cfg, name, data, len, &ignored, &errors, &ingress);
+	strlist_add(&cfg->files, name);
+	src.file = cfg->files.v[0];
+	src.data = (char *)data; /* the caller's: read only, not wiped */
+	src.len = len;
+	load_buffer(cfg, &src, P_OTHERS, &ignored, &errors, &ingress);
+	load_buffer(cfg, &src, P_CERTS, &ignored, &errors, &ingress);
 	if (errors == 0)
 		errors += link_config(cfg);
 	strlist_free(&ignored);
@@ -569,7 +738,8 @@ check_secret_names(const struct config *cfg)
 
 	for (i = 0; i < cfg->ncerts; i++) {
 		c = &cfg->certs[i];
-		if (c->secret_name == NULL)
+		/* acmec writes no files for a skipped Certificate */
+		if (c->secret_name == NULL || !config_cert_runs(c))
 			continue;
 		for (j = 0; j < cfg->nissuers; j++)
 			check_issuer_secrets(c, &cfg->issuers[j], &errors);
@@ -584,7 +754,7 @@ check_secret_names(const struct config *cfg)
 		}
 		for (j = 0; j < i; j++) {
 			d = &cfg->certs[j];
-			if (d->secret_name == NULL ||
+			if (d->secret_name == NULL || !config_cert_runs(d) ||
 			    strcmp(c->secret_name, d->secret_name) != 0)
 				continue;
 			log_error("%s:%d:%d: spec.secretName: '%s' is also the "
@@ -611,8 +781,8 @@ note_skipped(const struct config *cfg)
 
 	for (i = 0; i < cfg->ncerts; i++) {
 		c = &cfg->certs[i];
-		if (config_issuer_runs(c->issuer))
-			continue;
+		if (c->external_issuer || config_issuer_runs(c->issuer))
+			continue; /* an external one was said when read */
 		log_notice("%s:%d:%d: skipping Certificate '%s/%s': its issuer "
 		    "%s '%s' is a %s issuer, which acmec does not run",
 		    c->pos.file, c->pos.line, c->pos.col, c->namespace,
@@ -690,12 +860,13 @@ int
 config_load(const char *path, struct config *cfg)
 {
 	struct strlist ignored = { 0 }, names = { 0 };
+	struct src *srcs = NULL;
 	struct dirent *de;
 	struct stat st;
 	struct buf b = { 0 };
 	bool ingress = false;
 	int errors = 0;
-	size_t i;
+	size_t i, nsrcs = 0;
 	DIR *d;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -724,13 +895,16 @@ config_load(const char *path, struct config *cfg)
 		for (i = 0; i < names.n; i++) {
 			char *file = util_printf("%s/%s", path, names.v[i]);
 
-			load_file(cfg, file, &ignored, &errors, &ingress);
+			if (read_source(cfg, file, &srcs, &nsrcs) < 0)
+				errors++;
 			free(file);
 		}
 		strlist_free(&names);
-	} else {
-		load_file(cfg, path, &ignored, &errors, &ingress);
+	} else if (read_source(cfg, path, &srcs, &nsrcs) < 0) {
+		errors++;
 	}
+	load_sources(cfg, srcs, nsrcs, &ignored, &errors, &ingress);
+	free(srcs);
 	if (errors == 0)
 		errors += link_config(cfg);
 	if (ignored.n > 0) {

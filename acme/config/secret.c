@@ -39,6 +39,12 @@ config_issuer_runs(const struct cfg_issuer *is)
 	return is == NULL || is->type == ISSUER_ACME;
 }
 
+bool
+config_cert_runs(const struct cfg_cert *c)
+{
+	return !c->external_issuer && config_issuer_runs(c->issuer);
+}
+
 /* ---- reading a Secret document ---- */
 
 /* What the walk of a Secret collects before it is checked. */
@@ -350,8 +356,8 @@ warn_secret_names(const struct config *cfg)
 
 	for (i = 0; i < cfg->ncerts; i++) {
 		c = &cfg->certs[i];
-		if (c->secret_name == NULL || (s = find(cfg, c->secret_name,
-		    c->namespace, NULL)) == NULL)
+		if (c->secret_name == NULL || !config_cert_runs(c) ||
+		    (s = find(cfg, c->secret_name, c->namespace, NULL)) == NULL)
 			continue;
 		log_warn("%s:%d:%d: spec.secretName: '%s' is also the Secret "
 		    "document at %s:%d:%d; acmec writes the certificate to "

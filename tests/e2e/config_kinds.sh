@@ -135,7 +135,21 @@ spec:
   issuerRef: {name: vault, kind: ClusterIssuer}
   dnsNames: [vaulted.acmec.test]
 EOF2
+# The SelfSigned -> CA bootstrap, the CA Certificate in a file read before
+# its issuer's: isCA is for that issuer to judge, not acmec.
+cat >"$V/aa-root.yaml" <<'EOF2'
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: root-ca, namespace: cert-manager}
+spec:
+  isCA: true
+  commonName: root-ca
+  secretName: root-secret
+  issuerRef: {name: self, kind: ClusterIssuer, group: cert-manager.io}
+EOF2
+printf 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: self}\nspec: {selfSigned: {}}\n' >"$V/zz-self.yaml"
 expect vault/check 0 "$ACMEC" -c "$V" check
+grep_in vault/bootstrap-notice "$T_TMP/err" "$V/aa-root.yaml:3:18: skipping Certificate 'cert-manager/root-ca': its issuer ClusterIssuer 'self' is a selfSigned issuer"
 not_in vault/no-acme-required "$T_TMP/err" 'spec.acme: required'
 rm -rf "$S/secrets/web-tls"
 expect vault/issue 0 "$ACMEC" -c "$V" -s "$S" issue
@@ -152,5 +166,5 @@ expect vault/status-named 2 "$ACMEC" -c "$V" -s "$S" status vaulted
 expect vault/revoke-named 2 "$ACMEC" -c "$V" -s "$S" revoke vaulted
 expect vault/account 2 "$ACMEC" -c "$V" -s "$S" account show --issuer vault
 grep_in vault/account-message "$T_TMP/err" "a vault issuer, and acmec runs only ACME issuers"
-check vault/still-untouched test ! -e "$S/secrets/vaulted-tls"
+check vault/still-untouched test ! -e "$S/secrets/vaulted-tls" -a ! -e "$S/secrets/root-secret"
 finish

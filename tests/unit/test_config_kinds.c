@@ -339,3 +339,61 @@ test_config_other_issuers(void)
 	    "{secretName: c}}\n", "t.yaml:4:16: spec.venafi: may not specify "
 	    "more than one issuer type");
 }
+
+/*
+ * The SelfSigned -> CA bootstrap and an external issuer: their
+ * Certificates are read only as far as is cheap, wherever their issuer
+ * is defined, so that what only their issuer checks (isCA) is no error.
+ */
+void
+test_config_skipped_certs(void)
+{
+	static const char tree[] =
+	    "apiVersion: cert-manager.io/v1\n"
+	    "kind: Certificate\n"
+	    "metadata: {name: root-ca, namespace: cert-manager}\n"
+	    "spec:\n"
+	    "  isCA: true\n"
+	    "  commonName: root-ca\n"
+	    "  secretName: root-secret\n"
+	    "  privateKey: {algorithm: ECDSA, size: 256}\n"
+	    "  issuerRef: {name: self, kind: ClusterIssuer, "
+	    "group: cert-manager.io}\n"
+	    "---\n"
+	    "apiVersion: cert-manager.io/v1\n"
+	    "kind: ClusterIssuer\n"
+	    "metadata: {name: self}\n"
+	    "spec: {selfSigned: {}}\n"
+	    "---\n"
+	    "apiVersion: cert-manager.io/v1\n"
+	    "kind: Certificate\n"
+	    "metadata: {name: pca}\n"
+	    "spec:\n"
+	    "  secretName: pca-tls\n"
+	    "  dnsNames: [pca.acmec.test]\n"
+	    "  issuerRef: {name: pca, kind: AWSPCAClusterIssuer,\n"
+	    "    group: awspca.cert-manager.io}\n"
+	    "---\n"
+	    VAULT "---\n" CERT("www", "vault", "ClusterIssuer");
+	struct config cfg;
+	const char *err;
+	char *text;
+
+	REQUIRE(load(tree, &cfg, &err) == 0);
+	REQUIRE(cfg.ncerts == 3);
+	CHECK(!config_cert_runs(&cfg.certs[0]));
+	CHECK(cfg.certs[0].issuer != NULL &&
+	    cfg.certs[0].issuer->type == ISSUER_SELFSIGNED);
+	CHECK_STR(cfg.certs[0].secret_name, "root-secret");
+	CHECK(!config_cert_runs(&cfg.certs[1]));
+	CHECK(cfg.certs[1].external_issuer && cfg.certs[1].issuer == NULL);
+	CHECK(!config_cert_runs(&cfg.certs[2]));
+	config_free(&cfg);
+	/* secretName is still required, and where it was said. */
+	text = util_printf("%s---\n%s", VAULT,
+	    "apiVersion: cert-manager.io/v1\nkind: Certificate\n"
+	    "metadata: {name: x}\nspec: {issuerRef: {name: vault, kind: ClusterIssuer}}\n");
+	refused(text, "t.yaml:13:7: spec.secretName: required field is "
+	    "missing");
+	free(text);
+}

@@ -91,6 +91,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(config_list) \
 	X(config_other_kinds) \
 	X(config_other_issuers) \
+	X(config_skipped_certs) \
 	X(fs_publish) \
 	X(fs_lock) \
 	X(proto_directory) \
