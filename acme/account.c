@@ -19,11 +19,24 @@
 
 #define ACCOUNT_INFO "account.json"
 
+/* The key of the account key's Secret: tls.key unless named. */
+static const char *
+key_name(const struct cfg_issuer *is)
+{
+	return is->account_key.key ? is->account_key.key : "tls.key";
+}
+
 char *
 account_key_path(const struct cfg_issuer *is, const struct store *st)
 {
-	return store_secret_path(st, is->account_key.name,
-	    is->account_key.key ? is->account_key.key : "tls.key");
+	return store_secret_path(st, is->account_key.name, key_name(is));
+}
+
+char *
+account_key_where(const struct cfg_issuer *is, const struct store *st)
+{
+	return config_secret_where(&is->account_key, key_name(is),
+	    st->secretsdir);
 }
 
 /* Registering at a->server needs an EAB the issuer lacks: report it. */
@@ -43,7 +56,7 @@ account_can_register(const struct acme *a, const struct cfg_issuer *is,
 	struct stat sb;
 	int rc = 0;
 
-	if (is->eab_set || !a->dir.eab_required)
+	if (is->eab_set || !a->dir.eab_required || is->account_key.doc != NULL)
 		return 0;
 	/* A key there may be an account registered with a binding once. */
 	path = account_key_path(is, st);
@@ -60,13 +73,15 @@ static struct key *
 load_key(const struct cfg_issuer *is, const struct store *st,
     enum account_none *why)
 {
-	char *path = account_key_path(is, st), *aside, *pem = NULL;
+	char *path = account_key_where(is, st), *aside, *pem = NULL;
 	struct key *key = NULL;
 	struct stat sb;
 	size_t len = 0;
 
 	*why = ACCOUNT_UNKNOWN;
-	if (fs_read(path, FS_READ_MAX, &pem, &len) == 0) {
+	/* A Secret document first (never without the key), else the file. */
+	if (config_secret_get(&is->account_key, key_name(is), st->secretsdir,
+	    FS_READ_MAX, &pem, &len) == 0) {
 		if ((key = key_load_pem(pem, len)) == NULL)
 			log_error("account key %s: %s", path, crypto_error());
 	} else if (errno == ENOENT) {
@@ -180,7 +195,11 @@ save_url(const struct cfg_issuer *is, const struct store *st, const char *url)
 		log_error("out of memory");
 		return -1;
 	}
-	rc = fs_write_atomic(dir, ACCOUNT_INFO, text, strlen(text), 0600);
+	/* Beside a key from a Secret document, the directory may be new. */
+	rc = fs_mkdirs(dir, 0700);
+	if (rc == 0)
+		rc = fs_write_atomic(dir, ACCOUNT_INFO, text, strlen(text),
+		    0600);
 	if (rc < 0)
 		log_error("cannot save the account URL in %s/%s: %s", dir,
 		    ACCOUNT_INFO, strerror(errno));
@@ -194,13 +213,14 @@ static cJSON *
 eab_object(const struct acme *a, const struct cfg_issuer *is,
     const struct store *st)
 {
-	char *path = store_secret_path(st, is->eab_key.name, is->eab_key.key);
+	char *path = config_secret_where(&is->eab_key, NULL, st->secretsdir);
 	char *data = NULL;
 	unsigned char *mac = NULL;
 	size_t len = 0, maclen = 0;
 	cJSON *eab = NULL;
 
-	if (fs_read(path, 65536, &data, &len) < 0) {
+	if (config_secret_get(&is->eab_key, NULL, st->secretsdir, 65536,
+	    &data, &len) < 0) {
 		log_error("cannot read the externalAccountBinding key %s: %s",
 		    path, strerror(errno));
 		goto out;
@@ -430,10 +450,19 @@ account_rekey(struct acme *a, const struct cfg_issuer *is,
 	struct http_resp r;
 	struct key *nk = NULL;
 	cJSON *inner = NULL;
-	char *text = NULL, *pem = NULL;
+	char *text = NULL, *pem = NULL, *where = NULL;
 	size_t len = 0;
 	int lockfd = -1, rc = -1;
 
+	if (is->account_key.doc != NULL) {
+		/* The new key would have to go where acmec never writes. */
+		where = account_key_where(is, st);
+		log_error("the account key of issuer '%s' is %s, in the "
+		    "configuration, which acmec does not write: to roll it, "
+		    "move that key to %s/%s and remove the Secret document, "
+		    "then rekey", is->name, log_esc(where), dir, keyname);
+		goto out;
+	}
 	if (a->dir.key_change == NULL) {
 		log_error("the CA's directory has no keyChange");
 		goto out;
@@ -474,6 +503,7 @@ out:
 	crypto_secret_free(pem, len);
 	cJSON_free(text);
 	cJSON_Delete(inner);
+	free(where);
 	free(what);
 	free(dir);
 	return rc;
@@ -488,12 +518,23 @@ account_deactivate(struct acme *a, const struct cfg_issuer *is,
 	char *dir = store_secret_dir(st, is->account_key.name);
 	char *from = util_printf("%s/%s", dir, keyname);
 	char *to = util_printf("%s/%s.deactivated", dir, keyname);
-	char *info = util_printf("%s/%s", dir, ACCOUNT_INFO);
+	char *info = util_printf("%s/%s", dir, ACCOUNT_INFO), *where;
 	int rc = -1;
 
 	if (post_account(a, "{\"status\":\"deactivated\"}",
 	    "deactivating the account") < 0)
 		goto out;
+	if (is->account_key.doc != NULL) {
+		(void)fs_remove(info);
+		where = account_key_where(is, st);
+		log_warn("the account is deactivated, but its key stays in %s "
+		    "(acmec does not write the configuration): remove it "
+		    "there, or the next issue will use a deactivated account",
+		    log_esc(where));
+		free(where);
+		rc = 0;
+		goto out;
+	}
 	/* A deactivated account is of no further use: set its key aside. */
 	if (rename(from, to) < 0 || fs_remove(info) < 0 ||
 	    fs_fsync_dir(dir) < 0) {

@@ -40,8 +40,14 @@ enum account_none {
 int account_find(struct acme *a, const struct cfg_issuer *is,
     const struct store *st, struct key **key, enum account_none *why);
 
-/* The path of the issuer's account key; caller frees. */
+/* The path of the issuer's account key file; caller frees. */
 char *account_key_path(const struct cfg_issuer *is, const struct store *st);
+
+/*
+ * Where the account key is, for messages: its Secret document when the
+ * configuration holds one, else that path; caller frees.
+ */
+char *account_key_where(const struct cfg_issuer *is, const struct store *st);
 
 /* The account's status and contacts (POST-as-GET); errors reported. */
 int account_fetch(struct acme *a, char **status, struct strlist *contacts);

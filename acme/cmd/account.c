@@ -52,7 +52,7 @@ no_account(const struct globals *g, const struct cfg_issuer *is,
     const struct store *st, enum account_none why)
 {
 	struct buf cmd = { 0 };
-	char *path = account_key_path(is, st);
+	char *path = account_key_where(is, st);
 
 	buf_addstr(&cmd, "acmec");
 	add_word(&cmd, "-c");

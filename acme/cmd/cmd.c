@@ -20,8 +20,10 @@ cmd_load_certs(const struct globals *g, int argc, char **argv,
 		return NULL;
 	certs = util_alloc((cfg->ncerts + (size_t)argc + 1) * sizeof(*certs));
 	if (argc == 0) {
+		/* config_load() said which it skips. */
 		for (i = 0; i < cfg->ncerts; i++)
-			certs[(*n)++] = &cfg->certs[i];
+			if (config_cert_runs(&cfg->certs[i]))
+				certs[(*n)++] = &cfg->certs[i];
 		return certs;
 	}
 	for (a = 0; a < argc; a++) {
@@ -34,9 +36,35 @@ cmd_load_certs(const struct globals *g, int argc, char **argv,
 			free(certs);
 			return NULL;
 		}
+		if (!cmd_cert_runs(certs[*n])) {
+			free(certs);
+			return NULL;
+		}
 		(*n)++;
 	}
 	return certs;
+}
+
+bool
+cmd_cert_runs(const struct cfg_cert *c)
+{
+	const struct cfg_issuer *is = c->issuer;
+
+	if (config_cert_runs(c))
+		return true;
+	if (c->external_issuer) {
+		log_error("%s/%s: its issuerRef names an external issuer "
+		    "(spec.issuerRef.group), and acmec does not run external "
+		    "issuers: the Certificate is skipped", c->namespace,
+		    c->name);
+		return false;
+	}
+	log_error("%s/%s: its issuer %s '%s' is a %s issuer, and acmec does "
+	    "not run %s issuers yet (only acme): the Certificate is skipped",
+	    c->namespace, c->name, is->cluster ? "ClusterIssuer" : "Issuer",
+	    is->name, config_issuer_type_name(is->type),
+	    config_issuer_type_name(is->type));
+	return false;
 }
 
 int
@@ -61,10 +89,16 @@ cmd_find_issuer(const struct globals *g, const struct config *cfg,
 	const struct cfg_issuer *is;
 	bool amb;
 
-	if ((is = config_find_issuer_arg(cfg, arg, &amb)) == NULL)
+	if ((is = config_find_issuer_arg(cfg, arg, &amb)) == NULL) {
 		log_error("--issuer %s: %s%s", log_esc(arg), amb ?
 		    "Issuers of several namespaces have this name; write "
 		    "NAMESPACE/NAME" : "no such issuer in ", amb ? "" :
 		    g->config);
+	} else if (!config_issuer_runs(is)) {
+		log_error("--issuer %s: a %s issuer, and acmec runs only ACME "
+		    "issuers: it has no ACME account", log_esc(arg),
+		    config_issuer_type_name(is->type));
+		is = NULL;
+	}
 	return is;
 }

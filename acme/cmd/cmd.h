@@ -1,6 +1,8 @@
 #ifndef ACMEC_ACME_CMD_CMD_H
 #define ACMEC_ACME_CMD_CMD_H
 
+#include <stdbool.h>
+
 /* The subcommands; each returns the process exit status. */
 
 enum {
@@ -36,6 +38,12 @@ struct cfg_cert;
  */
 const struct cfg_cert **cmd_load_certs(const struct globals *g, int argc,
     char **argv, struct config *cfg, size_t *n);
+
+/*
+ * Does acmec run c's issuer?  If not, says so (the explicit request of a
+ * skipped Certificate is a usage error) and returns false.
+ */
+bool cmd_cert_runs(const struct cfg_cert *c);
 
 /*
  * --issuer ARG: NAME is the ClusterIssuer of that name (else the one

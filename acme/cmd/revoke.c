@@ -109,8 +109,9 @@ record_revoked(const struct store *st, const struct config *cfg,
 	for (i = 0; serial != NULL && i < (c ? 1 : cfg->ncerts); i++) {
 		const struct cfg_cert *x = c ? c : &cfg->certs[i];
 
-		if (c == NULL && !in_service(st, x, der, derlen))
-			continue;
+		if (c == NULL && (!config_cert_runs(x) ||
+		    !in_service(st, x, der, derlen)))
+			continue; /* a skipped Certificate is not acmec's */
 		if (store_lock_cert(st, x->namespace, x->name, 1, &fd) < 0)
 			continue;
 		if (status_record_revoked(st, x, serial, reason) == 0)
@@ -238,6 +239,8 @@ find_target(const struct globals *g, const struct revoke_args *ra,
 			    "NAMESPACE/NAME" : "no Certificate of this name");
 			return EXIT_USAGE;
 		}
+		if (!cmd_cert_runs(*c))
+			return EXIT_USAGE;
 		*is = (*c)->issuer;
 		*path = store_secret_path(st, (*c)->secret_name, "tls.crt");
 	} else if (ra->issuer != NULL &&

@@ -20,12 +20,35 @@ struct cfg_pos {
 	int line, col;    /* 1-based */
 };
 
-/* A Secret reference: the file SECRETS/name/key. */
+/* A Secret reference: a kind: Secret document, else SECRETS/name/key. */
 struct cfg_secret_ref {
 	char *name;
 	char *key;
 	struct cfg_pos pos; /* of the name */
+	/* The kind: Secret document it names, linked at load; NULL: the file */
+	const struct cfg_secret *doc;
 };
+
+/* One key of a kind: Secret document and its value (bytes, decoded). */
+struct cfg_secret_item {
+	char *key;
+	unsigned char *value; /* NUL-terminated; freed as a secret */
+	size_t len;
+};
+
+/* A kind: Secret (v1) document: data merged with stringData (it wins). */
+struct cfg_secret {
+	struct cfg_pos pos; /* of metadata.name */
+	char *name, *namespace;
+	struct cfg_secret_item *items;
+	size_t nitems;
+};
+
+/*
+ * The namespace whose Secrets a ClusterIssuer reads: cert-manager's
+ * cluster resource namespace, as its --cluster-resource-namespace defaults.
+ */
+#define CONFIG_CLUSTER_RESOURCE_NS "cert-manager"
 
 /* The Secret where ad hoc issue keeps its account key. */
 #define CONFIG_ADHOC_ACCOUNT "acmec-adhoc-account"
@@ -81,6 +104,18 @@ struct cfg_solver {
 	char *unsupported; /* why acmec cannot run it (a cluster's solver) */
 };
 
+/*
+ * The issuer types of cert-manager; acmec runs the ones
+ * config_issuer_runs() says, and skips the Certificates of the others.
+ */
+enum cfg_issuer_type {
+	ISSUER_ACME, /* 0: also ad hoc issuers */
+	ISSUER_CA,
+	ISSUER_SELFSIGNED,
+	ISSUER_VAULT,
+	ISSUER_VENAFI,
+};
+
 struct cfg_issuer {
 	struct cfg_pos pos;
 	bool cluster; /* ClusterIssuer */
@@ -101,6 +136,7 @@ struct cfg_issuer {
 	enum digest_alg eab_alg;
 	struct cfg_solver *solvers;
 	size_t nsolvers;
+	enum cfg_issuer_type type; /* the spec's one member */
 };
 
 struct cfg_cert {
@@ -125,6 +161,7 @@ struct cfg_cert {
 	bool out_combined, out_der;       /* additionalOutputFormats */
 	struct strlist deploy_hook;       /* argv; one element = sh -c */
 	bool deploy_hook_shell;
+	bool external_issuer; /* issuerRef.group not cert-manager.io */
 };
 
 struct config {
@@ -133,6 +170,8 @@ struct config {
 	size_t nissuers;
 	struct cfg_cert *certs;
 	size_t ncerts;
+	struct cfg_secret *secrets; /* kind: Secret documents */
+	size_t nsecrets;
 };
 
 /*
@@ -197,6 +236,40 @@ int config_parse_listen(const char *s, char **addr, int *port);
 
 /* Parse a Go duration ("2160h", "1h30m", "90s"); -1 if malformed. */
 int config_parse_duration(const char *s, long long *seconds);
+
+/* The issuer type as cert-manager spells its spec member ("vault"). */
+const char *config_issuer_type_name(enum cfg_issuer_type t);
+
+/*
+ * Does acmec run issuers of is's type?  A Certificate of one that it does
+ * not run is skipped by every command (acmec.conf(5)).
+ */
+bool config_issuer_runs(const struct cfg_issuer *is);
+
+/*
+ * Does acmec run c: not when its issuer is external (issuerRef.group) or
+ * of a type config_issuer_runs() refuses.  Every command leaves out the
+ * Certificates it does not run, read only as far as is cheap.
+ */
+bool config_cert_runs(const struct cfg_cert *c);
+
+/*
+ * The value of key (NULL: ref->key) of the Secret ref names: from the
+ * kind: Secret document the configuration holds (ref->doc), else the file
+ * SECRETSDIR/name/key, at most max bytes.  *data (NUL-terminated; free
+ * with crypto_secret_free(*data, *len)) on 0; -1 with errno on failure,
+ * ENOENT when there is no such key.  Nothing is reported.
+ */
+int config_secret_get(const struct cfg_secret_ref *ref, const char *key,
+    const char *secretsdir, size_t max, char **data, size_t *len);
+
+/*
+ * Where that value lives, for messages (never the value): "Secret
+ * 'cert-manager/tsig' key 'secret' (FILE:LINE)" or the file's path.
+ * Caller frees.
+ */
+char *config_secret_where(const struct cfg_secret_ref *ref, const char *key,
+    const char *secretsdir);
 
 /* A Kubernetes object name (DNS-1123 subdomain): safe as a path part. */
 bool config_valid_k8s_name(const char *s);

@@ -18,6 +18,7 @@
 #include <yaml.h>
 
 #include "acme/config/config.h"
+#include "acme/config/secret.h"
 #include "acme/config/walk.h"
 
 #define CONFIG_MAX_FILE (4 * 1024 * 1024)
@@ -114,37 +115,27 @@ cfgw_lookup(struct ld *ld, const yaml_node_t *n, const char *key)
 	return NULL;
 }
 
+/*
+ * spec.acme, spec.ca...: the issuer's type, as cert-manager checks it.
+ * Only acme is read here; the others are loaded for what they are (issue
+ * 15 reads ca and selfSigned), their Certificates skipped.
+ */
 static void
-f_api_version(struct ld *ld, const yaml_node_t *n, const char *path,
+f_issuer_type(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
-	(void)obj;
-	if (!cfgw_is_str(ld, n, path))
-		return;
-	if (strcmp(cfgw_scalar(n), "cert-manager.io/v1") != 0 &&
-	    strcmp(cfgw_scalar(n), "acmec/v1") != 0)
-		cfgw_perr(ld, n, path, "'%s' is not supported: use "
-		    "cert-manager.io/v1", log_esc(cfgw_scalar(n)));
-}
+	struct cfg_issuer *is = obj;
+	const char *member = strrchr(path, '.');
 
-static void
-f_kind_checked(struct ld *ld, const yaml_node_t *n, const char *path,
-    void *obj)
-{
-	/* Checked before the walk; here only to be a known field. */
-	(void)ld;
-	(void)n;
-	(void)path;
-	(void)obj;
-}
-
-static void
-f_meta_skip(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
-{
-	(void)ld;
-	(void)n;
-	(void)path;
-	(void)obj;
+	member = member != NULL ? member + 1 : path;
+	if (strcmp(member, config_issuer_type_name(is->type)) != 0)
+		cfgw_perr(ld, n, path, "may not specify more than one issuer "
+		    "type");
+	else if (is->type == ISSUER_ACME)
+		cfgw_acme(ld, n, path, obj);
+	else if (n->type != YAML_MAPPING_NODE)
+		cfgw_perr(ld, n, path, "expected a mapping, found %s",
+		    cfgw_kind_name(n));
 }
 
 static void
@@ -152,30 +143,46 @@ f_issuer_spec(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
 	static const struct field fields[] = {
-		{ "acme", K_FN, 0, cfgw_acme, NULL, F_REQUIRED },
-		{ "ca", K_FN, 0, cfgw_unsupported_issuer, NULL, 0 },
-		{ "selfSigned", K_FN, 0, cfgw_unsupported_issuer, NULL, 0 },
-		{ "vault", K_FN, 0, cfgw_unsupported_issuer, NULL, 0 },
-		{ "venafi", K_FN, 0, cfgw_unsupported_issuer, NULL, 0 },
+		{ "acme", K_FN, 0, f_issuer_type, NULL, 0 },
+		{ "ca", K_FN, 0, f_issuer_type, NULL, 0 },
+		{ "selfSigned", K_FN, 0, f_issuer_type, NULL, 0 },
+		{ "vault", K_FN, 0, f_issuer_type, NULL, 0 },
+		{ "venafi", K_FN, 0, f_issuer_type, NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
+	struct cfg_issuer *is = obj;
+	const yaml_node_t *v;
+	int t;
 
+	/* The first type set, in cert-manager's order, is the one. */
+	for (t = ISSUER_ACME; t <= ISSUER_VENAFI; t++)
+		if ((v = cfgw_lookup(ld, n, config_issuer_type_name(t))) !=
+		    NULL && !cfgw_is_null(v))
+			break;
+	if (t > ISSUER_VENAFI && n->type == YAML_MAPPING_NODE) {
+		cfgw_perr(ld, n, path, "at least one issuer type must be "
+		    "configured: acme (acmec runs ACME issuers; ca, "
+		    "selfSigned, vault and venafi are read, their "
+		    "Certificates skipped)");
+		t = ISSUER_ACME;
+	}
+	is->type = (enum cfg_issuer_type)t;
 	cfgw_walk_map(ld, n, path, fields, obj);
 }
 
 static const struct field doc_issuer_fields[] = {
-	{ "apiVersion", K_FN, 0, f_api_version, NULL, F_REQUIRED },
-	{ "kind", K_FN, 0, f_kind_checked, NULL, F_REQUIRED },
-	{ "metadata", K_FN, 0, f_meta_skip, NULL, F_REQUIRED },
+	{ "apiVersion", K_FN, 0, cfgw_read_later, NULL, 0 },
+	{ "kind", K_FN, 0, cfgw_read_later, NULL, 0 },
+	{ "metadata", K_FN, 0, cfgw_read_later, NULL, F_REQUIRED },
 	{ "spec", K_FN, 0, f_issuer_spec, NULL, F_REQUIRED },
 	{ "status", K_IGNORE, 0, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
 static const struct field doc_cert_fields[] = {
-	{ "apiVersion", K_FN, 0, f_api_version, NULL, F_REQUIRED },
-	{ "kind", K_FN, 0, f_kind_checked, NULL, F_REQUIRED },
-	{ "metadata", K_FN, 0, f_meta_skip, NULL, F_REQUIRED },
+	{ "apiVersion", K_FN, 0, cfgw_read_later, NULL, 0 },
+	{ "kind", K_FN, 0, cfgw_read_later, NULL, 0 },
+	{ "metadata", K_FN, 0, cfgw_read_later, NULL, F_REQUIRED },
 	{ "spec", K_FN, 0, cfgw_cert_spec, NULL, F_REQUIRED },
 	{ "status", K_IGNORE, 0, NULL, NULL, 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
@@ -190,132 +197,452 @@ meta_free(struct meta *m)
 	strlist_free(&m->label_values);
 }
 
+/* The kinds acmec reads, each with the one apiVersion it has. */
+enum doc_kind { D_CLUSTER_ISSUER, D_ISSUER, D_CERT, D_SECRET, D_LIST };
+
+static const struct {
+	const char *kind, *api, *a;
+} doc_kinds[] = {
+	[D_CLUSTER_ISSUER] = { "ClusterIssuer", "cert-manager.io/v1", "a" },
+	[D_ISSUER] = { "Issuer", "cert-manager.io/v1", "an" },
+	[D_CERT] = { "Certificate", "cert-manager.io/v1", "a" },
+	[D_SECRET] = { "Secret", "v1", "a" },
+	[D_LIST] = { "List", "v1", "a" },
+};
+
+/* How deep Lists may nest in Lists. */
+#define LIST_DEPTH 8
+
+/*
+ * Loading reads the text twice: every document but the Certificates,
+ * then only the Certificates, each knowing by then whether acmec runs
+ * its issuer wherever that is defined.  Messages come from one pass only.
+ */
+enum pass { P_OTHERS, P_CERTS };
+
+static void read_object(struct ld *ld, const yaml_node_t *root, int depth,
+    enum pass pass);
+
+/* Another kind, or another API's kind of a known name: one notice. */
 static void
-read_document(struct ld *ld, const yaml_node_t *root)
+skip_kind(struct ld *ld, const yaml_node_t *root, const char *kind,
+    const char *api)
+{
+	log_notice("%s:%lu: skipping %s%s%s: acmec reads ClusterIssuer, "
+	    "Issuer, Certificate (cert-manager.io/v1), Secret and List (v1)",
+	    ld->file, (unsigned long)root->start_mark.line + 1, log_esc(kind),
+	    api ? " of " : "", api ? log_esc2(api) : "");
+}
+
+/*
+ * The kind of root acmec reads (checked against its apiVersion), -1 when
+ * the document is skipped, -2 on error (reported).  An apiVersion of an
+ * API group acmec does not know is another resource of that name (AWS
+ * ACK's Certificate): skipped.
+ */
+static int
+doc_kind(struct ld *ld, const yaml_node_t *root, const char *kind)
+{
+	const yaml_node_t *api = cfgw_lookup(ld, root, "apiVersion");
+	const char *a, *slash;
+	size_t k;
+
+	for (k = 0; k < sizeof(doc_kinds) / sizeof(doc_kinds[0]); k++)
+		if (strcmp(doc_kinds[k].kind, kind) == 0)
+			break;
+	if (k == sizeof(doc_kinds) / sizeof(doc_kinds[0])) {
+		skip_kind(ld, root, kind, api != NULL &&
+		    api->type == YAML_SCALAR_NODE ? cfgw_scalar(api) : NULL);
+		return -1;
+	}
+	if (api == NULL || cfgw_is_null(api)) {
+		cfgw_perr(ld, root, "apiVersion", "required field is missing "
+		    "(%s for %s %s)", doc_kinds[k].api, doc_kinds[k].a, kind);
+		return -2;
+	}
+	if (!cfgw_is_str(ld, api, "apiVersion"))
+		return -2;
+	a = cfgw_scalar(api);
+	if (strcmp(a, doc_kinds[k].api) == 0)
+		return (int)k;
+	slash = strchr(a, '/');
+	if (slash != NULL && memchr(a, '.', (size_t)(slash - a)) != NULL &&
+	    strncmp(a, "cert-manager.io/", 16) != 0 &&
+	    strncmp(a, "certmanager.k8s.io/", 19) != 0) {
+		skip_kind(ld, root, kind, a);
+		return -1;
+	}
+	cfgw_perr(ld, api, "apiVersion", "'%s' is not the apiVersion of %s "
+	    "%s: use %s", log_esc(a), doc_kinds[k].a, kind, doc_kinds[k].api);
+	return -2;
+}
+
+static void
+read_issuer(struct ld *ld, const yaml_node_t *root, struct meta *m,
+    bool cluster)
+{
+	struct config *cfg = ld->cfg;
+	struct cfg_issuer *is;
+
+	cfg->issuers = util_realloc(cfg->issuers, cfg->nissuers + 1,
+	    sizeof(*cfg->issuers));
+	is = &cfg->issuers[cfg->nissuers++];
+	memset(is, 0, sizeof(*is));
+	is->pos = cfgw_pos_of(ld, m->name_node ? m->name_node : root);
+	is->cluster = cluster;
+	is->name = m->name;
+	is->namespace = m->namespace;
+	m->name = m->namespace = NULL;
+	if (is->cluster && is->namespace != NULL) {
+		free(is->namespace);
+		is->namespace = NULL;
+	} else if (!is->cluster && is->namespace == NULL)
+		is->namespace = util_strdup("default");
+	if (m->label_keys.n > 0)
+		cfgw_note_ignored(ld, "metadata.labels");
+	cfgw_walk_map(ld, root, "", doc_issuer_fields, is);
+	cfgw_issuer_annotations(ld, m->annotations, is);
+}
+
+/* The scalar text of key in mapping n, or NULL. */
+static const char *
+peek(struct ld *ld, const yaml_node_t *n, const char *key)
+{
+	const yaml_node_t *v = n ? cfgw_lookup(ld, n, key) : NULL;
+
+	return v != NULL && v->type == YAML_SCALAR_NODE &&
+	    *cfgw_scalar(v) != '\0' ? cfgw_scalar(v) : NULL;
+}
+
+/*
+ * Is c (its spec at root) a Certificate of an issuer acmec does not run:
+ * an external issuer (issuerRef.group), or an issuer of another type
+ * than acme?  Issuers are all read by now (the first pass).
+ */
+static bool
+skipped_cert(struct ld *ld, const yaml_node_t *root, struct cfg_cert *c)
+{
+	const yaml_node_t *ref = cfgw_lookup(ld, root, "spec");
+	const struct cfg_issuer *is;
+	const char *name, *kind, *group;
+
+	ref = ref != NULL ? cfgw_lookup(ld, ref, "issuerRef") : NULL;
+	if ((name = peek(ld, ref, "name")) == NULL)
+		return false;
+	kind = peek(ld, ref, "kind");
+	group = peek(ld, ref, "group");
+	if (group != NULL && strcmp(group, "cert-manager.io") != 0) {
+		c->external_issuer = true;
+		log_notice("%s:%d:%d: skipping Certificate '%s/%s': its "
+		    "issuerRef names group '%s', an external issuer, which "
+		    "acmec does not run", c->pos.file, c->pos.line, c->pos.col,
+		    c->namespace, c->name ? c->name : "?", log_esc(group));
+		return true;
+	}
+	is = config_find_issuer(ld->cfg, kind != NULL &&
+	    strcmp(kind, "ClusterIssuer") == 0, name, c->namespace);
+	return is != NULL && !config_issuer_runs(is);
+}
+
+/*
+ * A skipped Certificate is read only as far as is cheap: its spec a
+ * mapping, secretName and (for a cert-manager issuer) issuerRef; what
+ * only its issuer checks (isCA, keystores...) is left to that issuer.
+ */
+static void
+read_skipped_cert(struct ld *ld, const yaml_node_t *root, struct cfg_cert *c)
+{
+	static const struct field secret = { "secretName", K_NAME,
+		offsetof(struct cfg_cert, secret_name), NULL, NULL,
+		F_REQUIRED };
+	static const struct field name = { "name", K_NAME,
+		offsetof(struct cfg_cert, issuer_name), NULL, NULL,
+		F_REQUIRED };
+	const yaml_node_t *spec = cfgw_lookup(ld, root, "spec"), *v, *ref;
+
+	if (spec == NULL || spec->type != YAML_MAPPING_NODE)
+		return; /* skipped_cert() found an issuerRef in it */
+	if ((v = cfgw_lookup(ld, spec, "secretName")) != NULL) {
+		cfgw_read_field(ld, &secret, v, "spec.secretName", c);
+		c->secret_pos = cfgw_pos_of(ld, v);
+	} else {
+		cfgw_perr(ld, spec, "spec.secretName", "required field is "
+		    "missing");
+	}
+	if (c->external_issuer)
+		return;
+	ref = cfgw_lookup(ld, spec, "issuerRef");
+	cfgw_read_field(ld, &name, cfgw_lookup(ld, ref, "name"),
+	    "spec.issuerRef.name", c);
+	c->issuer_cluster = peek(ld, ref, "kind") != NULL &&
+	    strcmp(peek(ld, ref, "kind"), "ClusterIssuer") == 0;
+	c->issuer_pos = cfgw_pos_of(ld, ref);
+}
+
+static void
+read_cert(struct ld *ld, const yaml_node_t *root, struct meta *m)
+{
+	struct config *cfg = ld->cfg;
+	const yaml_node_t *ann;
+	struct cfg_cert *c;
+
+	cfg->certs = util_realloc(cfg->certs, cfg->ncerts + 1,
+	    sizeof(*cfg->certs));
+	c = &cfg->certs[cfg->ncerts++];
+	memset(c, 0, sizeof(*c));
+	config_cert_defaults(c);
+	c->pos = cfgw_pos_of(ld, m->name_node ? m->name_node : root);
+	c->name = m->name;
+	c->namespace = m->namespace ? m->namespace : util_strdup("default");
+	c->label_keys = m->label_keys;
+	c->label_values = m->label_values;
+	ann = m->annotations;
+	memset(m, 0, sizeof(*m));
+	if (skipped_cert(ld, root, c)) {
+		read_skipped_cert(ld, root, c);
+		return;
+	}
+	cfgw_walk_map(ld, root, "", doc_cert_fields, c);
+	if (ann != NULL)
+		cfgw_cert_annotations(ld, ann, c);
+}
+
+static void
+read_secret(struct ld *ld, const yaml_node_t *root, struct meta *m)
+{
+	struct config *cfg = ld->cfg;
+	struct cfg_secret *s;
+
+	if (m->name == NULL) { /* nothing to find it by */
+		if (cfgw_lookup(ld, root, "metadata") == NULL)
+			cfgw_perr(ld, root, "metadata", "required field is "
+			    "missing");
+		return;
+	}
+	cfg->secrets = util_realloc(cfg->secrets, cfg->nsecrets + 1,
+	    sizeof(*cfg->secrets));
+	s = &cfg->secrets[cfg->nsecrets++];
+	memset(s, 0, sizeof(*s));
+	s->pos = cfgw_pos_of(ld, m->name_node);
+	s->name = m->name;
+	s->namespace = m->namespace ? m->namespace : util_strdup("default");
+	m->name = m->namespace = NULL;
+	cfgw_secret_doc(ld, root, s);
+}
+
+/* kubectl's List: every item is a document of its own. */
+static void
+f_list_items(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	const yaml_node_item_t *it;
+	const int *depth = obj;
+
+	if (n->type != YAML_SEQUENCE_NODE) {
+		cfgw_perr(ld, n, path, "expected a list, found %s",
+		    cfgw_kind_name(n));
+		return;
+	}
+	if (*depth >= LIST_DEPTH) {
+		cfgw_perr(ld, n, path, "Lists nested more than %d deep",
+		    LIST_DEPTH);
+		return;
+	}
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++)
+		read_object(ld, cfgw_node(ld, *it), *depth + 1, P_OTHERS);
+}
+
+/* The second pass: the Certificates, in Lists too; nothing reported twice. */
+static void
+read_certs(struct ld *ld, const yaml_node_t *root, int depth)
+{
+	const yaml_node_t *kind = cfgw_lookup(ld, root, "kind"), *items;
+	const yaml_node_t *api = cfgw_lookup(ld, root, "apiVersion");
+	const yaml_node_item_t *it;
+	struct meta m = { 0 };
+
+	if (kind == NULL || kind->type != YAML_SCALAR_NODE || api == NULL ||
+	    api->type != YAML_SCALAR_NODE)
+		return;
+	if (strcmp(cfgw_scalar(kind), "List") == 0 &&
+	    strcmp(cfgw_scalar(api), doc_kinds[D_LIST].api) == 0) {
+		items = cfgw_lookup(ld, root, "items");
+		if (items == NULL || items->type != YAML_SEQUENCE_NODE ||
+		    depth >= LIST_DEPTH)
+			return;
+		for (it = items->data.sequence.items.start;
+		    it < items->data.sequence.items.top; it++)
+			read_object(ld, cfgw_node(ld, *it), depth + 1, P_CERTS);
+		return;
+	}
+	if (strcmp(cfgw_scalar(kind), "Certificate") != 0 ||
+	    strcmp(cfgw_scalar(api), doc_kinds[D_CERT].api) != 0)
+		return;
+	if ((kind = cfgw_lookup(ld, root, "metadata")) != NULL)
+		read_meta(ld, kind, &m);
+	read_cert(ld, root, &m);
+	meta_free(&m);
+}
+
+static void
+read_list(struct ld *ld, const yaml_node_t *root, int depth)
+{
+	static const struct field fields[] = {
+		{ "apiVersion", K_FN, 0, cfgw_read_later, NULL, 0 },
+		{ "kind", K_FN, 0, cfgw_read_later, NULL, 0 },
+		/* ListMeta: nothing acmec uses */
+		{ "metadata", K_FN, 0, cfgw_read_later, NULL, 0 },
+		{ "items", K_FN, 0, f_list_items, NULL, F_REQUIRED },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+
+	cfgw_walk_map(ld, root, "", fields, &depth);
+}
+
+/* One document, or one item of a List. */
+static void
+read_object(struct ld *ld, const yaml_node_t *root, int depth,
+    enum pass pass)
 {
 	const yaml_node_t *kind, *meta_node;
-	struct config *cfg = ld->cfg;
 	struct meta m = { 0 };
-	const char *k;
+	int k;
 
+	if (pass == P_CERTS) {
+		if (root->type == YAML_MAPPING_NODE)
+			read_certs(ld, root, depth);
+		return;
+	}
 	if (root->type != YAML_MAPPING_NODE) {
 		cfgw_perr(ld, root, "", "a document must be a mapping (a "
-		    "cert-manager resource), found %s", cfgw_kind_name(root));
+		    "Kubernetes resource), found %s", cfgw_kind_name(root));
 		return;
 	}
 	kind = cfgw_lookup(ld, root, "kind");
-	if (kind == NULL) {
+	if (kind == NULL || cfgw_is_null(kind) ||
+	    (kind->type == YAML_SCALAR_NODE && *cfgw_scalar(kind) == '\0')) {
 		cfgw_perr(ld, root, "kind", "required field is missing");
 		return;
 	}
-	if (!cfgw_is_str(ld, kind, "kind"))
+	if (!cfgw_is_str(ld, kind, "kind") ||
+	    (k = doc_kind(ld, root, cfgw_scalar(kind))) < 0)
 		return;
-	k = cfgw_scalar(kind);
+	if (k == D_LIST) {
+		read_list(ld, root, depth);
+		return;
+	}
+	if (k == D_CERT)
+		return; /* the second pass */
 	if ((meta_node = cfgw_lookup(ld, root, "metadata")) != NULL)
 		read_meta(ld, meta_node, &m);
-	if (strcmp(k, "ClusterIssuer") == 0 || strcmp(k, "Issuer") == 0) {
-		struct cfg_issuer *is;
-
-		cfg->issuers = util_realloc(cfg->issuers, cfg->nissuers + 1,
-		    sizeof(*cfg->issuers));
-		is = &cfg->issuers[cfg->nissuers++];
-		memset(is, 0, sizeof(*is));
-		is->pos = cfgw_pos_of(ld, m.name_node ? m.name_node : root);
-		is->cluster = k[0] == 'C';
-		is->name = m.name;
-		is->namespace = m.namespace;
-		m.name = m.namespace = NULL;
-		if (is->cluster && is->namespace != NULL) {
-			free(is->namespace);
-			is->namespace = NULL;
-		} else if (!is->cluster && is->namespace == NULL)
-			is->namespace = util_strdup("default");
-		if (m.label_keys.n > 0)
-			cfgw_note_ignored(ld, "metadata.labels");
-		cfgw_walk_map(ld, root, "", doc_issuer_fields, is);
-		cfgw_issuer_annotations(ld, m.annotations, is);
-	} else if (strcmp(k, "Certificate") == 0) {
-		const yaml_node_t *ann;
-		struct cfg_cert *c;
-
-		cfg->certs = util_realloc(cfg->certs, cfg->ncerts + 1,
-		    sizeof(*cfg->certs));
-		c = &cfg->certs[cfg->ncerts++];
-		memset(c, 0, sizeof(*c));
-		config_cert_defaults(c);
-		c->pos = cfgw_pos_of(ld, m.name_node ? m.name_node : root);
-		c->name = m.name;
-		c->namespace = m.namespace ? m.namespace :
-		    util_strdup("default");
-		c->label_keys = m.label_keys;
-		c->label_values = m.label_values;
-		ann = m.annotations;
-		memset(&m, 0, sizeof(m));
-		cfgw_walk_map(ld, root, "", doc_cert_fields, c);
-		if (ann != NULL)
-			cfgw_cert_annotations(ld, ann, c);
-	} else {
-		cfgw_perr(ld, kind, "kind", "'%s' is not one of: ClusterIssuer, "
-		    "Issuer, Certificate", log_esc(k));
-	}
+	if (k == D_CLUSTER_ISSUER || k == D_ISSUER)
+		read_issuer(ld, root, &m, k == D_CLUSTER_ISSUER);
+	else
+		read_secret(ld, root, &m);
 	meta_free(&m);
 }
 
 static int link_config(struct config *cfg);
 
-/* Parse the YAML text data (named file in messages) into cfg. */
+/* One file's text, kept for the second pass. */
+struct src {
+	const char *file; /* owned by cfg->files */
+	char *data;
+	size_t len;
+	size_t nsecrets; /* Secret documents it holds */
+};
+
+/* Parse the YAML text of src into cfg, one pass. */
 static void
-load_buffer(struct config *cfg, const char *file, const char *data,
-    size_t len, struct strlist *ignored, int *errors, bool *ingress)
+load_buffer(struct config *cfg, struct src *src, enum pass pass,
+    struct strlist *ignored, int *errors, bool *ingress)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	const yaml_node_t *root;
 	struct ld ld = { 0 };
+	size_t nsecrets = cfg->nsecrets;
 	bool done = false;
 
-	strlist_add(&cfg->files, file);
 	ld.cfg = cfg;
-	ld.file = cfg->files.v[cfg->files.n - 1];
+	ld.file = src->file;
 	ld.ignored = ignored;
 	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	yaml_parser_set_input_string(&parser,
+	    (const unsigned char *)src->data, src->len);
 	while (!done) {
 		if (!yaml_parser_load(&parser, &doc)) {
-			log_error("%s:%lu:%lu: YAML syntax error: %s", ld.file,
-			    (unsigned long)parser.problem_mark.line + 1,
-			    (unsigned long)parser.problem_mark.column + 1,
-			    parser.problem ? parser.problem : "unknown");
-			ld.errors++;
+			if (pass == P_OTHERS)
+				log_error("%s:%lu:%lu: YAML syntax error: %s",
+				    ld.file,
+				    (unsigned long)parser.problem_mark.line + 1,
+				    (unsigned long)parser.problem_mark.column +
+				    1, parser.problem ? parser.problem :
+				    "unknown");
+			ld.errors += pass == P_OTHERS;
 			break;
 		}
 		ld.doc = &doc;
 		if ((root = yaml_document_get_root_node(&doc)) == NULL)
 			done = true;
 		else if (!(root->type == YAML_SCALAR_NODE &&
-		    cfgw_sctype(root) == S_NULL))
-			read_document(&ld, root); /* an empty "---" is fine */
+		    cfgw_sctype(root) == S_NULL)) /* "---" alone is fine */
+			read_object(&ld, root, 0, pass);
 		yaml_document_delete(&doc);
 	}
 	yaml_parser_delete(&parser);
+	src->nsecrets += cfg->nsecrets - nsecrets;
 	*errors += ld.errors;
 	*ingress = *ingress || ld.ingress_notice;
 }
 
+/* Both passes over the sources, then their modes checked. */
 static void
-load_file(struct config *cfg, const char *path, struct strlist *ignored,
-    int *errors, bool *ingress)
+load_sources(struct config *cfg, struct src *srcs, size_t n,
+    struct strlist *ignored, int *errors, bool *ingress)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		load_buffer(cfg, &srcs[i], P_OTHERS, ignored, errors, ingress);
+	for (i = 0; i < n; i++)
+		load_buffer(cfg, &srcs[i], P_CERTS, ignored, errors, ingress);
+	for (i = 0; i < n; i++) {
+		/* Secrets in it: only its owner should read it. */
+		if (srcs[i].nsecrets > 0 && srcs[i].data != NULL &&
+		    stat(srcs[i].file, &st) == 0 &&
+		    (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
+			log_warn("%s holds Secret documents and %s can read "
+			    "it: run chmod go-rwx %s", srcs[i].file,
+			    st.st_mode & S_IROTH ? "everyone" : "its group",
+			    srcs[i].file);
+		crypto_secret_free(srcs[i].data, srcs[i].len);
+		srcs[i].data = NULL;
+	}
+}
+
+/* Read the file path into a new source; -1 (reported) if unreadable. */
+static int
+read_source(struct config *cfg, const char *path, struct src **srcs,
+    size_t *n)
 {
 	char *data;
 	size_t len;
 
 	if (fs_read(path, CONFIG_MAX_FILE, &data, &len) < 0) {
 		log_error("%s: %s", path, strerror(errno));
-		(*errors)++;
-		return;
+		return -1;
 	}
-	load_buffer(cfg, path, data, len, ignored, errors, ingress);
-	free(data);
+	strlist_add(&cfg->files, path);
+	*srcs = util_realloc(*srcs, *n + 1, sizeof(**srcs));
+	(*srcs)[*n].file = cfg->files.v[cfg->files.n - 1];
+	(*srcs)[*n].data = data;
+	(*srcs)[*n].len = len;
+	(*srcs)[*n].nsecrets = 0;
+	(*n)++;
+	return 0;
 }
 
 int
@@ -323,11 +650,17 @@ config_load_buffer(const char *name, const char *data, size_t len,
     struct config *cfg)
 {
 	struct strlist ignored = { 0 };
+	struct src src = { 0 };
 	bool ingress = false;
 	int errors = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
-	load_buffer(cfg, name, data, len, &ignored, &errors, &ingress);
+	strlist_add(&cfg->files, name);
+	src.file = cfg->files.v[0];
+	src.data = (char *)data; /* the caller's: read only, not wiped */
+	src.len = len;
+	load_buffer(cfg, &src, P_OTHERS, &ignored, &errors, &ingress);
+	load_buffer(cfg, &src, P_CERTS, &ignored, &errors, &ingress);
 	if (errors == 0)
 		errors += link_config(cfg);
 	strlist_free(&ignored);
@@ -407,7 +740,8 @@ check_secret_names(const struct config *cfg)
 
 	for (i = 0; i < cfg->ncerts; i++) {
 		c = &cfg->certs[i];
-		if (c->secret_name == NULL)
+		/* acmec writes no files for a skipped Certificate */
+		if (c->secret_name == NULL || !config_cert_runs(c))
 			continue;
 		for (j = 0; j < cfg->nissuers; j++)
 			check_issuer_secrets(c, &cfg->issuers[j], &errors);
@@ -422,7 +756,7 @@ check_secret_names(const struct config *cfg)
 		}
 		for (j = 0; j < i; j++) {
 			d = &cfg->certs[j];
-			if (d->secret_name == NULL ||
+			if (d->secret_name == NULL || !config_cert_runs(d) ||
 			    strcmp(c->secret_name, d->secret_name) != 0)
 				continue;
 			log_error("%s:%d:%d: spec.secretName: '%s' is also the "
@@ -438,6 +772,25 @@ check_secret_names(const struct config *cfg)
 		}
 	}
 	return errors;
+}
+
+/* Certificates of issuers acmec does not run: each said once. */
+static void
+note_skipped(const struct config *cfg)
+{
+	const struct cfg_cert *c;
+	size_t i;
+
+	for (i = 0; i < cfg->ncerts; i++) {
+		c = &cfg->certs[i];
+		if (c->external_issuer || config_issuer_runs(c->issuer))
+			continue; /* an external one was said when read */
+		log_notice("%s:%d:%d: skipping Certificate '%s/%s': its issuer "
+		    "%s '%s' is a %s issuer, which acmec does not run",
+		    c->pos.file, c->pos.line, c->pos.col, c->namespace,
+		    c->name, c->issuer->cluster ? "ClusterIssuer" : "Issuer",
+		    c->issuer->name, config_issuer_type_name(c->issuer->type));
+	}
 }
 
 /* Resolve issuerRefs and check names are unique. */
@@ -497,19 +850,25 @@ link_config(struct config *cfg)
 			errors++;
 		}
 	}
-	return errors + check_secret_names(cfg);
+	errors += check_secret_names(cfg);
+	if (errors == 0)
+		errors += cfgw_secret_link(cfg);
+	if (errors == 0)
+		note_skipped(cfg);
+	return errors;
 }
 
 int
 config_load(const char *path, struct config *cfg)
 {
 	struct strlist ignored = { 0 }, names = { 0 };
+	struct src *srcs = NULL;
 	struct dirent *de;
 	struct stat st;
 	struct buf b = { 0 };
 	bool ingress = false;
 	int errors = 0;
-	size_t i;
+	size_t i, nsrcs = 0;
 	DIR *d;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -538,13 +897,16 @@ config_load(const char *path, struct config *cfg)
 		for (i = 0; i < names.n; i++) {
 			char *file = util_printf("%s/%s", path, names.v[i]);
 
-			load_file(cfg, file, &ignored, &errors, &ingress);
+			if (read_source(cfg, file, &srcs, &nsrcs) < 0)
+				errors++;
 			free(file);
 		}
 		strlist_free(&names);
-	} else {
-		load_file(cfg, path, &ignored, &errors, &ingress);
+	} else if (read_source(cfg, path, &srcs, &nsrcs) < 0) {
+		errors++;
 	}
+	load_sources(cfg, srcs, nsrcs, &ignored, &errors, &ingress);
+	free(srcs);
 	if (errors == 0)
 		errors += link_config(cfg);
 	if (ignored.n > 0) {
@@ -717,6 +1079,9 @@ config_free(struct config *cfg)
 		config_issuer_free(&cfg->issuers[i]);
 	for (i = 0; i < cfg->ncerts; i++)
 		config_cert_free(&cfg->certs[i]);
+	for (i = 0; i < cfg->nsecrets; i++)
+		cfgw_secret_free(&cfg->secrets[i]);
+	free(cfg->secrets);
 	free(cfg->issuers);
 	free(cfg->certs);
 	strlist_free(&cfg->files);

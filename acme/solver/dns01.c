@@ -156,9 +156,10 @@ tsig_secret(const struct solver_set *set, const struct cfg_solver *s,
 	unsigned char *raw = NULL;
 	size_t rawlen = 0;
 
-	path = util_printf("%s/%s/%s", set->secretsdir, s->tsig_secret.name,
-	    s->tsig_secret.key);
-	if (fs_read(path, 4096, &data, len) < 0) {
+	/* path: where it is, for messages; the value never is printed. */
+	path = config_secret_where(&s->tsig_secret, NULL, set->secretsdir);
+	if (config_secret_get(&s->tsig_secret, NULL, set->secretsdir, 4096,
+	    &data, len) < 0) {
 		log_error("dns-01: cannot read the TSIG secret %s: %s", path,
 		    strerror(errno));
 		free(path);

@@ -200,9 +200,11 @@ spec:
     skipTLSVerify: "yes"
 EOF2
 
-bad wrong-kind "2:7: kind: 'Secret' is not one of: ClusterIssuer, Issuer, Certificate" <<EOF2
+# kind: Secret is read (config_kinds.sh); a kind of cert-manager's under
+# another apiVersion is not.
+bad wrong-kind "1:13: apiVersion: 'v1' is not the apiVersion of a Certificate: use cert-manager.io/v1" <<EOF2
 apiVersion: v1
-kind: Secret
+kind: Certificate
 metadata: {name: x}
 EOF2
 

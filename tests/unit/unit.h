@@ -85,6 +85,13 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(config_issuer_kinds) \
 	X(config_k8s_scalars) \
 	X(config_annotations) \
+	X(config_secret_docs) \
+	X(config_secret_namespaces) \
+	X(config_secret_rules) \
+	X(config_list) \
+	X(config_other_kinds) \
+	X(config_other_issuers) \
+	X(config_skipped_certs) \
 	X(fs_publish) \
 	X(fs_lock) \
 	X(proto_directory) \
