@@ -893,11 +893,3 @@ cfgw_acme(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		free(sub);
 	}
 }
-
-void
-cfgw_unsupported_issuer(struct ld *ld, const yaml_node_t *n, const char *path,
-    void *obj)
-{
-	(void)obj;
-	cfgw_perr(ld, n, path, "acmec handles ACME issuers only (spec.acme)");
-}

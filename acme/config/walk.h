@@ -126,10 +126,6 @@ void
 cfgw_acme(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
 
 void
-cfgw_unsupported_issuer(struct ld *ld, const yaml_node_t *n, const char *path,
-    void *obj);
-
-void
 cfgw_cert_spec(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
 
 /*
