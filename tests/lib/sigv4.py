@@ -14,7 +14,8 @@ and STS request with verify(); the e2e test signs its curl requests with
   sigv4.py sign ACCESS SECRET REGION SERVICE METHOD URL [BODYFILE]
       prints the headers to send (X-Amz-Date, X-Amz-Security-Token when
       $AWS_SESSION_TOKEN is set, Authorization), one per line, for
-      `curl -H @FILE`.  The Host header signed is the URL's netloc.
+      `curl -H @FILE`.  The Host header signed is the URL's netloc; the
+      time is now, or $SIGV4_TIME (YYYYMMDDTHHMMSSZ).
 
 Non-S3 rules, as the test suite shows them: the path is normalized (dot
 segments removed, repeated slashes collapsed) and URI-encoded as it stands
@@ -300,8 +301,12 @@ def main(argv):
     if argv[1:2] == ["sign"] and len(argv) in (8, 9):
         access, secret, region, service, method, url = argv[2:8]
         body = open(argv[8], "rb").read() if len(argv) == 9 else b""
+        at = os.environ.get("SIGV4_TIME")  # e.g. 20150830T123600Z
+        if at:
+            at = datetime.datetime.strptime(at, "%Y%m%dT%H%M%SZ").replace(
+                tzinfo=datetime.timezone.utc)
         for n, v in sign(access, secret, region, service, method, url, body,
-                         os.environ.get("AWS_SESSION_TOKEN")):
+                         os.environ.get("AWS_SESSION_TOKEN"), at):
             print("%s: %s" % (n, v))
         return 0
     sys.stderr.write(__doc__)
