@@ -22,7 +22,6 @@ import hashlib
 import secrets
 import string
 import threading
-import time
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
