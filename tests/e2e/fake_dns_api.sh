@@ -145,6 +145,8 @@ is cf/list/exact-name "$(jq_ 'd["result_info"]["total_count"]')" 0
 call DELETE "$CF/zones/$Z/dns_records/$ID1" -H "$TOK"
 is cf/delete/200 "$CODE $(jq_ 'd["result"]["id"]')" "200 $ID1"
 is cf/delete/only-that-value "$(txt $R)" cf-value-2
+call PUT "$CF/zones/$Z/dns_records" -H "$TOK"
+is cf/wrong-method/7001 "$CODE $(jq_ 'd["errors"][0]["code"]')" "405 7001"
 call DELETE "$CF/zones/$Z/dns_records/$ID1" -H "$TOK"
 is cf/delete-again/81044 "$CODE $(jq_ 'd["errors"][0]["code"]')" "404 81044"
 call DELETE "$CF/zones/$Z/dns_records/$ID2" -H "$SCOPED"
@@ -160,6 +162,10 @@ call GET "$CF/zones?name=acmec.test" -H "$TOK"
 status cf/429/second 429
 call GET "$CF/zones?name=acmec.test" -H "$TOK"
 status cf/429/then-200 200
+fake_api_mode '{"slow": 2}'
+t0=$(date +%s)
+call GET "$CF/zones?name=acmec.test" -H "$TOK"
+check cf/slow-mode test "$CODE" = 200 -a $(($(date +%s) - t0)) -ge 2
 fake_api_mode '{}'
 
 grep_in cf/log/request "$FAKE_API_LOG" '^cloudflare GET /client/v4/zones?name=acmec.test&status=active auth=token:all status=200$'
@@ -220,6 +226,9 @@ err_is r53/unknown-key 403 InvalidClientTokenId
 is r53/unknown-key/words "$(xq_ Error/Message)" "The security token included in the request is invalid."
 SK=acmecTestSecretKey/0123456789+abcdefghiX r53 GET "$R53/hostedzone"
 err_is r53/wrong-secret 403 SignatureDoesNotMatch
+# As Route 53 does, the answer shows the canonical request it computed.
+grep_in r53/wrong-secret/canonical-string "$T_TMP/body" 'The Canonical String for this request should have been'
+grep_in r53/wrong-secret/canonical-path "$T_TMP/body" '^/2013-04-01/hostedzone$'
 SIGN_URL="$R53/hostedzone?maxitems=1" r53 GET "$R53/hostedzone?maxitems=2"
 err_is r53/tampered-query 403 SignatureDoesNotMatch
 aws_call sts GET "$R53/hostedzone"

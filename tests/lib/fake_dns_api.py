@@ -216,6 +216,15 @@ class Request:
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = 60
+
+    def setup(self):
+        # The TLS handshake happens here, in the connection's own thread,
+        # so a client that never completes one holds up no other.
+        self.request.settimeout(self.timeout)
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.do_handshake()
+        super().setup()
 
     def log_message(self, *args):
         pass
@@ -275,13 +284,20 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request, client_address):
+        e = sys.exc_info()[1]
+        if not isinstance(e, (ssl.SSLError, ConnectionError, TimeoutError)):
+            log("server error %r" % e)
+
 
 # ----------------------------------------------------------- Cloudflare
 #
 # API v4 (https://developers.cloudflare.com/api/): every answer is the
-# envelope {"success", "errors": [{"code", "message"[, "error_chain"]}],
-# "messages", "result"[, "result_info"]}.  Error codes as Cloudflare sends
-# them (seen in public bug reports, which quote the bodies):
+# envelope {"result", "success", "errors": [{"code", "message"[,
+# "error_chain"]}], "messages"[, "result_info"]}.  Zones page 20 by default
+# (5..50), records 100 (1..5,000,000).  Error codes as Cloudflare sends them
+# (quoted in public bug reports; 9106 and the 7001 code are from memory of
+# the API's answers, no public quote found):
 #   400 6003 "Invalid request headers" with error_chain 6111 "Invalid
 #       format for Authorization header", 6102/6103 for X-Auth-Email /
 #       X-Auth-Key;  400 9106 "Missing X-Auth-Key, X-Auth-Email or
@@ -291,8 +307,11 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 #   400 81058 "An identical record already exists." (81057 "The record
 #       already exists." before 2024);  404 81044 "Record does not
 #       exist.";  400 7003/7000 for an unknown identifier or route;
+#   405 7001 "Method DELETE not available for that URI.";
 #   429 with Retry-After, 10100 "More than 1200 requests per 300 seconds
-#       reached. Please wait and consider throttling your request speed".
+#       reached. Please wait and consider throttling your request speed"
+#       (community.cloudflare.com/t/109192; Retry-After and the Ratelimit
+#       headers from Cloudflare's changelog of its rate-limit headers).
 
 CF_ZONES = {}      # id -> {"name", "foreign"}
 CF_RECORDS = {}    # zone id -> [record dict]
@@ -541,8 +560,8 @@ def cloudflare(req, host):
         return cf_records_post(req, zid)
     if rid is not None and req.method == "DELETE":
         return cf_records_delete(req, zid, rid)
-    return cf_err(405, 10000, "%s method not allowed for the api_token "
-                  "authentication scheme" % req.method)
+    return cf_err(405, 7001, "Method %s not available for that URI." %
+                  req.method)
 
 
 # ------------------------------------------------------------------ IMDS
@@ -616,7 +635,8 @@ def listen(spec, tls):
     if tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(CONF["cert"], CONF["key"])
-        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True,
+                                     do_handshake_on_connect=False)
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
     return srv

@@ -178,14 +178,18 @@ def verify(method, path, query, headers, body, lookup, region, service,
     creq = canonical_request(method, path, query, headers, auth["signed"],
                              body)
     scope = "/".join([auth["date"], region, service, "aws4_request"])
-    want = signature(secret, auth["date"], region, service,
-                     string_to_sign(amz[0], scope, creq))
+    sts = string_to_sign(amz[0], scope, creq)
+    want = signature(secret, auth["date"], region, service, sts)
     if not hmac.compare_digest(want, auth["signature"]):
+        # Route 53 and STS add what they computed, which is what a
+        # signer's author needs (quoted in chef-boneyard/route53#98).
         raise Failure("SignatureDoesNotMatch",
                       "The request signature we calculated does not match "
                       "the signature you provided. Check your AWS Secret "
                       "Access Key and signing method. Consult the service "
-                      "documentation for details.")
+                      "documentation for details.\n\nThe Canonical String "
+                      "for this request should have been\n'%s'\n\nThe "
+                      "String-to-Sign should have been\n'%s'\n" % (creq, sts))
     return auth
 
 
