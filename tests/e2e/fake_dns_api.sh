@@ -20,7 +20,10 @@ start_fake_dns_api
 P=$FAKE_API_PORT
 PS=
 [ "$P" = 443 ] || PS=:$P
-RESOLVE="--resolve api.cloudflare.com:$P:127.0.0.1 --resolve route53.amazonaws.com:$P:127.0.0.1 --resolve sts.amazonaws.com:$P:127.0.0.1"
+RESOLVE=
+for h in $(sed 's/^127.0.0.1 localhost //' "$FAKE_API_HOSTS"); do
+	RESOLVE="$RESOLVE --resolve $h:$P:127.0.0.1"
+done
 
 # call METHOD URL [CURL-ARGS...]: body in $T_TMP/body, headers in
 # $T_TMP/hdrs, status in $CODE.
@@ -48,7 +51,8 @@ is() {
 }
 
 # --- TLS: the test CA vouches for every API host name -------------------
-for h in api.cloudflare.com route53.amazonaws.com sts.amazonaws.com; do
+for h in api.cloudflare.com route53.amazonaws.com sts.amazonaws.com \
+    sts.eu-west-1.amazonaws.com; do
 	openssl s_client -connect "127.0.0.1:$P" -servername $h \
 	    -verify_hostname $h -CAfile "$FAKE_API_CA" -verify_return_error \
 	    </dev/null >"$T_TMP/tls" 2>&1
@@ -381,6 +385,14 @@ is sts/untrusted-user/words "$(xq_ Error/Message)" \
     "User: arn:aws:iam::123456789012:user/limited is not authorized to perform: sts:AssumeRole on resource: $AWS_ROLE"
 aws_call route53 POST "$STS" "$T_TMP/form"
 err_is sts/scoped-to-route53 403 SignatureDoesNotMatch
+# A regional endpoint wants its region in the credential scope.
+form "Action=GetCallerIdentity&Version=2011-06-15"
+aws_call sts POST "https://sts.eu-west-1.amazonaws.com$PS/" "$T_TMP/form"
+err_is sts/regional-endpoint/us-east-1-scope 403 SignatureDoesNotMatch
+python3 "$LIB/sigv4.py" sign "$AWS_KEY" "$AWS_SECRET" eu-west-1 sts POST \
+    "https://sts.eu-west-1.amazonaws.com$PS/" "$T_TMP/form" >"$T_TMP/sig"
+call POST "https://sts.eu-west-1.amazonaws.com$PS/" -H @"$T_TMP/sig" --data-binary @"$T_TMP/form"
+is sts/regional-endpoint/own-scope "$CODE $(xq_ GetCallerIdentityResult/Arn)" "200 arn:aws:iam::123456789012:user/acmec"
 fake_api_mode '{"credential_lifetime": 1}'
 form "Action=AssumeRole&Version=2011-06-15&RoleArn=$AWS_ROLE&RoleSessionName=short"
 aws_call sts POST "$STS" "$T_TMP/form"

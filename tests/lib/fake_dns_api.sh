@@ -2,8 +2,10 @@
 # e2e.sh and world.sh by a test that has started BIND9 (start_dns).
 #
 # start_fake_dns_api: a test CA and a TLS pair for api.cloudflare.com,
-# route53.amazonaws.com, sts.amazonaws.com and sts.us-east-1.amazonaws.com
-# (and localhost, 127.0.0.1); the fake serving all of them on
+# route53.amazonaws.com, sts.amazonaws.com and sts.REGION.amazonaws.com for
+# each REGION in $FAKE_API_REGIONS ("us-east-1 eu-west-1" unless set: the
+# SDKs reach STS at the configured region's endpoint), localhost and
+# 127.0.0.1; the fake serving all of them on
 # 127.0.0.1:$FAKE_API_PORT (443 unless set), chosen by Host header, and
 # the instance metadata service on 127.0.0.1:$FAKE_IMDS_PORT (8169 unless
 # set).  Record changes go to BIND9 at 127.0.0.1:${DNS_PORT:-53} with
@@ -46,6 +48,10 @@ start_fake_dns_api() {
 	AWS_SECRET_LIMITED=acmecTestSecretKey/Limited+0123456789abc
 	AWS_ROLE=arn:aws:iam::123456789012:role/acmec-dns
 	AWS_NODE_ROLE=arn:aws:iam::123456789012:role/acmec-node
+	_names="api.cloudflare.com route53.amazonaws.com sts.amazonaws.com"
+	for _r in ${FAKE_API_REGIONS:-us-east-1 eu-west-1}; do
+		_names="$_names sts.$_r.amazonaws.com"
+	done
 	if [ ! -f "$_f/cert.pem" ]; then
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 		    -nodes -keyout "$_f/ca.key" -out "$FAKE_API_CA" -days 2 \
@@ -55,15 +61,14 @@ start_fake_dns_api() {
 		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 		    -nodes -keyout "$_f/key.pem" -out "$_f/req.pem" \
 		    -subj /CN=api.cloudflare.com 2>/dev/null
-		printf '%s\n' \
-		    "subjectAltName=DNS:api.cloudflare.com,DNS:route53.amazonaws.com,DNS:sts.amazonaws.com,DNS:sts.us-east-1.amazonaws.com,DNS:localhost,IP:127.0.0.1" \
-		    "extendedKeyUsage=serverAuth" >"$_f/ext"
+		printf 'subjectAltName=%sDNS:localhost,IP:127.0.0.1\n' \
+		    "$(printf 'DNS:%s,' $_names)" >"$_f/ext"
+		echo extendedKeyUsage=serverAuth >>"$_f/ext"
 		openssl x509 -req -in "$_f/req.pem" -CA "$FAKE_API_CA" \
 		    -CAkey "$_f/ca.key" -CAcreateserial -days 2 \
 		    -extfile "$_f/ext" -out "$_f/cert.pem" 2>/dev/null
 	fi
-	printf '127.0.0.1 localhost api.cloudflare.com route53.amazonaws.com sts.amazonaws.com sts.us-east-1.amazonaws.com\n' \
-	    >"$FAKE_API_HOSTS"
+	printf '127.0.0.1 localhost %s\n' "$_names" >"$FAKE_API_HOSTS"
 	[ -f "$FAKE_API_CONTROL" ] || echo '{}' >"$FAKE_API_CONTROL"
 	: >"$FAKE_API_LOG"
 	_z='"acmec.test", "other.test"'
