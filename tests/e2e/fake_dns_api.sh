@@ -45,6 +45,7 @@ jq_() {
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
 	    "$T_TMP/body" "$1" 2>&1
 }
+not() { ! "$@"; }
 # is NAME GOT WANT
 is() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
@@ -62,6 +63,12 @@ openssl s_client -connect "127.0.0.1:$P" -servername api.cloudflare.com \
     -verify_hostname api.cloudflare.com -verify_return_error </dev/null \
     >"$T_TMP/tls" 2>&1
 not_in tls/not-trusted-without-test-ca "$T_TMP/tls" 'Verify return code: 0 (ok)'
+
+# The real names, no --resolve: through /etc/hosts in a mount namespace.
+check tls/real-name-through-hosts-file with_api_hosts curl -sf \
+    --cacert "$FAKE_API_CA" -H "Authorization: Bearer $CF_TOKEN" \
+    "https://api.cloudflare.com$PS/client/v4/zones?name=acmec.test"
+check tls/hosts-file-private-to-cmd not grep -q api.cloudflare.com /etc/hosts
 
 # --- Cloudflare ----------------------------------------------------------
 CF=https://api.cloudflare.com$PS/client/v4

@@ -106,6 +106,14 @@ CONF
 	fi
 }
 
+# with_api_hosts CMD...: CMD in a mount namespace of its own where
+# /etc/hosts is $FAKE_API_HOSTS, so the real API host names reach the fake
+# (DESIGN.md section 5); the bind mount is private to CMD.
+with_api_hosts() {
+	unshare -m --propagation private sh -c \
+	    'mount --bind "$0" /etc/hosts && exec "$@"' "$FAKE_API_HOSTS" "$@"
+}
+
 stop_fake_dns_api() {
 	kill "$FAKE_API_PID" 2>/dev/null
 	wait "$FAKE_API_PID" 2>/dev/null
