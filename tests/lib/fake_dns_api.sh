@@ -1,0 +1,127 @@
+# The DNS provider API fakes (tests/lib/fake_dns_api.py), sourced after
+# e2e.sh and world.sh by a test that has started BIND9 (start_dns).
+#
+# start_fake_dns_api: a test CA and a TLS pair for api.cloudflare.com,
+# route53.amazonaws.com, sts.amazonaws.com and sts.REGION.amazonaws.com for
+# each REGION in $FAKE_API_REGIONS ("us-east-1 eu-west-1" unless set: the
+# SDKs reach STS at the configured region's endpoint), localhost and
+# 127.0.0.1; the fake serving all of them on
+# 127.0.0.1:$FAKE_API_PORT (443 unless set), chosen by Host header, and
+# the instance metadata service on 127.0.0.1:$FAKE_IMDS_PORT (8169 unless
+# set).  Record changes go to BIND9 at 127.0.0.1:${DNS_PORT:-53} with
+# $DNS_KEYFILE.  Sets:
+#   FAKE_API_CA       the test CA certificate (give it to acmec / curl)
+#   FAKE_API_LOG      one line per request: "PROVIDER METHOD PATH
+#                     auth=WHO status=CODE", and "bind add|del ..." lines
+#   FAKE_API_CONTROL  the control file (JSON; see fake_api_mode)
+#   FAKE_API_HOSTS    a hosts file naming the API hosts 127.0.0.1, for a
+#                     test to bind-mount over /etc/hosts (unshare -m)
+#   FAKE_API_CONF     the fake's configuration (zones, credentials)
+#   credentials (test values, nothing real):
+#   CF_TOKEN          API token for every zone of the account
+#   CF_TOKEN_SCOPED   API token for acmec.test only
+#   CF_EMAIL CF_KEY   global API key
+#   AWS_KEY AWS_SECRET         IAM user "acmec", every zone
+#   AWS_KEY_LIMITED AWS_SECRET_LIMITED  IAM user "limited", acmec.test only
+#   AWS_ROLE          a role "acmec" may assume (every zone)
+#   AWS_NODE_ROLE     the instance's role (IMDS), every zone
+# Zones, in both providers: acmec.test and other.test (also in BIND9),
+# zone01.test .. zone11.test (API only, for pagination), and foreign.test,
+# which belongs to another account.
+start_fake_dns_api() {
+	_f=$T_TMP/fakeapi
+	mkdir -p "$_f"
+	FAKE_API_PORT=${FAKE_API_PORT:-443}
+	FAKE_IMDS_PORT=${FAKE_IMDS_PORT:-8169}
+	FAKE_API_CA=$_f/ca.pem
+	FAKE_API_LOG=$_f/requests.log
+	FAKE_API_CONTROL=$_f/control.json
+	FAKE_API_HOSTS=$_f/hosts
+	FAKE_API_CONF=$_f/config.json
+	CF_TOKEN=acmecTestTokenAllZones0123456789abcdefgh
+	CF_TOKEN_SCOPED=acmecTestTokenScoped01234567890abcdefghi
+	CF_EMAIL=dns@acmec.test
+	CF_KEY=a4b3bf242024da5c2660319e90bb69d4f2537
+	AWS_KEY=AKIAACMECTEST0000001
+	AWS_SECRET=acmecTestSecretKey/0123456789+abcdefghij
+	AWS_KEY_LIMITED=AKIAACMECTEST0000002
+	AWS_SECRET_LIMITED=acmecTestSecretKey/Limited+0123456789abc
+	AWS_ROLE=arn:aws:iam::123456789012:role/acmec-dns
+	AWS_NODE_ROLE=arn:aws:iam::123456789012:role/acmec-node
+	_names="api.cloudflare.com route53.amazonaws.com sts.amazonaws.com"
+	for _r in ${FAKE_API_REGIONS:-us-east-1 eu-west-1}; do
+		_names="$_names sts.$_r.amazonaws.com"
+	done
+	if [ ! -f "$_f/cert.pem" ]; then
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout "$_f/ca.key" -out "$FAKE_API_CA" -days 2 \
+		    -subj "/CN=acmec test DNS API CA" \
+		    -addext basicConstraints=critical,CA:TRUE \
+		    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout "$_f/key.pem" -out "$_f/req.pem" \
+		    -subj /CN=api.cloudflare.com 2>/dev/null
+		printf 'subjectAltName=%sDNS:localhost,IP:127.0.0.1\n' \
+		    "$(printf 'DNS:%s,' $_names)" >"$_f/ext"
+		echo extendedKeyUsage=serverAuth >>"$_f/ext"
+		openssl x509 -req -in "$_f/req.pem" -CA "$FAKE_API_CA" \
+		    -CAkey "$_f/ca.key" -CAcreateserial -days 2 \
+		    -extfile "$_f/ext" -out "$_f/cert.pem" 2>/dev/null
+	fi
+	printf '127.0.0.1 localhost %s\n' "$_names" >"$FAKE_API_HOSTS"
+	[ -f "$FAKE_API_CONTROL" ] || echo '{}' >"$FAKE_API_CONTROL"
+	: >"$FAKE_API_LOG"
+	_z='"acmec.test", "other.test"'
+	for _i in 01 02 03 04 05 06 07 08 09 10 11; do
+		_z="$_z, \"zone$_i.test\""
+	done
+	cat >"$FAKE_API_CONF" <<CONF
+{"listen": "127.0.0.1:$FAKE_API_PORT", "imds": "127.0.0.1:$FAKE_IMDS_PORT",
+ "cert": "$_f/cert.pem", "key": "$_f/key.pem",
+ "log": "$FAKE_API_LOG", "control": "$FAKE_API_CONTROL",
+ "dns": "127.0.0.1:${DNS_PORT:-53}", "tsig_keyfile": "$DNS_KEYFILE",
+ "bind_zones": ["acmec.test", "other.test"],
+ "cloudflare": {
+  "zones": [$_z], "foreign_zones": ["foreign.test"],
+  "tokens": {"$CF_TOKEN": {"label": "all", "zones": "*"},
+             "$CF_TOKEN_SCOPED": {"label": "scoped", "zones": ["acmec.test"]}},
+  "keys": [{"email": "$CF_EMAIL", "key": "$CF_KEY", "label": "global"}]},
+ "aws": {
+  "account": "123456789012", "zones": [$_z],
+  "foreign_zones": ["foreign.test"],
+  "users": {"$AWS_KEY": {"secret": "$AWS_SECRET", "name": "acmec"},
+            "$AWS_KEY_LIMITED": {"secret": "$AWS_SECRET_LIMITED",
+                                 "name": "limited", "zones": ["acmec.test"]}},
+  "roles": {"$AWS_ROLE": {"trust": ["acmec"], "zones": "*"},
+            "$AWS_NODE_ROLE": {"trust": [], "zones": "*"}},
+  "instance_role": "$AWS_NODE_ROLE"}}
+CONF
+	python3 "$T_TOP/tests/lib/fake_dns_api.py" "$FAKE_API_CONF" \
+	    2>"$_f/stderr" &
+	FAKE_API_PID=$!
+	T_PIDS="$T_PIDS $FAKE_API_PID"
+	if ! wait_for 20 grep -q 'fake_dns_api ready' "$FAKE_API_LOG"; then
+		echo "FAIL fake_dns_api: did not start: $(tail -5 "$_f/stderr")"
+		exit 1
+	fi
+}
+
+# with_api_hosts CMD...: CMD in a mount namespace of its own where
+# /etc/hosts is $FAKE_API_HOSTS, so the real API host names reach the fake
+# (DESIGN.md section 5); the bind mount is private to CMD.
+with_api_hosts() {
+	unshare -m --propagation private sh -c \
+	    'mount --bind "$0" /etc/hosts && exec "$@"' "$FAKE_API_HOSTS" "$@"
+}
+
+stop_fake_dns_api() {
+	kill "$FAKE_API_PID" 2>/dev/null
+	wait "$FAKE_API_PID" 2>/dev/null
+}
+
+# fake_api_mode JSON: the fake's modes from now on (see the CONTROL part of
+# fake_dns_api.py's header), e.g. fake_api_mode '{"cloudflare_429": 2}'.
+fake_api_mode() { printf '%s\n' "$1" >"$FAKE_API_CONTROL"; }
+
+# fake_api_count PATTERN: how many request-log lines match.
+fake_api_count() { grep -c -- "$1" "$FAKE_API_LOG"; }
