@@ -84,6 +84,9 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(config_errors) \
 	X(config_issuer_kinds) \
 	X(config_k8s_scalars) \
+	X(config_placeholders) \
+	X(config_placeholders_refused) \
+	X(config_email) \
 	X(fs_publish) \
 	X(fs_lock) \
 	X(proto_directory) \
