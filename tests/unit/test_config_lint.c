@@ -127,6 +127,22 @@ test_config_placeholders_refused(void)
 	    "matchLabels.app: '${APP}' left unsubstituted");
 	/* Other tools' annotations are theirs: not checked. */
 	CHECK(load(ISSUER_WITH("    email: ops@acmec.test\n"), &err) == 0);
+	CHECK_STR(err, "");
+	/* A deploy hook is a shell command: $VAR and < are the shell's. */
+	CHECK(load(ISSUER_WITH("")
+	    "---\n"
+	    "apiVersion: cert-manager.io/v1\n"
+	    "kind: Certificate\n"
+	    "metadata:\n"
+	    "  name: web\n"
+	    "  annotations:\n"
+	    "    acmec.io/deploy-hook: 'cp $ACMEC_SECRET_DIR/tls.crt /etc/x "
+	    "</dev/null'\n"
+	    "spec:\n"
+	    "  secretName: web-tls\n"
+	    "  issuerRef: {name: le, kind: ClusterIssuer}\n"
+	    "  dnsNames: [web.acmec.test]\n", &err) == 0);
+	CHECK_STR(err, "");
 }
 
 static void
