@@ -39,7 +39,7 @@ EOF2
 
 expect check 0 "$ACMEC" -c "$C" check
 grep_in check/ignored-notice "$T_TMP/err" 'notice: ignoring fields.*metadata.labels'
-grep_in check/ingress-notice "$T_TMP/err" 'notice: http01 ingress'
+grep_in check/http01-notice "$T_TMP/err" 'notice: http01 .*acmec answers'
 
 expect issue 0 "$ACMEC" -c "$C" -s "$S" issue
 grep_in issue/notice "$T_TMP/err" 'notice: ignoring fields'
