@@ -478,7 +478,7 @@ is_due(struct worker *w, const struct cfg_cert *c, bool cache,
 	if (save)
 		status_save(w->st, c, st);
 	if (why != NULL) {
-		log_info("%s: renewing: %s", c->name, why);
+		log_result("%s: renewing: %s", c->name, why);
 		return true;
 	}
 	at = st->ari_renew_at && st->ari_renew_at < cs->renewal_time ?
@@ -549,7 +549,7 @@ record_issued(struct worker *w, const struct cfg_cert *c, const char *dir,
 	issue_cache_files(st, cs);
 	na = cert_not_after(res->chain.v[0]);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&na));
-	log_info("%s: issued, valid until %s, in %s", c->name, date, dir);
+	log_result("%s: issued, valid until %s, in %s", c->name, date, dir);
 }
 
 static enum issue_result

@@ -7,6 +7,8 @@
 
 static int verbosity;
 static bool discard;
+/* The verbosity notices and progress need: 0, or 1 after log_quiet(). */
+static int routine;
 
 void
 log_discard(bool on)
@@ -24,6 +26,12 @@ int
 log_verbosity(void)
 {
 	return verbosity;
+}
+
+void
+log_quiet(void)
+{
+	routine = 1;
 }
 
 static _Thread_local char last_error[512];
@@ -71,8 +79,9 @@ vlog(const char *prefix, const char *fmt, va_list ap)
 
 LOGFN(log_error, -1, "error: ")
 LOGFN(log_warn, -1, "warning: ")
-LOGFN(log_notice, 0, "notice: ")
-LOGFN(log_info, 0, "")
+LOGFN(log_result, 0, "")
+LOGFN(log_notice, routine, "notice: ")
+LOGFN(log_info, routine, "")
 LOGFN(log_debug, 1, "")
 LOGFN(log_proto, 2, "> ")
 

@@ -4,9 +4,10 @@
 #include <stdbool.h>
 
 /*
- * Progress and errors on stderr.  Errors and warnings always; notices and
- * progress unless -q; debug with -v; the protocol exchange with -vv (never
- * keys or MACs).  Text from a server or a file is printed only through "%s"
+ * Progress and errors on stderr.  Errors and warnings always; results
+ * (log_result: what a command changed) unless -q; notices and progress
+ * unless -q, or unless the command is quiet when healthy (log_quiet());
+ * debug with -v; the protocol exchange with -vv (never keys or MACs).  Text from a server or a file is printed only through "%s"
  * after log_esc(), which makes it safe for a terminal.
  */
 
@@ -24,8 +25,16 @@ void log_discard(bool on);
 void log_set_verbosity(int v);
 int log_verbosity(void);
 
+/*
+ * renew and status: quiet when healthy, for cron, which mails every line
+ * it sees.  From now on notices and progress print only with -v; errors,
+ * warnings and results as before.  Call before loading the configuration.
+ */
+void log_quiet(void);
+
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_result(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

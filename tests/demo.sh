@@ -26,7 +26,7 @@ spec:
       name: pebble-account
     solvers:
     - http01:
-        standalone: {port: 80}
+        ingress: {}                  # acmec answers on port 80
 ---
 apiVersion: cert-manager.io/v1
 kind: Certificate

@@ -44,6 +44,7 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 	size_t n = 0;
 	int ch, jobs = 4, rc;
 
+	log_quiet();
 	while ((ch = getopt_long(argc, argv, "fj:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -76,8 +77,13 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 		goto out;
 	}
 	issue_run(&st, certs, n, jobs, force, NULL, &counts);
-	log_info("%zu renewed, %zu not due, %zu failed", counts.done,
-	    counts.not_due, counts.failed);
+	/* Nothing done, nothing failed: nothing for cron to mail. */
+	if (counts.done + counts.failed > 0)
+		log_result("%zu renewed, %zu not due, %zu failed", counts.done,
+		    counts.not_due, counts.failed);
+	else
+		log_info("%zu renewed, %zu not due, %zu failed", counts.done,
+		    counts.not_due, counts.failed);
 	rc = counts.failed > 0 ? EXIT_FAILED : EXIT_OK;
 out:
 	free(certs);

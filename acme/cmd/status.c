@@ -278,6 +278,7 @@ cmd_status(const struct globals *g, int argc, char **argv)
 	size_t i, n = 0;
 	int ch, rc = EXIT_OK;
 
+	log_quiet();
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'J':

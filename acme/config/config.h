@@ -274,4 +274,18 @@ char *config_secret_where(const struct cfg_secret_ref *ref, const char *key,
 /* A Kubernetes object name (DNS-1123 subdomain): safe as a path part. */
 bool config_valid_k8s_name(const char *s);
 
+/*
+ * The first placeholder in s that a templating step should have replaced
+ * (${VAR}, $VAR, <email>, [Your_email], {{ .Values.x }}), *len bytes long;
+ * NULL if none.  "[::1]:53", a lone "$" or "<" are not placeholders.
+ */
+const char *config_placeholder(const char *s, size_t *len);
+
+/*
+ * An ACME account's contact address, as a CA takes it (Boulder: the
+ * address alone, a host name with a dot after the one '@'); on failure
+ * *why (caller frees) says what is wrong.
+ */
+int config_check_email(const char *s, char **why);
+
 #endif

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <yaml.h>
@@ -169,4 +170,127 @@ cfgw_duration(struct ld *ld, const yaml_node_t *n, const char *path,
 	if (config_parse_duration(cfgw_scalar(n), out) < 0 || *out <= 0)
 		cfgw_perr(ld, n, path, "'%s' is not a duration such as 2160h or "
 		    "1h30m", log_esc(cfgw_scalar(n)));
+}
+
+#define ALNUM "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+/* The end of a placeholder that starts at p, or NULL if none does. */
+static const char *
+placeholder_end(const char *p)
+{
+	const char *q;
+	size_t n;
+
+	if (p[0] == '$' && p[1] == '{' && (isalpha((unsigned char)p[2]) ||
+	    p[2] == '_'))
+		return (q = strchr(p, '}')) != NULL ? q + 1 : NULL;
+	if (p[0] == '$' && (isalpha((unsigned char)p[1]) || p[1] == '_'))
+		return p + 1 + strspn(p + 1, ALNUM "_");
+	if (p[0] == '{' && p[1] == '{')
+		return (q = strstr(p, "}}")) != NULL ? q + 2 : NULL;
+	if (p[0] == '<' && isalpha((unsigned char)p[1])) {
+		n = strcspn(p + 1, "<>\n");
+		return p[1 + n] == '>' && n <= 64 ? p + 2 + n : NULL;
+	}
+	/* [Your_email], never [::1] or [fe80::1%eth0]. */
+	if (p[0] == '[' && isalpha((unsigned char)p[1])) {
+		n = strspn(p + 1, ALNUM "_ .-");
+		return p[1 + n] == ']' ? p + 2 + n : NULL;
+	}
+	return NULL;
+}
+
+const char *
+config_placeholder(const char *s, size_t *len)
+{
+	const char *end;
+
+	for (; *s != '\0'; s++)
+		if ((end = placeholder_end(s)) != NULL) {
+			*len = (size_t)(end - s);
+			return s;
+		}
+	*len = 0;
+	return NULL;
+}
+
+/* RFC 5322 dot-atom: atext runs joined by single dots. */
+static const char *
+email_local_problem(const char *s, size_t n)
+{
+	static const char atext[] = ALNUM "!#$%&'*+-/=?^_`{|}~";
+	size_t i;
+
+	if (s[0] == '.' || s[n - 1] == '.')
+		return "starts or ends with a dot before '@'";
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.' && s[i + 1] == '.')
+			return "has two dots in a row before '@'";
+		if (s[i] != '.' && strchr(atext, s[i]) == NULL)
+			return "has a character an address cannot hold before "
+			    "'@' (quote-free letters, digits and !#$%&'*+-/=?^_`{|}~)";
+	}
+	return n > 64 ? "has more than 64 characters before '@'" : NULL;
+}
+
+/* What Boulder asks of the domain: LDH labels, at least two, not an IP. */
+static const char *
+email_domain_problem(const char *d)
+{
+	size_t n = strlen(d), i, label = 0;
+
+	if (strchr(d, '.') == NULL)
+		return "needs a dot in its domain (a CA refuses ops@localhost)";
+	if (d[n - 1] == '.')
+		return "ends in a dot";
+	for (i = 0; i <= n; i++) {
+		if (d[i] == '.' || d[i] == '\0') {
+			if (label == 0 || label > 63 || d[i - 1] == '-')
+				break;
+			label = 0;
+		} else if (!(isalnum((unsigned char)d[i]) ||
+		    (d[i] == '-' && label > 0)) || i >= 253) {
+			break;
+		} else {
+			label++;
+		}
+	}
+	if (i <= n || strspn(strrchr(d, '.') + 1, "0123456789") ==
+	    strlen(strrchr(d, '.') + 1))
+		return "is not a host name after '@' (letters, digits and '-' "
+		    "in labels joined by dots)";
+	return NULL;
+}
+
+int
+config_check_email(const char *s, char **why)
+{
+	const char *at = strchr(s, '@'), *p = NULL;
+
+	*why = NULL;
+	if (*s == '\0')
+		p = "is empty";
+	else if (strncasecmp(s, "mailto:", 7) == 0)
+		p = "is not an address: give the address alone, without mailto:";
+	else if (strchr(s, '<') != NULL)
+		p = "is not an address: give the address alone, without a name "
+		    "or <>";
+	else if (strpbrk(s, ",;") != NULL)
+		p = "lists several: give one address";
+	else if (strpbrk(s, " \t\r\n") != NULL)
+		p = "has spaces";
+	else if (at == NULL)
+		p = "is not an e-mail address: it has no '@'";
+	else if (strchr(at + 1, '@') != NULL)
+		p = "has more than one '@'";
+	else if (at == s)
+		p = "has nothing before '@'";
+	else if (at[1] == '\0')
+		p = "has nothing after '@'";
+	else if ((p = email_local_problem(s, (size_t)(at - s))) == NULL)
+		p = email_domain_problem(at + 1);
+	if (p == NULL)
+		return 0;
+	*why = util_strdup(p);
+	return -1;
 }

@@ -174,11 +174,49 @@ cfgw_kind_name(const yaml_node_t *n)
 	return names[cfgw_sctype(n)];
 }
 
+/*
+ * Values that may hold $, <, [ or {{ as they are: commands (a shell's
+ * $VAR, a redirection), Secrets' data, other tools' annotations.
+ */
+static bool
+verbatim(const char *path)
+{
+	const char *a = "metadata.annotations.";
+	size_t n = strlen(path);
+
+	if (strncmp(path, a, strlen(a)) == 0)
+		return strncmp(path + strlen(a), "acmec.io/", 9) != 0 ||
+		    strcmp(path + strlen(a), "acmec.io/deploy-hook") == 0;
+	return strstr(path, ".command[") != NULL ||
+	    (n >= 8 && strcmp(path + n - 8, ".command") == 0) ||
+	    strncmp(path, "spec.hooks.deploy", 17) == 0 ||
+	    strncmp(path, "data.", 5) == 0 ||
+	    strncmp(path, "stringData.", 11) == 0;
+}
+
+/* A string a templating step should have filled in: reported, true. */
+static bool
+unsubstituted(struct ld *ld, const yaml_node_t *n, const char *path)
+{
+	const char *p;
+	char *what;
+	size_t len;
+
+	if (verbatim(path) ||
+	    (p = config_placeholder(cfgw_scalar(n), &len)) == NULL)
+		return false;
+	what = util_printf("%.*s", (int)len, p);
+	cfgw_perr(ld, n, path, "'%s' left unsubstituted: run envsubst or "
+	    "your GitOps tool's substitution first", log_esc(what));
+	free(what);
+	return true;
+}
+
 bool
 cfgw_is_str(struct ld *ld, const yaml_node_t *n, const char *path)
 {
 	if (n->type == YAML_SCALAR_NODE && cfgw_sctype(n) == S_STR)
-		return true;
+		return !unsubstituted(ld, n, path);
 	cfgw_perr(ld, n, path, "expected a string, found %s%s", cfgw_kind_name(n),
 	    n->type == YAML_SCALAR_NODE && cfgw_sctype(n) != S_NULL ?
 	    " (quote it to make it a string)" : "");

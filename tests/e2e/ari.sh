@@ -44,7 +44,7 @@ PY
 )
 
 # A window a month away: asked once, not due.
-expect future/renew 0 "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" renew
+expect future/renew 0 "$ACMEC" -v -c "$T_TMP/c.yaml" -s "$S" renew
 grep_in future/summary "$T_TMP/err" '0 renewed, 1 not due'
 grep_in future/asked "$FRONT_LOG" "^ARI $certid\$"
 # Retry-After (2 s) is kept: the next run asks nothing at all.

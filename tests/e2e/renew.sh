@@ -57,7 +57,7 @@ cert_ok parallel-c13 "$S/secrets/c13-tls" "Private-Key: (256 bit" c13.acmec.test
 # Nothing due: no order reaches Pebble, exit 0.
 before=$(orders)
 : >"$T_TMP/deploy.log"
-expect not-due/renew 0 "$ACMEC" -c "$C" -s "$S" renew
+expect not-due/renew 0 "$ACMEC" -v -c "$C" -s "$S" renew
 grep_in not-due/summary "$T_TMP/err" '0 renewed, 20 not due, 0 failed'
 check not-due/no-order test "$(orders)" -eq "$before"
 check not-due/no-hook test ! -s "$T_TMP/deploy.log"
@@ -162,7 +162,7 @@ spec:
 EOF2
 expect percentage/first 0 "$ACMEC" -c "$C" -s "$S" renew short
 check percentage/lifetime sh -c "openssl x509 -in '$S/secrets/short-tls/tls.crt' -noout -checkend 5 && ! openssl x509 -in '$S/secrets/short-tls/tls.crt' -noout -checkend 30"
-expect percentage/not-yet 0 "$ACMEC" -c "$C" -s "$S" renew short
+expect percentage/not-yet 0 "$ACMEC" -v -c "$C" -s "$S" renew short
 grep_in percentage/not-yet-summary "$T_TMP/err" '0 renewed, 1 not due'
 sleep 4
 expect percentage/due 0 "$ACMEC" -c "$C" -s "$S" renew short

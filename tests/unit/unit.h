@@ -92,6 +92,9 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(config_other_kinds) \
 	X(config_other_issuers) \
 	X(config_skipped_certs) \
+	X(config_placeholders) \
+	X(config_placeholders_refused) \
+	X(config_email) \
 	X(fs_publish) \
 	X(fs_lock) \
 	X(proto_directory) \
