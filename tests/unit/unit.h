@@ -59,6 +59,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(key_rfc8037_a4_ed25519) \
 	X(key_rejects) \
 	X(key_params_reject) \
+	X(key_cert_manager_sizes) \
 	X(csr_roundtrip) \
 	X(csr_user_supplied) \
 	X(csr_rejects) \
