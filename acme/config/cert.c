@@ -272,6 +272,7 @@ issuer_ref_check(struct ld *ld, const yaml_node_t *n, const char *path,
 		    "Issuer or ClusterIssuer (exactly so)%s", log_esc(k),
 		    ref->group == NULL ? " (did you forget to set "
 		    "spec.issuerRef.group?)" : "");
+		free(sub);
 	}
 }
 

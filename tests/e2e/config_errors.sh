@@ -387,8 +387,8 @@ EOF2
 expect config/good 0 "$ACMEC" -c "$C/good.yaml" check
 grep_in config/good-summary "$T_TMP/err" "1 issuer, 1 certificate: OK"
 grep_in config/good-notice "$T_TMP/err" "notice: ignoring fields that only mean something inside Kubernetes: status"
-grep_in config/good-template "$T_TMP/err" "good.yaml:23: spec.secretTemplate: acmec writes files, not a Kubernetes Secret"
-grep_in config/good-history "$T_TMP/err" "good.yaml:24: spec.revisionHistoryLimit: acmec keeps no CertificateRequest history"
+grep_in config/good-template "$T_TMP/err" "spec.secretTemplate: acmec writes files, not a Kubernetes Secret"
+grep_in config/good-history "$T_TMP/err" "spec.revisionHistoryLimit: acmec keeps no CertificateRequest history"
 check config/good-one-notice-each test "$(grep -c notice "$T_TMP/err")" -eq 3
 
 # A directory: every *.yaml, other files ignored.

@@ -60,6 +60,11 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(key_rejects) \
 	X(key_params_reject) \
 	X(key_cert_manager_sizes) \
+	X(config_cert_keys) \
+	X(config_cert_every_field) \
+	X(config_cert_kept_fields) \
+	X(config_cert_refusals) \
+	X(config_cert_lifetime) \
 	X(csr_roundtrip) \
 	X(csr_user_supplied) \
 	X(csr_rejects) \
@@ -85,11 +90,6 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(config_errors) \
 	X(config_issuer_kinds) \
 	X(config_k8s_scalars) \
-	X(config_cert_keys) \
-	X(config_cert_every_field) \
-	X(config_cert_kept_fields) \
-	X(config_cert_refusals) \
-	X(config_cert_lifetime) \
 	X(fs_publish) \
 	X(fs_lock) \
 	X(proto_directory) \
