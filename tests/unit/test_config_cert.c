@@ -324,6 +324,8 @@ test_config_cert_kept_fields(void)
 	    "subject themselves: acmec sends only the common name");
 	ACCEPTED(ISSUER CERT_HEAD "  literalSubject: CN=web.test,O=Example\n",
 	    "spec.literalSubject: ACME CAs write the subject themselves");
+	ACCEPTED(CERT("  literalSubject: O=Ex\n  subject: {}\n  commonName: \"\"\n"),
+	    "spec.literalSubject: ACME CAs write the subject themselves");
 	ACCEPTED(CERT("  usages: [digital signature, key encipherment, server "
 	    "auth]\n"), "spec.usages: the ACME CA sets the key usages");
 	ACCEPTED(CERT("  encodeUsagesInRequest: true\n"),
