@@ -240,6 +240,47 @@ f_hooks(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 	cfgw_walk_map(ld, n, path, fields, obj);
 }
 
+/*
+ * A refusal that holds only for an ACME issuer: kept with its place and
+ * reported by cfgw_cert_issuer_checks() once the issuer is known, so that
+ * a Certificate of an issuer acmec does not run (a SelfSigned CA) is
+ * skipped, not refused.
+ */
+static void acme_refusal(struct ld *ld, const yaml_node_t *n,
+    const char *path, struct cfg_cert *c, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
+acme_refusal(struct ld *ld, const yaml_node_t *n, const char *path,
+    struct cfg_cert *c, const char *fmt, ...)
+{
+	char msg[1024], *line;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	line = util_printf("%s:%lu:%lu: %s: %s", ld->file,
+	    (unsigned long)n->start_mark.line + 1,
+	    (unsigned long)n->start_mark.column + 1, path, msg);
+	strlist_add(&c->acme_refusals, line);
+	free(line);
+}
+
+int
+cfgw_cert_issuer_checks(const struct cfg_cert *c)
+{
+	size_t i;
+
+	/* XXX with issuers of other types (#13 item 2, issue 15): only
+	   when config_issuer_runs() says c->issuer is an ACME one. */
+	if (c->issuer == NULL)
+		return 0;
+	for (i = 0; i < c->acme_refusals.n; i++)
+		log_error("%s", c->acme_refusals.v[i]);
+	return (int)c->acme_refusals.n;
+}
+
 struct issuer_ref {
 	char *name, *kind, *group;
 };
@@ -322,8 +363,8 @@ f_is_ca(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 	}
 	c->is_ca = cfgw_bool(n);
 	if (c->is_ca)
-		cfgw_perr(ld, n, path, "ACME CAs do not issue CA certificates: "
-		    "set isCA: false, or remove it");
+		acme_refusal(ld, n, path, c, "ACME CAs do not issue CA "
+		    "certificates: set isCA: false, or remove it");
 }
 
 static void
@@ -475,9 +516,9 @@ check_common_name(struct ld *ld, const yaml_node_t *n, struct cfg_cert *c,
 	if (config_check_dns_name(cn, &norm) < 0 &&
 	    config_check_ip(cn, &norm) < 0) {
 		if (cnn != NULL)
-			cfgw_perr(ld, cnn, "spec.commonName", "'%s' is neither "
-			    "a DNS name nor an IP address, which an ACME CA "
-			    "needs", log_esc(cn));
+			acme_refusal(ld, cnn, "spec.commonName", c, "'%s' is "
+			    "neither a DNS name nor an IP address, which an "
+			    "ACME CA needs", log_esc(cn));
 		return;
 	}
 	free(c->common_name);
@@ -486,7 +527,7 @@ check_common_name(struct ld *ld, const yaml_node_t *n, struct cfg_cert *c,
 
 /* cert-manager's "at least one name", then what an ACME CA can validate. */
 static void
-check_names(struct ld *ld, const yaml_node_t *n, const struct cfg_cert *c,
+check_names(struct ld *ld, const yaml_node_t *n, struct cfg_cert *c,
     const char *literal_cn)
 {
 	if (c->common_name == NULL && literal_cn == NULL &&
@@ -496,8 +537,8 @@ check_names(struct ld *ld, const yaml_node_t *n, const struct cfg_cert *c,
 		    "ipAddresses or commonName");
 	else if (c->common_name == NULL && c->dns_names.n == 0 &&
 	    c->ip_addresses.n == 0)
-		cfgw_perr(ld, n, "spec", "an ACME CA validates DNS names and IP "
-		    "addresses only: list at least one in dnsNames or "
+		acme_refusal(ld, n, "spec", c, "an ACME CA validates DNS names "
+		    "and IP addresses only: list at least one in dnsNames or "
 		    "ipAddresses");
 }
 
@@ -583,6 +624,7 @@ config_cert_free(struct cfg_cert *c)
 	strlist_free(&c->dns_names);
 	strlist_free(&c->ip_addresses);
 	strlist_free(&c->deploy_hook);
+	strlist_free(&c->acme_refusals);
 	certx_free(c);
 	certk8s_free(c);
 	memset(c, 0, sizeof(*c));

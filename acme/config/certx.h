@@ -50,6 +50,13 @@ void certx_literal_subject(struct ld *ld, const yaml_node_t *n,
 /* True if subject has any field set (literalSubject excludes them). */
 bool certx_subject_set(const struct cfg_subject *s);
 
+/*
+ * cert.c: report c's refusals that hold only because its issuer is an
+ * ACME one (isCA, a common name that is no DNS name, no DNS name or IP
+ * address at all); called once c->issuer is linked.  Returns their count.
+ */
+int cfgw_cert_issuer_checks(const struct cfg_cert *c);
+
 /* Free what certx put into c. */
 void certx_free(struct cfg_cert *c);
 

@@ -155,6 +155,8 @@ struct cfg_cert {
 					       PureEd25519 */
 	struct cfg_keystore jks, pkcs12;
 	bool renewal_disabled;              /* renewal.policy: Disabled */
+	/* refusals that hold only for an ACME issuer: FILE:L:C: PATH: text */
+	struct strlist acme_refusals;
 };
 
 struct config {

@@ -17,6 +17,7 @@
 
 #include <yaml.h>
 
+#include "acme/config/certx.h"
 #include "acme/config/config.h"
 #include "acme/config/walk.h"
 
@@ -492,7 +493,8 @@ link_config(struct config *cfg)
 			    c->issuer_cluster ? "" : " in namespace ",
 			    c->issuer_cluster ? "" : c->namespace);
 			errors++;
-		}
+		} else
+			errors += cfgw_cert_issuer_checks(c);
 	}
 	return errors + check_secret_names(cfg);
 }

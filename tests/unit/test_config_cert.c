@@ -556,3 +556,39 @@ test_config_cert_lifetime(void)
 		config_free(&cfg);
 	}
 }
+
+/*
+ * The refusals that hold only for an ACME issuer wait until the issuer is
+ * known: a SelfSigned CA's Certificate (isCA, a CN that is no DNS name)
+ * is for an issuer acmec skips, not a configuration error.
+ */
+void
+test_config_cert_acme_only(void)
+{
+	static const char *const specs[] = {
+		"  isCA: true\n  dnsNames: [a.test]\n",
+		"  commonName: My Selfsigned CA\n",
+		"  uris: [spiffe://a/b]\n",
+	};
+	struct config cfg;
+	char text[1024], *msgs;
+	size_t i;
+
+	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		/* Without its issuer only the dangling issuerRef is reported. */
+		snprintf(text, sizeof(text), "apiVersion: cert-manager.io/v1\n"
+		    "kind: Certificate\nmetadata: {name: ca}\nspec:\n"
+		    "  secretName: root-secret\n  issuerRef: {name: selfsigned, "
+		    "kind: ClusterIssuer}\n%s", specs[i]);
+		CHECK(load_capture(text, &cfg, &msgs) < 0);
+		CHECK(count(msgs, "error:") == 1);
+		if (strstr(msgs, "no ClusterIssuer named 'selfsigned'") == NULL)
+			CHECK_STR(msgs, "no ClusterIssuer named 'selfsigned'");
+		config_free(&cfg);
+		free(msgs);
+	}
+	/* With an ACME issuer, each is refused at its place. */
+	REFUSED(ISSUER CERT_HEAD "  commonName: My Selfsigned CA\n",
+	    "t.yaml:17:15: spec.commonName: 'My Selfsigned CA' is neither a "
+	    "DNS name nor an IP address, which an ACME CA needs");
+}

@@ -65,6 +65,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(config_cert_kept_fields) \
 	X(config_cert_refusals) \
 	X(config_cert_lifetime) \
+	X(config_cert_acme_only) \
 	X(csr_roundtrip) \
 	X(csr_user_supplied) \
 	X(csr_rejects) \
