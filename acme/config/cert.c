@@ -287,8 +287,9 @@ struct issuer_ref {
 
 /*
  * cert-manager's rule: with group cert-manager.io (or none) the kind is
- * Issuer or ClusterIssuer, exactly.  Another group is an external issuer
- * (a controller of its own in a cluster), which acmec cannot run.
+ * Issuer or ClusterIssuer, exactly.  With another group (an external
+ * issuer, a controller of its own in a cluster) the kind is not checked:
+ * acmec cannot run that issuer, and the loader skips the Certificate.
  */
 static void
 issuer_ref_check(struct ld *ld, const yaml_node_t *n, const char *path,
@@ -297,16 +298,8 @@ issuer_ref_check(struct ld *ld, const yaml_node_t *n, const char *path,
 	const char *k = ref->kind != NULL ? ref->kind : "Issuer";
 	char *sub;
 
-	if (ref->group != NULL && strcmp(ref->group, "cert-manager.io") != 0) {
-		sub = util_printf("%s.group", path);
-		cfgw_perr(ld, cfgw_lookup(ld, n, "group"), sub, "'%s' is an "
-		    "external issuer's group, and acmec runs only ACME "
-		    "Issuers and ClusterIssuers (group cert-manager.io): keep "
-		    "this Certificate in the cluster, or point issuerRef at "
-		    "an ACME issuer", log_esc(ref->group));
-		free(sub);
+	if (ref->group != NULL && strcmp(ref->group, "cert-manager.io") != 0)
 		return;
-	}
 	if (strcmp(k, "Issuer") != 0 && strcmp(k, "ClusterIssuer") != 0) {
 		sub = util_printf("%s.kind", path);
 		cfgw_perr(ld, cfgw_lookup(ld, n, "kind"), sub, "'%s' must be "

@@ -135,8 +135,6 @@ struct cfg_cert {
 	long long duration, renew_before; /* seconds, 0 = unset */
 	int renew_before_pct;             /* 0 = unset */
 	bool out_combined, out_der;       /* additionalOutputFormats */
-	struct strlist deploy_hook;       /* argv; one element = sh -c */
-	bool deploy_hook_shell;
 	/*
 	 * cert-manager fields read and checked, not yet used for an ACME
 	 * issuer (acmec.conf(5) says what acmec does instead).
@@ -157,15 +155,17 @@ struct cfg_cert {
 	bool renewal_disabled;              /* renewal.policy: Disabled */
 	/* refusals that hold only for an ACME issuer: FILE:L:C: PATH: text */
 	struct strlist acme_refusals;
+	struct strlist deploy_hook;       /* argv; one element = sh -c */
+	bool deploy_hook_shell;
 };
 
 struct config {
 	struct strlist files;
+	struct strlist noticed; /* fields noticed while loading, once each */
 	struct cfg_issuer *issuers;
 	size_t nissuers;
 	struct cfg_cert *certs;
 	size_t ncerts;
-	struct strlist noticed; /* fields noticed while loading, once each */
 };
 
 /*
