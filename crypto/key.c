@@ -20,13 +20,22 @@
 static const char *const curve_names[] = {
 	[KEY_EC_P256] = "P-256",
 	[KEY_EC_P384] = "P-384",
+	[KEY_EC_P521] = "P-521",
 };
 
 /* Field size in bytes of an EC key type, 0 for the others. */
 static size_t
 ec_size(int type)
 {
-	return type == KEY_EC_P256 ? 32 : type == KEY_EC_P384 ? 48 : 0;
+	switch (type) {
+	case KEY_EC_P256:
+		return 32;
+	case KEY_EC_P384:
+		return 48;
+	case KEY_EC_P521:
+		return 66;
+	}
+	return 0;
 }
 
 /*
@@ -43,8 +52,8 @@ classify(EVP_PKEY *pkey)
 	if (EVP_PKEY_is_a(pkey, "RSA")) {
 		bits = EVP_PKEY_get_bits(pkey);
 		if (bits < KEY_RSA_MIN_BITS || bits > KEY_RSA_MAX_BITS) {
-			crypto_seterr("RSA key of %d bits: use 2048, 3072 or "
-			    "4096 bits", bits);
+			crypto_seterr("RSA key of %d bits: use 2048 to 8192 "
+			    "bits", bits);
 			return -1;
 		}
 		return KEY_RSA;
@@ -53,7 +62,7 @@ classify(EVP_PKEY *pkey)
 		if (!EVP_PKEY_get_group_name(pkey, group, sizeof(group),
 		    &glen)) {
 			crypto_ossl_err("EC key without a named curve: use "
-			    "P-256 or P-384");
+			    "P-256, P-384 or P-521");
 			return -1;
 		}
 		if (strcmp(group, "prime256v1") == 0 ||
@@ -62,13 +71,17 @@ classify(EVP_PKEY *pkey)
 		if (strcmp(group, "secp384r1") == 0 ||
 		    strcmp(group, "P-384") == 0)
 			return KEY_EC_P384;
-		crypto_seterr("EC key on curve %s: use P-256 or P-384", group);
+		if (strcmp(group, "secp521r1") == 0 ||
+		    strcmp(group, "P-521") == 0)
+			return KEY_EC_P521;
+		crypto_seterr("EC key on curve %s: use P-256, P-384 or P-521",
+		    group);
 		return -1;
 	}
 	if (EVP_PKEY_is_a(pkey, "ED25519"))
 		return KEY_ED25519;
 	crypto_seterr("unsupported key type %s: use RSA, ECDSA (P-256, "
-	    "P-384) or Ed25519", EVP_PKEY_get0_type_name(pkey) ?
+	    "P-384, P-521) or Ed25519", EVP_PKEY_get0_type_name(pkey) ?
 	    EVP_PKEY_get0_type_name(pkey) : "(unknown)");
 	return -1;
 }
@@ -102,8 +115,9 @@ key_generate(enum key_type type, int bits)
 	const char *alg;
 
 	alg = type == KEY_RSA ? "RSA" : type == KEY_ED25519 ? "ED25519" : "EC";
-	if (type == KEY_RSA && bits != 2048 && bits != 3072 && bits != 4096) {
-		crypto_seterr("RSA key size %d: use 2048, 3072 or 4096", bits);
+	if (type == KEY_RSA &&
+	    (bits < KEY_RSA_MIN_BITS || bits > KEY_RSA_MAX_BITS)) {
+		crypto_seterr("RSA key size %d: use 2048 to 8192", bits);
 		return NULL;
 	}
 	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, alg, NULL)) == NULL ||
@@ -390,6 +404,7 @@ key_public_params(const struct key *key, struct key_params *p)
 		break;
 	case KEY_EC_P256:
 	case KEY_EC_P384:
+	case KEY_EC_P521:
 		if (get_bn(key->pkey, OSSL_PKEY_PARAM_EC_PUB_X, fs, &p->a,
 		    &p->alen) ||
 		    get_bn(key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, fs, &p->b,
@@ -444,6 +459,9 @@ key_describe(const struct key *key, char *buf, size_t size)
 	case KEY_EC_P384:
 		snprintf(buf, size, "ECDSA-P384");
 		break;
+	case KEY_EC_P521:
+		snprintf(buf, size, "ECDSA-P521");
+		break;
 	case KEY_ED25519:
 		snprintf(buf, size, "Ed25519");
 		break;
@@ -466,6 +484,8 @@ crypto_key_md(const struct key *key)
 		return EVP_sha256();
 	case KEY_EC_P384:
 		return EVP_sha384();
+	case KEY_EC_P521:
+		return EVP_sha512(); /* RFC 7518 ES512; cert-manager's CSR too */
 	case KEY_ED25519:
 		break;
 	}

@@ -10,6 +10,7 @@ enum key_type {
 	KEY_EC_P256,
 	KEY_EC_P384,
 	KEY_ED25519,
+	KEY_EC_P521, /* certificates (cert-manager allows it); JWS ES512 */
 };
 
 /* How a private key is written out. */
@@ -37,12 +38,13 @@ struct key_params {
 	size_t alen, blen, dlen;
 };
 
-/* Generate a key; bits is for RSA only (2048, 3072 or 4096). */
+/* Generate a key; bits is for RSA only (any size from 2048 to 8192). */
 struct key *key_generate(enum key_type type, int bits);
 
 /*
  * Load a PEM private key (PKCS#8, PKCS#1 or SEC1; not encrypted).  Rejects
- * RSA below 2048 bits, curves other than P-256/P-384, and other types.
+ * RSA outside 2048-8192 bits, curves other than P-256/P-384/P-521, and
+ * other types.
  */
 struct key *key_load_pem(const char *pem, size_t len);
 
@@ -74,15 +76,16 @@ enum key_type key_get_type(const struct key *key);
 /* Modulus size for RSA, curve size for EC, 256 for Ed25519. */
 int key_bits(const struct key *key);
 
-/* A short name for messages: "RSA-2048", "ECDSA-P256", "Ed25519". */
+/* A short name for messages: "RSA-2048", "ECDSA-P521", "Ed25519". */
 const char *key_describe(const struct key *key, char *buf, size_t size);
 
 /* True if a and b hold the same public key. */
 bool key_equal_public(const struct key *a, const struct key *b);
 
 /*
- * Sign msg as JWS does (RFC 7518 §3): RS256 for RSA; ES256 / ES384 as raw
- * r||s of the curve's size; EdDSA for Ed25519.  *sig is caller-freed.
+ * Sign msg as JWS does (RFC 7518 §3): RS256 for RSA; ES256 / ES384 /
+ * ES512 as raw r||s of the curve's size; EdDSA for Ed25519.  *sig is
+ * caller-freed.
  */
 int key_sign(const struct key *key, const void *msg, size_t len,
     unsigned char **sig, size_t *siglen);

@@ -17,6 +17,8 @@ jwk_alg(const struct key *key)
 		return "ES256";
 	case KEY_EC_P384:
 		return "ES384";
+	case KEY_EC_P521:
+		return "ES512";
 	case KEY_ED25519:
 		break;
 	}
@@ -72,8 +74,9 @@ jwk_public(const struct key *key)
 		break;
 	case KEY_EC_P256:
 	case KEY_EC_P384:
-		bad = add_str(jwk, "crv",
-		    p.type == KEY_EC_P256 ? "P-256" : "P-384") ||
+	case KEY_EC_P521:
+		bad = add_str(jwk, "crv", p.type == KEY_EC_P256 ? "P-256" :
+		    p.type == KEY_EC_P384 ? "P-384" : "P-521") ||
 		    add_str(jwk, "kty", "EC") ||
 		    add_b64(jwk, "x", p.a, p.alen) ||
 		    add_b64(jwk, "y", p.b, p.blen);

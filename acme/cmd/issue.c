@@ -260,6 +260,12 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 
 	ad->cert.issuer = &ad->issuer;
 	config_cert_defaults(&ad->cert);
+	/*
+	 * Ad hoc issue is acmec's own command line, not a Certificate: its
+	 * default key is ECDSA P-256, as certbot's and lego's are.
+	 */
+	ad->cert.key_type = KEY_EC_P256;
+	ad->cert.key_bits = 0;
 	ad->solver.type = SOLVER_HTTP01;
 	ad->solver.http_mode = HTTP01_STANDALONE;
 	ad->solver.http_port = 80;

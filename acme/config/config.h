@@ -139,6 +139,22 @@ struct cfg_issuer {
 	enum cfg_issuer_type type; /* the spec's one member */
 };
 
+/* spec.subject (cert-manager's X509Subject, less the common name). */
+struct cfg_subject {
+	struct strlist organizations, countries, organizational_units;
+	struct strlist localities, provinces, street_addresses, postal_codes;
+	char *serial_number;
+};
+
+/* spec.keystores.jks / .pkcs12. */
+struct cfg_keystore {
+	bool set, create;
+	char *alias;                        /* jks; NULL: "certificate" */
+	char *password;                     /* literal; wiped when freed */
+	struct cfg_secret_ref password_ref; /* or from a Secret */
+	int profile; /* pkcs12: LegacyRC2, LegacyDES, Modern2023, Modern2026 */
+};
+
 struct cfg_cert {
 	struct cfg_pos pos;
 	char *name, *namespace;
@@ -159,6 +175,26 @@ struct cfg_cert {
 	long long duration, renew_before; /* seconds, 0 = unset */
 	int renew_before_pct;             /* 0 = unset */
 	bool out_combined, out_der;       /* additionalOutputFormats */
+	/*
+	 * cert-manager fields read and checked, not yet used for an ACME
+	 * issuer (acmec.conf(5) says what acmec does instead).
+	 */
+	char *issuer_group;                 /* NULL: cert-manager.io */
+	struct strlist uris, email_addresses;
+	struct strlist other_name_oids, other_name_values; /* otherNames */
+	char *literal_subject;              /* RFC 4514, as given */
+	struct cfg_subject subject;
+	bool is_ca;
+	struct strlist usages;              /* cert-manager's names */
+	bool encode_usages;                 /* encodeUsagesInRequest */
+	int signature_alg;                  /* -1, or index in SHA256WithRSA,
+					       SHA384WithRSA, SHA512WithRSA,
+					       ECDSAWithSHA256/384/512,
+					       PureEd25519 */
+	struct cfg_keystore jks, pkcs12;
+	bool renewal_disabled;              /* renewal.policy: Disabled */
+	/* refusals that hold only for an ACME issuer: FILE:L:C: PATH: text */
+	struct strlist acme_refusals;
 	struct strlist deploy_hook;       /* argv; one element = sh -c */
 	bool deploy_hook_shell;
 	bool external_issuer; /* issuerRef.group not cert-manager.io */
@@ -166,6 +202,7 @@ struct cfg_cert {
 
 struct config {
 	struct strlist files;
+	struct strlist noticed; /* fields noticed while loading, once each */
 	struct cfg_issuer *issuers;
 	size_t nissuers;
 	struct cfg_cert *certs;
@@ -217,7 +254,11 @@ void config_free(struct config *cfg);
 void config_issuer_free(struct cfg_issuer *is);
 void config_cert_free(struct cfg_cert *c);
 
-/* Defaults for a Certificate's fields not given (also for ad hoc use). */
+/*
+ * cert-manager's defaults for a Certificate's fields not given: RSA 2048,
+ * PKCS1, rotationPolicy Always.  Ad hoc issue starts from these too and
+ * then sets its own key type.
+ */
 void config_cert_defaults(struct cfg_cert *c);
 
 /*

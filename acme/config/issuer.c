@@ -843,6 +843,24 @@ f_solvers(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 	}
 }
 
+/* The account's contact: an address a CA takes (cert-manager checks none). */
+static void
+f_email(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field f = { "email", K_STR,
+		offsetof(struct cfg_issuer, email), NULL, NULL, 0 };
+	struct cfg_issuer *is = obj;
+	char *why = NULL;
+
+	cfgw_read_field(ld, &f, n, path, is);
+	if (is->email == NULL || config_check_email(is->email, &why) == 0)
+		return;
+	cfgw_perr(ld, n, path, "'%s' %s", log_esc(is->email), why);
+	free(why);
+	free(is->email);
+	is->email = NULL;
+}
+
 void
 cfgw_acme(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
@@ -850,8 +868,7 @@ cfgw_acme(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 	static const struct field fields[] = {
 		{ "server", K_STR, offsetof(struct cfg_issuer, server), NULL,
 		    NULL, F_REQUIRED },
-		{ "email", K_STR, offsetof(struct cfg_issuer, email), NULL,
-		    NULL, 0 },
+		{ "email", K_FN, 0, f_email, NULL, 0 },
 		{ "privateKeySecretRef", K_FN, 0, f_account_key, NULL,
 		    F_REQUIRED },
 		{ "solvers", K_FN, 0, f_solvers, NULL, 0 },

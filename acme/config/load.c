@@ -17,6 +17,7 @@
 
 #include <yaml.h>
 
+#include "acme/config/certx.h"
 #include "acme/config/config.h"
 #include "acme/config/secret.h"
 #include "acme/config/walk.h"
@@ -848,7 +849,8 @@ link_config(struct config *cfg)
 			    c->issuer_cluster ? "" : " in namespace ",
 			    c->issuer_cluster ? "" : c->namespace);
 			errors++;
-		}
+		} else
+			errors += cfgw_cert_issuer_checks(c);
 	}
 	errors += check_secret_names(cfg);
 	if (errors == 0)
@@ -1008,15 +1010,6 @@ config_find_issuer_arg(const struct config *cfg, const char *arg,
 }
 
 void
-config_cert_defaults(struct cfg_cert *c)
-{
-	c->key_type = KEY_EC_P256;
-	c->key_bits = 0;
-	c->key_encoding = KEY_ENC_PKCS1;
-	c->rotate_always = true;
-}
-
-void
 config_issuer_free(struct cfg_issuer *is)
 {
 	size_t i;
@@ -1055,22 +1048,6 @@ config_issuer_free(struct cfg_issuer *is)
 }
 
 void
-config_cert_free(struct cfg_cert *c)
-{
-	free(c->name);
-	free(c->namespace);
-	strlist_free(&c->label_keys);
-	strlist_free(&c->label_values);
-	free(c->secret_name);
-	free(c->issuer_name);
-	free(c->common_name);
-	strlist_free(&c->dns_names);
-	strlist_free(&c->ip_addresses);
-	strlist_free(&c->deploy_hook);
-	memset(c, 0, sizeof(*c));
-}
-
-void
 config_free(struct config *cfg)
 {
 	size_t i;
@@ -1085,5 +1062,6 @@ config_free(struct config *cfg)
 	free(cfg->issuers);
 	free(cfg->certs);
 	strlist_free(&cfg->files);
+	strlist_free(&cfg->noticed);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -188,8 +188,9 @@ placeholder_end(const char *p)
 		return p + 1 + strspn(p + 1, ALNUM "_");
 	if (p[0] == '{' && p[1] == '{')
 		return (q = strstr(p, "}}")) != NULL ? q + 2 : NULL;
+	/* <email>, never an address or URL in brackets (<ops@a.test>). */
 	if (p[0] == '<' && isalpha((unsigned char)p[1])) {
-		n = strcspn(p + 1, "<>\n");
+		n = strcspn(p + 1, "<>@:\n");
 		return p[1 + n] == '>' && n <= 64 ? p + 2 + n : NULL;
 	}
 	/* [Your_email], never [::1] or [fe80::1%eth0]. */

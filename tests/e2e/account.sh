@@ -62,7 +62,7 @@ printf '%s\n' "$mac" >"$S/secrets/eab/mac"
 issuer_yaml '    externalAccountBinding: {keyID: kid-1, keySecretRef: {name: eab, key: mac}, keyAlgorithm: HS256}' >"$T_TMP/c.yaml"
 expect eab-given/issue 0 "$ACMEC" -vv -c "$T_TMP/c.yaml" -s "$S" issue
 grep_in eab-given/registered "$T_TMP/err" 'registered account'
-cert_ok eab "$S/secrets/web-tls" "Private-Key: (256 bit" web.acmec.test
+cert_ok eab "$S/secrets/web-tls" "Private-Key: (2048 bit" web.acmec.test
 not_in eab-given/mac-not-logged "$T_TMP/err" "$mac"
 printf 'not-the-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n' >"$S/secrets/eab/mac"
 rm -rf "$S/secrets/account"

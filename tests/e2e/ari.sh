@@ -59,7 +59,7 @@ expect past/renew 0 "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" renew
 grep_in past/why "$T_TMP/err" "web: renewing: the CA's renewal window (ARI) says so"
 grep_in past/summary "$T_TMP/err" '1 renewed, 0 not due'
 grep_in past/replaces "$FRONT_LOG" "^POST /order-plz replaces=$certid profile=-"
-cert_ok past "$S/secrets/web-tls" "Private-Key: (256 bit" web.acmec.test
+cert_ok past "$S/secrets/web-tls" "Private-Key: (2048 bit" web.acmec.test
 # The new certificate has ARI identity of its own: owed a check next run.
 expect after/renew 0 "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" renew
 check after/new-id-asked test "$(grep '^ARI ' "$FRONT_LOG" | tail -1)" != "ARI $certid"

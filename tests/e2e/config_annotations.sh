@@ -133,6 +133,14 @@ doc cm/ca-skip '' "$HTTP" | sed 's/^    solvers:/    skipTLSVerify: true\n    ca
 expect cm/ca-skip 2 "$ACMEC" -c "$C/ca-skip.yaml" check
 grep_in cm/ca-skip/message "$T_TMP/err" 'caBundle and skipTLSVerify are mutually exclusive and cannot both be set'
 
+# The account's contact address is checked as a CA checks it.
+bad email/localhost "spec.acme.email: 'ops@localhost' needs a dot in its domain" '' "$HTTP
+    email: ops@localhost"
+bad email/name "spec.acme.email: 'Ops <ops@a.test>' is not an address: give the address alone" '' "$HTTP
+    email: 'Ops <ops@a.test>'"
+bad email/placeholder "spec.acme.email: '\\\${ACME_EMAIL}' left unsubstituted: run envsubst" '' "$HTTP
+    email: \${ACME_EMAIL}"
+
 # null and "" are unset, as Kubernetes reads them.
 doc k8s/null '' "$HTTP" | sed 's/^  dnsNames:/  commonName: ""\n  isCA: null\n  duration: ~\n  dnsNames:/;
     s/^    solvers:/    preferredChain: ""\n    email: null\n    solvers:/' >"$C/null.yaml"

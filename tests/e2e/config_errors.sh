@@ -376,9 +376,11 @@ status: {conditions: []}
 EOF2
 expect config/good 0 "$ACMEC" -c "$C/good.yaml" check
 grep_in config/good-summary "$T_TMP/err" "1 issuer, 1 certificate: OK"
-grep_in config/good-notice "$T_TMP/err" "notice: ignoring fields that only mean something inside Kubernetes: spec.secretTemplate, spec.revisionHistoryLimit, status"
+grep_in config/good-notice "$T_TMP/err" "notice: ignoring fields that only mean something inside Kubernetes: status"
+grep_in config/good-template "$T_TMP/err" "spec.secretTemplate: acmec writes files, not a Kubernetes Secret"
+grep_in config/good-history "$T_TMP/err" "spec.revisionHistoryLimit: acmec keeps no CertificateRequest history"
 grep_in config/good-listen-notice "$T_TMP/err" "notice: http01 solvers without an acmec.io/ annotation: acmec answers the challenges itself on port 80"
-check config/good-two-notices test "$(grep -c notice "$T_TMP/err")" -eq 2
+check config/good-one-notice-each test "$(grep -c notice "$T_TMP/err")" -eq 4
 
 # A directory: every *.yaml, other files ignored.
 mkdir -p "$C/dir"

@@ -61,7 +61,7 @@ printf 'server 127.0.0.1 53\nupdate add _acme-challenge.single.acmec.test. 60 IN
     nsupdate -k "$DNS_KEYFILE"
 
 expect single/issue 0 "$ACMEC" -c "$T_TMP/dns.yaml" -s "$S" issue single
-cert_ok single "$S/secrets/single-tls" "Private-Key: (256 bit" single.acmec.test
+cert_ok single "$S/secrets/single-tls" "Private-Key: (2048 bit" single.acmec.test
 grep_in single/added "$T_TMP/err" 'dns-01: added 1 TXT record to zone acmec.test at 127.0.0.1:53'
 grep_in single/waited "$T_TMP/err" 'visible at every authoritative nameserver'
 grep_in single/removed "$T_TMP/err" 'dns-01: removed 1 TXT record from zone acmec.test'
@@ -70,13 +70,13 @@ check single/foreign-record-kept test "$(txt _acme-challenge.single.acmec.test)"
 
 # Wildcard and apex: one record name, both values in one UPDATE.
 expect wildcard/issue 0 "$ACMEC" -c "$T_TMP/dns.yaml" -s "$S" issue wild
-cert_ok wildcard "$S/secrets/wild-tls" "Private-Key: (256 bit" wild.acmec.test '*.wild.acmec.test'
+cert_ok wildcard "$S/secrets/wild-tls" "Private-Key: (2048 bit" wild.acmec.test '*.wild.acmec.test'
 grep_in wildcard/one-update "$T_TMP/err" 'dns-01: added 2 TXT records to zone acmec.test'
 no_acmec_values wildcard _acme-challenge.wild.acmec.test
 
 # _acme-challenge.cname.acmec.test is a CNAME into other.test.
 expect cname/issue 0 "$ACMEC" -c "$T_TMP/dns.yaml" -s "$S" issue cname
-cert_ok cname "$S/secrets/cname-tls" "Private-Key: (256 bit" cname.acmec.test
+cert_ok cname "$S/secrets/cname-tls" "Private-Key: (2048 bit" cname.acmec.test
 grep_in cname/followed "$T_TMP/err" 'writing the record at _acme-challenge.cname.other.test'
 grep_in cname/other-zone "$T_TMP/err" 'added 1 TXT record to zone other.test'
 no_acmec_values cname _acme-challenge.cname.other.test
@@ -123,7 +123,7 @@ spec:
 $(cert hooked hook hooked.acmec.test '*.hooked.acmec.test')
 EOF2
 expect exec/issue 0 "$ACMEC" -c "$T_TMP/exec.yaml" -s "$S" issue
-cert_ok exec "$S/secrets/hooked-tls" "Private-Key: (256 bit" hooked.acmec.test '*.hooked.acmec.test'
+cert_ok exec "$S/secrets/hooked-tls" "Private-Key: (2048 bit" hooked.acmec.test '*.hooked.acmec.test'
 check exec/present-twice test "$(grep -c '^present _acme-challenge.hooked.acmec.test present _acme-challenge.hooked.acmec.test hooked.acmec.test$' "$T_TMP/hook.log")" -eq 2
 check exec/cleanup-twice test "$(grep -c '^cleanup _acme-challenge.hooked.acmec.test cleanup' "$T_TMP/hook.log")" -eq 2
 no_acmec_values exec _acme-challenge.hooked.acmec.test
@@ -133,7 +133,7 @@ no_acmec_values exec _acme-challenge.hooked.acmec.test
 { issuer mixed tsig '    - selector: {}
       http01: {ingress: {}}' | sed 's/^    - dns01:/    - selector: {dnsZones: [dz.acmec.test]}\n      dns01:/'; cert mixed mixed a.dz.acmec.test plain.acmec.test; } >"$T_TMP/mixed.yaml"
 expect selection/issue 0 "$ACMEC" -v -c "$T_TMP/mixed.yaml" -s "$S" issue
-cert_ok selection "$S/secrets/mixed-tls" "Private-Key: (256 bit" a.dz.acmec.test plain.acmec.test
+cert_ok selection "$S/secrets/mixed-tls" "Private-Key: (2048 bit" a.dz.acmec.test plain.acmec.test
 grep_in selection/dns-for-zone "$T_TMP/err" 'dns-01: added 1 TXT record to zone acmec.test'
 grep_in selection/http-for-rest "$T_TMP/err" 'http01: answered'
 no_acmec_values selection _acme-challenge.a.dz.acmec.test _acme-challenge.plain.acmec.test

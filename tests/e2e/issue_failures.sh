@@ -45,7 +45,7 @@ EOF2
 # Half of all nonces are rejected: badNonce is retried, issuance succeeds.
 expect nonce-storm/issue 0 "$ACMEC" -v -c "$T_TMP/ok" -s "$S" issue
 grep_in nonce-storm/retried "$T_TMP/err" 'badNonce from the CA; retrying'
-cert_ok nonce-storm "$S/secrets/web-tls" "Private-Key: (256 bit" \
+cert_ok nonce-storm "$S/secrets/web-tls" "Private-Key: (2048 bit" \
     web.acmec.test api.acmec.test
 
 sums() { sha256sum "$S/secrets/web-tls/tls.crt" "$S/secrets/web-tls/tls.key" "$S/secrets/web-tls/ca.crt"; }

@@ -49,7 +49,7 @@ spec:
 EOF2
 
 expect two-names/issue 0 "$ACMEC" -v -c "$T_TMP/conf" -s "$S" issue two
-cert_ok two-names "$S/secrets/two-tls" "Private-Key: (256 bit" alpn1.acmec.test alpn2.acmec.test
+cert_ok two-names "$S/secrets/two-tls" "Private-Key: (2048 bit" alpn1.acmec.test alpn2.acmec.test
 grep_in two-names/presented "$T_TMP/err" 'tls-alpn-01: presented the certificate for alpn1.acmec.test'
 check two-names/listener-gone sh -c '! ss -ltn | grep -q ":443 "'
 
@@ -77,7 +77,7 @@ printf 'server 127.0.0.1 53\n%s\nsend\n' "\$op" | nsupdate -k "$DNS_KEYFILE"
 EOF2
 chmod +x "$T_TMP/probe"
 expect probe/issue 0 "$ACMEC" -c "$T_TMP/conf" -s "$S" issue probe
-cert_ok probe "$S/secrets/probe-tls" "Private-Key: (256 bit" seen.acmec.test probe.acmec.test
+cert_ok probe "$S/secrets/probe-tls" "Private-Key: (2048 bit" seen.acmec.test probe.acmec.test
 grep_in probe/http11-no-cert "$T_TMP/http11.out" 'no peer certificate available'
 grep_in probe/no-alpn-no-cert "$T_TMP/noalpn.out" 'no peer certificate available'
 grep_in probe/other-name-no-cert "$T_TMP/othername.out" 'no peer certificate available'

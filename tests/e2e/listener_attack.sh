@@ -81,7 +81,7 @@ elapsed() { echo "$1 $2" | awk '{ printf "%d", ($2 - $1) * 1000 }'; }
 ended=$(now)
 check attack/issued test "$(cat "$T_TMP/rc")" = 0
 check attack/was-attacking test -e "$T_TMP/attacking"
-cert_ok attack "$S/secrets/attacked-tls" "Private-Key: (256 bit" \
+cert_ok attack "$S/secrets/attacked-tls" "Private-Key: (2048 bit" \
     attack.acmec.test web.acmec.test tls.acmec.test
 valid=$(sed '/POST [^ ]*\/finalize-order\//q' "$T_TMP/run.log" |
     grep 'POST [^ ]*/my-order/' | tail -1 | cut -d' ' -f1)

@@ -52,7 +52,7 @@ grep_in parallel/summary "$T_TMP/err" '20 renewed, 0 not due, 0 failed'
 check parallel/hooks-once-each test "$(sort -u "$T_TMP/deploy.log" | wc -l)" -eq 20
 check parallel/hook-lines test "$(wc -l <"$T_TMP/deploy.log")" -eq 20
 grep_in parallel/hook-env "$T_TMP/deploy.log" "^c7|$S/secrets/c7-tls|c7.acmec.test|0$"
-cert_ok parallel-c13 "$S/secrets/c13-tls" "Private-Key: (256 bit" c13.acmec.test
+cert_ok parallel-c13 "$S/secrets/c13-tls" "Private-Key: (2048 bit" c13.acmec.test
 
 # Nothing due: no order reaches Pebble, exit 0.
 before=$(orders)
@@ -73,7 +73,7 @@ sed -i 's/dnsNames: \[c5.acmec.test\]/dnsNames: [c5.acmec.test, www.c5.acmec.tes
 expect changed/renew 0 "$ACMEC" -c "$C" -s "$S" renew
 grep_in changed/why "$T_TMP/err" 'c5: renewing: its names or key settings changed'
 grep_in changed/summary "$T_TMP/err" '1 renewed, 19 not due, 0 failed'
-cert_ok changed "$S/secrets/c5-tls" "Private-Key: (256 bit" c5.acmec.test www.c5.acmec.test
+cert_ok changed "$S/secrets/c5-tls" "Private-Key: (2048 bit" c5.acmec.test www.c5.acmec.test
 
 # rotationPolicy: Never keeps the key across renewals; Always (default) not.
 cat >>"$C/certs.yaml" <<EOF2
@@ -93,7 +93,7 @@ k_c9=$(sha256sum <"$S/secrets/c9-tls/tls.key")
 expect rotation/force 0 "$ACMEC" -c "$C" -s "$S" renew --force keep c9
 check rotation/never-kept test "$(sha256sum <"$S/secrets/keep-tls/tls.key")" = "$k_keep"
 check rotation/always-new test "$(sha256sum <"$S/secrets/c9-tls/tls.key")" != "$k_c9"
-cert_ok rotation-keep "$S/secrets/keep-tls" "Private-Key: (256 bit" keep.acmec.test
+cert_ok rotation-keep "$S/secrets/keep-tls" "Private-Key: (2048 bit" keep.acmec.test
 
 # A failing deploy hook: exit 1, but the new files stay.
 cat >>"$C/certs.yaml" <<EOF2
@@ -111,7 +111,7 @@ EOF2
 expect bad-hook/renew 1 "$ACMEC" -c "$C" -s "$S" renew badhook
 grep_in bad-hook/message "$T_TMP/err" 'badhook: the new certificate is in place, but its deploy hook failed'
 grep_in bad-hook/status "$T_TMP/err" 'deploy hook exited with status 3'
-cert_ok bad-hook "$S/secrets/badhook-tls" "Private-Key: (256 bit" badhook.acmec.test
+cert_ok bad-hook "$S/secrets/badhook-tls" "Private-Key: (2048 bit" badhook.acmec.test
 
 # status --json, field by field, against the files themselves.
 expect status/json 0 "$ACMEC" -c "$C" -s "$S" status --json

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "crypto/b64.h"
+#include "crypto/csr.h"
 #include "crypto/err.h"
 #include "crypto/key.h"
 #include "tests/unit/unit.h"
@@ -198,7 +199,6 @@ test_key_rejects(void)
 
 	load_fails("rsa1024.pem", "1024 bits");
 	load_fails("secp256k1.pem", "secp256k1");
-	load_fails("p521.pem", "secp521r1");
 	load_fails("encrypted.pem", "encrypted");
 	load_fails("leaf.pem", "not a PEM private key");
 	/* Truncated: half a key. */
@@ -223,4 +223,68 @@ test_key_params_reject(void)
 	/* RSA below 2048 bits. */
 	CHECK(vec_key(KEY_RSA, "AQAB", "AQAB", NULL) == NULL);
 	CHECK(vec_key(KEY_ED25519, "AQAB", NULL, NULL) == NULL);
+}
+
+/* A CSR from k names what it was made for and its signature verifies. */
+static void
+csr_ok(const struct key *k)
+{
+	struct ident_list ids = { 0 }, got = { 0 };
+	unsigned char *der = NULL;
+	size_t len;
+	char *cn = NULL;
+
+	if (ident_list_add(&ids, IDENT_DNS, "keys.example") < 0)
+		abort();
+	CHECK(csr_create(k, "keys.example", &ids, &der, &len) == 0);
+	CHECK(der != NULL && csr_identifiers(der, len, &got, &cn) == 0);
+	CHECK(got.n == 1 && ident_list_has(&got, IDENT_DNS, "keys.example"));
+	free(der);
+	free(cn);
+	ident_list_free(&got);
+	ident_list_free(&ids);
+}
+
+/*
+ * cert-manager's key sizes (validation-v1.md): RSA any size from 2048 to
+ * 8192, ECDSA 256, 384 and 521; each generates, signs, makes a CSR.
+ */
+void
+test_key_cert_manager_sizes(void)
+{
+	struct key *k;
+	unsigned char *sig = NULL;
+	size_t siglen = 0, len;
+	char buf[32], *pem;
+
+	roundtrip(KEY_EC_P521, 0, KEY_ENC_PKCS8, "-----BEGIN PRIVATE KEY-----");
+	roundtrip(KEY_EC_P521, 0, KEY_ENC_PKCS1,
+	    "-----BEGIN EC PRIVATE KEY-----");
+	REQUIRE((k = key_generate(KEY_EC_P521, 0)) != NULL);
+	CHECK(key_bits(k) == 521);
+	CHECK_STR(key_describe(k, buf, sizeof(buf)), "ECDSA-P521");
+	CHECK(key_sign(k, "x", 1, &sig, &siglen) == 0);
+	CHECK(siglen == 132); /* r||s, 66 bytes each (RFC 7518 ES512) */
+	free(sig);
+	csr_ok(k);
+	key_free(k);
+	/* Any RSA size in cert-manager's range, not just 2048/3072/4096. */
+	roundtrip(KEY_RSA, 2056, KEY_ENC_PKCS1,
+	    "-----BEGIN RSA PRIVATE KEY-----");
+	REQUIRE((k = key_generate(KEY_RSA, 2056)) != NULL);
+	CHECK_STR(key_describe(k, buf, sizeof(buf)), "RSA-2056");
+	csr_ok(k);
+	key_free(k);
+	CHECK(key_generate(KEY_RSA, 8200) == NULL);
+	CHECK(strstr(crypto_error(), "2048 to 8192") != NULL);
+	CHECK(key_generate(KEY_RSA, 2047) == NULL);
+	/* A P-521 key from a file loads (rotationPolicy Never reuses it). */
+	pem = unit_read("p521.pem", &len);
+	k = key_load_pem(pem, len);
+	CHECK(k != NULL && key_get_type(k) == KEY_EC_P521);
+	key_free(k);
+	free(pem);
+	REQUIRE((k = key_generate(KEY_EC_P384, 0)) != NULL);
+	csr_ok(k);
+	key_free(k);
 }

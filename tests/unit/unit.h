@@ -59,6 +59,13 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(key_rfc8037_a4_ed25519) \
 	X(key_rejects) \
 	X(key_params_reject) \
+	X(key_cert_manager_sizes) \
+	X(config_cert_keys) \
+	X(config_cert_every_field) \
+	X(config_cert_kept_fields) \
+	X(config_cert_refusals) \
+	X(config_cert_lifetime) \
+	X(config_cert_acme_only) \
 	X(csr_roundtrip) \
 	X(csr_user_supplied) \
 	X(csr_rejects) \
