@@ -4,7 +4,7 @@
 # with a notice; "unknown field" only for what cert-manager does not have.
 . "$(dirname "$0")/../lib/e2e.sh"
 
-for kind in Issuer ClusterIssuer; do
+for kind in Issuer ClusterIssuer Certificate; do
 	check "fields/$kind" python3 "$T_TOP/tests/lib/fields_probe.py" \
 	    "$ACMEC" "$kind"
 done

@@ -61,7 +61,6 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(key_params_reject) \
 	X(key_cert_manager_sizes) \
 	X(config_cert_keys) \
-	X(config_cert_every_field) \
 	X(config_cert_kept_fields) \
 	X(config_cert_refusals) \
 	X(config_cert_lifetime) \
