@@ -326,6 +326,13 @@ cfgw_read_field(struct ld *ld, const struct field *f, const yaml_node_t *v,
 }
 
 void
+cfgw_any_str(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	(void)obj;
+	cfgw_is_str(ld, n, path);
+}
+
+void
 cfgw_read_later(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {

@@ -94,6 +94,10 @@ void
 cfgw_read_field(struct ld *ld, const struct field *f, const yaml_node_t *v,
     const char *path, void *obj);
 
+/* A K_FN for any string, read for its type alone. */
+void
+cfgw_any_str(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
+
 /* A K_FN for a field known to the table, read by its parent after. */
 void
 cfgw_read_later(struct ld *ld, const yaml_node_t *n, const char *path,
@@ -122,6 +126,20 @@ void
 cfgw_duration(struct ld *ld, const yaml_node_t *n, const char *path,
     long long *out);
 
+/* A SecretRef {name, key} (key required or not) into ref. */
+void
+cfgw_secret_ref(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *ref, bool key_required);
+
+/* The solver kinds: spec.acme.solvers[].http01, .dns01, old .tlsalpn01. */
+void
+cfgw_http01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
+void
+cfgw_old_tlsalpn01(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj);
+void
+cfgw_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
+
 void
 cfgw_acme(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
 
@@ -139,6 +157,13 @@ cfgw_issuer_annotations(struct ld *ld, const yaml_node_t *n,
 void
 cfgw_cert_annotations(struct ld *ld, const yaml_node_t *n,
     struct cfg_cert *c);
+
+/*
+ * Resolve issuerRefs, check names are unique and Secrets apart; the
+ * number of errors reported.
+ */
+int
+cfgw_link(struct config *cfg);
 
 const yaml_node_t *
 cfgw_lookup(struct ld *ld, const yaml_node_t *n, const char *key);

@@ -51,7 +51,7 @@ chmod 600 "$C/secrets.yaml"
 expect secrets/check 0 "$ACMEC" -c "$C/secrets.yaml" check
 not_in secrets/no-mode-warning "$T_TMP/err" 'chmod'
 expect secrets/issue 0 "$ACMEC" -vv -c "$C/secrets.yaml" -s "$S" issue
-cert_ok secrets "$S/secrets/single-tls" "Private-Key: (256 bit" single.acmec.test
+cert_ok secrets "$S/secrets/single-tls" "Private-Key: (2048 bit" single.acmec.test
 grep_in secrets/tsig-used "$T_TMP/err" 'dns-01: added 1 TXT record to zone acmec.test'
 grep_in secrets/eab-used "$T_TMP/err" 'registered account'
 check secrets/no-key-file test ! -e "$S/secrets/acct/tls.key"
@@ -107,7 +107,7 @@ printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresour
 eab_secret >"$T/secrets.yaml"
 chmod 600 "$T/secrets.yaml"
 expect tree/issue 0 "$ACMEC" -c "$T" -s "$S" issue
-cert_ok tree "$S/secrets/web-tls" "Private-Key: (256 bit" web.acmec.test
+cert_ok tree "$S/secrets/web-tls" "Private-Key: (2048 bit" web.acmec.test
 grep_in tree/notice-kustomization "$T_TMP/err" "$T/kustomization.yaml:1: skipping Kustomization of kustomize.config.k8s.io/v1beta1"
 grep_in tree/notice-role "$T_TMP/err" "$T/rbac.yaml:1: skipping Role of rbac.authorization.k8s.io/v1"
 grep_in tree/notice-externalsecret "$T_TMP/err" "$T/rbac.yaml:9: skipping ExternalSecret"
@@ -154,7 +154,7 @@ not_in vault/no-acme-required "$T_TMP/err" 'spec.acme: required'
 rm -rf "$S/secrets/web-tls"
 expect vault/issue 0 "$ACMEC" -c "$V" -s "$S" issue
 grep_in vault/notice "$T_TMP/err" "$V/vault.yaml:12:18: skipping Certificate 'default/vaulted': its issuer ClusterIssuer 'vault' is a vault issuer, which acmec does not run"
-cert_ok vault "$S/secrets/web-tls" "Private-Key: (256 bit" web.acmec.test
+cert_ok vault "$S/secrets/web-tls" "Private-Key: (2048 bit" web.acmec.test
 check vault/untouched test ! -e "$S/secrets/vaulted-tls"
 expect vault/issue-named 2 "$ACMEC" -c "$V" -s "$S" issue vaulted
 grep_in vault/named-message "$T_TMP/err" "default/vaulted: its issuer ClusterIssuer 'vault' is a vault issuer, and acmec does not run vault issuers yet"

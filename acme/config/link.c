@@ -1,0 +1,339 @@
+/*
+ * cert-manager YAML -> struct config (strict, FILE:LINE:COL errors).
+ * After loading: issuerRefs resolved, names made unique, secretName
+ * clashes refused, skipped Certificates noticed; lookups and freeing.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "acme/config/certx.h"
+#include "acme/config/config.h"
+#include "acme/config/secret.h"
+#include "acme/config/walk.h"
+#include "acme/log.h"
+
+/*
+ * A Certificate's files replace its Secret directory as one set: report
+ * that c's secretName is also the Secret what (the field at where).
+ */
+static void
+secret_clash(const struct cfg_cert *c, const char *what, const char *field,
+    const struct cfg_pos *where, int *errors)
+{
+	log_error("%s:%d:%d: spec.secretName: '%s' is %s (%s at %s:%d:%d); "
+	    "the certificate's files would replace it: rename "
+	    "spec.secretName (to '%s-tls', say)", c->secret_pos.file,
+	    c->secret_pos.line, c->secret_pos.col, c->secret_name, what, field,
+	    where->file ? where->file : "?", where->line, where->col,
+	    c->name ? c->name : c->secret_name);
+	(*errors)++;
+}
+
+/* Does c's secretName clash with a SecretRef of is?  Reported. */
+static void
+check_issuer_secrets(const struct cfg_cert *c, const struct cfg_issuer *is,
+    int *errors)
+{
+	char *who, *what;
+	size_t k;
+
+	who = is->cluster ? util_printf("ClusterIssuer '%s'", is->name) :
+	    util_printf("Issuer '%s/%s'", is->namespace, is->name);
+	if (is->account_key.name != NULL &&
+	    strcmp(is->account_key.name, c->secret_name) == 0) {
+		what = util_printf("the account key Secret of %s", who);
+		secret_clash(c, what, "spec.acme.privateKeySecretRef",
+		    &is->account_key.pos, errors);
+		free(what);
+	}
+	if (is->eab_set && is->eab_key.name != NULL &&
+	    strcmp(is->eab_key.name, c->secret_name) == 0) {
+		what = util_printf("the externalAccountBinding key Secret of "
+		    "%s", who);
+		secret_clash(c, what, "spec.acme.externalAccountBinding."
+		    "keySecretRef", &is->eab_key.pos, errors);
+		free(what);
+	}
+	for (k = 0; k < is->nsolvers; k++) {
+		const struct cfg_secret_ref *t = &is->solvers[k].tsig_secret;
+
+		if (t->name == NULL || strcmp(t->name, c->secret_name) != 0)
+			continue;
+		what = util_printf("the TSIG key Secret of %s", who);
+		secret_clash(c, what, "tsigSecretSecretRef", &t->pos, errors);
+		free(what);
+	}
+	free(who);
+}
+
+/*
+ * Each Certificate needs a Secret of its own, apart from every Secret
+ * acmec reads: its files would replace an account key or a TSIG secret.
+ */
+static int
+check_secret_names(const struct config *cfg)
+{
+	const struct cfg_cert *c, *d;
+	size_t i, j;
+	int errors = 0;
+
+	for (i = 0; i < cfg->ncerts; i++) {
+		c = &cfg->certs[i];
+		/* acmec writes no files for a skipped Certificate */
+		if (c->secret_name == NULL || !config_cert_runs(c))
+			continue;
+		for (j = 0; j < cfg->nissuers; j++)
+			check_issuer_secrets(c, &cfg->issuers[j], &errors);
+		if (strcmp(c->secret_name, CONFIG_ADHOC_ACCOUNT) == 0) {
+			log_error("%s:%d:%d: spec.secretName: '%s' is where ad "
+			    "hoc issue keeps its account key: rename "
+			    "spec.secretName (to '%s-tls', say)",
+			    c->secret_pos.file, c->secret_pos.line,
+			    c->secret_pos.col, c->secret_name, c->name ?
+			    c->name : "web");
+			errors++;
+		}
+		for (j = 0; j < i; j++) {
+			d = &cfg->certs[j];
+			if (d->secret_name == NULL || !config_cert_runs(d) ||
+			    strcmp(c->secret_name, d->secret_name) != 0)
+				continue;
+			log_error("%s:%d:%d: spec.secretName: '%s' is also the "
+			    "secretName of Certificate '%s/%s' (%s:%d:%d); "
+			    "each Certificate needs a Secret of its own: "
+			    "rename spec.secretName", c->secret_pos.file,
+			    c->secret_pos.line, c->secret_pos.col,
+			    c->secret_name, d->namespace, d->name ? d->name :
+			    "?", d->secret_pos.file, d->secret_pos.line,
+			    d->secret_pos.col);
+			errors++;
+			break;
+		}
+	}
+	return errors;
+}
+
+/* Certificates of issuers acmec does not run: each said once. */
+static void
+note_skipped(const struct config *cfg)
+{
+	const struct cfg_cert *c;
+	size_t i;
+
+	for (i = 0; i < cfg->ncerts; i++) {
+		c = &cfg->certs[i];
+		if (c->external_issuer || config_issuer_runs(c->issuer))
+			continue; /* an external one was said when read */
+		log_notice("%s:%d:%d: skipping Certificate '%s/%s': its issuer "
+		    "%s '%s' is a %s issuer, which acmec does not run",
+		    c->pos.file, c->pos.line, c->pos.col, c->namespace,
+		    c->name, c->issuer->cluster ? "ClusterIssuer" : "Issuer",
+		    c->issuer->name, config_issuer_type_name(c->issuer->type));
+	}
+}
+
+int
+cfgw_link(struct config *cfg)
+{
+	struct cfg_cert *c, *d;
+	struct cfg_issuer *is, *js;
+	size_t i, j;
+	int errors = 0;
+
+	for (i = 0; i < cfg->nissuers; i++) {
+		is = &cfg->issuers[i];
+		for (j = 0; j < i; j++) {
+			js = &cfg->issuers[j];
+			if (is->name == NULL || js->name == NULL ||
+			    is->cluster != js->cluster ||
+			    strcmp(is->name, js->name) != 0 ||
+			    (!is->cluster &&
+			    strcmp(is->namespace, js->namespace) != 0))
+				continue;
+			log_error("%s:%d:%d: metadata.name: %s '%s' is "
+			    "defined twice (first at %s:%d:%d)", is->pos.file,
+			    is->pos.line, is->pos.col, is->cluster ?
+			    "ClusterIssuer" : "Issuer", is->name, js->pos.file,
+			    js->pos.line, js->pos.col);
+			errors++;
+		}
+	}
+	for (i = 0; i < cfg->ncerts; i++) {
+		c = &cfg->certs[i];
+		for (j = 0; j < i; j++) {
+			d = &cfg->certs[j];
+			if (c->name != NULL && d->name != NULL &&
+			    strcmp(c->name, d->name) == 0 &&
+			    strcmp(c->namespace, d->namespace) == 0) {
+				log_error("%s:%d:%d: metadata.name: "
+				    "Certificate '%s/%s' is defined twice "
+				    "(first at %s:%d:%d)", c->pos.file,
+				    c->pos.line, c->pos.col, c->namespace,
+				    c->name, d->pos.file, d->pos.line,
+				    d->pos.col);
+				errors++;
+			}
+		}
+		if (c->issuer_name == NULL)
+			continue;
+		c->issuer = config_find_issuer(cfg, c->issuer_cluster,
+		    c->issuer_name, c->namespace);
+		if (c->issuer == NULL) {
+			log_error("%s:%d:%d: spec.issuerRef: no %s named '%s'%s%s",
+			    c->issuer_pos.file, c->issuer_pos.line,
+			    c->issuer_pos.col, c->issuer_cluster ?
+			    "ClusterIssuer" : "Issuer", c->issuer_name,
+			    c->issuer_cluster ? "" : " in namespace ",
+			    c->issuer_cluster ? "" : c->namespace);
+			errors++;
+		} else
+			errors += cfgw_cert_issuer_checks(c);
+	}
+	errors += check_secret_names(cfg);
+	if (errors == 0)
+		errors += cfgw_secret_link(cfg);
+	if (errors == 0)
+		note_skipped(cfg);
+	return errors;
+}
+
+const struct cfg_cert *
+config_find_cert(const struct config *cfg, const char *name, bool *ambiguous)
+{
+	const struct cfg_cert *found = NULL;
+	const char *slash = strchr(name, '/');
+	size_t i, nslen;
+
+	*ambiguous = false;
+	for (i = 0; i < cfg->ncerts; i++) {
+		const struct cfg_cert *c = &cfg->certs[i];
+
+		if (slash != NULL) {
+			nslen = (size_t)(slash - name);
+			if (strlen(c->namespace) == nslen &&
+			    strncmp(c->namespace, name, nslen) == 0 &&
+			    strcmp(c->name, slash + 1) == 0)
+				return c;
+			continue;
+		}
+		if (strcmp(c->name, name) != 0)
+			continue;
+		if (found != NULL) {
+			*ambiguous = true;
+			return NULL;
+		}
+		found = c;
+	}
+	return found;
+}
+
+const struct cfg_issuer *
+config_find_issuer(const struct config *cfg, bool cluster, const char *name,
+    const char *namespace)
+{
+	const struct cfg_issuer *is;
+	size_t i;
+
+	for (i = 0; i < cfg->nissuers; i++) {
+		is = &cfg->issuers[i];
+		if (is->name != NULL && is->cluster == cluster &&
+		    strcmp(is->name, name) == 0 &&
+		    (cluster || strcmp(is->namespace, namespace) == 0))
+			return is;
+	}
+	return NULL;
+}
+
+const struct cfg_issuer *
+config_find_issuer_arg(const struct config *cfg, const char *arg,
+    bool *ambiguous)
+{
+	const struct cfg_issuer *is, *found = NULL;
+	const char *slash = strchr(arg, '/');
+	char *ns;
+	size_t i;
+
+	*ambiguous = false;
+	if (slash != NULL) {
+		ns = util_strndup(arg, (size_t)(slash - arg));
+		is = config_find_issuer(cfg, false, slash + 1, ns);
+		free(ns);
+		return is;
+	}
+	if ((is = config_find_issuer(cfg, true, arg, NULL)) != NULL)
+		return is;
+	for (i = 0; i < cfg->nissuers; i++) {
+		is = &cfg->issuers[i];
+		if (is->cluster || is->name == NULL ||
+		    strcmp(is->name, arg) != 0)
+			continue;
+		if (found != NULL) {
+			*ambiguous = true;
+			return NULL;
+		}
+		found = is;
+	}
+	return found;
+}
+
+void
+config_issuer_free(struct cfg_issuer *is)
+{
+	size_t i;
+
+	free(is->name);
+	free(is->namespace);
+	free(is->server);
+	free(is->email);
+	free(is->account_key.name);
+	free(is->account_key.key);
+	free(is->ca_bundle);
+	free(is->preferred_chain);
+	free(is->profile);
+	free(is->eab_key_id);
+	free(is->eab_key.name);
+	free(is->eab_key.key);
+	for (i = 0; i < is->nsolvers; i++) {
+		struct cfg_solver *s = &is->solvers[i];
+
+		strlist_free(&s->sel_dns_names);
+		strlist_free(&s->sel_dns_zones);
+		strlist_free(&s->sel_label_keys);
+		strlist_free(&s->sel_label_values);
+		free(s->http_address);
+		free(s->webroot);
+		free(s->rfc2136_nameserver);
+		free(s->tsig_key_name);
+		free(s->tsig_secret.name);
+		free(s->tsig_secret.key);
+		strlist_free(&s->exec_command);
+		strlist_free(&s->nameservers);
+		free(s->unsupported);
+	}
+	free(is->solvers);
+	memset(is, 0, sizeof(*is));
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nissuers; i++)
+		config_issuer_free(&cfg->issuers[i]);
+	for (i = 0; i < cfg->ncerts; i++)
+		config_cert_free(&cfg->certs[i]);
+	for (i = 0; i < cfg->nsecrets; i++)
+		cfgw_secret_free(&cfg->secrets[i]);
+	free(cfg->secrets);
+	free(cfg->issuers);
+	free(cfg->certs);
+	strlist_free(&cfg->files);
+	strlist_free(&cfg->noticed);
+	memset(cfg, 0, sizeof(*cfg));
+}
