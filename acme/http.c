@@ -255,13 +255,62 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
-int
-http_request(struct http *h, const char *method, const char *url,
-    const char *body, const char *ctype, const char *accept,
-    struct http_resp *resp)
+/* The method and body of req on h's reused handle. */
+static void
+set_method(struct http *h, const struct http_req *req)
+{
+	bool head = strcmp(req->method, "HEAD") == 0;
+	bool get = head || strcmp(req->method, "GET") == 0;
+
+	/* The handle is reused: undo what the last request set. */
+	curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(h->curl, CURLOPT_NOBODY, head ? 1L : 0L);
+	if (get) {
+		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+		if (head)
+			curl_easy_setopt(h->curl, CURLOPT_NOBODY, 1L);
+		return;
+	}
+	if (req->body == NULL && strcmp(req->method, "DELETE") == 0) {
+		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, "DELETE");
+		return;
+	}
+	curl_easy_setopt(h->curl, CURLOPT_POST, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, req->body ? req->body :
+	    "");
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE,
+	    (long)(req->body ? strlen(req->body) : 0));
+	if (strcmp(req->method, "POST") != 0)
+		curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, req->method);
+}
+
+/* The request's headers for libcurl; NULL-safe to free. */
+static struct curl_slist *
+req_headers(const struct http_req *req)
 {
 	struct curl_slist *hdrs = NULL;
 	char hdr[256];
+	size_t i;
+
+	if (req->ctype != NULL) {
+		snprintf(hdr, sizeof(hdr), "Content-Type: %s", req->ctype);
+		hdrs = curl_slist_append(hdrs, hdr);
+	}
+	if (req->accept != NULL) {
+		snprintf(hdr, sizeof(hdr), "Accept: %s", req->accept);
+		hdrs = curl_slist_append(hdrs, hdr);
+	}
+	for (i = 0; req->headers != NULL && i < req->headers->n; i++)
+		hdrs = curl_slist_append(hdrs, req->headers->v[i]);
+	/* No "Expect: 100-continue" round trip for small bodies. */
+	return curl_slist_append(hdrs, "Expect:");
+}
+
+int
+http_send(struct http *h, const struct http_req *req, struct http_resp *resp)
+{
+	struct curl_slist *hdrs;
 	void *arg[2] = { resp, h };
 	long connects = 0;
 	CURLcode rc;
@@ -269,37 +318,18 @@ http_request(struct http *h, const char *method, const char *url,
 	memset(resp, 0, sizeof(*resp));
 	h->errbuf[0] = '\0';
 	h->too_big = false;
-	curl_easy_setopt(h->curl, CURLOPT_URL, url);
-	curl_easy_setopt(h->curl, CURLOPT_NOBODY,
-	    strcmp(method, "HEAD") == 0 ? 1L : 0L);
-	if (strcmp(method, "POST") == 0) {
-		curl_easy_setopt(h->curl, CURLOPT_POST, 1L);
-		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body ? body : "");
-		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE,
-		    (long)(body ? strlen(body) : 0));
-	} else {
-		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
-		if (strcmp(method, "HEAD") == 0)
-			curl_easy_setopt(h->curl, CURLOPT_NOBODY, 1L);
-	}
-	if (ctype != NULL) {
-		snprintf(hdr, sizeof(hdr), "Content-Type: %s", ctype);
-		hdrs = curl_slist_append(hdrs, hdr);
-	}
-	if (accept != NULL) {
-		snprintf(hdr, sizeof(hdr), "Accept: %s", accept);
-		hdrs = curl_slist_append(hdrs, hdr);
-	}
-	/* No "Expect: 100-continue" round trip for small JWS bodies. */
-	hdrs = curl_slist_append(hdrs, "Expect:");
+	curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
+	set_method(h, req);
+	hdrs = req_headers(req);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, arg);
 	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, resp);
-	log_proto("%s %s", method, log_esc(url));
+	log_proto("%s %s", req->method, log_esc(req->url));
 	rc = curl_easy_perform(h->curl);
-	curl_slist_free_all(hdrs);
+	curl_slist_free_all(hdrs); /* XXX: libcurl's copies are not wiped */
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
 	h->requests++;
 	if (curl_easy_getinfo(h->curl, CURLINFO_NUM_CONNECTS, &connects) ==
 	    CURLE_OK)
@@ -307,10 +337,10 @@ http_request(struct http *h, const char *method, const char *url,
 	if (rc != CURLE_OK) {
 		if (h->too_big)
 			util_seterr("%s: the response is larger than %d bytes",
-			    url, HTTP_MAX_BODY);
+			    req->url, HTTP_MAX_BODY);
 		else
-			util_seterr("%s: %s", url, h->errbuf[0] ? h->errbuf :
-			    curl_easy_strerror(rc));
+			util_seterr("%s: %s", req->url, h->errbuf[0] ?
+			    h->errbuf : curl_easy_strerror(rc));
 		http_resp_free(resp);
 		return -1;
 	}
@@ -319,6 +349,16 @@ http_request(struct http *h, const char *method, const char *url,
 	    resp->content_type ? log_esc(resp->content_type) : "",
 	    resp->body.len);
 	return 0;
+}
+
+int
+http_request(struct http *h, const char *method, const char *url,
+    const char *body, const char *ctype, const char *accept,
+    struct http_resp *resp)
+{
+	struct http_req req = { method, url, body, ctype, accept, NULL };
+
+	return http_send(h, &req, resp);
 }
 
 void

@@ -46,6 +46,24 @@ int http_request(struct http *h, const char *method, const char *url,
     const char *body, const char *ctype, const char *accept,
     struct http_resp *resp);
 
+/*
+ * A request with more to say: any method (GET, HEAD, POST, PUT, PATCH,
+ * DELETE), and headers ("Name: value", may be NULL), which are never
+ * logged (they carry API credentials).
+ */
+struct http_req {
+	const char *method;
+	const char *url;
+	const char *body;    /* NUL-terminated, may be NULL */
+	const char *ctype;   /* Content-Type of body, may be NULL */
+	const char *accept;  /* may be NULL */
+	const struct strlist *headers;
+};
+
+/* http_request() for req; the same contract. */
+int http_send(struct http *h, const struct http_req *req,
+    struct http_resp *resp);
+
 /* Requests made and TLS connections opened so far. */
 void http_counters(const struct http *h, long *requests, long *connects);
 

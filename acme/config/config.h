@@ -62,7 +62,28 @@ enum solver_type {
 enum dns01_provider {
 	DNS01_RFC2136, /* UPDATE with TSIG to a nameserver */
 	DNS01_EXEC,    /* a hook command for any provider */
+	DNS01_API,     /* a provider's HTTP API (cloudflare, ...) */
 };
+
+/*
+ * A DNS provider's settings as cert-manager spells them: its string
+ * fields and its SecretRefs, by field name (dnsapi_*.c look them up).
+ */
+#define CFG_DNSAPI_REFS 6
+struct cfg_dnsapi {
+	const char *provider;               /* "cloudflare" (static) */
+	struct strlist names, values;       /* string fields given */
+	struct cfg_secret_ref refs[CFG_DNSAPI_REFS];
+	char *ref_names[CFG_DNSAPI_REFS];   /* their field names */
+	size_t nrefs;
+};
+
+/* The string field name of api, or NULL if not given. */
+const char *config_dnsapi_str(const struct cfg_dnsapi *api,
+    const char *name);
+/* The SecretRef field name of api, or NULL if not given. */
+const struct cfg_secret_ref *config_dnsapi_ref(const struct cfg_dnsapi *api,
+    const char *name);
 
 /* tsigAlgorithm, in cert-manager's spelling and order. */
 enum tsig_alg {
@@ -95,6 +116,7 @@ struct cfg_solver {
 	int tsig_alg;                   /* enum tsig_alg */
 	struct cfg_secret_ref tsig_secret;
 	bool rfc2136_tcp;               /* protocol: TCP */
+	struct cfg_dnsapi api;          /* DNS01_API */
 	struct strlist exec_command;    /* argv */
 	long long exec_timeout;         /* seconds */
 	struct strlist nameservers;     /* dns01.nameservers: host:port */

@@ -296,6 +296,99 @@ f_k8s_provider(struct ld *ld, const yaml_node_t *n, const char *path,
 	    "yet");
 }
 
+const char *
+config_dnsapi_str(const struct cfg_dnsapi *api, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < api->names.n; i++)
+		if (strcmp(api->names.v[i], name) == 0)
+			return api->values.v[i];
+	return NULL;
+}
+
+const struct cfg_secret_ref *
+config_dnsapi_ref(const struct cfg_dnsapi *api, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < api->nrefs; i++)
+		if (strcmp(api->ref_names[i], name) == 0)
+			return &api->refs[i];
+	return NULL;
+}
+
+/* A provider's string field, kept by its name ("" is unset). */
+static void
+f_api_str(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	struct cfg_solver *sv = obj;
+
+	if (!cfgw_is_str(ld, n, path) || cfgw_scalar(n)[0] == '\0')
+		return;
+	strlist_add(&sv->api.names, strrchr(path, '.') + 1);
+	strlist_add(&sv->api.values, cfgw_scalar(n));
+}
+
+/* A provider's SecretRef: name and key both, as cert-manager checks. */
+static void
+f_api_ref(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	struct cfg_solver *sv = obj;
+	struct cfg_secret_ref *ref;
+
+	if (sv->api.nrefs == CFG_DNSAPI_REFS)
+		abort(); /* more refs than any provider has: a bug */
+	ref = &sv->api.refs[sv->api.nrefs];
+	memset(ref, 0, sizeof(*ref));
+	cfgw_secret_ref(ld, n, path, ref, true);
+	if (ref->name == NULL || ref->key == NULL) {
+		free(ref->name);
+		free(ref->key);
+		memset(ref, 0, sizeof(*ref));
+		return; /* reported */
+	}
+	sv->api.ref_names[sv->api.nrefs++] = util_strdup(strrchr(path, '.') +
+	    1);
+}
+
+/* cloudflare: an API token, or the global API key with its email. */
+static void
+f_cloudflare(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	static const struct field fields[] = {
+		{ "email", K_FN, 0, f_api_str, NULL, 0 },
+		{ "apiKeySecretRef", K_FN, 0, f_api_ref, NULL, 0 },
+		{ "apiTokenSecretRef", K_FN, 0, f_api_ref, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	struct cfg_solver *sv = obj;
+	const struct cfg_secret_ref *key, *token;
+	char *sub;
+
+	sv->dns_provider = DNS01_API;
+	sv->api.provider = "cloudflare";
+	if (!cfgw_walk_map(ld, n, path, fields, sv))
+		return;
+	key = config_dnsapi_ref(&sv->api, "apiKeySecretRef");
+	token = config_dnsapi_ref(&sv->api, "apiTokenSecretRef");
+	if (key != NULL && token != NULL)
+		cfgw_perr(ld, n, path, "apiKeySecretRef and apiTokenSecretRef "
+		    "cannot both be specified: an API token is the safer");
+	else if (key == NULL && token == NULL &&
+	    cfgw_lookup(ld, n, "apiKeySecretRef") == NULL &&
+	    cfgw_lookup(ld, n, "apiTokenSecretRef") == NULL)
+		cfgw_perr(ld, n, path, "apiKeySecretRef or apiTokenSecretRef is "
+		    "required (an API token with Zone:Read and DNS:Edit)");
+	if (key != NULL && config_dnsapi_str(&sv->api, "email") == NULL) {
+		sub = util_printf("%s.email", path);
+		cfgw_perr(ld, n, sub, "required with apiKeySecretRef: the "
+		    "account's email address");
+		free(sub);
+	}
+}
+
 static void
 f_cname_strategy(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
@@ -324,7 +417,7 @@ cfgw_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ "akamai", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "azureDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "cloudDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
-		{ "cloudflare", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "cloudflare", K_FN, 0, f_cloudflare, NULL, 0 },
 		{ "digitalocean", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "route53", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "exec", K_FN, 0, f_old_exec, NULL, F_OLD },

@@ -60,13 +60,26 @@ check_issuer_secrets(const struct cfg_cert *c, const struct cfg_issuer *is,
 		free(what);
 	}
 	for (k = 0; k < is->nsolvers; k++) {
-		const struct cfg_secret_ref *t = &is->solvers[k].tsig_secret;
+		const struct cfg_solver *sv = &is->solvers[k];
+		const struct cfg_secret_ref *t = &sv->tsig_secret;
+		size_t j;
 
-		if (t->name == NULL || strcmp(t->name, c->secret_name) != 0)
-			continue;
-		what = util_printf("the TSIG key Secret of %s", who);
-		secret_clash(c, what, "tsigSecretSecretRef", &t->pos, errors);
-		free(what);
+		if (t->name != NULL && strcmp(t->name, c->secret_name) == 0) {
+			what = util_printf("the TSIG key Secret of %s", who);
+			secret_clash(c, what, "tsigSecretSecretRef", &t->pos,
+			    errors);
+			free(what);
+		}
+		for (j = 0; j < sv->api.nrefs; j++) {
+			t = &sv->api.refs[j];
+			if (strcmp(t->name, c->secret_name) != 0)
+				continue;
+			what = util_printf("a %s credential Secret of %s",
+			    sv->api.provider, who);
+			secret_clash(c, what, sv->api.ref_names[j], &t->pos,
+			    errors);
+			free(what);
+		}
 	}
 	free(who);
 }
@@ -284,7 +297,7 @@ config_find_issuer_arg(const struct config *cfg, const char *arg,
 void
 config_issuer_free(struct cfg_issuer *is)
 {
-	size_t i;
+	size_t i, j;
 
 	free(is->name);
 	free(is->namespace);
@@ -313,6 +326,13 @@ config_issuer_free(struct cfg_issuer *is)
 		free(s->tsig_secret.key);
 		strlist_free(&s->exec_command);
 		strlist_free(&s->nameservers);
+		strlist_free(&s->api.names);
+		strlist_free(&s->api.values);
+		for (j = 0; j < s->api.nrefs; j++) {
+			free(s->api.refs[j].name);
+			free(s->api.refs[j].key);
+			free(s->api.ref_names[j]);
+		}
 		free(s->unsupported);
 	}
 	free(is->solvers);

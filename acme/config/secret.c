@@ -332,11 +332,20 @@ link_issuer(const struct config *cfg, struct cfg_issuer *is)
 		errors += link_ref(cfg, is, &is->eab_key,
 		    "spec.acme.externalAccountBinding.keySecretRef", NULL);
 	for (k = 0; k < is->nsolvers; k++) {
+		struct cfg_solver *sv = &is->solvers[k];
+		size_t j;
+
 		path = util_printf("spec.acme.solvers[%zu].dns01.rfc2136."
 		    "tsigSecretSecretRef", k);
-		errors += link_ref(cfg, is, &is->solvers[k].tsig_secret, path,
-		    NULL);
+		errors += link_ref(cfg, is, &sv->tsig_secret, path, NULL);
 		free(path);
+		for (j = 0; j < sv->api.nrefs; j++) {
+			path = util_printf("spec.acme.solvers[%zu].dns01.%s.%s",
+			    k, sv->api.provider, sv->api.ref_names[j]);
+			errors += link_ref(cfg, is, &sv->api.refs[j], path,
+			    NULL);
+			free(path);
+		}
 	}
 	return errors;
 }

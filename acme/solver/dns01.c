@@ -16,6 +16,7 @@
 #include "acme/fs.h"
 #include "acme/hook.h"
 #include "acme/log.h"
+#include "acme/solver/dnsapi.h"
 #include "acme/solver/internal.h"
 #include "crypto/b64.h"
 #include "crypto/err.h"
@@ -33,6 +34,7 @@ struct dns_record {
 	char *zone;    /* the zone that holds target */
 	struct strlist values;
 	bool added;
+	void *api_state; /* a provider's, for cleanup */
 };
 
 static const char *const tsig_names[] = {
@@ -297,6 +299,38 @@ exec_apply(struct dns_record *r, bool add)
 	return rc;
 }
 
+/* A provider's API call for r: add its values, or remove them. */
+static int
+api_apply(struct solver_set *set, struct dns_record *r, bool add)
+{
+	const struct dnsapi *api = dnsapi_find(r->solver->api.provider);
+	struct dnsapi_ctx ctx = { r->solver, set->secretsdir, NULL };
+
+	if (api == NULL) {
+		log_error("dns-01: no provider '%s'", r->solver->api.provider);
+		return -1;
+	}
+	if (set->dnsapi_http == NULL &&
+	    (set->dnsapi_http = http_new(NULL, 0, false)) == NULL) {
+		log_error("dns-01: %s", util_error());
+		return -1;
+	}
+	ctx.http = set->dnsapi_http;
+	if (!add) {
+		api->cleanup(&ctx, r->api_state);
+		r->api_state = NULL;
+		r->added = false;
+		return 0;
+	}
+	if (r->zone == NULL) {
+		log_error("dns-01: no zone found for %s", r->target);
+		return -1;
+	}
+	r->added = true; /* whatever it added is cleaned up, even on error */
+	return api->present(&ctx, r->zone, r->target, &r->values,
+	    &r->api_state);
+}
+
 /* Does every server of auth answer all of r's values? */
 static bool
 visible(const struct dns_record *r, const struct dns_servers *auth,
@@ -414,7 +448,7 @@ dns01_commit(struct solver_set *set)
 	/* Find where every record goes before writing any. */
 	for (i = 0; i < set->nrecords; i++) {
 		struct dns_record *r = &set->records[i];
-		bool need_zone = r->solver->dns_provider == DNS01_RFC2136 ||
+		bool need_zone = r->solver->dns_provider != DNS01_EXEC ||
 		    r->solver->propagation_check;
 
 		if (lookup_servers(r->solver, &via) < 0)
@@ -435,6 +469,11 @@ dns01_commit(struct solver_set *set)
 		if (s->dns_provider == DNS01_RFC2136) {
 			if (rfc2136_apply(set, s, true) < 0)
 				return -1;
+		} else if (s->dns_provider == DNS01_API) {
+			for (j = i; j < set->nrecords; j++)
+				if (set->records[j].solver == s &&
+				    api_apply(set, &set->records[j], true) < 0)
+					return -1;
 		} else {
 			for (j = i; j < set->nrecords; j++)
 				if (set->records[j].solver == s &&
@@ -457,6 +496,10 @@ dns01_cleanup(struct solver_set *set)
 		if (!r->added)
 			continue;
 		s = r->solver;
+		if (s->dns_provider == DNS01_API) {
+			api_apply(set, r, false);
+			continue;
+		}
 		if (s->dns_provider == DNS01_EXEC) {
 			exec_apply(r, false);
 			r->added = false;
@@ -481,4 +524,6 @@ dns01_cleanup(struct solver_set *set)
 	free(set->records);
 	set->records = NULL;
 	set->nrecords = 0;
+	http_free(set->dnsapi_http);
+	set->dnsapi_http = NULL;
 }

@@ -17,6 +17,8 @@ struct tlsalpn_server;
 struct dns_record;
 struct webroot_file;
 
+struct http;
+
 struct solver_set {
 	const char *secretsdir; /* where TSIG secrets are read from */
 	struct http01_server **servers; /* standalone listeners in use */
@@ -30,6 +32,7 @@ struct solver_set {
 	struct dns_record *records; /* dns-01 TXT records, by name */
 	size_t nrecords;
 	long long wait_s; /* the longest waitInsteadOfSelfCheck presented */
+	struct http *dnsapi_http; /* DNS providers' APIs, made when needed */
 };
 
 /*

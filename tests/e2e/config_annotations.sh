@@ -108,9 +108,22 @@ bad ann/not-string 'metadata.annotations.acmec.io/http01-listen: expected a stri
 # (the names they are selected for fail at issue time: issue_failures.sh).
 good hook/other-group '' '[{dns01: {webhook: {groupName: acme.example.com, solverName: hetzner}}}]'
 grep_in hook/other-group/notice "$T_TMP/err" "spec.acme.solvers\[0\].dns01.webhook is webhook solver 'hetzner' of group 'acme.example.com', which runs inside a Kubernetes cluster only; the names this solver is selected for fail"
-good hook/cloudflare '' '[{dns01: {cloudflare: {email: a@b.test}}}, {http01: {ingress: {}}}]'
-grep_in hook/cloudflare/notice "$T_TMP/err" "spec.acme.solvers\[0\].dns01.cloudflare is a provider acmec does not speak yet"
-bad hook/cloudflare-scalar 'spec.acme.solvers\[0\].dns01.cloudflare: expected a mapping, found a string' '' '[{dns01: {cloudflare: yes please}}]'
+good hook/route53 '' '[{dns01: {route53: {region: eu-west-1}}}, {http01: {ingress: {}}}]'
+grep_in hook/route53/notice "$T_TMP/err" "spec.acme.solvers\[0\].dns01.route53 is a provider acmec does not speak yet"
+bad hook/route53-scalar 'spec.acme.solvers\[0\].dns01.route53: expected a mapping, found a string' '' '[{dns01: {route53: yes please}}]'
+
+# cloudflare, as cert-manager checks it.
+good cf/token '' '[{dns01: {cloudflare: {apiTokenSecretRef: {name: cf, key: token}}}}]'
+good cf/key '' '[{dns01: {cloudflare: {apiKeySecretRef: {name: cf, key: key}, email: ops@a.test}}}]'
+bad cf/both 'apiKeySecretRef and apiTokenSecretRef cannot both be specified' '' \
+    '[{dns01: {cloudflare: {apiKeySecretRef: {name: cf, key: k}, apiTokenSecretRef: {name: cf, key: t}, email: ops@a.test}}}]'
+bad cf/neither 'apiKeySecretRef or apiTokenSecretRef is required' '' '[{dns01: {cloudflare: {email: ops@a.test}}}]'
+bad cf/no-email 'spec.acme.solvers\[0\].dns01.cloudflare.email: required with apiKeySecretRef' '' \
+    '[{dns01: {cloudflare: {apiKeySecretRef: {name: cf, key: k}}}}]'
+bad cf/no-key 'dns01.cloudflare.apiTokenSecretRef.key: required field is missing' '' \
+    '[{dns01: {cloudflare: {apiTokenSecretRef: {name: cf}}}}]'
+bad cf/unknown "dns01.cloudflare.apiToken: unknown field (expected one of: email, apiKeySecretRef, apiTokenSecretRef)" '' \
+    '[{dns01: {cloudflare: {apiToken: abc}}}]'
 bad hook/other-solver "group acmec.io has one solver, 'exec' (a hook command); found 'run'" \
     '' '[{dns01: {webhook: {groupName: acmec.io, solverName: run, config: {command: [/bin/true]}}}}]'
 bad hook/no-config 'spec.acme.solvers\[0\].dns01.webhook.config: required field is missing' \

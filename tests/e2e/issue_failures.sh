@@ -127,14 +127,14 @@ check no-account-key/not-created test ! -e "$S/secrets/missing-account/tls.key"
 # and the other Certificates of the tree are issued.
 { yaml_issuer mixed account '
     - selector: {dnsNames: [cf.acmec.test]}
-      dns01: {cloudflare: {apiTokenSecretRef: {name: cf, key: token}}}
+      dns01: {route53: {region: eu-west-1}}
     - selector: {dnsNames: [hz.acmec.test]}
       dns01: {webhook: {groupName: acme.example.com, solverName: hetzner}}
     - http01: {ingress: {}}'
   yaml_cert cf mixed cf.acmec.test; yaml_cert hz mixed hz.acmec.test
   yaml_cert plain mixed plain.acmec.test; } >"$T_TMP/mixed.yaml"
 expect cluster-solver/exit 1 "$ACMEC" -c "$T_TMP/mixed.yaml" -s "$S" issue
-grep_in cluster-solver/cf "$T_TMP/err" "cf.acmec.test: no solver of issuer 'mixed' can validate it: the solver it selects, spec.acme.solvers\[0\].dns01.cloudflare is a provider acmec does not speak yet"
+grep_in cluster-solver/cf "$T_TMP/err" "cf.acmec.test: no solver of issuer 'mixed' can validate it: the solver it selects, spec.acme.solvers\[0\].dns01.route53 is a provider acmec does not speak yet"
 grep_in cluster-solver/hz "$T_TMP/err" "hz.acmec.test: no solver of issuer 'mixed' can validate it: the solver it selects, spec.acme.solvers\[1\].dns01.webhook is webhook solver 'hetzner' of group 'acme.example.com'"
 check cluster-solver/others-issued test -s "$S/secrets/plain-tls/tls.crt"
 check cluster-solver/none-written test ! -e "$S/secrets/cf-tls/tls.crt"

@@ -114,6 +114,18 @@ with_api_hosts() {
 	    'mount --bind "$0" /etc/hosts && exec "$@"' "$FAKE_API_HOSTS" "$@"
 }
 
+# with_api_world CMD...: with_api_hosts, and the system's CA bundle with
+# $FAKE_API_CA added, so that a client trusting the system (acmec's DNS
+# providers) trusts the fake: both mounts private to CMD.
+with_api_world() {
+	_bundle=$T_TMP/fakeapi/bundle.pem
+	[ -f "$_bundle" ] || cat /etc/ssl/certs/ca-certificates.crt \
+	    "$FAKE_API_CA" >"$_bundle"
+	unshare -m --propagation private sh -c 'mount --bind "$0" /etc/hosts &&
+	    mount --bind "$1" /etc/ssl/certs/ca-certificates.crt && shift &&
+	    exec "$@"' "$FAKE_API_HOSTS" "$_bundle" "$@"
+}
+
 stop_fake_dns_api() {
 	kill "$FAKE_API_PID" 2>/dev/null
 	wait "$FAKE_API_PID" 2>/dev/null

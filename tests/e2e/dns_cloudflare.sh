@@ -1,0 +1,79 @@
+#!/bin/sh
+# dns-01 through Cloudflare's API (cert-manager's dns01.cloudflare): a
+# wildcard + apex certificate through the fake of the API
+# (tests/lib/fake_dns_api.py, which writes to the test BIND9 that Pebble
+# asks), with an API token and with the global key; exact cleanup; bad
+# credentials, a zone the token cannot see and rate limits end with
+# Cloudflare's words; the credential never reaches a log.
+NEED_NETNS=1
+. "$(dirname "$0")/../lib/e2e.sh"
+. "$(dirname "$0")/../lib/world.sh"
+. "$(dirname "$0")/../lib/fake_dns_api.sh"
+
+start_dns
+start_pebble PEBBLE_AUTHZREUSE=0
+start_fake_dns_api
+S=$T_TMP/state
+mkdir -p "$S/secrets/cf" "$S/secrets/cf-key" "$S/secrets/cf-bad" "$S/secrets/cf-scoped"
+chmod 700 "$S" "$S/secrets"
+printf '%s\n' "$CF_TOKEN" >"$S/secrets/cf/token"
+printf '%s' "$CF_KEY" >"$S/secrets/cf-key/key"
+printf 'nottherighttoken0123456789\n' >"$S/secrets/cf-bad/token"
+printf '%s\n' "$CF_TOKEN_SCOPED" >"$S/secrets/cf-scoped/token"
+chmod 600 "$S"/secrets/*/*
+
+# conf NAME CLOUDFLARE-FLOW-YAML DNSNAME...: an issuer and a Certificate.
+conf() {
+	_n=$1 _cf=$2
+	shift 2
+	yaml_issuer "$_n" "$_n-account" "[{dns01: {cloudflare: $_cf,
+      nameservers: [\"127.0.0.1:53\"]}}]"
+	yaml_cert "$_n" "$_n" "$@"
+}
+run() { with_api_world "$ACMEC" -s "$S" "$@"; }
+txt() { dig +short +norecurse -p "${DNS_PORT:-53}" @127.0.0.1 TXT "$1" | tr -d '"'; }
+
+# An API token: wildcard and apex share one name, both values at once.
+conf tok '{apiTokenSecretRef: {name: cf, key: token}}' \
+    cf.acmec.test '*.cf.acmec.test' >"$T_TMP/tok.yaml"
+expect token/issue 0 run -vv -c "$T_TMP/tok.yaml" issue
+cert_ok token "$S/secrets/tok-tls" "Private-Key: (2048 bit" cf.acmec.test '*.cf.acmec.test'
+grep_in token/added "$T_TMP/err" 'cloudflare: added 2 TXT records at _acme-challenge.cf.acmec.test'
+check token/bearer grep -q 'cloudflare POST /client/v4/zones/.*/dns_records auth=token' "$FAKE_API_LOG"
+check token/deleted test "$(fake_api_count 'cloudflare DELETE .* status=200')" -eq 2
+check token/bind-clean test -z "$(txt _acme-challenge.cf.acmec.test)"
+not_in token/secret-not-logged "$T_TMP/err" "$CF_TOKEN"
+
+# The global API key with its email.
+conf key "{apiKeySecretRef: {name: cf-key, key: key}, email: \"$CF_EMAIL\"}" \
+    key.acmec.test >"$T_TMP/key.yaml"
+expect global-key/issue 0 run -c "$T_TMP/key.yaml" issue
+cert_ok global-key "$S/secrets/key-tls" "Private-Key: (2048 bit" key.acmec.test
+check global-key/auth grep -q 'auth=key' "$FAKE_API_LOG"
+
+# Bad credentials: Cloudflare's words, exit 1, nothing left, nothing
+# triggered.
+conf bad '{apiTokenSecretRef: {name: cf-bad, key: token}}' bad.acmec.test >"$T_TMP/bad.yaml"
+expect bad-token/exit 1 run -c "$T_TMP/bad.yaml" issue
+grep_in bad-token/words "$T_TMP/err" 'dns-01: cloudflare: finding the zone: HTTP 40[0-9]: [0-9]*: '
+check bad-token/none-left test -z "$(txt _acme-challenge.bad.acmec.test)"
+not_in bad-token/secret-not-logged "$T_TMP/err" 'nottherighttoken'
+
+# A zone the token cannot see.
+conf scoped '{apiTokenSecretRef: {name: cf-scoped, key: token}}' scoped.other.test >"$T_TMP/scoped.yaml"
+expect foreign-zone/exit 1 run -c "$T_TMP/scoped.yaml" issue
+grep_in foreign-zone/words "$T_TMP/err" 'cloudflare: the zone other.test is not one these credentials can see'
+
+# Rate limited twice: waited out as Retry-After says, then issued.
+fake_api_mode '{"cloudflare_429": 2, "retry_after": 1}'
+conf rl '{apiTokenSecretRef: {name: cf, key: token}}' rl.acmec.test >"$T_TMP/rl.yaml"
+expect rate-limit/issue 0 run -c "$T_TMP/rl.yaml" issue
+grep_in rate-limit/waited "$T_TMP/err" 'cloudflare asks to wait 1 s (HTTP 429)'
+# Rate limited past patience: Cloudflare's words, exit 1, nothing left.
+fake_api_mode '{"cloudflare_429": 50, "retry_after": 1}'
+conf rl2 '{apiTokenSecretRef: {name: cf, key: token}}' rl2.acmec.test >"$T_TMP/rl2.yaml"
+expect rate-limit-long/exit 1 run -c "$T_TMP/rl2.yaml" issue
+grep_in rate-limit-long/words "$T_TMP/err" 'cloudflare: finding the zone: HTTP 429: 10100: '
+fake_api_mode '{}'
+check rate-limit-long/none-left test -z "$(txt _acme-challenge.rl2.acmec.test)"
+finish
