@@ -389,6 +389,22 @@ f_cloudflare(struct ld *ld, const yaml_node_t *n, const char *path,
 	}
 }
 
+/* digitalocean: a personal access token. */
+static void
+f_digitalocean(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	static const struct field fields[] = {
+		{ "tokenSecretRef", K_FN, 0, f_api_ref, NULL, F_REQUIRED },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	struct cfg_solver *sv = obj;
+
+	sv->dns_provider = DNS01_API;
+	sv->api.provider = "digitalocean";
+	cfgw_walk_map(ld, n, path, fields, sv);
+}
+
 static void
 f_cname_strategy(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
@@ -418,7 +434,7 @@ cfgw_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ "azureDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "cloudDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "cloudflare", K_FN, 0, f_cloudflare, NULL, 0 },
-		{ "digitalocean", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "digitalocean", K_FN, 0, f_digitalocean, NULL, 0 },
 		{ "route53", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "exec", K_FN, 0, f_old_exec, NULL, F_OLD },
 		{ "recursiveNameservers", K_FN, 0, f_old_recursive_ns, NULL,

@@ -34,7 +34,7 @@ struct dns_record {
 	char *zone;    /* the zone that holds target */
 	struct strlist values;
 	bool added;
-	void *api_state; /* a provider's, for cleanup */
+	struct dnsapi_added *api_state; /* a provider's, for cleanup */
 };
 
 static const char *const tsig_names[] = {
@@ -317,7 +317,7 @@ api_apply(struct solver_set *set, struct dns_record *r, bool add)
 	}
 	ctx.http = set->dnsapi_http;
 	if (!add) {
-		api->cleanup(&ctx, r->api_state);
+		dnsapi_cleanup(api, &ctx, r->api_state);
 		r->api_state = NULL;
 		r->added = false;
 		return 0;
@@ -327,7 +327,7 @@ api_apply(struct solver_set *set, struct dns_record *r, bool add)
 		return -1;
 	}
 	r->added = true; /* whatever it added is cleaned up, even on error */
-	return api->present(&ctx, r->zone, r->target, &r->values,
+	return dnsapi_present(api, &ctx, r->zone, r->target, &r->values,
 	    &r->api_state);
 }
 

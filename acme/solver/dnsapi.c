@@ -17,6 +17,7 @@
 
 static const struct dnsapi *const providers[] = {
 	&dnsapi_cloudflare,
+	&dnsapi_digitalocean,
 };
 
 const struct dnsapi *
@@ -80,4 +81,118 @@ dnsapi_secret(const struct dnsapi_ctx *ctx, const char *field, char **out,
 	    (*out)[*len - 1] == '\r'))
 		(*out)[--*len] = '\0';
 	return 0;
+}
+
+int
+dnsapi_bearer(const struct dnsapi_ctx *ctx, const char *field,
+    struct strlist *hdrs)
+{
+	char *secret, *h;
+	size_t len;
+
+	if (dnsapi_secret(ctx, field, &secret, &len) < 0)
+		return -1;
+	if (secret == NULL)
+		return 0;
+	h = util_printf("Authorization: Bearer %s", secret);
+	strlist_add(hdrs, h);
+	crypto_secret_free(h, strlen(h));
+	crypto_secret_free(secret, len);
+	return 0;
+}
+
+void
+dnsapi_headers_free(struct strlist *hdrs)
+{
+	size_t i;
+
+	for (i = 0; i < hdrs->n; i++)
+		crypto_secret_free(hdrs->v[i], strlen(hdrs->v[i]));
+	free(hdrs->v);
+	memset(hdrs, 0, sizeof(*hdrs));
+}
+
+int
+dnsapi_present(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
+    const char *zone, const char *name, const struct strlist *values,
+    struct dnsapi_added **added)
+{
+	struct strlist hdrs = { 0 };
+	int rc = -1;
+
+	*added = util_alloc(sizeof(**added));
+	(*added)->name = util_strdup(name);
+	if (api->auth(ctx, &hdrs) < 0)
+		goto out;
+	if (api->present(ctx, &hdrs, zone, name, values, *added) < 0)
+		goto out;
+	log_info("dns-01: %s: added %zu TXT record%s at %s", api->name,
+	    values->n, values->n == 1 ? "" : "s", name);
+	rc = 0;
+out:
+	dnsapi_headers_free(&hdrs);
+	return rc;
+}
+
+void
+dnsapi_cleanup(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
+    struct dnsapi_added *added)
+{
+	struct strlist hdrs = { 0 };
+	struct http_req req = { "DELETE", NULL, NULL, NULL, "application/json",
+		&hdrs };
+	struct http_resp resp;
+	size_t i;
+
+	if (added == NULL)
+		return;
+	if (added->urls.n > 0 && api->auth(ctx, &hdrs) < 0)
+		log_warn("dns-01: %s: the TXT records at %s stay: remove them "
+		    "by hand", api->name, added->name);
+	for (i = 0; hdrs.n > 0 && i < added->urls.n; i++) {
+		req.url = added->urls.v[i];
+		if (dnsapi_send(ctx, &req, &resp) < 0) {
+			log_warn("dns-01: %s: %s; the TXT record %s stays",
+			    api->name, util_error(), added->name);
+			continue;
+		}
+		/* Gone already is what cleanup wants. */
+		if (resp.status != 404 &&
+		    !api->answer_ok(&resp, "removing a TXT record", true))
+			log_warn("dns-01: %s: the TXT record %s stays: remove "
+			    "it by hand", api->name, added->name);
+		http_resp_free(&resp);
+	}
+	dnsapi_headers_free(&hdrs);
+	free(added->name);
+	strlist_free(&added->urls);
+	free(added);
+}
+
+int
+dnsapi_post_json(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
+    const char *url, cJSON *doc, struct http_resp *resp)
+{
+	struct http_req req = { "POST", url, NULL, "application/json",
+		"application/json", hdrs };
+	char *body = cJSON_PrintUnformatted(doc);
+	int rc;
+
+	cJSON_Delete(doc);
+	req.body = body;
+	if ((rc = dnsapi_send(ctx, &req, resp)) < 0)
+		log_error("dns-01: %s: %s", ctx->solver->api.provider,
+		    util_error());
+	free(body);
+	return rc;
+}
+
+void
+dnsapi_added_url(struct dnsapi_added *added, const char *base,
+    const char *id)
+{
+	char *url = util_printf("%s/%s", base, id);
+
+	strlist_add(&added->urls, url);
+	free(url);
 }

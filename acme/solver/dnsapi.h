@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <cJSON.h>
+
 #include "acme/config/config.h"
 #include "acme/http.h"
 #include "acme/util.h"
@@ -22,19 +24,43 @@ struct dnsapi_ctx {
 	struct http *http; /* the system's trust store */
 };
 
+/* What present added: how cleanup undoes it. */
+struct dnsapi_added {
+	char *name;          /* the record name, for messages */
+	struct strlist urls; /* DELETE each to undo (records with ids) */
+};
+
 struct dnsapi {
 	const char *name; /* cert-manager's field: "cloudflare" */
+	/* The credential headers (wiped after use); -1 reported. */
+	int (*auth)(const struct dnsapi_ctx *ctx, struct strlist *hdrs);
 	/*
-	 * Add values (TXT, TTL 60-120) at name (FQDN, no trailing dot) in
-	 * zone; *state (freed by cleanup) remembers what was added.  Errors
-	 * are reported with the provider's own words; -1 leaves *state for
-	 * cleanup of whatever was added before the failure.
+	 * Add values (TXT) at name (FQDN, no trailing dot) in zone, noting
+	 * in added what undoes each addition as soon as it is made.  Errors
+	 * are reported with the provider's own words.
 	 */
-	int (*present)(const struct dnsapi_ctx *ctx, const char *zone,
-	    const char *name, const struct strlist *values, void **state);
-	/* Remove exactly what present added; problems are warned. */
-	void (*cleanup)(const struct dnsapi_ctx *ctx, void *state);
+	int (*present)(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
+	    const char *zone, const char *name, const struct strlist *values,
+	    struct dnsapi_added *added);
+	/*
+	 * Whether resp (to what) is a success; if not, the provider's error
+	 * is reported, as a warning if warn.
+	 */
+	bool (*answer_ok)(const struct http_resp *resp, const char *what,
+	    bool warn);
 };
+
+/*
+ * Add values at name through api; *added (never NULL after the call) is
+ * for dnsapi_cleanup, also after a failure, to remove what was added.
+ */
+int dnsapi_present(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
+    const char *zone, const char *name, const struct strlist *values,
+    struct dnsapi_added **added);
+
+/* Remove exactly what was added (problems warned), and free added. */
+void dnsapi_cleanup(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
+    struct dnsapi_added *added);
 
 /* The provider called name, or NULL. */
 const struct dnsapi *dnsapi_find(const char *name);
@@ -54,7 +80,28 @@ int dnsapi_send(const struct dnsapi_ctx *ctx, const struct http_req *req,
 int dnsapi_secret(const struct dnsapi_ctx *ctx, const char *field,
     char **out, size_t *len);
 
+/*
+ * Add "Authorization: Bearer SECRET" from the solver's SecretRef field to
+ * hdrs; 0 if the field is not given (nothing added), -1 (reported) if it
+ * cannot be read.  Free hdrs with dnsapi_headers_free(), which wipes them.
+ */
+int dnsapi_bearer(const struct dnsapi_ctx *ctx, const char *field,
+    struct strlist *hdrs);
+void dnsapi_headers_free(struct strlist *hdrs);
+
+/*
+ * POST doc (consumed) as JSON to url with hdrs; -1 (reported) if no
+ * answer came.  The caller judges resp and frees it.
+ */
+int dnsapi_post_json(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
+    const char *url, cJSON *doc, struct http_resp *resp);
+
+/* Note that DELETE base/id undoes an addition. */
+void dnsapi_added_url(struct dnsapi_added *added, const char *base,
+    const char *id);
+
 /* The providers. */
 extern const struct dnsapi dnsapi_cloudflare;
+extern const struct dnsapi dnsapi_digitalocean;
 
 #endif

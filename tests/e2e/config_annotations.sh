@@ -112,6 +112,12 @@ good hook/route53 '' '[{dns01: {route53: {region: eu-west-1}}}, {http01: {ingres
 grep_in hook/route53/notice "$T_TMP/err" "spec.acme.solvers\[0\].dns01.route53 is a provider acmec does not speak yet"
 bad hook/route53-scalar 'spec.acme.solvers\[0\].dns01.route53: expected a mapping, found a string' '' '[{dns01: {route53: yes please}}]'
 
+# digitalocean, as cert-manager checks it.
+good do/token '' '[{dns01: {digitalocean: {tokenSecretRef: {name: do, key: token}}}}]'
+bad do/no-token 'dns01.digitalocean.tokenSecretRef: required field is missing' '' '[{dns01: {digitalocean: {}}}]'
+bad do/no-key 'dns01.digitalocean.tokenSecretRef.key: required field is missing' '' \
+    '[{dns01: {digitalocean: {tokenSecretRef: {name: do}}}}]'
+
 # cloudflare, as cert-manager checks it.
 good cf/token '' '[{dns01: {cloudflare: {apiTokenSecretRef: {name: cf, key: token}}}}]'
 good cf/key '' '[{dns01: {cloudflare: {apiKeySecretRef: {name: cf, key: key}, email: ops@a.test}}}]'

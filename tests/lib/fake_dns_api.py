@@ -13,7 +13,8 @@ usage: fake_dns_api.py CONFIG
        fake_dns_api.py --selftest     (the SigV4 vectors, see sigv4.py)
 
 One HTTPS listener serves every provider, chosen by the Host header:
-api.cloudflare.com (Cloudflare), route53.amazonaws.com (Route 53),
+api.cloudflare.com (Cloudflare), api.digitalocean.com (DigitalOcean,
+fake_dns_do.py), route53.amazonaws.com (Route 53),
 sts.amazonaws.com and sts.REGION.amazonaws.com (STS).  A real client
 reaches all of them on port 443, so inside the test's namespace (where
 /etc/hosts points the names at 127.0.0.1) one port carries them all.  A
@@ -253,6 +254,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             provider, fn = "imds", imds
         elif host == "api.cloudflare.com":
             provider, fn = "cloudflare", cloudflare
+        elif host == "api.digitalocean.com":
+            import fake_dns_do
+            provider, fn = "digitalocean", fake_dns_do.digitalocean
         elif host == "route53.amazonaws.com":
             import fake_dns_aws
             provider, fn = "route53", fake_dns_aws.route53
@@ -653,6 +657,8 @@ def main(argv):
     cf_setup()
     import fake_dns_aws
     fake_dns_aws.setup(CONF)
+    import fake_dns_do
+    fake_dns_do.setup(CONF)
     listen(CONF["listen"], True)
     if CONF.get("imds"):
         listen(CONF["imds"], False)

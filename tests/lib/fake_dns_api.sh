@@ -2,6 +2,7 @@
 # e2e.sh and world.sh by a test that has started BIND9 (start_dns).
 #
 # start_fake_dns_api: a test CA and a TLS pair for api.cloudflare.com,
+# api.digitalocean.com,
 # route53.amazonaws.com, sts.amazonaws.com and sts.REGION.amazonaws.com for
 # each REGION in $FAKE_API_REGIONS ("us-east-1 eu-west-1" unless set: the
 # SDKs reach STS at the configured region's endpoint), localhost and
@@ -21,6 +22,8 @@
 #   CF_TOKEN          API token for every zone of the account
 #   CF_TOKEN_SCOPED   API token for acmec.test only
 #   CF_EMAIL CF_KEY   global API key
+#   DO_TOKEN          DigitalOcean token for every domain
+#   DO_TOKEN_SCOPED   DigitalOcean token for acmec.test only
 #   AWS_KEY AWS_SECRET         IAM user "acmec", every zone
 #   AWS_KEY_LIMITED AWS_SECRET_LIMITED  IAM user "limited", acmec.test only
 #   AWS_ROLE          a role "acmec" may assume (every zone)
@@ -42,13 +45,16 @@ start_fake_dns_api() {
 	CF_TOKEN_SCOPED=acmecTestTokenScoped01234567890abcdefghi
 	CF_EMAIL=dns@acmec.test
 	CF_KEY=a4b3bf242024da5c2660319e90bb69d4f2537
+	DO_TOKEN=dop_v1_acmectest0123456789abcdef0123456789abcdef0123456789abcdef01
+	DO_TOKEN_SCOPED=dop_v1_acmecscoped0123456789abcdef0123456789abcdef0123456789ab
 	AWS_KEY=AKIAACMECTEST0000001
 	AWS_SECRET=acmecTestSecretKey/0123456789+abcdefghij
 	AWS_KEY_LIMITED=AKIAACMECTEST0000002
 	AWS_SECRET_LIMITED=acmecTestSecretKey/Limited+0123456789abc
 	AWS_ROLE=arn:aws:iam::123456789012:role/acmec-dns
 	AWS_NODE_ROLE=arn:aws:iam::123456789012:role/acmec-node
-	_names="api.cloudflare.com route53.amazonaws.com sts.amazonaws.com"
+	_names="api.cloudflare.com api.digitalocean.com route53.amazonaws.com"
+	_names="$_names sts.amazonaws.com"
 	for _r in ${FAKE_API_REGIONS:-us-east-1 eu-west-1}; do
 		_names="$_names sts.$_r.amazonaws.com"
 	done
@@ -86,6 +92,10 @@ start_fake_dns_api() {
   "tokens": {"$CF_TOKEN": {"label": "all", "zones": "*"},
              "$CF_TOKEN_SCOPED": {"label": "scoped", "zones": ["acmec.test"]}},
   "keys": [{"email": "$CF_EMAIL", "key": "$CF_KEY", "label": "global"}]},
+ "digitalocean": {
+  "domains": ["acmec.test", "other.test"],
+  "tokens": {"$DO_TOKEN": {"label": "all", "domains": "*"},
+             "$DO_TOKEN_SCOPED": {"label": "scoped", "domains": ["acmec.test"]}}},
  "aws": {
   "account": "123456789012", "zones": [$_z],
   "foreign_zones": ["foreign.test"],
