@@ -389,6 +389,33 @@ f_cloudflare(struct ld *ld, const yaml_node_t *n, const char *path,
 	}
 }
 
+/* acmeDNS: the acme-dns server and the accounts' JSON. */
+static void
+f_acme_dns(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field fields[] = {
+		{ "host", K_FN, 0, f_api_str, NULL, F_REQUIRED },
+		{ "accountSecretRef", K_FN, 0, f_api_ref, NULL, F_REQUIRED },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	struct cfg_solver *sv = obj;
+	const char *host;
+	char *sub;
+
+	sv->dns_provider = DNS01_API;
+	sv->api.provider = "acmeDNS";
+	if (!cfgw_walk_map(ld, n, path, fields, sv))
+		return;
+	host = config_dnsapi_str(&sv->api, "host");
+	if (host != NULL && (strncmp(host, "https://", 8) != 0 ||
+	    host[8] == '\0' || host[8] == '/')) {
+		sub = util_printf("%s.host", path);
+		cfgw_perr(ld, n, sub, "'%s' must be an https:// URL: the "
+		    "account's password goes to it", log_esc(host));
+		free(sub);
+	}
+}
+
 /* digitalocean: a personal access token. */
 static void
 f_digitalocean(struct ld *ld, const yaml_node_t *n, const char *path,
@@ -429,7 +456,7 @@ cfgw_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ "webhook", K_FN, 0, f_webhook, NULL, 0 },
 		{ "cnameStrategy", K_FN, 0, f_cname_strategy, NULL, 0 },
 		{ "nameservers", K_FN, 0, f_nameservers, NULL, 0 },
-		{ "acmeDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "acmeDNS", K_FN, 0, f_acme_dns, NULL, 0 },
 		{ "akamai", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "azureDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "cloudDNS", K_FN, 0, f_k8s_provider, NULL, 0 },

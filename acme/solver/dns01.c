@@ -124,10 +124,19 @@ lookup_servers(const struct cfg_solver *s, struct dns_servers *via)
 
 /* Where the record goes: the CNAME target (Follow) and its zone. */
 static int
-locate(struct dns_record *r, const struct dns_servers *via, bool need_zone)
+locate(struct solver_set *set, struct dns_record *r,
+    const struct dns_servers *via, bool need_zone)
 {
+	const struct dnsapi *api = r->solver->dns_provider == DNS01_API ?
+	    dnsapi_find(r->solver->api.provider) : NULL;
+	struct dnsapi_ctx ctx = { r->solver, set->secretsdir, NULL };
 
-	if (r->solver->dns_follow_cname) {
+	if (api != NULL && api->target != NULL) {
+		if (api->target(&ctx, r->domain, &r->target) < 0)
+			return -1;
+		log_info("dns-01: %s: the values of %s go to %s", api->name,
+		    r->name, r->target);
+	} else if (r->solver->dns_follow_cname) {
 		if (dns_follow_cname(via, r->name, &r->target) < 0) {
 			log_error("dns-01: following CNAMEs of %s: %s",
 			    r->name, util_error());
@@ -453,7 +462,7 @@ dns01_commit(struct solver_set *set)
 
 		if (lookup_servers(r->solver, &via) < 0)
 			return -1;
-		rc = locate(r, &via, need_zone);
+		rc = locate(set, r, &via, need_zone);
 		dns_servers_free(&via);
 		if (rc < 0)
 			return -1;

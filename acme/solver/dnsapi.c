@@ -18,6 +18,7 @@
 static const struct dnsapi *const providers[] = {
 	&dnsapi_cloudflare,
 	&dnsapi_digitalocean,
+	&dnsapi_acmedns,
 };
 
 const struct dnsapi *

@@ -48,6 +48,13 @@ struct dnsapi {
 	 */
 	bool (*answer_ok)(const struct http_resp *resp, const char *what,
 	    bool warn);
+	/*
+	 * Where the values of domain's record become visible, if the
+	 * provider decides (acme-dns: the account's fulldomain); NULL: the
+	 * _acme-challenge name (CNAMEs followed with cnameStrategy Follow).
+	 */
+	int (*target)(const struct dnsapi_ctx *ctx, const char *domain,
+	    char **target);
 };
 
 /*
@@ -103,5 +110,6 @@ void dnsapi_added_url(struct dnsapi_added *added, const char *base,
 /* The providers. */
 extern const struct dnsapi dnsapi_cloudflare;
 extern const struct dnsapi dnsapi_digitalocean;
+extern const struct dnsapi dnsapi_acmedns;
 
 #endif

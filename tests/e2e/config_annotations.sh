@@ -112,6 +112,11 @@ good hook/route53 '' '[{dns01: {route53: {region: eu-west-1}}}, {http01: {ingres
 grep_in hook/route53/notice "$T_TMP/err" "spec.acme.solvers\[0\].dns01.route53 is a provider acmec does not speak yet"
 bad hook/route53-scalar 'spec.acme.solvers\[0\].dns01.route53: expected a mapping, found a string' '' '[{dns01: {route53: yes please}}]'
 
+# acmeDNS, as cert-manager checks it (and https only).
+good adns/ok '' '[{dns01: {acmeDNS: {host: "https://acme-dns.a.test", accountSecretRef: {name: a, key: j}}}}]'
+bad adns/no-host 'dns01.acmeDNS.host: required field is missing' '' '[{dns01: {acmeDNS: {accountSecretRef: {name: a, key: j}}}}]'
+bad adns/no-account 'dns01.acmeDNS.accountSecretRef: required field is missing' '' '[{dns01: {acmeDNS: {host: "https://a.test"}}}]'
+
 # digitalocean, as cert-manager checks it.
 good do/token '' '[{dns01: {digitalocean: {tokenSecretRef: {name: do, key: token}}}}]'
 bad do/no-token 'dns01.digitalocean.tokenSecretRef: required field is missing' '' '[{dns01: {digitalocean: {}}}]'

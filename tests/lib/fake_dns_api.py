@@ -254,6 +254,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             provider, fn = "imds", imds
         elif host == "api.cloudflare.com":
             provider, fn = "cloudflare", cloudflare
+        elif host == "acmedns.acmec.test":
+            import fake_dns_acmedns
+            provider, fn = "acmedns", fake_dns_acmedns.acmedns
         elif host == "api.digitalocean.com":
             import fake_dns_do
             provider, fn = "digitalocean", fake_dns_do.digitalocean

@@ -22,6 +22,8 @@
 #   CF_TOKEN          API token for every zone of the account
 #   CF_TOKEN_SCOPED   API token for acmec.test only
 #   CF_EMAIL CF_KEY   global API key
+#   ADNS_USER ADNS_PASS ADNS_SUB  an acme-dns account (acmedns.acmec.test),
+#                     its records at ADNS_SUB.other.test
 #   DO_TOKEN          DigitalOcean token for every domain
 #   DO_TOKEN_SCOPED   DigitalOcean token for acmec.test only
 #   AWS_KEY AWS_SECRET         IAM user "acmec", every zone
@@ -31,6 +33,12 @@
 # Zones, in both providers: acmec.test and other.test (also in BIND9),
 # zone01.test .. zone11.test (API only, for pagination), and foreign.test,
 # which belongs to another account.
+# The acme-dns account is known before start (a test's zone needs the
+# CNAME to its subdomain when BIND9 starts).
+ADNS_USER=c36f50e8-4632-44f0-83fe-e070fef28a10
+ADNS_PASS=htB9mR9DYgcu9bX_afHF62erXaH2TS7bg9KW3F7Z
+ADNS_SUB=1f9a0ac2-4b1c-4c1d-8e0f-5c9b3b6a7d21
+
 start_fake_dns_api() {
 	_f=$T_TMP/fakeapi
 	mkdir -p "$_f"
@@ -54,6 +62,7 @@ start_fake_dns_api() {
 	AWS_ROLE=arn:aws:iam::123456789012:role/acmec-dns
 	AWS_NODE_ROLE=arn:aws:iam::123456789012:role/acmec-node
 	_names="api.cloudflare.com api.digitalocean.com route53.amazonaws.com"
+	_names="$_names acmedns.acmec.test"
 	_names="$_names sts.amazonaws.com"
 	for _r in ${FAKE_API_REGIONS:-us-east-1 eu-west-1}; do
 		_names="$_names sts.$_r.amazonaws.com"
@@ -92,6 +101,8 @@ start_fake_dns_api() {
   "tokens": {"$CF_TOKEN": {"label": "all", "zones": "*"},
              "$CF_TOKEN_SCOPED": {"label": "scoped", "zones": ["acmec.test"]}},
   "keys": [{"email": "$CF_EMAIL", "key": "$CF_KEY", "label": "global"}]},
+ "acmedns": {"users": {
+  "$ADNS_USER": {"password": "$ADNS_PASS", "subdomain": "$ADNS_SUB"}}},
  "digitalocean": {
   "domains": ["acmec.test", "other.test"],
   "tokens": {"$DO_TOKEN": {"label": "all", "domains": "*"},

@@ -1,0 +1,55 @@
+"""The acme-dns part of fake_dns_api.py, served as acmedns.acmec.test.
+
+Written from acme-dns's public README (github.com/joohoi/acme-dns, "API"):
+POST /update with headers X-Api-User and X-Api-Key and the JSON body
+{"subdomain", "txt"}; the txt must be 43 characters (a dns-01 value);
+200 {"txt": value}; 401 {"error": "forbidden"} for unknown credentials
+or a subdomain that is not the user's, 400 {"error": "bad_txt"} or
+{"error": "bad_subdomain"}.  acme-dns keeps the two most recent values of
+a subdomain (a wildcard and its apex both fit) and has no delete.
+The records live at SUBDOMAIN.other.test in the test BIND9.
+"""
+import json
+import re
+import secrets
+
+import fake_dns_api as F
+
+ZONE = "other.test"
+VALUES = {}  # subdomain -> [older, newer]
+
+
+def err(status, what):
+    return status, json.dumps({"error": what}), "application/json", []
+
+
+def acmedns(req, host):
+    users = F.CONF.get("acmedns", {}).get("users", {})
+    user = users.get(req.header("X-Api-User") or "")
+    if user is None or not secrets.compare_digest(
+            user["password"], req.header("X-Api-Key") or ""):
+        req.auth = "forbidden"
+        return err(401, "forbidden")
+    req.auth = "user:" + user["subdomain"][:8]
+    if req.method != "POST" or req.path != "/update":
+        return err(404, "not_found")
+    try:
+        doc = json.loads(req.body or b"{}")
+    except ValueError:
+        return err(400, "malformed_json_payload")
+    sub, txt = doc.get("subdomain"), doc.get("txt")
+    if sub != user["subdomain"]:
+        return err(401, "forbidden")
+    if not isinstance(txt, str) or not re.fullmatch(r"[A-Za-z0-9_-]{43}",
+                                                    txt):
+        return err(400, "bad_txt")
+    name = "%s.%s" % (sub, ZONE)
+    with F.LOCK:
+        vals = VALUES.setdefault(sub, [])
+        ops = []
+        if len(vals) == 2:
+            ops.append(("del", name, 0, F.txt_data(vals.pop(0))))
+        vals.append(txt)
+        ops.append(("add", name, 1, F.txt_data(txt)))
+    F.bind_update(ops)
+    return 200, json.dumps({"txt": txt}), "application/json", []
