@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cJSON.h>
 
@@ -55,10 +56,11 @@ do_relative(const char *name, const char *domain)
 {
 	size_t n = strlen(name), d = strlen(domain);
 
-	if (strcmp(name, domain) == 0)
+	/* DNS names compare without case; the zone's is as DNS wrote it. */
+	if (strcasecmp(name, domain) == 0)
 		return util_strdup("@");
 	if (n > d + 1 && name[n - d - 1] == '.' &&
-	    strcmp(name + n - d, domain) == 0)
+	    strcasecmp(name + n - d, domain) == 0)
 		return util_strndup(name, n - d - 1);
 	return NULL;
 }
