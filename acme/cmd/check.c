@@ -11,6 +11,8 @@ int
 cmd_check(const struct globals *g, int argc, char **argv)
 {
 	struct config cfg;
+	char also[32] = "";
+	size_t i, skipped = 0;
 	int rc;
 
 	if (argc > 1) {
@@ -23,9 +25,13 @@ cmd_check(const struct globals *g, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	log_info("%s: %zu issuer%s, %zu certificate%s: OK", g->config,
+	for (i = 0; i < cfg.ncerts; i++)
+		skipped += !config_cert_runs(&cfg.certs[i]);
+	if (skipped > 0)
+		snprintf(also, sizeof(also), " (%zu skipped)", skipped);
+	log_info("%s: %zu issuer%s, %zu certificate%s%s: OK", g->config,
 	    cfg.nissuers, cfg.nissuers == 1 ? "" : "s", cfg.ncerts,
-	    cfg.ncerts == 1 ? "" : "s");
+	    cfg.ncerts == 1 ? "" : "s", also);
 	rc = EXIT_OK;
 out:
 	config_free(&cfg);
