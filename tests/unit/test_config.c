@@ -314,3 +314,39 @@ test_config_annotations(void)
 	    "metadata.annotations: acmec.io/deploy-hook: a value starting "
 	    "with '[' is a JSON list of strings");
 }
+
+/* Listen addresses, for annotations and --standalone/--tls-alpn alike. */
+void
+test_config_listen(void)
+{
+	static const struct {
+		const char *in, *addr;
+		int port;
+	} good[] = {
+		{ "80", NULL, 80 }, { ":8080", NULL, 8080 },
+		{ "127.0.0.1:80", "127.0.0.1", 80 },
+		{ "[::1]:443", "::1", 443 }, { "[2001:db8::1]:8443",
+		    "2001:db8::1", 8443 },
+	};
+	static const char *const bad[] = { "", ":", "80:80:80", "::1:80",
+		"localhost:80", "[::1]", "[::1]:", "1.2.3.4:0", ":65536",
+		"1.2.3.4:80x", "[1.2.3.4]:80", "-1" };
+	char *addr;
+	size_t i;
+	int port;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		port = 0;
+		CHECK(config_parse_listen(good[i].in, &addr, &port) == 0);
+		CHECK(port == good[i].port);
+		CHECK((addr == NULL && good[i].addr == NULL) ||
+		    (addr != NULL && good[i].addr != NULL &&
+		    strcmp(addr, good[i].addr) == 0));
+		free(addr);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		addr = NULL;
+		CHECK(config_parse_listen(bad[i], &addr, &port) < 0);
+		CHECK(addr == NULL);
+	}
+}
