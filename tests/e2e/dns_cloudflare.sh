@@ -44,6 +44,17 @@ check token/deleted test "$(fake_api_count 'cloudflare DELETE .* status=200')" -
 check token/bind-clean test -z "$(txt _acme-challenge.cf.acmec.test)"
 not_in token/secret-not-logged "$T_TMP/err" "$CF_TOKEN"
 
+# The token from a kind: Secret document beside the issuer (a
+# ClusterIssuer reads cert-manager's namespace), not a file.
+{ printf 'apiVersion: v1\nkind: Secret\nmetadata: {name: cf-doc, namespace: cert-manager}\n'
+  printf 'stringData: {api-token: %s}\n---\n' "$CF_TOKEN"
+  conf doc '{apiTokenSecretRef: {name: cf-doc, key: api-token}}' doc.acmec.test; } >"$T_TMP/doc.yaml"
+chmod 600 "$T_TMP/doc.yaml"
+expect secret-doc/issue 0 run -vv -c "$T_TMP/doc.yaml" issue
+cert_ok secret-doc "$S/secrets/doc-tls" "Private-Key: (2048 bit" doc.acmec.test
+check secret-doc/no-file test ! -e "$S/secrets/cf-doc"
+not_in secret-doc/secret-not-logged "$T_TMP/err" "$CF_TOKEN"
+
 # The global API key with its email.
 conf key "{apiKeySecretRef: {name: cf-key, key: key}, email: \"$CF_EMAIL\"}" \
     key.acmec.test >"$T_TMP/key.yaml"
