@@ -92,6 +92,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(config_k8s_scalars) \
 	X(config_annotations) \
 	X(config_listen) \
+	X(sigv4_aws_suite) \
 	X(config_secret_docs) \
 	X(config_secret_namespaces) \
 	X(config_secret_rules) \
