@@ -97,7 +97,7 @@ for mode in id question source; do
 	    issue ghost
 	grep_in "$mode/txt/forged-txt-sent" "$SPOOF_LOG" "forged $mode TXT"
 	not_in "$mode/txt/not-believed" "$T_TMP/err" \
-	    'visible at every authoritative'
+	    'visible at every nameserver checked'
 	grep_in "$mode/txt/reported" "$T_TMP/err" \
 	    'does not yet answer the new TXT value of _acme-challenge.ghost.acmec.test'
 	check "$mode/txt/no-challenge-triggered" test "$(triggers)" -eq "$before"

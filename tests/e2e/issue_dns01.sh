@@ -63,7 +63,7 @@ printf 'server 127.0.0.1 53\nupdate add _acme-challenge.single.acmec.test. 60 IN
 expect single/issue 0 "$ACMEC" -c "$T_TMP/dns.yaml" -s "$S" issue single
 cert_ok single "$S/secrets/single-tls" "Private-Key: (2048 bit" single.acmec.test
 grep_in single/added "$T_TMP/err" 'dns-01: added 1 TXT record to zone acmec.test at 127.0.0.1:53'
-grep_in single/waited "$T_TMP/err" 'visible at every authoritative nameserver'
+grep_in single/waited "$T_TMP/err" 'visible at every nameserver checked'
 grep_in single/removed "$T_TMP/err" 'dns-01: removed 1 TXT record from zone acmec.test'
 no_acmec_values single _acme-challenge.single.acmec.test
 check single/foreign-record-kept test "$(txt _acme-challenge.single.acmec.test)" = keep-me
