@@ -250,34 +250,83 @@ join_choices(const struct field *fields, const char *const *choices)
 	return b.data != NULL ? b.data : util_strdup("");
 }
 
+/* K_STR and K_NAME: "" is unset unless required; names checked. */
+static void
+read_string(struct ld *ld, const struct field *f, const yaml_node_t *v,
+    const char *path, void *obj)
+{
+	const char *s;
+
+	if (!cfgw_is_str(ld, v, path))
+		return;
+	s = cfgw_scalar(v);
+	if (*s == '\0' && !(f->flags & F_REQUIRED))
+		return; /* "" is unset, as for cert-manager */
+	if (*s == '\0') {
+		cfgw_perr(ld, v, path, "must not be empty");
+		return;
+	}
+	if (f->kind == K_NAME && !config_valid_k8s_name(s)) {
+		cfgw_perr(ld, v, path, "'%s' is not a valid name: use lower "
+		    "case letters, digits, '-' and '.'", log_esc(s));
+		return;
+	}
+	free(*AT(char *, obj, f->off));
+	*AT(char *, obj, f->off) = util_strdup(s);
+}
+
+static void
+read_port(struct ld *ld, const struct field *f, const yaml_node_t *v,
+    const char *path, void *obj)
+{
+	char *end;
+	long port;
+
+	if (v->type != YAML_SCALAR_NODE || cfgw_sctype(v) != S_INT) {
+		cfgw_perr(ld, v, path, "expected a port number, found %s",
+		    cfgw_kind_name(v));
+		return;
+	}
+	errno = 0;
+	port = strtol(cfgw_scalar(v), &end, 10);
+	if (errno != 0 || port < 1 || port > 65535) {
+		cfgw_perr(ld, v, path, "port %s is out of range 1-65535",
+		    log_esc(cfgw_scalar(v)));
+		return;
+	}
+	*AT(int, obj, f->off) = (int)port;
+}
+
+static void
+read_enum(struct ld *ld, const struct field *f, const yaml_node_t *v,
+    const char *path, void *obj)
+{
+	char *list;
+	size_t i;
+
+	if (!cfgw_is_str(ld, v, path))
+		return;
+	for (i = 0; f->choices[i] != NULL; i++)
+		if ((f->flags & F_NOCASE ? strcasecmp(cfgw_scalar(v),
+		    f->choices[i]) : strcmp(cfgw_scalar(v), f->choices[i])) ==
+		    0) {
+			*AT(int, obj, f->off) = (int)i;
+			return;
+		}
+	list = join_choices(NULL, f->choices);
+	cfgw_perr(ld, v, path, "'%s' is not one of: %s",
+	    log_esc(cfgw_scalar(v)), list);
+	free(list);
+}
+
 void
 cfgw_read_field(struct ld *ld, const struct field *f, const yaml_node_t *v,
     const char *path, void *obj)
 {
-	const char *s;
-	char *end, *list;
-	long port;
-	size_t i;
-
 	switch (f->kind) {
 	case K_STR:
 	case K_NAME:
-		if (!cfgw_is_str(ld, v, path))
-			return;
-		s = cfgw_scalar(v);
-		if (*s == '\0' && !(f->flags & F_REQUIRED))
-			return; /* "" is unset, as for cert-manager */
-		if (*s == '\0') {
-			cfgw_perr(ld, v, path, "must not be empty");
-			return;
-		}
-		if (f->kind == K_NAME && !config_valid_k8s_name(s)) {
-			cfgw_perr(ld, v, path, "'%s' is not a valid name: use lower "
-			    "case letters, digits, '-' and '.'", log_esc(s));
-			return;
-		}
-		free(*AT(char *, obj, f->off));
-		*AT(char *, obj, f->off) = util_strdup(s);
+		read_string(ld, f, v, path, obj);
 		return;
 	case K_BOOL:
 		if (v->type != YAML_SCALAR_NODE || cfgw_sctype(v) != S_BOOL) {
@@ -288,34 +337,10 @@ cfgw_read_field(struct ld *ld, const struct field *f, const yaml_node_t *v,
 		*AT(bool, obj, f->off) = cfgw_bool(v);
 		return;
 	case K_PORT:
-		if (v->type != YAML_SCALAR_NODE || cfgw_sctype(v) != S_INT) {
-			cfgw_perr(ld, v, path, "expected a port number, found %s",
-			    cfgw_kind_name(v));
-			return;
-		}
-		errno = 0;
-		port = strtol(cfgw_scalar(v), &end, 10);
-		if (errno != 0 || port < 1 || port > 65535) {
-			cfgw_perr(ld, v, path, "port %s is out of range 1-65535",
-			    log_esc(cfgw_scalar(v)));
-			return;
-		}
-		*AT(int, obj, f->off) = (int)port;
+		read_port(ld, f, v, path, obj);
 		return;
 	case K_ENUM:
-		if (!cfgw_is_str(ld, v, path))
-			return;
-		for (i = 0; f->choices[i] != NULL; i++)
-			if ((f->flags & F_NOCASE ? strcasecmp(cfgw_scalar(v),
-			    f->choices[i]) : strcmp(cfgw_scalar(v),
-			    f->choices[i])) == 0) {
-				*AT(int, obj, f->off) = (int)i;
-				return;
-			}
-		list = join_choices(NULL, f->choices);
-		cfgw_perr(ld, v, path, "'%s' is not one of: %s", log_esc(cfgw_scalar(v)),
-		    list);
-		free(list);
+		read_enum(ld, f, v, path, obj);
 		return;
 	case K_FN:
 		f->fn(ld, v, path, obj);
