@@ -93,6 +93,9 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(config_annotations) \
 	X(config_listen) \
 	X(sigv4_aws_suite) \
+	X(edgegrid_vectors) \
+	X(edgegrid_content_hash) \
+	X(gsajwt_claims) \
 	X(config_secret_docs) \
 	X(config_secret_namespaces) \
 	X(config_secret_rules) \
