@@ -128,8 +128,12 @@ http01_release(struct http01_server *srv, const struct strlist *tokens)
 		free(registry);
 		registry = NULL;
 	}
-	pthread_mutex_unlock(&registry_mu);
+	/*
+	 * Closed before another worker may open the port again: forgotten
+	 * but still bound, it made that worker's bind fail (EADDRINUSE).
+	 */
 	listener_stop(srv->l);
+	pthread_mutex_unlock(&registry_mu);
 	pthread_mutex_destroy(&srv->mu);
 	strlist_free(&srv->tokens);
 	strlist_free(&srv->keyauths);

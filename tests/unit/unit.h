@@ -96,6 +96,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(edgegrid_vectors) \
 	X(edgegrid_content_hash) \
 	X(gsajwt_claims) \
+	X(http01_share) \
 	X(config_secret_docs) \
 	X(config_secret_namespaces) \
 	X(config_secret_rules) \
