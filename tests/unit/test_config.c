@@ -52,33 +52,6 @@
 	"  issuerRef: {name: le, kind: " kind "}\n" \
 	"  dnsNames: [" name ".acmec.test]\n"
 
-/* Load text as t.yaml, messages kept quiet; the first error in *err. */
-static int
-load(const char *text, struct config *cfg, const char **err)
-{
-	int rc;
-
-	log_discard(true);
-	log_clear_error();
-	rc = config_load_buffer("t.yaml", text, strlen(text), cfg);
-	log_discard(false);
-	*err = log_last_error();
-	return rc;
-}
-
-/* text must fail to load with the first error starting with want. */
-static void
-refused(const char *text, const char *want)
-{
-	struct config cfg;
-	const char *err;
-
-	CHECK(load(text, &cfg, &err) < 0);
-	if (strncmp(err, want, strlen(want)) != 0)
-		CHECK_STR(err, want);
-	config_free(&cfg);
-}
-
 void
 test_config_typed(void)
 {
@@ -86,7 +59,7 @@ test_config_typed(void)
 	const struct cfg_cert *c;
 	const char *err;
 
-	REQUIRE(load(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer"),
+	REQUIRE(unit_config_load(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer"),
 	    &cfg, &err) == 0);
 	REQUIRE(cfg.nissuers == 1 && cfg.ncerts == 1);
 	CHECK(cfg.issuers[0].cluster);
@@ -106,22 +79,22 @@ test_config_typed(void)
 void
 test_config_errors(void)
 {
-	refused(CLUSTER_LE "    foo: 1\n", "t.yaml:13:5: spec.acme.foo: "
+	unit_config_refused(CLUSTER_LE "    foo: 1\n", "t.yaml:13:5: spec.acme.foo: "
 	    "unknown field (expected one of: ");
-	refused(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer")
+	unit_config_refused(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer")
 	    "  commonName: [www]\n", "t.yaml:23:15: spec.commonName: "
 	    "expected a string, found ");
-	refused(CLUSTER_LE "---\n" "apiVersion: cert-manager.io/v1\n"
+	unit_config_refused(CLUSTER_LE "---\n" "apiVersion: cert-manager.io/v1\n"
 	    "kind: Certificate\nmetadata:\n  name: www\nspec:\n"
 	    "  issuerRef: {name: le, kind: ClusterIssuer}\n"
 	    "  dnsNames: [www.acmec.test]\n",
 	    "t.yaml:19:3: spec.secretName: required field is missing");
-	refused(CLUSTER_LE "---\n" CERT("web", "www", "Issuer"),
+	unit_config_refused(CLUSTER_LE "---\n" CERT("web", "www", "Issuer"),
 	    "t.yaml:21:14: spec.issuerRef: no Issuer named 'le' in "
 	    "namespace web");
-	refused(CLUSTER_LE "---\n" CLUSTER_LE, "t.yaml:17:9: metadata.name: "
+	unit_config_refused(CLUSTER_LE "---\n" CLUSTER_LE, "t.yaml:17:9: metadata.name: "
 	    "ClusterIssuer 'le' is defined twice (first at t.yaml:4:9)");
-	refused(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer")
+	unit_config_refused(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer")
 	    "---\n" CERT("web", "www", "ClusterIssuer"),
 	    "t.yaml:27:9: metadata.name: Certificate 'web/www' is defined "
 	    "twice (first at t.yaml:17:9)");
@@ -136,7 +109,7 @@ test_config_issuer_kinds(void)
 	const char *err;
 	bool amb;
 
-	REQUIRE(load(ISSUER_LE("web") "---\n" CLUSTER_LE "---\n"
+	REQUIRE(unit_config_load(ISSUER_LE("web") "---\n" CLUSTER_LE "---\n"
 	    CERT("web", "a", "Issuer") "---\n"
 	    CERT("web", "b", "ClusterIssuer") "---\n"
 	    CERT("mail", "c", "ClusterIssuer"), &cfg, &err) == 0);
@@ -155,13 +128,13 @@ test_config_issuer_kinds(void)
 	config_free(&cfg);
 
 	/* Issuers only, in two namespaces: a bare name is ambiguous. */
-	REQUIRE(load(ISSUER_LE("web") "---\n" ISSUER_LE("mail"), &cfg,
+	REQUIRE(unit_config_load(ISSUER_LE("web") "---\n" ISSUER_LE("mail"), &cfg,
 	    &err) == 0);
 	CHECK(config_find_issuer_arg(&cfg, "le", &amb) == NULL && amb);
 	is = config_find_issuer_arg(&cfg, "mail/le", &amb);
 	CHECK(is != NULL && strcmp(is->namespace, "mail") == 0);
 	config_free(&cfg);
-	REQUIRE(load(ISSUER_LE("web"), &cfg, &err) == 0);
+	REQUIRE(unit_config_load(ISSUER_LE("web"), &cfg, &err) == 0);
 	is = config_find_issuer_arg(&cfg, "le", &amb);
 	CHECK(is != NULL && !is->cluster && !amb);
 	config_free(&cfg);
@@ -195,7 +168,7 @@ test_config_k8s_scalars(void)
 
 	text = util_printf("%s---\n%s  isCA: no\n", issuer,
 	    CERT("web", "www", "ClusterIssuer"));
-	CHECK(load(text, &cfg, &err) == 0);
+	CHECK(unit_config_load(text, &cfg, &err) == 0);
 	free(text);
 	REQUIRE(cfg.nissuers == 1 && cfg.ncerts == 1);
 	CHECK(cfg.issuers[0].skip_tls_verify);
@@ -203,16 +176,16 @@ test_config_k8s_scalars(void)
 	CHECK(cfg.issuers[0].solvers[0].tsig_alg == TSIG_HMACSHA256);
 	config_free(&cfg);
 	/* "Off" is false; "yEs" is no boolean in YAML 1.1. */
-	REQUIRE(load(CLUSTER_LE "    skipTLSVerify: Off\n", &cfg, &err) == 0);
+	REQUIRE(unit_config_load(CLUSTER_LE "    skipTLSVerify: Off\n", &cfg, &err) == 0);
 	CHECK(!cfg.issuers[0].skip_tls_verify);
 	config_free(&cfg);
-	refused(CLUSTER_LE "    skipTLSVerify: yEs\n", "t.yaml:13:20: "
+	unit_config_refused(CLUSTER_LE "    skipTLSVerify: yEs\n", "t.yaml:13:20: "
 	    "spec.acme.skipTLSVerify: expected true or false, found a string");
 	/* A YAML 1.1 boolean where a string is expected: quote it. */
-	refused(CLUSTER_LE "    email: on\n", "t.yaml:13:12: spec.acme.email: "
+	unit_config_refused(CLUSTER_LE "    email: on\n", "t.yaml:13:12: spec.acme.email: "
 	    "expected a string, found a boolean (quote it to make it a "
 	    "string)");
-	refused(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer")
+	unit_config_refused(CLUSTER_LE "---\n" CERT("web", "www", "ClusterIssuer")
 	    "  isCA: y\n", "t.yaml:23:9: spec.isCA: ACME CAs do not issue CA "
 	    "certificates");
 }
@@ -270,7 +243,7 @@ test_config_annotations(void)
 	struct config cfg;
 	const char *err;
 
-	REQUIRE(load(text, &cfg, &err) == 0);
+	REQUIRE(unit_config_load(text, &cfg, &err) == 0);
 	REQUIRE(cfg.nissuers == 1 && cfg.issuers[0].nsolvers == 5);
 	CHECK(cfg.issuers[0].ari_source == 1);
 	s = cfg.issuers[0].solvers;
@@ -298,7 +271,7 @@ test_config_annotations(void)
 	    strcmp(cfg.certs[0].deploy_hook.v[1], "a b") == 0);
 	config_free(&cfg);
 	/* A plain string runs with sh -c. */
-	REQUIRE(load(CLUSTER_LE "---\n" "apiVersion: cert-manager.io/v1\n"
+	REQUIRE(unit_config_load(CLUSTER_LE "---\n" "apiVersion: cert-manager.io/v1\n"
 	    "kind: Certificate\nmetadata:\n  name: w\n  annotations:\n"
 	    "    acmec.io/deploy-hook: systemctl reload nginx\nspec:\n"
 	    "  secretName: w-tls\n  issuerRef: {name: le, kind: "
@@ -306,7 +279,7 @@ test_config_annotations(void)
 	CHECK(cfg.certs[0].deploy_hook_shell &&
 	    cfg.certs[0].deploy_hook.n == 1);
 	config_free(&cfg);
-	refused(CLUSTER_LE "---\n" "apiVersion: cert-manager.io/v1\n"
+	unit_config_refused(CLUSTER_LE "---\n" "apiVersion: cert-manager.io/v1\n"
 	    "kind: Certificate\nmetadata:\n  name: w\n  annotations:\n"
 	    "    acmec.io/deploy-hook: '[\"a\", 3]'\nspec:\n"
 	    "  secretName: w-tls\n  issuerRef: {name: le, kind: "

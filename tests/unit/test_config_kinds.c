@@ -51,31 +51,6 @@
 	"  issuerRef: {name: " issuer ", kind: " kind "}\n" \
 	"  dnsNames: [" name ".acmec.test]\n"
 
-static int
-load(const char *text, struct config *cfg, const char **err)
-{
-	int rc;
-
-	log_discard(true);
-	log_clear_error();
-	rc = config_load_buffer("t.yaml", text, strlen(text), cfg);
-	log_discard(false);
-	*err = log_last_error();
-	return rc;
-}
-
-static void
-refused(const char *text, const char *want)
-{
-	struct config cfg;
-	const char *err;
-
-	CHECK(load(text, &cfg, &err) < 0);
-	if (strncmp(err, want, strlen(want)) != 0)
-		CHECK_STR(err, want);
-	config_free(&cfg);
-}
-
 /* ref's value key must come from the document, equal to want. */
 static void
 value_is(const struct cfg_secret_ref *ref, const char *key, const char *want)
@@ -100,7 +75,7 @@ test_config_secret_docs(void)
 	const char *err;
 	char *where;
 
-	REQUIRE(load(ISSUER "---\n"
+	REQUIRE(unit_config_load(ISSUER "---\n"
 	    SECRET("tsig", "cert-manager", "data:\n"
 	    "  secret: c2VjcmV0LWZyb20tZGF0YQ==\n"
 	    "stringData:\n  secret: secret-from-stringData\n") "---\n"
@@ -119,7 +94,7 @@ test_config_secret_docs(void)
 	config_free(&cfg);
 
 	/* No document: the file under the secrets directory. */
-	REQUIRE(load(ISSUER, &cfg, &err) == 0);
+	REQUIRE(unit_config_load(ISSUER, &cfg, &err) == 0);
 	CHECK(cfg.issuers[0].eab_key.doc == NULL);
 	where = config_secret_where(&cfg.issuers[0].eab_key, NULL, "/s");
 	CHECK_STR(where, "/s/eab/mac");
@@ -147,19 +122,19 @@ test_config_secret_namespaces(void)
 	const char *err;
 	char *text;
 
-	refused(ISSUER "---\n" SECRET("tsig", "default",
+	unit_config_refused(ISSUER "---\n" SECRET("tsig", "default",
 	    "stringData: {secret: c2VjcmV0}\n"),
 	    "t.yaml:15:39: spec.acme.solvers[0].dns01.rfc2136."
 	    "tsigSecretSecretRef: Secret 'tsig' is in namespace 'default' "
 	    "(t.yaml:20:9); ClusterIssuer 'le' reads Secrets from "
 	    "cert-manager's cluster resource namespace 'cert-manager': set "
 	    "metadata.namespace: cert-manager in the Secret");
-	REQUIRE(load(issuer_prod, &cfg, &err) == 0); /* the files */
+	REQUIRE(unit_config_load(issuer_prod, &cfg, &err) == 0); /* the files */
 	CHECK(cfg.issuers[0].solvers[0].tsig_secret.doc == NULL);
 	config_free(&cfg);
 	text = util_printf("%s---\n%s", issuer_prod, SECRET("tsig",
 	    "cert-manager", "stringData: {secret: c2VjcmV0}\n"));
-	refused(text, "t.yaml:11:39: spec.acme.solvers[0].dns01.rfc2136."
+	unit_config_refused(text, "t.yaml:11:39: spec.acme.solvers[0].dns01.rfc2136."
 	    "tsigSecretSecretRef: Secret 'tsig' is in namespace "
 	    "'cert-manager' (t.yaml:16:9); Issuer 'prod/le' reads Secrets "
 	    "from its own namespace: set metadata.namespace: prod in the "
@@ -167,7 +142,7 @@ test_config_secret_namespaces(void)
 	free(text);
 	text = util_printf("%s---\n%s", issuer_prod, SECRET("tsig", "prod",
 	    "stringData: {secret: c2VjcmV0}\n"));
-	REQUIRE(load(text, &cfg, &err) == 0);
+	REQUIRE(unit_config_load(text, &cfg, &err) == 0);
 	CHECK(cfg.issuers[0].solvers[0].tsig_secret.doc != NULL);
 	config_free(&cfg);
 	free(text);
@@ -177,35 +152,35 @@ test_config_secret_namespaces(void)
 void
 test_config_secret_rules(void)
 {
-	refused(SECRET("s", "default", "data: {\"a b\": YQ==}\n"),
+	unit_config_refused(SECRET("s", "default", "data: {\"a b\": YQ==}\n"),
 	    "t.yaml:7:8: data.a b: 'a b' is not a valid secret key");
-	refused(SECRET("s", "default", "data: {a: \"not base64!\"}\n"),
+	unit_config_refused(SECRET("s", "default", "data: {a: \"not base64!\"}\n"),
 	    "t.yaml:7:11: data.a: not valid base64");
-	refused(SECRET("s", "default", "data: {a: YWJjZA}\n"),
+	unit_config_refused(SECRET("s", "default", "data: {a: YWJjZA}\n"),
 	    "t.yaml:7:11: data.a: not valid base64");
-	refused(SECRET("s", "default", "stringData: {a: 53}\n"),
+	unit_config_refused(SECRET("s", "default", "stringData: {a: 53}\n"),
 	    "t.yaml:7:17: stringData.a: expected a string");
-	refused(SECRET("s", "default", "dta: {a: YQ==}\n"),
+	unit_config_refused(SECRET("s", "default", "dta: {a: YQ==}\n"),
 	    "t.yaml:7:1: dta: unknown field");
-	refused("apiVersion: cert-manager.io/v1\nkind: Secret\n"
+	unit_config_refused("apiVersion: cert-manager.io/v1\nkind: Secret\n"
 	    "metadata: {name: s}\n", "t.yaml:1:13: apiVersion: "
 	    "'cert-manager.io/v1' is not the apiVersion of a Secret: use v1");
-	refused("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"
+	unit_config_refused("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"
 	    "type: kubernetes.io/tls\nstringData: {tls.crt: x}\n",
 	    "t.yaml:4:7: type: a kubernetes.io/tls Secret needs the key "
 	    "tls.key");
-	refused(SECRET("s", "default", "data: {a: YQ==}\n") "---\n"
+	unit_config_refused(SECRET("s", "default", "data: {a: YQ==}\n") "---\n"
 	    SECRET("s", "default", "data: {a: YQ==}\n"),
 	    "t.yaml:12:9: metadata.name: Secret 'default/s' is defined twice "
 	    "(first at t.yaml:4:9)");
 	/* The Secret exists but lacks the key a SecretRef names. */
-	refused(ISSUER "---\n" SECRET("tsig", "cert-manager",
+	unit_config_refused(ISSUER "---\n" SECRET("tsig", "cert-manager",
 	    "stringData: {other: x}\n"),
 	    "t.yaml:15:39: spec.acme.solvers[0].dns01.rfc2136."
 	    "tsigSecretSecretRef: Secret 'cert-manager/tsig' (t.yaml:20:9) "
 	    "has no key 'secret': add it to its data or stringData");
 	/* The account key: never generated behind a Secret document. */
-	refused(ISSUER "---\n" SECRET("le-account", "cert-manager",
+	unit_config_refused(ISSUER "---\n" SECRET("le-account", "cert-manager",
 	    "stringData: {other: x}\n"),
 	    "t.yaml:7:33: spec.acme.privateKeySecretRef: Secret "
 	    "'cert-manager/le-account' (t.yaml:20:9) has no key 'tls.key': "
@@ -242,20 +217,20 @@ test_config_list(void)
 	struct config cfg;
 	const char *err;
 
-	REQUIRE(load(list, &cfg, &err) == 0);
+	REQUIRE(unit_config_load(list, &cfg, &err) == 0);
 	CHECK(cfg.nissuers == 1 && cfg.ncerts == 1);
 	CHECK(cfg.ncerts == 1 && cfg.certs[0].issuer == &cfg.issuers[0]);
 	CHECK(cfg.ncerts == 1 && cfg.certs[0].pos.line == 15);
 	config_free(&cfg);
-	refused("apiVersion: v1\nkind: List\nitems:\n"
+	unit_config_refused("apiVersion: v1\nkind: List\nitems:\n"
 	    "- apiVersion: cert-manager.io/v1\n  kind: Certificate\n"
 	    "  metadata: {name: www}\n  spec:\n    commonName: [x]\n",
 	    "t.yaml:8:17: spec.commonName: expected a string");
-	refused("apiVersion: v1\nkind: List\nitems: {a: b}\n",
+	unit_config_refused("apiVersion: v1\nkind: List\nitems: {a: b}\n",
 	    "t.yaml:3:8: items: expected a list");
-	refused("apiVersion: v1\nkind: List\nitems: [3]\n",
+	unit_config_refused("apiVersion: v1\nkind: List\nitems: [3]\n",
 	    "t.yaml:3:9: a document must be a mapping");
-	refused("apiVersion: v1\nkind: List\nitems: [{apiVersion: v1}]\n",
+	unit_config_refused("apiVersion: v1\nkind: List\nitems: [{apiVersion: v1}]\n",
 	    "t.yaml:3:9: kind: required field is missing");
 }
 
@@ -266,7 +241,7 @@ test_config_other_kinds(void)
 	struct config cfg;
 	const char *err;
 
-	REQUIRE(load("apiVersion: rbac.authorization.k8s.io/v1\n"
+	REQUIRE(unit_config_load("apiVersion: rbac.authorization.k8s.io/v1\n"
 	    "kind: ClusterRole\nmetadata: {name: x}\nrules: []\n---\n"
 	    "apiVersion: kustomize.config.k8s.io/v1beta1\n"
 	    "kind: Kustomization\nresources: [a.yaml]\n---\n"
@@ -276,24 +251,24 @@ test_config_other_kinds(void)
 	CHECK(cfg.nissuers == 0 && cfg.ncerts == 0 && cfg.nsecrets == 0);
 	config_free(&cfg);
 	/* Another API's kind of the same name is another resource. */
-	REQUIRE(load("apiVersion: acm.services.k8s.aws/v1alpha1\n"
+	REQUIRE(unit_config_load("apiVersion: acm.services.k8s.aws/v1alpha1\n"
 	    "kind: Certificate\nmetadata: {name: x}\nspec: {domainName: a}\n",
 	    &cfg, &err) == 0);
 	CHECK(cfg.ncerts == 0);
 	config_free(&cfg);
-	refused("metadata: {name: x}\n", "t.yaml:1:1: kind: required field "
+	unit_config_refused("metadata: {name: x}\n", "t.yaml:1:1: kind: required field "
 	    "is missing");
-	refused("kind: \"\"\n", "t.yaml:1:1: kind: required field is "
+	unit_config_refused("kind: \"\"\n", "t.yaml:1:1: kind: required field is "
 	    "missing");
-	refused("- a\n- b\n", "t.yaml:1:1: a document must be a mapping");
-	refused("apiVersion: v1\nkind: Certificate\nmetadata: {name: x}\n",
+	unit_config_refused("- a\n- b\n", "t.yaml:1:1: a document must be a mapping");
+	unit_config_refused("apiVersion: v1\nkind: Certificate\nmetadata: {name: x}\n",
 	    "t.yaml:1:13: apiVersion: 'v1' is not the apiVersion of a "
 	    "Certificate: use cert-manager.io/v1");
-	refused("apiVersion: cert-manager.io/v1alpha2\nkind: Issuer\n"
+	unit_config_refused("apiVersion: cert-manager.io/v1alpha2\nkind: Issuer\n"
 	    "metadata: {name: x}\n", "t.yaml:1:13: apiVersion: "
 	    "'cert-manager.io/v1alpha2' is not the apiVersion of an Issuer: "
 	    "use cert-manager.io/v1");
-	refused("apiVersion: v2\nkind: List\nitems: []\n", "t.yaml:1:13: "
+	unit_config_refused("apiVersion: v2\nkind: List\nitems: []\n", "t.yaml:1:13: "
 	    "apiVersion: 'v2' is not the apiVersion of a List: use v1");
 }
 
@@ -315,7 +290,7 @@ test_config_other_issuers(void)
 	const struct cfg_issuer *is;
 	const char *err;
 
-	REQUIRE(load(VAULT "---\n" CERT("www", "vault", "ClusterIssuer")
+	REQUIRE(unit_config_load(VAULT "---\n" CERT("www", "vault", "ClusterIssuer")
 	    "---\napiVersion: cert-manager.io/v1\nkind: Issuer\n"
 	    "metadata: {name: self}\nspec: {selfSigned: {}}\n",
 	    &cfg, &err) == 0);
@@ -328,13 +303,13 @@ test_config_other_issuers(void)
 	CHECK_STR(config_issuer_type_name(ISSUER_SELFSIGNED), "selfSigned");
 	CHECK(config_issuer_runs(&(struct cfg_issuer){ .type = ISSUER_ACME }));
 	config_free(&cfg);
-	refused("apiVersion: cert-manager.io/v1\nkind: Issuer\n"
+	unit_config_refused("apiVersion: cert-manager.io/v1\nkind: Issuer\n"
 	    "metadata: {name: x}\nspec: {vault: [1]}\n",
 	    "t.yaml:4:15: spec.vault: expected a mapping");
-	refused("apiVersion: cert-manager.io/v1\nkind: Issuer\n"
+	unit_config_refused("apiVersion: cert-manager.io/v1\nkind: Issuer\n"
 	    "metadata: {name: x}\nspec: {}\n",
 	    "t.yaml:4:7: spec: at least one issuer type must be configured");
-	refused("apiVersion: cert-manager.io/v1\nkind: Issuer\n"
+	unit_config_refused("apiVersion: cert-manager.io/v1\nkind: Issuer\n"
 	    "metadata: {name: x}\nspec: {venafi: {zone: z}, ca: "
 	    "{secretName: c}}\n", "t.yaml:4:16: spec.venafi: may not specify "
 	    "more than one issuer type");
@@ -379,7 +354,7 @@ test_config_skipped_certs(void)
 	const char *err;
 	char *text;
 
-	REQUIRE(load(tree, &cfg, &err) == 0);
+	REQUIRE(unit_config_load(tree, &cfg, &err) == 0);
 	REQUIRE(cfg.ncerts == 3);
 	CHECK(!config_cert_runs(&cfg.certs[0]));
 	CHECK(cfg.certs[0].issuer != NULL &&
@@ -393,7 +368,7 @@ test_config_skipped_certs(void)
 	text = util_printf("%s---\n%s", VAULT,
 	    "apiVersion: cert-manager.io/v1\nkind: Certificate\n"
 	    "metadata: {name: x}\nspec: {issuerRef: {name: vault, kind: ClusterIssuer}}\n");
-	refused(text, "t.yaml:13:7: spec.secretName: required field is "
+	unit_config_refused(text, "t.yaml:13:7: spec.secretName: required field is "
 	    "missing");
 	free(text);
 }

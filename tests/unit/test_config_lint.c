@@ -79,11 +79,7 @@ load(const char *text, const char **err)
 	struct config cfg;
 	int rc;
 
-	log_discard(true);
-	log_clear_error();
-	rc = config_load_buffer("t.yaml", text, strlen(text), &cfg);
-	log_discard(false);
-	*err = log_last_error();
+	rc = unit_config_load(text, &cfg, err);
 	config_free(&cfg);
 	return rc;
 }

@@ -39,6 +39,14 @@ bool unit_memeq(const char *file, int line, const char *expr,
 /* Whole file (tests/unit/data/NAME) NUL-terminated; aborts if missing. */
 char *unit_read(const char *name, size_t *len);
 
+/*
+ * Load YAML text as t.yaml with messages kept quiet; *err is the first
+ * error.  unit_config_refused: it must fail, that error starting with want.
+ */
+struct config;
+int unit_config_load(const char *text, struct config *cfg, const char **err);
+void unit_config_refused(const char *text, const char *want);
+
 /* base64url-decode a literal (aborts on bad input); caller frees. */
 unsigned char *unit_unb64(const char *s, size_t *len);
 
