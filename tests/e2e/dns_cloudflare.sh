@@ -31,7 +31,6 @@ conf() {
 	yaml_cert "$_n" "$_n" "$@"
 }
 run() { with_api_world "$ACMEC" -s "$S" "$@"; }
-txt() { dig +short +norecurse -p "${DNS_PORT:-53}" @127.0.0.1 TXT "$1" | tr -d '"'; }
 
 # An API token: wildcard and apex share one name, both values at once.
 conf tok '{apiTokenSecretRef: {name: cf, key: token}}' \

@@ -29,7 +29,6 @@ conf() {
 	yaml_cert "$_n" "$_n" "$@"
 }
 run() { with_api_world "$ACMEC" -s "$S" "$@"; }
-txt() { dig +short +norecurse -p "${DNS_PORT:-53}" @127.0.0.1 TXT "$1" | tr -d '"'; }
 
 conf tok do do.acmec.test '*.do.acmec.test' >"$T_TMP/tok.yaml"
 expect token/issue 0 run -vv -c "$T_TMP/tok.yaml" issue
