@@ -74,6 +74,15 @@ conf scoped '{apiTokenSecretRef: {name: cf-scoped, key: token}}' scoped.other.te
 expect foreign-zone/exit 1 run -c "$T_TMP/scoped.yaml" issue
 grep_in foreign-zone/words "$T_TMP/err" 'cloudflare: the zone other.test is not one these credentials can see'
 
+# A hostile answer: a record id that is a path.  Refused, exit 1, and no
+# request ever goes to a path built from it.
+fake_api_mode '{"cloudflare_bad_id": true}'
+conf hid '{apiTokenSecretRef: {name: cf, key: token}}' hid.acmec.test >"$T_TMP/hid.yaml"
+expect hostile-id/exit 1 run -c "$T_TMP/hid.yaml" issue
+grep_in hostile-id/words "$T_TMP/err" 'cloudflare: the answer to adding a record names no record id (hex) to remove later'
+check hostile-id/not-followed test "$(fake_api_count 'user/tokens')" -eq 0
+fake_api_mode '{}'
+
 # Rate limited twice: waited out as Retry-After says, then issued.
 fake_api_mode '{"cloudflare_429": 2, "retry_after": 1}'
 conf rl '{apiTokenSecretRef: {name: cf, key: token}}' rl.acmec.test >"$T_TMP/rl.yaml"

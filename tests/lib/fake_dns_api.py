@@ -501,7 +501,10 @@ def cf_records_post(req, zid):
                 return cf_err(400, 81058, "An identical record already "
                               "exists.")
         t = iso(now())
-        rec = {"id": secrets.token_hex(16), "zone_id": zid,
+        rid = secrets.token_hex(16)
+        if CONTROL.get("cloudflare_bad_id"):  # a hostile answer
+            rid = "../../../user/tokens/" + rid
+        rec = {"id": rid, "zone_id": zid,
                "zone_name": zone, "name": name, "type": rtype,
                "content": content, "proxiable": False, "proxied": False,
                "ttl": ttl, "locked": False,
