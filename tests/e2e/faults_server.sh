@@ -158,9 +158,11 @@ expect ca-reset/exit 1 "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue
 grep_in ca-reset/message "$T_TMP/err" 'the CA does not know the account .* acmec keeps its key'
 unchanged ca-reset
 
-# A badNonce storm: 90 % of nonces rejected, issuance still completes.
+# A badNonce storm: 80 % of nonces rejected, issuance still completes.  (At
+# 90 %, acmec's 101 tries per request still fail one request in 40,000: CI
+# met one.  At 80 % that is one in 6 billion.)
 stop_pebble
-start_pebble PEBBLE_AUTHZREUSE=0 PEBBLE_WFE_NONCEREJECT=90
+start_pebble PEBBLE_AUTHZREUSE=0 PEBBLE_WFE_NONCEREJECT=80
 expect nonce-storm/issue 0 "$ACMEC" -s "$T_TMP/storm" issue -d storm.acmec.test \
     --server "$PEBBLE_DIR" --ca-bundle "$PEBBLE_CA" --standalone :80 --out "$T_TMP/storm-out"
 cert_ok nonce-storm "$T_TMP/storm-out" "Private-Key: (256 bit" storm.acmec.test
