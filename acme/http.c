@@ -91,6 +91,21 @@ http_new(const char *ca_pem, size_t ca_len, bool insecure)
 	return h;
 }
 
+struct http *
+http_new_metadata(void)
+{
+	struct http *h = http_new(NULL, 0, false);
+
+	if (h == NULL)
+		return NULL;
+	/* Link-local, no proxy, no TLS; absent on most machines: fail fast. */
+	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http");
+	curl_easy_setopt(h->curl, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, 5L);
+	return h;
+}
+
 static size_t
 on_body(char *data, size_t size, size_t n, void *arg)
 {

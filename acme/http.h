@@ -38,6 +38,13 @@ struct http_resp {
 struct http *http_new(const char *ca_pem, size_t ca_len, bool insecure);
 
 /*
+ * A transport for a cloud's instance metadata service (AWS IMDS, Azure
+ * IMDS, Google's metadata server): plain http:// only, never through a
+ * proxy, and quick to give up (1 s to connect, 5 s in all).
+ */
+struct http *http_new_metadata(void);
+
+/*
  * One request.  body may be NULL (no body); ctype is its Content-Type.
  * method is "GET", "HEAD" or "POST".  On a transport failure returns -1 and
  * util_error() says why; any HTTP status is success here.

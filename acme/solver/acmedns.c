@@ -187,4 +187,5 @@ out:
 
 const struct dnsapi dnsapi_acmedns = {
 	"acmeDNS", adns_auth, adns_present, adns_answer_ok, adns_target,
+	    NULL,
 };

@@ -216,5 +216,5 @@ cf_present(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 }
 
 const struct dnsapi dnsapi_cloudflare = {
-	"cloudflare", cf_auth, cf_present, cf_answer_ok, NULL,
+	"cloudflare", cf_auth, cf_present, cf_answer_ok, NULL, NULL,
 };

@@ -133,5 +133,5 @@ do_present(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 }
 
 const struct dnsapi dnsapi_digitalocean = {
-	"digitalocean", do_auth, do_present, do_answer_ok, NULL,
+	"digitalocean", do_auth, do_present, do_answer_ok, NULL, NULL,
 };

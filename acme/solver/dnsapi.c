@@ -135,22 +135,17 @@ out:
 	return rc;
 }
 
-void
-dnsapi_cleanup(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
-    struct dnsapi_added *added)
+/* DELETE each URL of added. */
+static void
+delete_urls(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
+    const struct strlist *hdrs, const struct dnsapi_added *added)
 {
-	struct strlist hdrs = { 0 };
 	struct http_req req = { "DELETE", NULL, NULL, NULL, "application/json",
-		&hdrs };
+		hdrs };
 	struct http_resp resp;
 	size_t i;
 
-	if (added == NULL)
-		return;
-	if (added->urls.n > 0 && api->auth(ctx, &hdrs) < 0)
-		log_warn("dns-01: %s: the TXT records at %s stay: remove them "
-		    "by hand", api->name, added->name);
-	for (i = 0; hdrs.n > 0 && i < added->urls.n; i++) {
+	for (i = 0; i < added->urls.n; i++) {
 		req.url = added->urls.v[i];
 		if (dnsapi_send(ctx, &req, &resp) < 0) {
 			log_warn("dns-01: %s: %s; the TXT record %s stays",
@@ -164,9 +159,31 @@ dnsapi_cleanup(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
 			    "it by hand", api->name, added->name);
 		http_resp_free(&resp);
 	}
+}
+
+void
+dnsapi_cleanup(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
+    struct dnsapi_added *added)
+{
+	struct strlist hdrs = { 0 };
+
+	if (added == NULL)
+		return;
+	if (added->urls.n == 0 && added->values.n == 0) {
+		/* nothing was added */
+	} else if (api->auth(ctx, &hdrs) < 0) {
+		log_warn("dns-01: %s: the TXT records at %s stay: remove them "
+		    "by hand", api->name, added->name);
+	} else if (api->cleanup != NULL) {
+		api->cleanup(ctx, &hdrs, added);
+	} else {
+		delete_urls(api, ctx, &hdrs, added);
+	}
 	dnsapi_headers_free(&hdrs);
 	free(added->name);
+	free(added->zone);
 	strlist_free(&added->urls);
+	strlist_free(&added->values);
 	free(added);
 }
 

@@ -28,11 +28,23 @@ struct dnsapi_ctx {
 struct dnsapi_added {
 	char *name;          /* the record name, for messages */
 	struct strlist urls; /* DELETE each to undo (records with ids) */
+	/*
+	 * For providers keeping one record set per name (Route 53, Azure,
+	 * Google, Akamai): the zone as the provider names it, and the values
+	 * this run added to the set (not those that were there before), for
+	 * the provider's own cleanup.
+	 */
+	char *zone;
+	struct strlist values;
 };
 
 struct dnsapi {
 	const char *name; /* cert-manager's field: "cloudflare" */
-	/* The credential headers (wiped after use); -1 reported. */
+	/*
+	 * The credentials (wiped after use): request headers, or for a
+	 * provider that signs each request its own list (Route 53: key id,
+	 * secret, session token); -1 reported.
+	 */
 	int (*auth)(const struct dnsapi_ctx *ctx, struct strlist *hdrs);
 	/*
 	 * Add values (TXT) at name (FQDN, no trailing dot) in zone, noting
@@ -55,6 +67,12 @@ struct dnsapi {
 	 */
 	int (*target)(const struct dnsapi_ctx *ctx, const char *domain,
 	    char **target);
+	/*
+	 * Undo added with the credentials hdrs, problems warned; NULL:
+	 * DELETE each of added->urls.
+	 */
+	void (*cleanup)(const struct dnsapi_ctx *ctx,
+	    const struct strlist *hdrs, const struct dnsapi_added *added);
 };
 
 /*
