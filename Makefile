@@ -8,7 +8,7 @@ DESTDIR ?=
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS     = libcurl openssl libcjson yaml-0.1 ldns
+PKGS     = libcurl openssl libcjson yaml-0.1 ldns expat
 WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
 DEFS     = -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \

@@ -5,7 +5,7 @@
 # fail, so the build stops with a message instead of a compiler error.
 set -eu
 
-build="gcc make pkg-config libcurl4-openssl-dev libssl-dev libcjson-dev libyaml-dev libldns-dev"
+build="gcc make pkg-config libcurl4-openssl-dev libssl-dev libcjson-dev libyaml-dev libldns-dev libexpat1-dev"
 test="openssl curl iproute2 util-linux python3 python3-yaml strace clang libclang-rt-14-dev pebble bind9 bind9-utils bind9-dnsutils mandoc"
 
 want=$build

@@ -101,6 +101,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(config_annotations) \
 	X(config_listen) \
 	X(sigv4_aws_suite) \
+	X(xml_reader) \
 	X(edgegrid_vectors) \
 	X(edgegrid_content_hash) \
 	X(gsajwt_claims) \
