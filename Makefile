@@ -33,7 +33,7 @@ UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
-FUZZERS    = config http01 acme pem b64
+FUZZERS    = config http01 acme pem b64 xml
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
              -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60

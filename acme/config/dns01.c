@@ -433,6 +433,134 @@ f_digitalocean(struct ld *ld, const yaml_node_t *n, const char *path,
 }
 
 static void
+f_audiences(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	struct strlist l = { 0 };
+
+	(void)obj;
+	cfgw_read_strlist(ld, n, path, &l, NULL);
+	strlist_free(&l);
+}
+
+/* route53.auth.kubernetes.serviceAccountRef: a cluster's tokens. */
+static void
+f_sa_ref(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field fields[] = {
+		{ "name", K_FN, 0, cfgw_any_str, NULL, F_REQUIRED },
+		{ "audiences", K_FN, 0, f_audiences, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+
+	cfgw_walk_map(ld, n, path, fields, obj);
+}
+
+static void
+f_r53_k8s(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field fields[] = {
+		{ "serviceAccountRef", K_FN, 0, f_sa_ref, NULL, F_REQUIRED },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+
+	cfgw_walk_map(ld, n, path, fields, obj);
+}
+
+static void
+f_r53_auth(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field fields[] = {
+		{ "kubernetes", K_FN, 0, f_r53_k8s, NULL, F_REQUIRED },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+
+	if (cfgw_walk_map(ld, n, path, fields, obj))
+		unsupported(ld, n, path, obj, "authenticates with a "
+		    "Kubernetes ServiceAccount token, which only a cluster has "
+		    "(off Kubernetes: keys in Secrets, or the machine's AWS "
+		    "credentials)");
+}
+
+/* Refuse the string field unless ok: "'value' is not what". */
+static void
+api_str_check(struct ld *ld, const yaml_node_t *n, const char *path,
+    struct cfg_solver *sv, const char *field, bool (*ok)(const char *),
+    const char *what)
+{
+	const char *v = config_dnsapi_str(&sv->api, field);
+	char *sub;
+
+	if (v == NULL || ok(v))
+		return;
+	sub = util_printf("%s.%s", path, field);
+	cfgw_perr(ld, n, sub, "'%s' is not %s", log_esc(v), what);
+	free(sub);
+}
+
+static bool
+r53_zone_ok(const char *v)
+{
+	if (strncmp(v, "/hostedzone/", 12) == 0)
+		v += 12;
+	return *v != '\0' && strlen(v) <= 32 &&
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == strlen(v);
+}
+
+static bool
+aws_region_ok(const char *v)
+{
+	return strlen(v) < 24 && strspn(v,
+	    "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(v);
+}
+
+static bool
+aws_arn_ok(const char *v)
+{
+	return strncmp(v, "arn:", 4) == 0 && strchr(v, '/') != NULL;
+}
+
+/* route53: keys in Secrets, or the machine's AWS credentials. */
+static void
+f_route53(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field fields[] = {
+		{ "accessKeyID", K_FN, 0, f_api_str, NULL, 0 },
+		{ "accessKeyIDSecretRef", K_FN, 0, f_api_ref, NULL, 0 },
+		{ "secretAccessKeySecretRef", K_FN, 0, f_api_ref, NULL, 0 },
+		{ "role", K_FN, 0, f_api_str, NULL, 0 },
+		{ "hostedZoneID", K_FN, 0, f_api_str, NULL, 0 },
+		{ "region", K_FN, 0, f_api_str, NULL, 0 },
+		{ "auth", K_FN, 0, f_r53_auth, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	struct cfg_solver *sv = obj;
+	bool id;
+
+	sv->dns_provider = DNS01_API;
+	sv->api.provider = "route53";
+	if (!cfgw_walk_map(ld, n, path, fields, sv))
+		return;
+	id = config_dnsapi_str(&sv->api, "accessKeyID") != NULL ||
+	    config_dnsapi_ref(&sv->api, "accessKeyIDSecretRef") != NULL;
+	if (config_dnsapi_str(&sv->api, "accessKeyID") != NULL &&
+	    config_dnsapi_ref(&sv->api, "accessKeyIDSecretRef") != NULL)
+		cfgw_perr(ld, n, path, "accessKeyID and accessKeyIDSecretRef "
+		    "cannot both be specified");
+	else if (id != (config_dnsapi_ref(&sv->api,
+	    "secretAccessKeySecretRef") != NULL))
+		cfgw_perr(ld, n, path, "only one of access and secret key was "
+		    "provided: give accessKeyID (or accessKeyIDSecretRef) with "
+		    "secretAccessKeySecretRef, or neither for the machine's AWS "
+		    "credentials");
+	api_str_check(ld, n, path, sv, "hostedZoneID", r53_zone_ok, "a "
+	    "Route 53 hosted zone id (upper-case letters and digits)");
+	api_str_check(ld, n, path, sv, "region", aws_region_ok, "an AWS "
+	    "region (us-east-1)");
+	api_str_check(ld, n, path, sv, "role", aws_arn_ok, "a role ARN "
+	    "(arn:aws:iam::ACCOUNT:role/NAME)");
+}
+
+static void
 f_cname_strategy(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
@@ -462,7 +590,7 @@ cfgw_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ "cloudDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "cloudflare", K_FN, 0, f_cloudflare, NULL, 0 },
 		{ "digitalocean", K_FN, 0, f_digitalocean, NULL, 0 },
-		{ "route53", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "route53", K_FN, 0, f_route53, NULL, 0 },
 		{ "exec", K_FN, 0, f_old_exec, NULL, F_OLD },
 		{ "recursiveNameservers", K_FN, 0, f_old_recursive_ns, NULL,
 		    F_OLD },

@@ -108,9 +108,24 @@ bad ann/not-string 'metadata.annotations.acmec.io/http01-listen: expected a stri
 # (the names they are selected for fail at issue time: issue_failures.sh).
 good hook/other-group '' '[{dns01: {webhook: {groupName: acme.example.com, solverName: hetzner}}}]'
 grep_in hook/other-group/notice "$T_TMP/err" "spec.acme.solvers\[0\].dns01.webhook is webhook solver 'hetzner' of group 'acme.example.com', which runs inside a Kubernetes cluster only; the names this solver is selected for fail"
-good hook/route53 '' '[{dns01: {route53: {region: eu-west-1}}}, {http01: {ingress: {}}}]'
-grep_in hook/route53/notice "$T_TMP/err" "spec.acme.solvers\[0\].dns01.route53 is a provider acmec does not speak yet"
+good hook/route53-k8s '' '[{dns01: {route53: {auth: {kubernetes: {serviceAccountRef: {name: cm, audiences: [sts.amazonaws.com]}}}}}}, {http01: {ingress: {}}}]'
+grep_in hook/route53-k8s/notice "$T_TMP/err" "spec.acme.solvers\[0\].dns01.route53.auth authenticates with a Kubernetes ServiceAccount token, which only a cluster has"
 bad hook/route53-scalar 'spec.acme.solvers\[0\].dns01.route53: expected a mapping, found a string' '' '[{dns01: {route53: yes please}}]'
+
+# route53, as cert-manager checks it (and ids that go into URLs).
+good r53/ambient '' '[{dns01: {route53: {region: eu-west-1}}}]'
+good r53/keys '' '[{dns01: {route53: {accessKeyID: AKIAX, secretAccessKeySecretRef: {name: aws, key: s}, hostedZoneID: /hostedzone/Z2ABC, role: "arn:aws:iam::1:role/dns"}}}]'
+bad r53/both-ids 'accessKeyID and accessKeyIDSecretRef cannot both be specified' '' \
+    '[{dns01: {route53: {accessKeyID: AKIAX, accessKeyIDSecretRef: {name: aws, key: id}, secretAccessKeySecretRef: {name: aws, key: s}}}}]'
+bad r53/id-alone 'only one of access and secret key was provided' '' '[{dns01: {route53: {accessKeyID: AKIAX}}}]'
+bad r53/secret-alone 'only one of access and secret key was provided' '' \
+    '[{dns01: {route53: {secretAccessKeySecretRef: {name: aws, key: s}}}}]'
+bad r53/zone-id "dns01.route53.hostedZoneID: '../Z1' is not a Route 53 hosted zone id" '' \
+    '[{dns01: {route53: {hostedZoneID: ../Z1}}}]'
+bad r53/region "dns01.route53.region: 'EU West' is not an AWS region" '' '[{dns01: {route53: {region: EU West}}}]'
+bad r53/role "dns01.route53.role: 'dns' is not a role ARN" '' '[{dns01: {route53: {role: dns}}}]'
+bad r53/k8s-no-name 'serviceAccountRef.name: required field is missing' '' \
+    '[{dns01: {route53: {auth: {kubernetes: {serviceAccountRef: {}}}}}}]'
 
 # acmeDNS, as cert-manager checks it (and https only).
 good adns/ok '' '[{dns01: {acmeDNS: {host: "https://acme-dns.a.test", accountSecretRef: {name: a, key: j}}}}]'

@@ -4,7 +4,7 @@
 # PEM chains/CSRs/keys and base64.  `make fuzz FUZZ_SECONDS=N` runs longer.
 . "$(dirname "$0")/../lib/e2e.sh"
 
-for f in config http01 acme pem b64; do
+for f in config http01 acme pem b64 xml; do
 	bin=$T_TOP/build/fuzz/fuzz_$f
 	if [ ! -x "$bin" ]; then
 		fail "fuzz/$f" "$bin is not built (make fuzz-build)"

@@ -122,19 +122,19 @@ expect no-account-key/exit 1 "$ACMEC" -c "$T_TMP/nokey.yaml" -s "$S" issue
 grep_in no-account-key/message "$T_TMP/err" "missing-account/tls.key does not exist and issuer 'nokey' sets disableAccountKeyGeneration"
 check no-account-key/not-created test ! -e "$S/secrets/missing-account/tls.key"
 
-# A solver only a cluster runs (a provider acmec does not speak, another
+# A solver only a cluster runs (route53 with a ServiceAccount token, another
 # group's webhook): its names fail with the reason, nothing is presented,
 # and the other Certificates of the tree are issued.
 { yaml_issuer mixed account '
     - selector: {dnsNames: [cf.acmec.test]}
-      dns01: {route53: {region: eu-west-1}}
+      dns01: {route53: {region: eu-west-1, auth: {kubernetes: {serviceAccountRef: {name: cert-manager}}}}}
     - selector: {dnsNames: [hz.acmec.test]}
       dns01: {webhook: {groupName: acme.example.com, solverName: hetzner}}
     - http01: {ingress: {}}'
   yaml_cert cf mixed cf.acmec.test; yaml_cert hz mixed hz.acmec.test
   yaml_cert plain mixed plain.acmec.test; } >"$T_TMP/mixed.yaml"
 expect cluster-solver/exit 1 "$ACMEC" -c "$T_TMP/mixed.yaml" -s "$S" issue
-grep_in cluster-solver/cf "$T_TMP/err" "cf.acmec.test: no solver of issuer 'mixed' can validate it: the solver it selects, spec.acme.solvers\[0\].dns01.route53 is a provider acmec does not speak yet"
+grep_in cluster-solver/cf "$T_TMP/err" "cf.acmec.test: no solver of issuer 'mixed' can validate it: the solver it selects, spec.acme.solvers\[0\].dns01.route53.auth authenticates with a Kubernetes ServiceAccount token, which only a cluster has"
 grep_in cluster-solver/hz "$T_TMP/err" "hz.acmec.test: no solver of issuer 'mixed' can validate it: the solver it selects, spec.acme.solvers\[1\].dns01.webhook is webhook solver 'hetzner' of group 'acme.example.com'"
 check cluster-solver/others-issued test -s "$S/secrets/plain-tls/tls.crt"
 check cluster-solver/none-written test ! -e "$S/secrets/cf-tls/tls.crt"

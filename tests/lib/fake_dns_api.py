@@ -53,6 +53,8 @@ its content changes) switches modes:
   "duplicate_code": 81057    Cloudflare's older duplicate-record error
                              (default 81058)
   "sts_deny": true           every AssumeRole is AccessDenied
+  "route53_bad_zone_id": true ListHostedZonesByName's first Id is a path
+                             ("/hostedzone/../../Z...")
   "imds_v1": true            IMDS answers without a session token
   "slow": S                  every answer is delayed S seconds
 """

@@ -9,11 +9,14 @@ send them (quoted in public bug reports: boto/boto#2887 for the
 ErrorResponse body and "Tried to delete resource record set ... but it was
 not found", libdns/route53#284 for "Invalid XML ; ...").
 
-Route 53 keeps one RRset per name and type: two challenges at one name
-share a set, a DELETE must name the set exactly (same TTL and values, in
+Route 53 keeps one RRset per name, type and SetIdentifier: a simple set
+(no SetIdentifier) holds every value at its name, while multivalue answer
+sets (MultiValueAnswer true, one SetIdentifier each, as cert-manager
+writes one per challenge value) coexist at one name but never beside a
+simple set.  A DELETE must name the set exactly (same TTL and values, in
 any order) or fail, and a change batch is applied whole or not at all.
-Only TXT sets are written to BIND9, value by value, so records BIND holds
-from elsewhere are never touched.  The extra control-file modes
+Only TXT values are written to BIND9, value by value (the union of the
+sets at a name), so records BIND holds from elsewhere are never touched.  The extra control-file modes
 "credential_lifetime": S makes STS and IMDS credentials expire after S
 seconds.
 """
@@ -60,10 +63,10 @@ def setup(conf):
                 name.encode()).digest()).decode()[:13]
             z = fqdn(name)
             ZONES[zid] = {"name": z, "foreign": foreign, "sets": {
-                (z, "SOA"): {"ttl": 900, "values": [
+                (z, "SOA", None): {"ttl": 900, "values": [
                     "ns-1.awsdns-01.org. awsdns-hostmaster.amazon.com. "
                     "1 7200 900 1209600 86400"]},
-                (z, "NS"): {"ttl": 172800, "values": [
+                (z, "NS", None): {"ttl": 172800, "values": [
                     "ns-1.awsdns-01.org.", "ns-2.awsdns-02.co.uk.",
                     "ns-3.awsdns-03.com.", "ns-4.awsdns-04.net."]}}}
 
@@ -191,6 +194,9 @@ def list_by_name(req):
         inner += "<NextDNSName>%s</NextDNSName><NextHostedZoneId>%s" \
             "</NextHostedZoneId>" % (escape(ZONES[rest[0]]["name"]), rest[0])
     inner += "<MaxItems>%d</MaxItems>" % mx
+    if core.CONTROL.get("route53_bad_zone_id"):
+        inner = inner.replace("<Id>/hostedzone/", "<Id>/hostedzone/../../",
+                              1)
     return ok("ListHostedZonesByNameResponse", inner)
 
 
@@ -234,7 +240,7 @@ def zone_access(ident, zid, action):
 
 
 def get_zone(zid):
-    ns = ZONES[zid]["sets"][(ZONES[zid]["name"], "NS")]["values"]
+    ns = ZONES[zid]["sets"][(ZONES[zid]["name"], "NS", None)]["values"]
     return ok("GetHostedZoneResponse", zone_xml(zid) +
               "<DelegationSet><NameServers>%s</NameServers></DelegationSet>"
               % "".join("<NameServer>%s</NameServer>" % n.rstrip(".")
@@ -242,9 +248,13 @@ def get_zone(zid):
 
 
 def set_xml(key, rrset):
-    return ("<ResourceRecordSet><Name>%s</Name><Type>%s</Type><TTL>%d</TTL>"
+    multi = "" if key[2] is None else (
+        "<SetIdentifier>%s</SetIdentifier><MultiValueAnswer>true"
+        "</MultiValueAnswer>" % escape(key[2]))
+    return ("<ResourceRecordSet><Name>%s</Name><Type>%s</Type>%s<TTL>%d</TTL>"
             "<ResourceRecords>%s</ResourceRecords></ResourceRecordSet>" % (
-                escape(key[0].replace("*", "\\052")), key[1], rrset["ttl"],
+                escape(key[0].replace("*", "\\052")), key[1], multi,
+                rrset["ttl"],
                 "".join("<ResourceRecord><Value>%s</Value></ResourceRecord>"
                         % escape(v) for v in rrset["values"])))
 
@@ -256,7 +266,7 @@ def list_rrsets(req, zid):
         return r53_err(400, "InvalidInput", "Invalid input")
     with core.LOCK:
         sets = dict(ZONES[zid]["sets"])
-    keys = sorted(sets, key=lambda k: (revkey(k[0]), k[1]))
+    keys = sorted(sets, key=lambda k: (revkey(k[0]), k[1], k[2] or ""))
     start = 0
     if name is not None:
         want = (revkey(name), (rtype or "").upper())
@@ -291,7 +301,13 @@ def parse_changes(body):
             return "Invalid XML ; a Change needs Action and " \
                 "ResourceRecordSet"
         name, rtype = rs.findtext(n + "Name"), rs.findtext(n + "Type")
-        ttl = rs.findtext(n + "TTL")
+        ttl, setid = rs.findtext(n + "TTL"), rs.findtext(n + "SetIdentifier")
+        multi = rs.findtext(n + "MultiValueAnswer")
+        if (setid is None) != (multi is None) or multi not in (None, "true"):
+            return ("Invalid request: MultiValueAnswer and SetIdentifier "
+                    "go together in Change with [Action=%s, Name=%s, "
+                    "Type=%s, SetIdentifier=%s]" % (action, name, rtype,
+                                                    setid))
         values = [v.text or "" for v in rs.iterfind(
             "%sResourceRecords/%sResourceRecord/%sValue" % (n, n, n))]
         if ttl is None or not ttl.isdigit() or not values:
@@ -300,17 +316,18 @@ def parse_changes(body):
                     "TrafficPolicyInstanceId], but found none in Change "
                     "with [Action=%s, Name=%s, Type=%s, SetIdentifier=null]"
                     % (action, name, rtype))
-        out.append((action, fqdn(name), (rtype or "").upper(), int(ttl),
-                    values))
+        out.append((action, fqdn(name), (rtype or "").upper(), setid,
+                    int(ttl), values))
     if not out:
         return "Invalid XML ; ChangeBatch has no Change"
     return out
 
 
-def check_change(zone, sets, action, name, rtype, ttl, values):
+def check_change(zone, sets, action, name, rtype, setid, ttl, values):
     """Apply one change to SETS (a working copy); its error or None."""
-    what = "resource record set [name='%s', type='%s']" % (
-        name.replace("*", "\\052"), rtype)
+    what = "resource record set [name='%s', type='%s'%s]" % (
+        name.replace("*", "\\052"), rtype, "" if setid is None else
+        ", set-identifier='%s'" % setid)
     if name != zone and not name.endswith("." + zone):
         return "RRSet with DNS name %s is not permitted in zone %s" % (
             name, zone)
@@ -323,7 +340,17 @@ def check_change(zone, sets, action, name, rtype, ttl, values):
     if len(set(values)) != len(values):
         return "Duplicate Resource Record: '%s'" % next(
             v for v in values if values.count(v) > 1)
-    cur = sets.get((name, rtype))
+    cur = sets.get((name, rtype, setid))
+    others = [k for k in sets if k[:2] == (name, rtype) and
+              (k[2] is None) != (setid is None)]
+    if action != "DELETE" and others and setid is not None:
+        return ("RRSet with DNS name %s, type %s, SetIdentifier %s cannot be "
+                "created as a non-multivalue set exists with the same name "
+                "and type." % (name, rtype, setid))
+    if action != "DELETE" and others:
+        return ("RRSet with DNS name %s, type %s cannot be created as "
+                "multivalue sets exist with the same name and type." %
+                (name, rtype))
     if action == "CREATE" and cur is not None:
         return "Tried to create %s but it already exists" % what
     if action == "DELETE":
@@ -332,22 +359,29 @@ def check_change(zone, sets, action, name, rtype, ttl, values):
         if cur["ttl"] != ttl or sorted(cur["values"]) != sorted(values):
             return ("Tried to delete %s but the values provided do not "
                     "match the current values" % what)
-        del sets[(name, rtype)]
+        del sets[(name, rtype, setid)]
         return None
-    sets[(name, rtype)] = {"ttl": ttl, "values": list(values)}
+    sets[(name, rtype, setid)] = {"ttl": ttl, "values": list(values)}
     return None
+
+
+def txt_by_name(sets):
+    """{name: {value: ttl}} of the TXT sets, every SetIdentifier joined."""
+    out = {}
+    for key, rrset in sets.items():
+        if key[1] == "TXT":
+            for v in rrset["values"]:
+                out.setdefault(key[0], {})[v] = rrset["ttl"]
+    return out
 
 
 def bind_ops(old, new):
     ops = []
-    for key in set(old) | set(new):
-        if key[1] != "TXT":
-            continue
-        was = old.get(key, {"values": []})["values"]
-        now = new.get(key, {"ttl": 0, "values": []})
-        ops += [("del", key[0], 0, v) for v in was if v not in now["values"]]
-        ops += [("add", key[0], now["ttl"], v) for v in now["values"]
-                if v not in was]
+    was_all, now_all = txt_by_name(old), txt_by_name(new)
+    for name in set(was_all) | set(now_all):
+        was, now = was_all.get(name, {}), now_all.get(name, {})
+        ops += [("del", name, 0, v) for v in was if v not in now]
+        ops += [("add", name, now[v], v) for v in now if v not in was]
     return ops
 
 
