@@ -44,17 +44,26 @@ acmec() { printf '%s -s %s' "$ACMEC" "$S"; }
 zid() { python3 -c 'import base64,hashlib,sys; print("Z" + base64.b32encode(hashlib.sha1(sys.argv[1].encode()).digest()).decode()[:13])' "$1"; }
 
 # Keys in the issuer and a Secret: wildcard and apex at one name, one
-# multivalue set each, waited INSYNC, removed exactly.
+# multivalue set each, the name servers checked (no INSYNC polls), removed
+# exactly.
 conf keys "{$KEYS}" r53.acmec.test '*.r53.acmec.test' >"$T_TMP/keys.yaml"
 expect keys/issue 0 run $(acmec) -vv -c "$T_TMP/keys.yaml" issue
 cert_ok keys "$S/secrets/keys-tls" "Private-Key: (2048 bit" r53.acmec.test '*.r53.acmec.test'
 grep_in keys/added "$T_TMP/err" 'route53: added 2 TXT records at _acme-challenge.r53.acmec.test'
 check keys/zone-lookup grep -qF 'route53 GET /2013-04-01/hostedzonesbyname?dnsname=acmec.test&maxitems=100 auth=user:acmec status=200' "$FAKE_API_LOG"
 check keys/signed grep -q "route53 POST /2013-04-01/hostedzone/$(zid acmec.test)/rrset/ auth=user:acmec status=200" "$FAKE_API_LOG"
-check keys/insync grep -q 'route53 GET /2013-04-01/change/' "$FAKE_API_LOG"
+check keys/no-insync-polls test "$(fake_api_count 'route53 GET /2013-04-01/change/')" -eq 0
 check keys/one-delete test "$(fake_api_count 'route53 POST .*/rrset/ .*status=200')" -eq 2
 check keys/bind-clean test -z "$(txt _acme-challenge.r53.acmec.test)"
 not_in keys/secret-not-logged "$T_TMP/err" "$AWS_SECRET"
+
+# waitInsteadOfSelfCheck: Route 53's INSYNC instead of acmec's check,
+# then the wait.
+yaml_issuer sync sync-account "[{waitInsteadOfSelfCheck: 1s, dns01: {route53: {$KEYS}, nameservers: [\"127.0.0.1:53\"]}}]" >"$T_TMP/sync.yaml"
+yaml_cert sync sync sync.acmec.test >>"$T_TMP/sync.yaml"
+expect insync/issue 0 run $(acmec) -c "$T_TMP/sync.yaml" issue
+cert_ok insync "$S/secrets/sync-tls" "Private-Key: (2048 bit" sync.acmec.test
+check insync/polled test "$(fake_api_count 'route53 GET /2013-04-01/change/C[A-Z0-9]* auth=user:acmec status=200')" -ge 2
 
 # The key id from a Secret too, and hostedZoneID given: no lookup.
 : >"$FAKE_API_LOG"
