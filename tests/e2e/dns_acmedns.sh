@@ -52,6 +52,15 @@ conf nobody adns nobody.acmec.test >"$T_TMP/nobody.yaml"
 expect no-account/exit 1 run -c "$T_TMP/nobody.yaml" issue
 grep_in no-account/words "$T_TMP/err" 'acmeDNS: the accounts name no fulldomain for nobody.acmec.test'
 
+# A hostile server's error words: escaped, no terminal escape and no
+# forged line reaches the log.
+fake_api_mode '{"acmedns_hostile": true}'
+expect hostile-words/exit 1 run -c "$T_TMP/ad.yaml" issue
+grep_in hostile-words/escaped "$T_TMP/err" 'acmeDNS: updating the TXT record: HTTP 400: bad\\x1b\[2J\\x0aacmec: 1 issued'
+check hostile-words/no-escape sh -c "! grep -q \"\$(printf '\\033')\" '$T_TMP/err'"
+check hostile-words/no-forged-line sh -c "! grep -q '^acmec: 1 issued' '$T_TMP/err'"
+fake_api_mode '{}'
+
 # An acme-dns host without TLS is refused: the password would travel in
 # the clear.
 sed 's|https://acmedns|http://acmedns|' "$T_TMP/ad.yaml" >"$T_TMP/http.yaml"

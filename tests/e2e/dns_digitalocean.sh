@@ -3,7 +3,7 @@
 # wildcard + apex through the fake of the API (tests/lib/fake_dns_do.py,
 # writing to the test BIND9 that Pebble asks); exact cleanup; a bad token,
 # a domain the token cannot see and rate limits end with DigitalOcean's
-# words; the token never reaches a log.
+# words; a hostile record id is refused; the token never reaches a log.
 NEED_NETNS=1
 . "$(dirname "$0")/../lib/e2e.sh"
 . "$(dirname "$0")/../lib/world.sh"
@@ -47,6 +47,15 @@ check bad-token/none-left test -z "$(txt _acme-challenge.bad.acmec.test)"
 conf scoped do-scoped scoped.other.test >"$T_TMP/scoped.yaml"
 expect foreign-domain/exit 1 run -c "$T_TMP/scoped.yaml" issue
 grep_in foreign-domain/words "$T_TMP/err" 'digitalocean: adding the TXT record: HTTP 404: not_found'
+
+# A hostile answer: a record id that is a path.  Refused, exit 1, and no
+# request ever goes to a path built from it.
+fake_api_mode '{"digitalocean_bad_id": true}'
+conf hid do hid.acmec.test >"$T_TMP/hid.yaml"
+expect hostile-id/exit 1 run -c "$T_TMP/hid.yaml" issue
+grep_in hostile-id/words "$T_TMP/err" 'digitalocean: the answer to adding a record names no record id to remove later'
+check hostile-id/not-followed test "$(fake_api_count 'digitalocean [A-Z]* [^ ]*account')" -eq 0
+fake_api_mode '{}'
 
 # Rate limited (DigitalOcean sends no Retry-After): waited out, issued.
 fake_api_mode '{"digitalocean_429": 2, "retry_after": 1}'

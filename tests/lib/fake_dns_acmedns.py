@@ -31,6 +31,9 @@ def acmedns(req, host):
         req.auth = "forbidden"
         return err(401, "forbidden")
     req.auth = "user:" + user["subdomain"][:8]
+    if F.CONTROL.get("acmedns_hostile"):
+        # A hostile server: terminal escapes and a forged log line.
+        return err(400, "bad\u001b[2J\nacmec: 1 issued, 0 failed")
     if req.method != "POST" or req.path != "/update":
         return err(404, "not_found")
     try:

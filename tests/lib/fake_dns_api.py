@@ -53,6 +53,9 @@ its content changes) switches modes:
   "duplicate_code": 81057    Cloudflare's older duplicate-record error
                              (default 81058)
   "sts_deny": true           every AssumeRole is AccessDenied
+  "acmedns_hostile": true    acme-dns errors carry terminal escapes and a
+                             forged log line
+  "digitalocean_bad_id": true a created record's id is a path
   "route53_bad_zone_id": true ListHostedZonesByName's first Id is a path
                              ("/hostedzone/../../Z...")
   "imds_v1": true            IMDS answers without a session token

@@ -93,8 +93,10 @@ def records_post(req, domain):
         DO_RECORDS[domain].append(rec)
     fqdn = domain if name == "@" else name + "." + domain
     F.bind_update([("add", fqdn, ttl, F.txt_data(data))])
-    return 201, json.dumps({"domain_record": record_doc(rec)}), \
-        "application/json", []
+    doc = record_doc(rec)
+    if F.CONTROL.get("digitalocean_bad_id"):
+        doc["id"] = "../../account/keys"
+    return 201, json.dumps({"domain_record": doc}), "application/json", []
 
 
 def records_delete(req, domain, rid):
