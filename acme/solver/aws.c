@@ -23,7 +23,7 @@
 #include "acme/xml.h"
 #include "crypto/err.h"
 
-#define AWS_TRIES 5
+#define AWS_TRIES 4
 #define IMDS_DEFAULT "http://169.254.169.254"
 
 void

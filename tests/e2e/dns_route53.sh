@@ -151,7 +151,13 @@ fake_api_mode '{"route53_throttle": 2, "route53_prior_request": 1}'
 conf thr "{$KEYS}" thr.acmec.test >"$T_TMP/thr.yaml"
 expect throttled/issue 0 run $(acmec) -c "$T_TMP/thr.yaml" issue
 grep_in throttled/waited "$T_TMP/err" 'route53 asks to wait (HTTP 400, throttled)'
+# Throttled past patience: AWS's words, exit 1, nothing left.
+fake_api_mode '{"route53_throttle": 50}'
+conf thr2 "{$KEYS}" thr2.acmec.test >"$T_TMP/thr2.yaml"
+expect throttled-long/exit 1 run $(acmec) -c "$T_TMP/thr2.yaml" issue
+grep_in throttled-long/words "$T_TMP/err" 'route53: finding the hosted zone: HTTP 400: Throttling: Rate exceeded'
 fake_api_mode '{}'
+check throttled-long/none-left test -z "$(txt _acme-challenge.thr2.acmec.test)"
 
 # A hostile answer: a hosted zone id that is a path.  Refused, exit 1,
 # and no request goes to a path built from it.
