@@ -15,6 +15,10 @@ NEED_NETNS=1
 . "$(dirname "$0")/../lib/world.sh"
 . "$(dirname "$0")/../lib/fake_dns_api.sh"
 
+# The fake's verifier: Akamai's EdgeGrid vectors, and its refusals.
+check fake/edgegrid python3 "$T_TOP/tests/lib/fake_dns_akamai.py" \
+    --selftest "$T_TOP/tests/unit/data/edgegrid"
+
 start_dns
 start_pebble PEBBLE_AUTHZREUSE=0
 start_fake_dns_api

@@ -326,7 +326,61 @@ def selftest(datadir):
         ok = got == c["expectedAuthorization"]
         bad += not ok
         print("%s %s" % ("ok  " if ok else "FAIL", c["testName"]))
-    return 1 if bad else 0
+    return 1 if bad + selftest_gate() else 0
+
+
+class FakeReq:
+    """Just what auth() reads of a request."""
+
+    def __init__(self, method, path, body, authz):
+        self.method, self.path, self.query = method, path, ""
+        self.body, self.auth = body, "-"
+        self.headers = [("Authorization", authz)]
+
+    def header(self, name):
+        return dict((n.lower(), v) for n, v in self.headers).get(
+            name.lower())
+
+
+def selftest_gate():
+    """auth() itself: a good request passes once; its replay, a stale
+    timestamp, a changed POST body, a wrong secret or access token fail
+    with Akamai's words."""
+    host, ctok, sec, atok = "akab-x.luna.akamaiapis.net", "akab-c", "s", "a"
+    F.CONF.setdefault("akamai", {"clients": {ctok: {
+        "secret": sec, "access_token": atok, "label": "t"}}})
+
+    def req(body=b'{"a":1}', ts=None, secret=sec, access=atok, sent=None):
+        ts = ts or F.now().strftime("%Y%m%dT%H:%M:%S+0000")
+        prefix = ("EG1-HMAC-SHA256 client_token=%s;access_token=%s;"
+                  "timestamp=%s;nonce=%s;" % (ctok, access, ts,
+                                              secrets.token_hex(8)))
+        sig, _ = signature(secret, "POST", host, "/p", [], [], body, 131072,
+                           prefix, ts)
+        return FakeReq("POST", "/p", body if sent is None else sent,
+                       prefix + "signature=" + sig)
+
+    old = (F.now() - datetime.timedelta(seconds=WINDOW + 5)).strftime(
+        "%Y%m%dT%H:%M:%S+0000")
+    good = req()
+    cases = [("fresh request", good, None),
+             ("replayed nonce", good, "Invalid nonce: already used"),
+             ("stale timestamp", req(ts=old), "Invalid timestamp"),
+             ("changed POST body", req(sent=b'{"a":2}'),
+              "The signature does not match"),
+             ("wrong client secret", req(secret="t"),
+              "The signature does not match"),
+             ("wrong access token", req(access="b"),
+              "Invalid authorization access token")]
+    bad = 0
+    for name, r, words in cases:
+        _, err = auth(r, host)
+        detail = json.loads(err[1])["detail"] if err else None
+        ok = detail == words
+        bad += not ok
+        print("%s %s%s" % ("ok  " if ok else "FAIL", name,
+                           "" if ok else ": %r" % detail))
+    return bad
 
 
 if __name__ == "__main__":
