@@ -91,8 +91,8 @@ ak_name_ok(const char *s)
 	if (n == 0 || n > 253 || s[0] == '.' || s[n - 1] == '.')
 		return false;
 	for (i = 0; i < n; i++)
-		if (!(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789-_.", s[i]) != NULL) || (s[i] == '.' &&
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789-_.", s[i]) == NULL || (s[i] == '.' &&
 		    s[i + 1] == '.'))
 			return false;
 	return true;
