@@ -416,6 +416,48 @@ f_acme_dns(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 	}
 }
 
+/*
+ * akamai: the API client's host and its three EdgeGrid credentials.  The
+ * host is a name alone (akab-....luna.akamaiapis.net), reached over https.
+ */
+static void
+f_akamai(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field fields[] = {
+		{ "serviceConsumerDomain", K_FN, 0, f_api_str, NULL,
+		    F_REQUIRED },
+		{ "clientTokenSecretRef", K_FN, 0, f_api_ref, NULL, F_REQUIRED },
+		{ "clientSecretSecretRef", K_FN, 0, f_api_ref, NULL, F_REQUIRED },
+		{ "accessTokenSecretRef", K_FN, 0, f_api_ref, NULL, F_REQUIRED },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	struct cfg_solver *sv = obj;
+	const char *host;
+	size_t len;
+	char *sub;
+
+	sv->dns_provider = DNS01_API;
+	sv->api.provider = "akamai";
+	if (!cfgw_walk_map(ld, n, path, fields, sv))
+		return;
+	if ((host = config_dnsapi_str(&sv->api, "serviceConsumerDomain")) ==
+	    NULL)
+		return;
+	len = strlen(host);
+	if (len > 253 || host[0] == '.' || host[0] == '-' ||
+	    host[len - 1] == '.' || strstr(host, "..") != NULL ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-.") != len) {
+		sub = util_printf("%s.serviceConsumerDomain", path);
+		cfgw_perr(ld, cfgw_lookup(ld, n, "serviceConsumerDomain"), sub,
+		    "'%s' must be the API client's host name alone (the host "
+		    "of its .edgerc, akab-....luna.akamaiapis.net): no "
+		    "scheme, port or path; acmec reaches it over https",
+		    log_esc(host));
+		free(sub);
+	}
+}
+
 /* digitalocean: a personal access token. */
 static void
 f_digitalocean(struct ld *ld, const yaml_node_t *n, const char *path,
@@ -585,7 +627,7 @@ cfgw_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ "cnameStrategy", K_FN, 0, f_cname_strategy, NULL, 0 },
 		{ "nameservers", K_FN, 0, f_nameservers, NULL, 0 },
 		{ "acmeDNS", K_FN, 0, f_acme_dns, NULL, 0 },
-		{ "akamai", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "akamai", K_FN, 0, f_akamai, NULL, 0 },
 		{ "azureDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "cloudDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
 		{ "cloudflare", K_FN, 0, f_cloudflare, NULL, 0 },

@@ -20,6 +20,7 @@ static const struct dnsapi *const providers[] = {
 	&dnsapi_digitalocean,
 	&dnsapi_acmedns,
 	&dnsapi_route53,
+	&dnsapi_akamai,
 };
 
 const struct dnsapi *

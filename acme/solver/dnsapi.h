@@ -130,5 +130,6 @@ extern const struct dnsapi dnsapi_cloudflare;
 extern const struct dnsapi dnsapi_digitalocean;
 extern const struct dnsapi dnsapi_acmedns;
 extern const struct dnsapi dnsapi_route53;
+extern const struct dnsapi dnsapi_akamai;
 
 #endif

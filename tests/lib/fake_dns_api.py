@@ -14,7 +14,8 @@ usage: fake_dns_api.py CONFIG
 
 One HTTPS listener serves every provider, chosen by the Host header:
 api.cloudflare.com (Cloudflare), api.digitalocean.com (DigitalOcean,
-fake_dns_do.py), route53.amazonaws.com (Route 53),
+fake_dns_do.py), route53.amazonaws.com (Route 53), the Akamai API host
+akab-....luna.akamaiapis.net (Edge DNS, fake_dns_akamai.py),
 sts.amazonaws.com and sts.REGION.amazonaws.com (STS).  A real client
 reaches all of them on port 443, so inside the test's namespace (where
 /etc/hosts points the names at 127.0.0.1) one port carries them all.  A
@@ -265,6 +266,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif host == "api.digitalocean.com":
             import fake_dns_do
             provider, fn = "digitalocean", fake_dns_do.digitalocean
+        elif host == CONF.get("akamai", {}).get("host"):
+            import fake_dns_akamai
+            provider, fn = "akamai", fake_dns_akamai.akamai
         elif host == "route53.amazonaws.com":
             import fake_dns_aws
             provider, fn = "route53", fake_dns_aws.route53
@@ -670,6 +674,8 @@ def main(argv):
     fake_dns_aws.setup(CONF)
     import fake_dns_do
     fake_dns_do.setup(CONF)
+    import fake_dns_akamai
+    fake_dns_akamai.setup(CONF)
     listen(CONF["listen"], True)
     if CONF.get("imds"):
         listen(CONF["imds"], False)

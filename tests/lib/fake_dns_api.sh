@@ -26,6 +26,11 @@
 #                     its records at ADNS_SUB.other.test
 #   DO_TOKEN          DigitalOcean token for every domain
 #   DO_TOKEN_SCOPED   DigitalOcean token for acmec.test only
+#   AK_HOST           the Akamai API client's host (akab-....luna.akamaiapis.net)
+#   AK_CLIENT_TOKEN AK_CLIENT_SECRET AK_ACCESS_TOKEN  an Akamai API client
+#                     for acmec.test and other.test; AK_SCOPED_* the same
+#                     for acmec.test only.  _acme-challenge.ak.acmec.test
+#                     holds a TXT set of someone else's at start.
 #   AWS_KEY AWS_SECRET         IAM user "acmec", every zone
 #   AWS_KEY_LIMITED AWS_SECRET_LIMITED  IAM user "limited", acmec.test only
 #   AWS_ROLE          a role "acmec" may assume (every zone)
@@ -55,6 +60,13 @@ start_fake_dns_api() {
 	CF_KEY=a4b3bf242024da5c2660319e90bb69d4f2537
 	DO_TOKEN=dop_v1_acmectest0123456789abcdef0123456789abcdef0123456789abcdef01
 	DO_TOKEN_SCOPED=dop_v1_acmecscoped0123456789abcdef0123456789abcdef0123456789ab
+	AK_HOST=akab-acmectest0a1b2c3d-4e5f6a7b8c9d0e1f.luna.akamaiapis.net
+	AK_CLIENT_TOKEN=akab-acmecclient0001-acmectest0a1b2c3d
+	AK_CLIENT_SECRET=acmecTestClientSecret0123456789abcdefghijk=
+	AK_ACCESS_TOKEN=akab-acmecaccess0001-acmectest4e5f6a7b
+	AK_SCOPED_CLIENT_TOKEN=akab-acmecclient0002-acmectestscoped00
+	AK_SCOPED_CLIENT_SECRET=acmecTestScopedSecret0123456789abcdefghij=
+	AK_SCOPED_ACCESS_TOKEN=akab-acmecaccess0002-acmectestscoped00
 	AWS_KEY=AKIAACMECTEST0000001
 	AWS_SECRET=acmecTestSecretKey/0123456789+abcdefghij
 	AWS_KEY_LIMITED=AKIAACMECTEST0000002
@@ -62,7 +74,7 @@ start_fake_dns_api() {
 	AWS_ROLE=arn:aws:iam::123456789012:role/acmec-dns
 	AWS_NODE_ROLE=arn:aws:iam::123456789012:role/acmec-node
 	_names="api.cloudflare.com api.digitalocean.com route53.amazonaws.com"
-	_names="$_names acmedns.acmec.test"
+	_names="$_names acmedns.acmec.test $AK_HOST"
 	_names="$_names sts.amazonaws.com"
 	for _r in ${FAKE_API_REGIONS:-us-east-1 eu-west-1}; do
 		_names="$_names sts.$_r.amazonaws.com"
@@ -107,6 +119,16 @@ start_fake_dns_api() {
   "domains": ["acmec.test", "other.test"],
   "tokens": {"$DO_TOKEN": {"label": "all", "domains": "*"},
              "$DO_TOKEN_SCOPED": {"label": "scoped", "domains": ["acmec.test"]}}},
+ "akamai": {
+  "host": "$AK_HOST", "zones": ["acmec.test", "other.test"],
+  "clients": {"$AK_CLIENT_TOKEN": {"secret": "$AK_CLIENT_SECRET",
+               "access_token": "$AK_ACCESS_TOKEN", "label": "all"},
+              "$AK_SCOPED_CLIENT_TOKEN": {"secret": "$AK_SCOPED_CLIENT_SECRET",
+               "access_token": "$AK_SCOPED_ACCESS_TOKEN", "label": "scoped",
+               "zones": ["acmec.test"]}},
+  "max_body": 131072, "headers_to_sign": [],
+  "records": [{"zone": "acmec.test", "name": "_acme-challenge.ak.acmec.test",
+               "ttl": 600, "rdata": ["\"someone-elses-value\""]}]},
  "aws": {
   "account": "123456789012", "zones": [$_z],
   "foreign_zones": ["foreign.test"],
