@@ -12,7 +12,6 @@
  * out only the values present added.
  */
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,9 +20,9 @@
 #include <cJSON.h>
 
 #include "acme/log.h"
-#include "acme/solver/clouddns.h"
 #include "acme/solver/dnsapi.h"
 #include "acme/solver/gsajwt.h"
+#include "acme/solver/gsakey.h"
 #include "crypto/err.h"
 
 #define GCP_DNS "https://dns.googleapis.com/dns/v1/projects"
@@ -37,14 +36,6 @@
 #define GCP_PAGES 20     /* of managed zones with one DNS name */
 #define GCP_TOKEN_MAX 4096
 #define GCP_RRDATAS 1000 /* values in one set we are willing to copy */
-
-/* The token endpoints Google's key files name (older keys, the v4 one). */
-static const char *const token_uris[] = {
-	CLOUDDNS_TOKEN_URI,
-	"https://accounts.google.com/o/oauth2/token",
-	"https://www.googleapis.com/oauth2/v4/token",
-	NULL,
-};
 
 static const char id_chars[] = "abcdefghijklmnopqrstuvwxyz"
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
@@ -119,6 +110,8 @@ gcp_answer_ok(const struct http_resp *resp, const char *what, bool warn)
 	    cJSON_GetObjectItemCaseSensitive(e, "errors"), 0), "reason");
 	if (resp->status == 401)
 		hint = " (the access token was refused)";
+	else if (resp->status == 404)
+		hint = " (check project and hostedZoneName)";
 	else if (resp->status == 403)
 		hint = " (the service account needs the DNS Administrator role, "
 		    "roles/dns.admin, in the project)";
@@ -192,12 +185,12 @@ sa_token(const struct dnsapi_ctx *ctx, const char *json, size_t len,
 	    "serviceAccountSecretRef");
 	struct http_req req = { "POST", NULL, NULL,
 		"application/x-www-form-urlencoded", "application/json", NULL };
-	struct clouddns_sa sa = { 0 };
+	struct gsakey sa = { 0 };
 	struct http_resp resp;
 	char *where, *jwt = NULL, *form = NULL, *what;
 	int rc = -1;
 
-	if (clouddns_sa_parse(json, len, &sa) < 0) {
+	if (gsakey_parse(json, len, &sa) < 0) {
 		where = config_secret_where(ref, NULL, ctx->secretsdir);
 		log_error("dns-01: cloudDNS: the serviceAccountSecretRef %s: %s",
 		    where, util_error());
@@ -227,7 +220,7 @@ out:
 		crypto_secret_free(jwt, strlen(jwt));
 	if (form != NULL)
 		crypto_secret_free(form, strlen(form));
-	clouddns_sa_free(&sa);
+	gsakey_free(&sa);
 	return rc;
 }
 
@@ -727,8 +720,9 @@ cleanup_once(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		cJSON_Delete(keep);
 		rc = 0; /* gone already */
 	} else if ((rc = change_post(ctx, hdrs, base, cur, keep, added->name,
-	    true, &id)) == 0) {
-		rc = id == NULL ? -1 : change_wait(ctx, hdrs, base, id, true);
+	    true, &id)) == 0 && id != NULL) {
+		/* Accepted: without an id to follow, taken as done (warned). */
+		rc = change_wait(ctx, hdrs, base, id, true);
 	}
 	free(id);
 	strlist_free(&gone);
@@ -754,109 +748,6 @@ gcp_cleanup(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		log_warn("dns-01: cloudDNS: the TXT values acmec added at %s "
 		    "stay: remove them by hand", added->name);
 	free(base);
-}
-
-/* ------------------------------------------------------- the key file */
-
-static int
-sa_str(const cJSON *j, const char *field, bool required, const char **out)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, field);
-
-	*out = NULL;
-	if (v == NULL && !required)
-		return 0;
-	if (!cJSON_IsString(v) || v->valuestring[0] == '\0') {
-		util_seterr("no %s in it: give the service account's JSON key "
-		    "file as Google made it", field);
-		return -1;
-	}
-	*out = v->valuestring;
-	return 0;
-}
-
-/* Where the assertion may go: Google's https token endpoints only. */
-static int
-sa_token_uri(const char *uri)
-{
-	size_t i;
-
-	if (strncmp(uri, "https://", 8) != 0) {
-		util_seterr("token_uri '%s' is not https: the signed assertion "
-		    "would travel in clear (Google's is " CLOUDDNS_TOKEN_URI
-		    ")", log_esc(uri));
-		return -1;
-	}
-	for (i = 0; token_uris[i] != NULL; i++)
-		if (strcmp(uri, token_uris[i]) == 0)
-			return 0;
-	util_seterr("token_uri '%s' is not Google's token endpoint ("
-	    CLOUDDNS_TOKEN_URI "): acmec sends the signed assertion only "
-	    "there", log_esc(uri));
-	return -1;
-}
-
-int
-clouddns_sa_parse(const char *json, size_t len, struct clouddns_sa *sa)
-{
-	cJSON *j = cJSON_ParseWithLength(json, len);
-	const char *type, *email, *pem, *uri;
-	int rc = -1;
-
-	memset(sa, 0, sizeof(*sa));
-	if (!cJSON_IsObject(j)) {
-		util_seterr("not JSON: give the service account's JSON key "
-		    "file as Google made it");
-		goto out;
-	}
-	if (sa_str(j, "type", true, &type) < 0 ||
-	    sa_str(j, "client_email", true, &email) < 0 ||
-	    sa_str(j, "private_key", true, &pem) < 0 ||
-	    sa_str(j, "token_uri", false, &uri) < 0)
-		goto out;
-	if (strcmp(type, "service_account") != 0) {
-		util_seterr("type '%s' is not a service account's key: create "
-		    "a JSON key for a service account (gcloud iam "
-		    "service-accounts keys create)", log_esc(type));
-		goto out;
-	}
-	if (strchr(email, '@') == NULL || strlen(email) > 256) {
-		util_seterr("client_email '%s' is not an address",
-		    log_esc(email));
-		goto out;
-	}
-	if (sa_token_uri(uri != NULL ? uri : CLOUDDNS_TOKEN_URI) < 0)
-		goto out;
-	if ((sa->key = key_load_pem(pem, strlen(pem))) == NULL ||
-	    key_get_type(sa->key) != KEY_RSA) {
-		util_seterr("its private_key is not an RSA key in PEM%s%s",
-		    sa->key == NULL ? ": " : "", sa->key == NULL ?
-		    crypto_error() : "");
-		goto out;
-	}
-	sa->email = util_strdup(email);
-	sa->token_uri = util_strdup(uri != NULL ? uri : CLOUDDNS_TOKEN_URI);
-	rc = 0;
-out:
-	if (j != NULL && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j,
-	    "private_key"))) {
-		pem = cJSON_GetObjectItemCaseSensitive(j,
-		    "private_key")->valuestring;
-		explicit_bzero((char *)pem, strlen(pem));
-	}
-	cJSON_Delete(j);
-	if (rc < 0)
-		clouddns_sa_free(sa);
-	return rc;
-}
-
-void
-clouddns_sa_free(struct clouddns_sa *sa)
-{
-	free(sa->email);
-	free(sa->token_uri);
-	key_free(sa->key);
-	memset(sa, 0, sizeof(*sa));
 }
 
 const struct dnsapi dnsapi_clouddns = {

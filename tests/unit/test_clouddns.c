@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "acme/config/config.h"
-#include "acme/solver/clouddns.h"
+#include "acme/solver/gsakey.h"
 #include "acme/util.h"
 #include "crypto/err.h"
 #include "crypto/key.h"
@@ -45,41 +45,41 @@ keyfile(const char *type, const char *email, const char *pem,
 static void
 refused(char *json, const char *want)
 {
-	struct clouddns_sa sa;
+	struct gsakey sa;
 
-	CHECK(clouddns_sa_parse(json, strlen(json), &sa) < 0);
+	CHECK(gsakey_parse(json, strlen(json), &sa) < 0);
 	CHECK(sa.key == NULL && sa.email == NULL);
 	if (strncmp(util_error(), want, strlen(want)) != 0)
 		CHECK_STR(util_error(), want);
-	clouddns_sa_free(&sa);
+	gsakey_free(&sa);
 	free(json);
 }
 
 void
-test_clouddns_sa_key(void)
+test_gsakey_parse(void)
 {
 	static const char email[] = "dns@acmec-test.iam.gserviceaccount.com";
 	struct key *rsa = key_generate(KEY_RSA, 2048);
 	struct key *ec = key_generate(KEY_EC_P256, 0);
 	char *pem, *ecpem, *json;
 	size_t len, eclen;
-	struct clouddns_sa sa;
+	struct gsakey sa;
 
 	REQUIRE(rsa != NULL && ec != NULL);
 	REQUIRE(key_save_pem(rsa, KEY_ENC_PKCS8, &pem, &len) == 0);
 	REQUIRE(key_save_pem(ec, KEY_ENC_PKCS8, &ecpem, &eclen) == 0);
 	json = keyfile("service_account", email, pem, NULL);
-	REQUIRE(clouddns_sa_parse(json, strlen(json), &sa) == 0);
+	REQUIRE(gsakey_parse(json, strlen(json), &sa) == 0);
 	CHECK_STR(sa.email, email);
 	CHECK_STR(sa.token_uri, "https://oauth2.googleapis.com/token");
 	CHECK(key_equal_public(sa.key, rsa));
-	clouddns_sa_free(&sa);
+	gsakey_free(&sa);
 	free(json);
 	json = keyfile("service_account", email, pem,
 	    "https://accounts.google.com/o/oauth2/token");
-	CHECK(clouddns_sa_parse(json, strlen(json), &sa) == 0);
+	CHECK(gsakey_parse(json, strlen(json), &sa) == 0);
 	CHECK_STR(sa.token_uri, "https://accounts.google.com/o/oauth2/token");
-	clouddns_sa_free(&sa);
+	gsakey_free(&sa);
 	free(json);
 
 	refused(util_strdup("{\"type\": "), "not JSON");

@@ -1,9 +1,10 @@
-#ifndef ACMEC_ACME_SOLVER_CLOUDDNS_H
-#define ACMEC_ACME_SOLVER_CLOUDDNS_H
+#ifndef ACMEC_ACME_SOLVER_GSAKEY_H
+#define ACMEC_ACME_SOLVER_GSAKEY_H
 
 /*
- * Google Cloud DNS (cert-manager's dns01.cloudDNS): the part of it that
- * reads a service account's JSON key file, apart for its unit test.
+ * A Google service account's JSON key file (cloud.google.com/iam/docs/
+ * keys-create-delete: "type", "client_email", "private_key" in PEM,
+ * "token_uri", ...), as cloudDNS reads it.
  */
 
 #include <stddef.h>
@@ -11,9 +12,9 @@
 #include "crypto/key.h"
 
 /* Google's token endpoint: where a key's signed assertion may go. */
-#define CLOUDDNS_TOKEN_URI "https://oauth2.googleapis.com/token"
+#define GSAKEY_TOKEN_URI "https://oauth2.googleapis.com/token"
 
-struct clouddns_sa {
+struct gsakey {
 	char *email;     /* client_email: the JWT's iss */
 	char *token_uri; /* https, Google's: the JWT's aud */
 	struct key *key; /* private_key, RSA */
@@ -22,12 +23,12 @@ struct clouddns_sa {
 /*
  * Read the key file json (len bytes) into sa: "type" must be
  * "service_account", client_email an address, private_key an RSA key in
- * PEM, token_uri (absent: CLOUDDNS_TOKEN_URI) one of Google's https
+ * PEM, token_uri (absent: GSAKEY_TOKEN_URI) one of Google's https
  * token endpoints, since the signed assertion is as good as an access
  * token for an hour.  -1 with the reason in util_error() (no secret in
- * it) and sa empty.  Free sa with clouddns_sa_free().
+ * it) and sa empty.  Free sa with gsakey_free().
  */
-int clouddns_sa_parse(const char *json, size_t len, struct clouddns_sa *sa);
-void clouddns_sa_free(struct clouddns_sa *sa);
+int gsakey_parse(const char *json, size_t len, struct gsakey *sa);
+void gsakey_free(struct gsakey *sa);
 
 #endif
