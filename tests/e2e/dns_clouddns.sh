@@ -14,6 +14,11 @@ NEED_NETNS=1
 . "$(dirname "$0")/../lib/world.sh"
 . "$(dirname "$0")/../lib/fake_dns_api.sh"
 
+# The fake's RS256 verifier, proved on RFC 7515 A.2 before it judges
+# acmec's assertions.
+expect fake/rs256-selftest 0 python3 "$T_TOP/tests/lib/fake_dns_gcp.py" --selftest
+check fake/rs256-all-5 test "$(grep -c '^PASS' "$T_TMP/out")" -eq 5
+
 start_dns
 start_pebble PEBBLE_AUTHZREUSE=0
 start_fake_dns_api

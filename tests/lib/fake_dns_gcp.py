@@ -41,6 +41,9 @@ CONF["gcp"]: {"projects": {PROJECT: [{"name", "dnsName", "visibility"}]},
 "accounts": {EMAIL: {"label", "pub": public key PEM file (absent: no key,
 metadata only), "projects": [PROJECT]}}, "metadata_account": EMAIL}.
 
+usage (its own check): fake_dns_gcp.py --selftest   the RS256 verifier on
+RFC 7515 appendix A.2 (and that it refuses a changed input or signature).
+
 CONTROL modes: "gcp_429": N (the next N Cloud DNS requests), "gcp_page_size":
 N (managed zones per page), "gcp_pending_polls": N (GETs of a change
 that answer pending; 1 unless set), "gcp_interloper": N (the next N
@@ -51,10 +54,14 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
 import subprocess
+import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import fake_dns_api as F
 
@@ -462,3 +469,46 @@ def google(req, host):
     if host == "oauth2.googleapis.com":
         return token(req)
     return clouddns(req)
+
+
+# RFC 7515 appendix A.2: the RSA key's modulus and exponent, the JWS
+# signing input and its RS256 signature.
+A2_N = ("ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-"
+        "Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6"
+        "b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-"
+        "KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I"
+        "5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb"
+        "54h4FRWyuXpoQ")
+A2_INPUT = ("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsD"
+            "QogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ")
+A2_SIG = ("cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7"
+          "AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4"
+          "BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K"
+          "0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqv"
+          "hJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrB"
+          "p0igcN_IoypGlUPQGe77Rw")
+
+
+def selftest():
+    key = (int.from_bytes(b64url(A2_N), "big"), 65537)
+    sig = b64url(A2_SIG)
+    bad = bytes([sig[0] ^ 1]) + sig[1:]
+    cases = [("rfc7515-a2", rs256_ok(key, A2_INPUT.encode(), sig)),
+             ("changed-input-refused",
+              not rs256_ok(key, A2_INPUT.encode() + b"x", sig)),
+             ("changed-signature-refused",
+              not rs256_ok(key, A2_INPUT.encode(), bad)),
+             ("short-signature-refused",
+              not rs256_ok(key, A2_INPUT.encode(), sig[1:])),
+             ("other-key-refused",
+              not rs256_ok((key[0] - 2, 65537), A2_INPUT.encode(), sig))]
+    for name, ok in cases:
+        print("%s rs256/%s" % ("PASS" if ok else "FAIL", name))
+    return 0 if all(ok for _, ok in cases) else 1
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--selftest"]:
+        sys.stderr.write(__doc__)
+        sys.exit(2)
+    sys.exit(selftest())
