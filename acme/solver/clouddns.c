@@ -59,7 +59,6 @@ qesc(const char *s)
 	struct buf b = { 0 };
 	char e[3];
 
-	buf_add(&b, "", 0);
 	for (; *s != '\0'; s++) {
 		if (strchr(id_chars, *s) != NULL || *s == '.' || *s == '~') {
 			buf_add(&b, s, 1);

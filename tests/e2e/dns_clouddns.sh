@@ -86,6 +86,13 @@ foreign() {
 since() { tail -n +"$(($1 + 1))" "$FAKE_API_LOG" | grep -c -- "$2"; }
 lines() { wc -l <"$FAKE_API_LOG"; }
 
+# The fake, as Google: no token, no DNS; no Metadata-Flavor, no token.
+check fake/dns-needs-token test "$(curl -s -o /dev/null -w '%{http_code}' \
+    --cacert "$FAKE_API_CA" --resolve "dns.googleapis.com:$FAKE_API_PORT:127.0.0.1" \
+    "https://dns.googleapis.com:$FAKE_API_PORT$ZONE_API")" = 401
+check fake/metadata-needs-flavor test "$(curl -s -o /dev/null -w '%{http_code}' \
+    "http://127.0.0.1:$FAKE_IMDS_PORT/computeMetadata/v1/instance/service-accounts/default/token")" = 403
+
 # A service-account key; wildcard and apex share one name, where someone
 # else's value already is: one change adds both of ours beside it.
 foreign someone-else _acme-challenge.gcp.acmec.test
@@ -164,6 +171,13 @@ expect race/issue 0 run -c "$T_TMP/race.yaml" issue
 grep_in race/409 "$T_TMP/err" 'cloudDNS: the TXT records at _acme-challenge.race.acmec.test changed meanwhile (HTTP 409)'
 grep_in race/412 "$T_TMP/err" 'cloudDNS: the TXT records at _acme-challenge.race.acmec.test changed meanwhile (HTTP 412)'
 check race/theirs-kept test "$(txt _acme-challenge.race.acmec.test | tr '\n' ' ')" = "interloper-1 interloper-2 "
+# ... and between cleanup's read and its change (412): ours out, theirs in.
+fake_api_mode '{"gcp_interloper_skip": 1, "gcp_interloper": 1}'
+conf race2 "{$SA}" race2.acmec.test >"$T_TMP/race2.yaml"
+expect race-cleanup/issue 0 run -c "$T_TMP/race2.yaml" issue
+grep_in race-cleanup/412 "$T_TMP/err" 'cloudDNS: the TXT records at _acme-challenge.race2.acmec.test changed meanwhile (HTTP 412)'
+check race-cleanup/theirs-kept test "$(txt _acme-challenge.race2.acmec.test)" = interloper-3
+not_in race-cleanup/no-leftover-warning "$T_TMP/err" 'stay: remove them by hand'
 fake_api_mode '{}'
 
 # Rate limited twice (Google sends no Retry-After): waited out, issued.

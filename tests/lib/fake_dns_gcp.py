@@ -48,7 +48,8 @@ CONTROL modes: "gcp_429": N (the next N Cloud DNS requests), "gcp_page_size":
 N (managed zones per page), "gcp_pending_polls": N (GETs of a change
 that answer pending; 1 unless set), "gcp_interloper": N (the next N
 changes find that someone else added a value to the set they touch just
-before), "gcp_bad_change_id": true, "gcp_bad_zone_name": true.
+before; "gcp_interloper_skip": M leaves the M changes before them alone),
+"gcp_bad_change_id": true, "gcp_bad_zone_name": true.
 """
 import base64
 import hashlib
@@ -391,7 +392,8 @@ def change_post(req, key, zone, zvis):
                        "parameter is required but was missing.")
     with F.LOCK:
         ops = []
-        if F.CONTROL.take("gcp_interloper"):
+        if not F.CONTROL.take("gcp_interloper_skip") and \
+                F.CONTROL.take("gcp_interloper"):
             ops = interlope(key, sorted({rs[0] for p in parsed.values()
                                          for rs in p}))
         err, more = change_apply(req, key, parsed["deletions"],
