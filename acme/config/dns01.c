@@ -459,7 +459,7 @@ f_clouddns(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 	if (project != NULL && (strlen(project) > 100 || strspn(project,
 	    "abcdefghijklmnopqrstuvwxyz0123456789-.:") != strlen(project))) {
 		sub = util_printf("%s.project", path);
-		cfgw_perr(ld, n, sub, "'%s' is not a Google Cloud project ID "
+		cfgw_perr(ld, cfgw_lookup(ld, n, "project"), sub, "'%s' is not a Google Cloud project ID "
 		    "(lowercase letters, digits and hyphens, e.g. my-project-123)",
 		    log_esc(project));
 		free(sub);
@@ -467,7 +467,7 @@ f_clouddns(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 	if (zone != NULL && (strlen(zone) > 63 || strspn(zone,
 	    "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(zone))) {
 		sub = util_printf("%s.hostedZoneName", path);
-		cfgw_perr(ld, n, sub, "'%s' is not a Cloud DNS managed zone name "
+		cfgw_perr(ld, cfgw_lookup(ld, n, "hostedZoneName"), sub, "'%s' is not a Cloud DNS managed zone name "
 		    "(lowercase letters, digits and hyphens, e.g. example-com; "
 		    "not the zone's DNS name)", log_esc(zone));
 		free(sub);

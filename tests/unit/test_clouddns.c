@@ -146,10 +146,10 @@ test_clouddns_config(void)
 	    "t.yaml:10:19: spec.acme.solvers[0].dns01.cloudDNS.project: "
 	    "required field is missing");
 	unit_config_refused(ISSUER("{project: \"../other\"}"),
-	    "t.yaml:10:19: spec.acme.solvers[0].dns01.cloudDNS.project: "
+	    "t.yaml:10:29: spec.acme.solvers[0].dns01.cloudDNS.project: "
 	    "'../other' is not a Google Cloud project ID");
 	unit_config_refused(ISSUER("{project: p1, hostedZoneName: "
-	    "example.com.}"), "t.yaml:10:19: spec.acme.solvers[0].dns01."
+	    "example.com.}"), "t.yaml:10:49: spec.acme.solvers[0].dns01."
 	    "cloudDNS.hostedZoneName: 'example.com.' is not a Cloud DNS "
 	    "managed zone name");
 	unit_config_refused(ISSUER("{project: p1, serviceAccountSecretRef: "
