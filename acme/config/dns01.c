@@ -474,6 +474,48 @@ f_digitalocean(struct ld *ld, const yaml_node_t *n, const char *path,
 	cfgw_walk_map(ld, n, path, fields, sv);
 }
 
+/*
+ * cloudDNS: project (required), hostedZoneName, serviceAccountSecretRef
+ * (without it: the metadata server).  Both names go into API paths, so
+ * they are checked here, where the file and line are known.
+ */
+static void
+f_clouddns(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field fields[] = {
+		{ "project", K_FN, 0, f_api_str, NULL, F_REQUIRED },
+		{ "hostedZoneName", K_FN, 0, f_api_str, NULL, 0 },
+		{ "serviceAccountSecretRef", K_FN, 0, f_api_ref, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	struct cfg_solver *sv = obj;
+	const char *project, *zone;
+	char *sub;
+
+	sv->dns_provider = DNS01_API;
+	sv->api.provider = "cloudDNS";
+	if (!cfgw_walk_map(ld, n, path, fields, sv))
+		return;
+	project = config_dnsapi_str(&sv->api, "project");
+	zone = config_dnsapi_str(&sv->api, "hostedZoneName");
+	if (project != NULL && (strlen(project) > 100 || strspn(project,
+	    "abcdefghijklmnopqrstuvwxyz0123456789-.:") != strlen(project))) {
+		sub = util_printf("%s.project", path);
+		cfgw_perr(ld, cfgw_lookup(ld, n, "project"), sub, "'%s' is not a Google Cloud project ID "
+		    "(lowercase letters, digits and hyphens, e.g. my-project-123)",
+		    log_esc(project));
+		free(sub);
+	}
+	if (zone != NULL && (strlen(zone) > 63 || strspn(zone,
+	    "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(zone))) {
+		sub = util_printf("%s.hostedZoneName", path);
+		cfgw_perr(ld, cfgw_lookup(ld, n, "hostedZoneName"), sub, "'%s' is not a Cloud DNS managed zone name "
+		    "(lowercase letters, digits and hyphens, e.g. example-com; "
+		    "not the zone's DNS name)", log_esc(zone));
+		free(sub);
+	}
+}
+
 static void
 f_audiences(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
@@ -629,7 +671,7 @@ cfgw_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ "acmeDNS", K_FN, 0, f_acme_dns, NULL, 0 },
 		{ "akamai", K_FN, 0, f_akamai, NULL, 0 },
 		{ "azureDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
-		{ "cloudDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "cloudDNS", K_FN, 0, f_clouddns, NULL, 0 },
 		{ "cloudflare", K_FN, 0, f_cloudflare, NULL, 0 },
 		{ "digitalocean", K_FN, 0, f_digitalocean, NULL, 0 },
 		{ "route53", K_FN, 0, f_route53, NULL, 0 },

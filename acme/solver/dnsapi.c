@@ -21,6 +21,7 @@ static const struct dnsapi *const providers[] = {
 	&dnsapi_acmedns,
 	&dnsapi_route53,
 	&dnsapi_akamai,
+	&dnsapi_clouddns,
 };
 
 const struct dnsapi *

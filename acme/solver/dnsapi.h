@@ -131,5 +131,6 @@ extern const struct dnsapi dnsapi_digitalocean;
 extern const struct dnsapi dnsapi_acmedns;
 extern const struct dnsapi dnsapi_route53;
 extern const struct dnsapi dnsapi_akamai;
+extern const struct dnsapi dnsapi_clouddns;
 
 #endif

@@ -143,7 +143,8 @@ canonical_query(struct buf *b, const char *query)
 		p = end != NULL ? end + 1 : NULL;
 	}
 	/* Sorted by encoded name, then by value. */
-	qsort(params.v, params.n, sizeof(*params.v), cmp_str);
+	if (params.n > 1)
+		qsort(params.v, params.n, sizeof(*params.v), cmp_str);
 	for (i = 0; i < params.n; i++) {
 		if (i > 0)
 			buf_add(b, "&", 1);

@@ -16,6 +16,9 @@ One HTTPS listener serves every provider, chosen by the Host header:
 api.cloudflare.com (Cloudflare), api.digitalocean.com (DigitalOcean,
 fake_dns_do.py), route53.amazonaws.com (Route 53), the Akamai API host
 akab-....luna.akamaiapis.net (Edge DNS, fake_dns_akamai.py),
+fake_dns_do.py), dns.googleapis.com and oauth2.googleapis.com (Google
+Cloud DNS and its token endpoint, fake_dns_gcp.py, whose metadata
+server is on the IMDS listener), route53.amazonaws.com (Route 53),
 sts.amazonaws.com and sts.REGION.amazonaws.com (STS).  A real client
 reaches all of them on port 443, so inside the test's namespace (where
 /etc/hosts points the names at 127.0.0.1) one port carries them all.  A
@@ -256,7 +259,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         req = Request(self, body)
         host = (self.headers.get("Host") or "").lower().rsplit(":", 1)[0] \
             if not (self.headers.get("Host") or "").startswith("[") else ""
-        if self.server.imds:
+        if self.server.imds and req.path.startswith("/computeMetadata/"):
+            import fake_dns_gcp
+            provider, fn = "gcemeta", fake_dns_gcp.metadata
+        elif self.server.imds:
             provider, fn = "imds", imds
         elif host == "api.cloudflare.com":
             provider, fn = "cloudflare", cloudflare
@@ -272,6 +278,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif host == "route53.amazonaws.com":
             import fake_dns_aws
             provider, fn = "route53", fake_dns_aws.route53
+        elif host in ("dns.googleapis.com", "oauth2.googleapis.com"):
+            import fake_dns_gcp
+            provider, fn = "gcp", fake_dns_gcp.google
         elif re.fullmatch(r"sts(\.[a-z0-9-]+)?\.amazonaws\.com", host):
             import fake_dns_aws
             provider, fn = "sts", fake_dns_aws.sts
@@ -676,6 +685,8 @@ def main(argv):
     fake_dns_do.setup(CONF)
     import fake_dns_akamai
     fake_dns_akamai.setup(CONF)
+    import fake_dns_gcp
+    fake_dns_gcp.setup(CONF)
     listen(CONF["listen"], True)
     if CONF.get("imds"):
         listen(CONF["imds"], False)

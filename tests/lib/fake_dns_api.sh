@@ -35,6 +35,15 @@
 #   AWS_KEY_LIMITED AWS_SECRET_LIMITED  IAM user "limited", acmec.test only
 #   AWS_ROLE          a role "acmec" may assume (every zone)
 #   AWS_NODE_ROLE     the instance's role (IMDS), every zone
+#   GCP_PROJECT       the Google Cloud project of the zones (acmec-test);
+#                     foreign-project has an acmec.test zone the accounts
+#                     cannot see
+#   GCP_SA_EMAIL GCP_SA_PEM  a service account (roles in GCP_PROJECT) and
+#                     its RSA key, made for the run (the fake has only the
+#                     public half); GCP_NODE_EMAIL the metadata server's
+#                     account.  Managed zones: acmec-test (acmec.test.,
+#                     public, after a private one of the same name),
+#                     other-test (other.test.)
 # Zones, in both providers: acmec.test and other.test (also in BIND9),
 # zone01.test .. zone11.test (API only, for pagination), and foreign.test,
 # which belongs to another account.
@@ -76,6 +85,7 @@ start_fake_dns_api() {
 	_names="api.cloudflare.com api.digitalocean.com route53.amazonaws.com"
 	_names="$_names acmedns.acmec.test $AK_HOST"
 	_names="$_names sts.amazonaws.com"
+	_names="$_names dns.googleapis.com oauth2.googleapis.com"
 	for _r in ${FAKE_API_REGIONS:-us-east-1 eu-west-1}; do
 		_names="$_names sts.$_r.amazonaws.com"
 	done
@@ -95,6 +105,13 @@ start_fake_dns_api() {
 		    -CAkey "$_f/ca.key" -CAcreateserial -days 2 \
 		    -extfile "$_f/ext" -out "$_f/cert.pem" 2>/dev/null
 	fi
+	GCP_PROJECT=acmec-test
+	GCP_SA_EMAIL=acmec-dns@acmec-test.iam.gserviceaccount.com
+	GCP_NODE_EMAIL=node@acmec-test.iam.gserviceaccount.com
+	GCP_SA_PEM=$_f/gcp-sa.pem
+	[ -f "$GCP_SA_PEM" ] || openssl genpkey -algorithm RSA \
+	    -pkeyopt rsa_keygen_bits:2048 -out "$GCP_SA_PEM" 2>/dev/null
+	openssl pkey -in "$GCP_SA_PEM" -pubout -out "$_f/gcp-sa.pub"
 	printf '127.0.0.1 localhost %s\n' "$_names" >"$FAKE_API_HOSTS"
 	[ -f "$FAKE_API_CONTROL" ] || echo '{}' >"$FAKE_API_CONTROL"
 	: >"$FAKE_API_LOG"
@@ -129,6 +146,16 @@ start_fake_dns_api() {
   "max_body": 131072, "headers_to_sign": [],
   "records": [{"zone": "acmec.test", "name": "_acme-challenge.ak.acmec.test",
                "ttl": 600, "rdata": ["\"someone-elses-value\""]}]},
+ "gcp": {
+  "projects": {"$GCP_PROJECT": [
+    {"name": "acmec-test-internal", "dnsName": "acmec.test.", "visibility": "private"},
+    {"name": "acmec-test", "dnsName": "acmec.test.", "visibility": "public"},
+    {"name": "other-test", "dnsName": "other.test.", "visibility": "public"}],
+   "foreign-project": [{"name": "acmec-test", "dnsName": "acmec.test."}]},
+  "accounts": {"$GCP_SA_EMAIL": {"label": "sa", "pub": "$_f/gcp-sa.pub",
+                                 "projects": ["$GCP_PROJECT"]},
+               "$GCP_NODE_EMAIL": {"label": "node", "projects": ["$GCP_PROJECT"]}},
+  "metadata_account": "$GCP_NODE_EMAIL"},
  "aws": {
   "account": "123456789012", "zones": [$_z],
   "foreign_zones": ["foreign.test"],

@@ -105,6 +105,8 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(edgegrid_vectors) \
 	X(edgegrid_content_hash) \
 	X(gsajwt_claims) \
+	X(gsakey_parse) \
+	X(clouddns_config) \
 	X(http01_share) \
 	X(config_secret_docs) \
 	X(config_secret_namespaces) \
