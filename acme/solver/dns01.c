@@ -129,7 +129,8 @@ locate(struct solver_set *set, struct dns_record *r,
 {
 	const struct dnsapi *api = r->solver->dns_provider == DNS01_API ?
 	    dnsapi_find(r->solver->api.provider) : NULL;
-	struct dnsapi_ctx ctx = { r->solver, set->secretsdir, NULL };
+	struct dnsapi_ctx ctx = { r->solver, set->secretsdir, NULL,
+		&set->dnsapi_cache };
 
 	if (api != NULL && api->target != NULL) {
 		if (api->target(&ctx, r->domain, &r->target) < 0)
@@ -313,7 +314,8 @@ static int
 api_apply(struct solver_set *set, struct dns_record *r, bool add)
 {
 	const struct dnsapi *api = dnsapi_find(r->solver->api.provider);
-	struct dnsapi_ctx ctx = { r->solver, set->secretsdir, NULL };
+	struct dnsapi_ctx ctx = { r->solver, set->secretsdir, NULL,
+		&set->dnsapi_cache };
 
 	if (api == NULL) {
 		log_error("dns-01: no provider '%s'", r->solver->api.provider);
@@ -550,4 +552,6 @@ dns01_cleanup(struct solver_set *set)
 	set->nrecords = 0;
 	http_free(set->dnsapi_http);
 	set->dnsapi_http = NULL;
+	dnsapi_cache_free(set->dnsapi_cache);
+	set->dnsapi_cache = NULL;
 }

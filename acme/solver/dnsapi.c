@@ -24,6 +24,51 @@ static const struct dnsapi *const providers[] = {
 	&dnsapi_clouddns,
 };
 
+struct dnsapi_cache {
+	const struct cfg_solver *solver;
+	struct strlist creds;
+	struct dnsapi_cache *next;
+};
+
+void
+dnsapi_cache_free(struct dnsapi_cache *c)
+{
+	struct dnsapi_cache *next;
+
+	for (; c != NULL; c = next) {
+		next = c->next;
+		dnsapi_headers_free(&c->creds);
+		free(c);
+	}
+}
+
+/*
+ * The solver's credentials: those already obtained in this order, else
+ * api->auth's (kept in the order's cache, or in own); NULL (reported) if
+ * there are none.
+ */
+static const struct strlist *
+creds(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
+    struct strlist *own)
+{
+	struct dnsapi_cache *c;
+
+	if (ctx->cache == NULL)
+		return api->auth(ctx, own) < 0 ? NULL : own;
+	for (c = *ctx->cache; c != NULL; c = c->next)
+		if (c->solver == ctx->solver)
+			return &c->creds;
+	c = util_alloc(sizeof(*c));
+	if (api->auth(ctx, &c->creds) < 0) {
+		dnsapi_cache_free(c);
+		return NULL;
+	}
+	c->solver = ctx->solver;
+	c->next = *ctx->cache;
+	*ctx->cache = c;
+	return &c->creds;
+}
+
 const struct dnsapi *
 dnsapi_find(const char *name)
 {
@@ -121,20 +166,21 @@ dnsapi_present(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
     const char *zone, const char *name, const struct strlist *values,
     struct dnsapi_added **added)
 {
-	struct strlist hdrs = { 0 };
+	struct strlist own = { 0 };
+	const struct strlist *hdrs;
 	int rc = -1;
 
 	*added = util_alloc(sizeof(**added));
 	(*added)->name = util_strdup(name);
-	if (api->auth(ctx, &hdrs) < 0)
+	if ((hdrs = creds(api, ctx, &own)) == NULL)
 		goto out;
-	if (api->present(ctx, &hdrs, zone, name, values, *added) < 0)
+	if (api->present(ctx, hdrs, zone, name, values, *added) < 0)
 		goto out;
 	log_info("dns-01: %s: added %zu TXT record%s at %s", api->name,
 	    values->n, values->n == 1 ? "" : "s", name);
 	rc = 0;
 out:
-	dnsapi_headers_free(&hdrs);
+	dnsapi_headers_free(&own);
 	return rc;
 }
 
@@ -168,21 +214,22 @@ void
 dnsapi_cleanup(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
     struct dnsapi_added *added)
 {
-	struct strlist hdrs = { 0 };
+	struct strlist own = { 0 };
+	const struct strlist *hdrs = NULL;
 
 	if (added == NULL)
 		return;
 	if (added->urls.n == 0 && added->values.n == 0) {
 		/* nothing was added */
-	} else if (api->auth(ctx, &hdrs) < 0) {
+	} else if ((hdrs = creds(api, ctx, &own)) == NULL) {
 		log_warn("dns-01: %s: the TXT records at %s stay: remove them "
 		    "by hand", api->name, added->name);
 	} else if (api->cleanup != NULL) {
-		api->cleanup(ctx, &hdrs, added);
+		api->cleanup(ctx, hdrs, added);
 	} else {
-		delete_urls(api, ctx, &hdrs, added);
+		delete_urls(api, ctx, hdrs, added);
 	}
-	dnsapi_headers_free(&hdrs);
+	dnsapi_headers_free(&own);
 	free(added->name);
 	free(added->zone);
 	strlist_free(&added->urls);

@@ -18,10 +18,17 @@
 #include "acme/http.h"
 #include "acme/util.h"
 
+struct dnsapi_cache;
+
 struct dnsapi_ctx {
 	const struct cfg_solver *solver;
 	const char *secretsdir;
 	struct http *http; /* the system's trust store */
+	/*
+	 * Credentials already obtained in this order, per solver (one STS
+	 * call or token exchange serves every record); may be NULL.
+	 */
+	struct dnsapi_cache **cache;
 };
 
 /* What present added: how cleanup undoes it. */
@@ -86,6 +93,9 @@ int dnsapi_present(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
 /* Remove exactly what was added (problems warned), and free added. */
 void dnsapi_cleanup(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
     struct dnsapi_added *added);
+
+/* Wipe and free the credentials cached for an order. */
+void dnsapi_cache_free(struct dnsapi_cache *c);
 
 /* The provider called name, or NULL. */
 const struct dnsapi *dnsapi_find(const char *name);

@@ -33,6 +33,7 @@ struct solver_set {
 	size_t nrecords;
 	long long wait_s; /* the longest waitInsteadOfSelfCheck presented */
 	struct http *dnsapi_http; /* DNS providers' APIs, made when needed */
+	struct dnsapi_cache *dnsapi_cache; /* their credentials, this order */
 };
 
 /*

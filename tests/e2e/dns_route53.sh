@@ -97,6 +97,7 @@ expect role/issue 0 run $(acmec) -c "$T_TMP/role.yaml" issue
 cert_ok role "$S/secrets/role-tls" "Private-Key: (2048 bit" role.acmec.test
 check role/sts-regional grep -q 'sts POST / auth=user:acmec status=200' "$FAKE_API_LOG"
 check role/as-role grep -q 'route53 POST .* auth=role:acmec-dns/acmec status=200' "$FAKE_API_LOG"
+check role/one-sts-call test "$(fake_api_count 'sts POST / auth=user:acmec status=200')" -eq 1
 fake_api_mode '{"sts_deny": true}'
 conf denied "{$KEYS, role: \"$AWS_ROLE\"}" denied.acmec.test >"$T_TMP/denied.yaml"
 expect role-denied/exit 1 run $(acmec) -c "$T_TMP/denied.yaml" issue
