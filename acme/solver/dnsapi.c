@@ -168,6 +168,7 @@ dnsapi_present(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
 {
 	struct strlist own = { 0 };
 	const struct strlist *hdrs;
+	size_t n;
 	int rc = -1;
 
 	*added = util_alloc(sizeof(**added));
@@ -176,8 +177,17 @@ dnsapi_present(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
 		goto out;
 	if (api->present(ctx, hdrs, zone, name, values, *added) < 0)
 		goto out;
-	log_info("dns-01: %s: added %zu TXT record%s at %s", api->name,
-	    values->n, values->n == 1 ? "" : "s", name);
+	/* What cleanup will remove; acme-dns, which has no delete, added all. */
+	n = (*added)->urls.n + (*added)->values.n;
+	if (n == 0 && api->cleanup == NULL && api->target != NULL)
+		n = values->n;
+	if (n < values->n)
+		log_info("dns-01: %s: added %zu TXT record%s at %s (%zu were "
+		    "there already)", api->name, n, n == 1 ? "" : "s", name,
+		    values->n - n);
+	else
+		log_info("dns-01: %s: added %zu TXT record%s at %s",
+		    api->name, n, n == 1 ? "" : "s", name);
 	rc = 0;
 out:
 	dnsapi_headers_free(&own);
