@@ -19,6 +19,7 @@ static const struct dnsapi *const providers[] = {
 	&dnsapi_cloudflare,
 	&dnsapi_digitalocean,
 	&dnsapi_acmedns,
+	&dnsapi_azuredns,
 };
 
 const struct dnsapi *

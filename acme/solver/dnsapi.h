@@ -129,5 +129,6 @@ void dnsapi_added_url(struct dnsapi_added *added, const char *base,
 extern const struct dnsapi dnsapi_cloudflare;
 extern const struct dnsapi dnsapi_digitalocean;
 extern const struct dnsapi dnsapi_acmedns;
+extern const struct dnsapi dnsapi_azuredns;
 
 #endif
