@@ -104,6 +104,8 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(edgegrid_vectors) \
 	X(edgegrid_content_hash) \
 	X(gsajwt_claims) \
+	X(azuredns_config_fields) \
+	X(azuredns_config_refusals) \
 	X(http01_share) \
 	X(config_secret_docs) \
 	X(config_secret_namespaces) \
