@@ -2,14 +2,18 @@
  * dns-01 through Azure DNS (cert-manager's dns01.azureDNS).  A bearer
  * token for Azure Resource Manager comes from a service principal's
  * client secret (the OAuth 2.0 client-credentials grant of Microsoft's
- * identity platform) or, without a clientID, from the managed identity of
- * the machine (the instance metadata endpoint).  Azure keeps one TXT
- * record set per name: present adds our values to the set, keeping the
- * values already there, and cleanup writes the set back without ours (or
- * deletes it when nothing else is left), each write guarded by the set's
- * ETag and tried again when the set changed meanwhile.
+ * identity platform) or, without a clientID, in cert-manager's order:
+ * Azure Workload Identity (a federated token file as the client
+ * assertion) when $AZURE_FEDERATED_TOKEN_FILE is set, else the managed
+ * identity of the machine (the instance metadata endpoint).  Azure
+ * keeps one TXT record set per name: present adds our values to the set,
+ * keeping the values already there, and cleanup writes the set back
+ * without ours (or deletes it when nothing else is left), each write
+ * guarded by the set's ETag and tried again when the set changed
+ * meanwhile.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,7 @@
 
 #include <cJSON.h>
 
+#include "acme/fs.h"
 #include "acme/log.h"
 #include "acme/solver/dnsapi.h"
 #include "crypto/err.h"
@@ -25,6 +30,9 @@
 #define AZ_IMDS "http://169.254.169.254"
 #define AZ_IMDS_ENV "AZURE_POD_IDENTITY_AUTHORITY_HOST" /* the SDKs' */
 #define AZ_IMDS_PATH "/metadata/identity/oauth2/token?api-version=2018-02-01"
+#define AZ_FEDERATED_ENV "AZURE_FEDERATED_TOKEN_FILE" /* Workload Identity */
+#define AZ_ASSERTION "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3A" \
+	"client-assertion-type%3Ajwt-bearer&client_assertion"
 #define AZ_TTL 60       /* cert-manager's for a new set */
 #define AZ_TRIES 3      /* writes tried when the set changes meanwhile */
 #define AZ_TOKEN_MAX 16384
@@ -228,37 +236,34 @@ az_token(const struct http_resp *resp, const char *what)
 	return out;
 }
 
-/* A service principal's token: the client-credentials grant. */
+/*
+ * Sign in as client of tenant with the client-credentials grant, proved
+ * by the form field proof (a raw prefix "name") set to value: the token
+ * (caller wipes), or NULL reported.
+ */
 static char *
-az_secret_token(const struct dnsapi_ctx *ctx)
+az_sign_in(const struct dnsapi_ctx *ctx, const char *tenant,
+    const char *client, const char *proof, const char *value)
 {
 	const struct az_cloud *c = az_cloud(ctx);
-	const char *tenant = az_str(ctx, "tenantID");
-	const char *client = az_str(ctx, "clientID");
 	struct http_req req = { "POST", NULL, NULL,
 		"application/x-www-form-urlencoded", "application/json", NULL };
 	struct http_resp resp;
-	char *secret, *esecret, *eclient, *escope, *body, *url, *what;
-	char *tok = NULL;
-	size_t len;
+	char *evalue, *eclient, *escope, *body, *url, *what, *tok = NULL;
 
-	if (tenant == NULL || !az_sane(tenant, AZ_TENANT_CHARS, 256)) {
-		log_error("dns-01: azureDNS: tenantID '%s' is not a tenant id "
-		    "(a GUID) or a tenant's domain name", log_esc(tenant ?
-		    tenant : ""));
+	if (!az_sane(tenant, AZ_TENANT_CHARS, 256)) {
+		log_error("dns-01: azureDNS: the tenant '%s' is not a tenant id "
+		    "(a GUID) or a tenant's domain name", log_esc(tenant));
 		return NULL;
 	}
-	if (dnsapi_secret(ctx, "clientSecretSecretRef", &secret, &len) < 0)
-		return NULL;
-	esecret = az_enc(secret ? secret : "", "");
+	evalue = az_enc(value, "");
 	eclient = az_enc(client, "");
 	url = util_printf("%s/.default", c->arm);
 	escope = az_enc(url, "");
 	free(url);
-	body = util_printf("grant_type=client_credentials&client_id=%s&"
-	    "client_secret=%s&scope=%s", eclient, esecret, escope);
-	crypto_secret_free(esecret, strlen(esecret));
-	crypto_secret_free(secret, len);
+	body = util_printf("grant_type=client_credentials&client_id=%s&%s=%s&"
+	    "scope=%s", eclient, proof, evalue, escope);
+	crypto_secret_free(evalue, strlen(evalue));
 	url = util_printf("%s/%s/oauth2/v2.0/token", c->login, tenant);
 	req.url = url;
 	req.body = body;
@@ -275,6 +280,59 @@ az_secret_token(const struct dnsapi_ctx *ctx)
 	free(escope);
 	free(url);
 	free(what);
+	return tok;
+}
+
+/* A service principal's token, proved by its client secret. */
+static char *
+az_secret_token(const struct dnsapi_ctx *ctx)
+{
+	const char *tenant = az_str(ctx, "tenantID");
+	char *secret, *tok;
+	size_t len;
+
+	if (dnsapi_secret(ctx, "clientSecretSecretRef", &secret, &len) < 0)
+		return NULL;
+	tok = az_sign_in(ctx, tenant ? tenant : "", az_str(ctx, "clientID"),
+	    "client_secret", secret ? secret : "");
+	crypto_secret_free(secret, len);
+	return tok;
+}
+
+/*
+ * Azure Workload Identity, as azidentity does it: the federated token in
+ * file is the client assertion of the managed identity's application.
+ */
+static char *
+az_federated_token(const struct dnsapi_ctx *ctx, const char *file)
+{
+	const char *client = az_str(ctx, "managedIdentity.clientID");
+	const char *tenant = az_str(ctx, "managedIdentity.tenantID");
+	char *jwt, *tok;
+	size_t len;
+
+	if (client == NULL)
+		client = getenv("AZURE_CLIENT_ID");
+	if (tenant == NULL)
+		tenant = getenv("AZURE_TENANT_ID");
+	if (client == NULL || client[0] == '\0' || tenant == NULL ||
+	    tenant[0] == '\0') {
+		log_error("dns-01: azureDNS: AZURE_FEDERATED_TOKEN_FILE is set "
+		    "(Azure Workload Identity): give managedIdentity.clientID "
+		    "and managedIdentity.tenantID, or set AZURE_CLIENT_ID and "
+		    "AZURE_TENANT_ID");
+		return NULL;
+	}
+	if (fs_read(file, 64 * 1024, &jwt, &len) < 0) {
+		log_error("dns-01: azureDNS: cannot read "
+		    "AZURE_FEDERATED_TOKEN_FILE %s: %s", log_esc(file),
+		    strerror(errno));
+		return NULL;
+	}
+	while (len > 0 && strchr(" \t\r\n", jwt[len - 1]) != NULL)
+		jwt[--len] = '\0';
+	tok = az_sign_in(ctx, tenant, client, AZ_ASSERTION, jwt);
+	crypto_secret_free(jwt, len);
 	return tok;
 }
 
@@ -347,10 +405,15 @@ az_imds_token(const struct dnsapi_ctx *ctx)
 static int
 az_auth(const struct dnsapi_ctx *ctx, struct strlist *hdrs)
 {
+	const char *file;
 	char *tok, *h;
 
-	tok = az_str(ctx, "clientID") != NULL ? az_secret_token(ctx) :
-	    az_imds_token(ctx);
+	if (az_str(ctx, "clientID") != NULL)
+		tok = az_secret_token(ctx);
+	else if ((file = getenv(AZ_FEDERATED_ENV)) != NULL && file[0] != '\0')
+		tok = az_federated_token(ctx, file);
+	else
+		tok = az_imds_token(ctx);
 	if (tok == NULL)
 		return -1;
 	h = util_printf("Authorization: Bearer %s", tok);

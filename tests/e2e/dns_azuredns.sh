@@ -2,12 +2,13 @@
 # dns-01 through Azure DNS (cert-manager's dns01.azureDNS): wildcard + apex
 # through the fake of Microsoft's sign-in and Resource Manager APIs
 # (tests/lib/fake_dns_azure.py, writing to the test BIND9 that Pebble
-# asks), with a service principal's client secret and with managed
-# identities (the instance metadata fake); a value someone else keeps at
-# the name survives present and cleanup, also when the set changes under
-# acmec (ETags, HTTP 412); a bad secret, a resource group the principal
-# cannot see and rate limits end with Azure's words; hostile answers are
-# refused; the secret and the tokens never reach a log.
+# asks), with a service principal's client secret, Workload Identity's
+# federated token and managed identities (the instance metadata fake); a
+# value someone else keeps at the name survives present and cleanup, also
+# when the set changes under acmec (ETags, HTTP 412); a bad secret, a
+# resource group the principal cannot see and rate limits end with Azure's
+# words; hostile answers are refused; the secret and the tokens never
+# reach a log.
 NEED_NETNS=1
 . "$(dirname "$0")/../lib/e2e.sh"
 . "$(dirname "$0")/../lib/world.sh"
@@ -107,6 +108,31 @@ conf gov "{subscriptionID: \"$AZ_SUB\", resourceGroupName: $AZ_RG, environment: 
 expect gov/issue 0 imds -c "$T_TMP/gov.yaml" issue
 check gov/resource grep -q "imds GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.usgovcloudapi.net%2F auth=mi:node status=200" "$FAKE_API_LOG"
 check gov/arm grep -q "azure PUT $SET/acmec.test/TXT/_acme-challenge.gov?.* auth=node status=201" "$FAKE_API_LOG"
+
+# A user-assigned identity the machine does not have: IMDS's words.
+conf nouami "{subscriptionID: \"$AZ_SUB\", resourceGroupName: $AZ_RG, managedIdentity: {resourceID: /subscriptions/$AZ_SUB/resourceGroups/x/providers/Microsoft.ManagedIdentity/userAssignedIdentities/nope}}" \
+    nouami.acmec.test >"$T_TMP/nouami.yaml"
+expect unknown-identity/exit 1 imds -c "$T_TMP/nouami.yaml" issue
+grep_in unknown-identity/words "$T_TMP/err" "azureDNS: getting the managed identity's token: HTTP 400: invalid_request: Identity not found"
+
+# Azure Workload Identity: the federated token file is the assertion of
+# the application named by AZURE_CLIENT_ID in AZURE_TENANT_ID (cluster
+# style), or by managedIdentity.clientID and tenantID; IMDS is not asked.
+printf '%s\n' "$AZ_WI_TOKEN" >"$T_TMP/wi-token"
+printf 'eyJhbGciOiJSUzI1NiJ9.e30.someoneElsesToken\n' >"$T_TMP/wi-other"
+conf wi "{subscriptionID: \"$AZ_SUB\", resourceGroupName: $AZ_RG}" wi.acmec.test '*.wi.acmec.test' >"$T_TMP/wi.yaml"
+_imds=$(fake_api_count '^imds ')
+expect workload/issue 0 with_api_world env AZURE_FEDERATED_TOKEN_FILE="$T_TMP/wi-token" \
+    AZURE_CLIENT_ID="$AZ_WI_CLIENT" AZURE_TENANT_ID="$AZ_TENANT" "$ACMEC" -s "$S" -vv -c "$T_TMP/wi.yaml" issue
+cert_ok workload "$S/secrets/wi-tls" "Private-Key: (2048 bit" wi.acmec.test '*.wi.acmec.test'
+check workload/signed-in grep -q "azure POST /$AZ_TENANT/oauth2/v2.0/token auth=wi:workload status=200" "$FAKE_API_LOG"
+check workload/used grep -q "azure PUT $SET/acmec.test/TXT/_acme-challenge.wi?.* auth=workload status=201" "$FAKE_API_LOG"
+check workload/no-imds test "$(fake_api_count '^imds ')" -eq "$_imds"
+nothing_logged workload
+conf wi2 "{subscriptionID: \"$AZ_SUB\", resourceGroupName: $AZ_RG, managedIdentity: {clientID: \"$AZ_WI_CLIENT\", tenantID: \"$AZ_TENANT\"}}" wi2.acmec.test >"$T_TMP/wi2.yaml"
+expect workload-other/exit 1 with_api_world env AZURE_FEDERATED_TOKEN_FILE="$T_TMP/wi-other" "$ACMEC" -s "$S" -c "$T_TMP/wi2.yaml" issue
+grep_in workload-other/words "$T_TMP/err" "azureDNS: signing in as client $AZ_WI_CLIENT of tenant $AZ_TENANT: HTTP 400: invalid_request: AADSTS70021: No matching federated identity record found"
+not_in workload-other/not-logged "$T_TMP/err" 'someoneElsesToken'
 
 # No managed identity answers: what to give instead, exit 1.
 conf nomi "{subscriptionID: \"$AZ_SUB\", resourceGroupName: $AZ_RG}" nomi.acmec.test >"$T_TMP/nomi.yaml"

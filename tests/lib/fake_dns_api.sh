@@ -37,6 +37,8 @@
 #   AZ_CLIENT_LIMITED AZ_SECRET_LIMITED  one on resource group other-rg only
 #   AZ_MI_CLIENT AZ_MI_RESOURCE  a user-assigned managed identity (IMDS);
 #                     the machine's system-assigned one works too
+#   AZ_WI_CLIENT AZ_WI_TOKEN  Workload Identity: an application whose
+#                     federated credential accepts the token AZ_WI_TOKEN
 # Zones, in both providers: acmec.test and other.test (also in BIND9),
 # zone01.test .. zone11.test (API only, for pagination), and foreign.test,
 # which belongs to another account.
@@ -76,6 +78,8 @@ start_fake_dns_api() {
 	AZ_SUB=5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9
 	AZ_RG=acmec-dns
 	AZ_MI_CLIENT=9d8c7b6a-5f4e-4d3c-b2a1-0f9e8d7c6b5a
+	AZ_WI_CLIENT=2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091
+	AZ_WI_TOKEN=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6YWNtZWMifQ.acmecTestFederatedToken
 	AZ_MI_RESOURCE=/subscriptions/$AZ_SUB/resourceGroups/acmec-ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/acmec-mi
 	_names="api.cloudflare.com api.digitalocean.com route53.amazonaws.com"
 	_names="$_names acmedns.acmec.test"
@@ -142,7 +146,9 @@ start_fake_dns_api() {
    "$AZ_CLIENT": {"tenant": "$AZ_TENANT", "secret": "$AZ_SECRET",
     "label": "acmec", "scopes": ["/subscriptions/$AZ_SUB/resourceGroups/$AZ_RG"]},
    "$AZ_CLIENT_LIMITED": {"tenant": "$AZ_TENANT", "secret": "$AZ_SECRET_LIMITED",
-    "label": "limited", "scopes": ["/subscriptions/$AZ_SUB/resourceGroups/other-rg"]}},
+    "label": "limited", "scopes": ["/subscriptions/$AZ_SUB/resourceGroups/other-rg"]},
+   "$AZ_WI_CLIENT": {"tenant": "$AZ_TENANT", "assertion": "$AZ_WI_TOKEN",
+    "label": "workload", "scopes": ["/subscriptions/$AZ_SUB/resourceGroups/$AZ_RG"]}},
   "identities": {
    "system": {"label": "node", "scopes": ["/subscriptions/$AZ_SUB"]},
    "$AZ_MI_CLIENT": {"label": "uami", "resource_id": "$AZ_MI_RESOURCE",

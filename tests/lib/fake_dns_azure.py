@@ -14,7 +14,12 @@ Written from Microsoft's public references and the SDKs:
   401 invalid_client AADSTS7000215 for a bad secret (words as quoted in
   Azure/sap-automation#418), 400 unauthorized_client AADSTS700016 for an
   unknown application, 400 invalid_request AADSTS90002 for an unknown
-  tenant.  The LOGIN host of each cloud, and its Resource Manager host,
+  tenant.  Azure Workload Identity (azidentity's
+  WorkloadIdentityCredential) proves the application with a federated
+  token instead: client_assertion_type=urn:ietf:params:oauth:client-
+  assertion-type:jwt-bearer and client_assertion (400 invalid_request
+  AADSTS70021 when no federated credential matches).  The LOGIN host of
+  each cloud, and its Resource Manager host,
   from the SDKs' cloud tables (azcore/cloud, go-autorest environments.go).
 - Record sets (azure-rest-api-specs, dns 2018-05-01): /subscriptions/{sub}
   /resourceGroups/{rg}/providers/Microsoft.Network/dnsZones/{zone}/TXT/
@@ -41,7 +46,8 @@ Written from Microsoft's public references and the SDKs:
 
 Configuration, under "azure" in the fake's CONFIG:
   {"tenants": {ID: {"domain": NAME}},
-   "principals": {CLIENT_ID: {"tenant", "secret", "label", "scopes"}},
+   "principals": {CLIENT_ID: {"tenant", "secret" and/or "assertion" (the
+                  federated token it accepts), "label", "scopes"}},
    "identities": {"system": {"label", "scopes"}, CLIENT_ID: {"label",
                   "resource_id", "scopes"}},
    "subscriptions": {SUB: {RG: [zone names]}},
@@ -66,6 +72,7 @@ import uuid
 import fake_dns_api as F
 
 API_VERSIONS = ("2018-05-01", "2017-10-01", "2016-04-01")
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 CLOUDS = {  # login host -> Resource Manager host
     "login.microsoftonline.com": "management.azure.com",
     "login.chinacloudapi.cn": "management.chinacloudapi.cn",
@@ -147,6 +154,38 @@ def tenant_of(name):
     return None
 
 
+def proof(req, form, sp, cid):
+    """An error answer unless the form proves the application: its client
+    secret, or a federated token (Workload Identity) as its assertion."""
+    if "client_assertion" in form:
+        if form.get("client_assertion_type") != ASSERTION_TYPE:
+            req.auth = "50027"
+            return aad_err(400, "invalid_request", 50027, "Invalid JWT "
+                           "token. The client_assertion_type is not "
+                           "supported.")
+        if not sp.get("assertion") or not secrets.compare_digest(
+                form["client_assertion"].encode(), sp["assertion"].encode()):
+            req.auth = "70021"
+            return aad_err(400, "invalid_request", 70021, "No matching "
+                           "federated identity record found for presented "
+                           "assertion.")
+        return None
+    if "client_secret" not in form:
+        req.auth = "7000218"
+        return aad_err(401, "invalid_client", 7000218, "The request body "
+                       "must contain the following parameter: "
+                       "'client_assertion' or 'client_secret'.")
+    if not sp.get("secret") or not secrets.compare_digest(
+            form["client_secret"].encode(), sp["secret"].encode()):
+        req.auth = "7000215"
+        return aad_err(401, "invalid_client", 7000215, "Invalid client "
+                       "secret provided. Ensure the secret being sent in "
+                       "the request is the client secret value, not the "
+                       "client secret ID, for a secret added to app "
+                       "'%s'." % cid)
+    return None
+
+
 def login(req, host):
     m = re.fullmatch(r"/([^/]+)/oauth2/v2\.0/token", req.path)
     if not m or req.method != "POST":
@@ -178,19 +217,9 @@ def login(req, host):
                        "tenant or consented to by any user in the tenant. "
                        "You may have sent your authentication request to "
                        "the wrong tenant." % (cid, m.group(1)))
-    if "client_secret" not in form:
-        req.auth = "7000218"
-        return aad_err(401, "invalid_client", 7000218, "The request body "
-                       "must contain the following parameter: "
-                       "'client_assertion' or 'client_secret'.")
-    if not secrets.compare_digest(form["client_secret"].encode(),
-                                  sp["secret"].encode()):
-        req.auth = "7000215"
-        return aad_err(401, "invalid_client", 7000215, "Invalid client "
-                       "secret provided. Ensure the secret being sent in "
-                       "the request is the client secret value, not the "
-                       "client secret ID, for a secret added to app "
-                       "'%s'." % cid)
+    err = proof(req, form, sp, cid)
+    if err:
+        return err
     arm = CLOUDS[host]
     if form.get("scope") not in ("https://%s/.default" % arm,
                                  "https://%s//.default" % arm):
@@ -200,7 +229,8 @@ def login(req, host):
                        "must have a scope value with /.default suffixed to "
                        "the resource identifier (application ID URI)." %
                        form.get("scope"))
-    req.auth = "sp:" + sp["label"]
+    req.auth = ("wi:" if "client_assertion" in form else "sp:") + \
+        sp["label"]
     tok = issue(sp["label"], sp.get("scopes", []), arm, cid)
     return 200, json.dumps({"token_type": "Bearer", "expires_in": 3599,
                             "ext_expires_in": 3599, "access_token": tok}), \
