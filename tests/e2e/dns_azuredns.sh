@@ -188,6 +188,45 @@ grep_in hostile-big/words "$T_TMP/err" 'azureDNS: .*the response is larger than 
 fake_api_mode '{}'
 check hostile/foreign-kept test "$(txt _acme-challenge.hostile.acmec.test)" = someone-elses-value
 
+# The fake's own checks, the ones acmec's runs above never fail: what the
+# real services refuse, it refuses.
+RESOLVE=
+for h in $(sed 's/^127.0.0.1 localhost //' "$FAKE_API_HOSTS"); do
+	RESOLVE="$RESOLVE --resolve $h:443:127.0.0.1"
+done
+# fcurl NAME WANT-STATUS WANT-WORDS CURL-ARGS...: one request to the fake.
+fcurl() {
+	_n=$1 _s=$2 _w=$3
+	shift 3
+	# shellcheck disable=SC2086
+	_c=$(curl -s -o "$T_TMP/body" -w '%{http_code}' --cacert "$FAKE_API_CA" $RESOLVE "$@")
+	check "$_n/status" test "$_c" = "$_s"
+	grep_in "$_n/words" "$T_TMP/body" "$_w"
+}
+IMDS=http://127.0.0.1:$FAKE_IMDS_PORT/metadata/identity/oauth2/token?api-version=2018-02-01
+fcurl fake/imds-needs-metadata 400 '"bad_request_102"' "$IMDS&resource=https://management.azure.com/"
+fcurl fake/imds-no-forwarding 400 'X-Forwarded-For' -H 'Metadata: true' -H 'X-Forwarded-For: 10.0.0.1' "$IMDS&resource=https://management.azure.com/"
+fcurl fake/imds-gov-token 200 '"token_type": "Bearer"' -H 'Metadata: true' "$IMDS&resource=https://management.usgovcloudapi.net/"
+GOV=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["access_token"])' "$T_TMP/body")
+ZONE="https://management.azure.com$SET/acmec.test"
+fcurl fake/arm-needs-token 401 '"AuthenticationFailed"' "$ZONE?api-version=2018-05-01"
+fcurl fake/arm-audience 401 '"InvalidAuthenticationTokenAudience"' -H "Authorization: Bearer $GOV" "$ZONE?api-version=2018-05-01"
+fcurl fake/login-scope 400 'AADSTS1002012' --data-urlencode grant_type=client_credentials \
+    --data-urlencode client_id="$AZ_CLIENT" --data-urlencode client_secret="$AZ_SECRET" \
+    --data-urlencode scope=https://graph.microsoft.com/.default "https://login.microsoftonline.com/$AZ_TENANT/oauth2/v2.0/token"
+fcurl fake/login 200 '"access_token"' --data-urlencode grant_type=client_credentials \
+    --data-urlencode client_id="$AZ_CLIENT" --data-urlencode client_secret="$AZ_SECRET" \
+    --data-urlencode scope=https://management.azure.com/.default "https://login.microsoftonline.com/acmectest.onmicrosoft.com/oauth2/v2.0/token"
+TOK=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["access_token"])' "$T_TMP/body")
+fcurl fake/api-version 400 '"MissingApiVersionParameter"' -H "Authorization: Bearer $TOK" "$ZONE"
+fcurl fake/create-only 412 '"PreconditionFailed"' -X PUT -H "Authorization: Bearer $TOK" -H 'If-None-Match: *' \
+    -H 'Content-Type: application/json' -d '{"properties": {"TTL": 60, "TXTRecords": [{"value": ["x"]}]}}' \
+    "$ZONE/TXT/_acme-challenge.keep?api-version=2018-05-01"
+fcurl fake/stale-etag 412 '"PreconditionFailed"' -X DELETE -H "Authorization: Bearer $TOK" -H 'If-Match: 00000000-0000-0000-0000-000000000000' \
+    "$ZONE/TXT/_acme-challenge.keep?api-version=2018-05-01"
+fcurl fake/no-zone 404 '"ParentResourceNotFound"' -H "Authorization: Bearer $TOK" "$ZONE.example/TXT/x?api-version=2018-05-01"
+check fake/keep-untouched test "$(txt _acme-challenge.keep.acmec.test)" = someone-elses-value
+
 # cert-manager's refusals of the fields, before any network.
 conf mix "$(sp az '' ", managedIdentity: {clientID: \"$AZ_MI_CLIENT\"}")" mix.acmec.test >"$T_TMP/mix.yaml"
 expect config-mix/exit 2 "$ACMEC" -s "$S" -c "$T_TMP/mix.yaml" check

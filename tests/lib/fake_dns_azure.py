@@ -91,13 +91,16 @@ def setup(conf):
         for rg, zones in groups.items():
             for z in zones:
                 ZONES[(sub.lower(), rg.lower(), z.lower())] = {}
+    ops = []
     for zone, sets in AZ.get("preset", {}).items():
         key = [k for k in ZONES if k[2] == zone.lower()][0]
         for rel, values in sets.items():
             s = new_set(rel, [[v] for v in values])
             ZONES[key][rel.lower()] = s
-            F.bind_update([("add", fqdn(rel, zone), 60, txt(r))
-                           for r in s["records"]])
+            ops += [("add", fqdn(rel, zone), 60, txt(r))
+                    for r in s["records"]]
+    if ops:
+        F.bind_update(ops)
 
 
 def fqdn(rel, zone):
