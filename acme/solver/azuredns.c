@@ -714,31 +714,35 @@ az_present(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
     struct dnsapi_added *added)
 {
 	const char *hosted = az_str(ctx, "hostedZoneName");
-	char *rel, *url;
+	char *z, *rel, *url;
+	size_t n;
 	int i, rc = -1;
 
 	if (hosted != NULL)
 		zone = hosted;
-	if ((rel = az_relative(name, zone)) == NULL) {
+	n = strlen(zone);
+	z = util_strndup(zone, n - (n > 1 && zone[n - 1] == '.'));
+	if ((rel = az_relative(name, z)) == NULL) {
 		log_error("dns-01: azureDNS: %s is not in the zone %s%s", name,
-		    log_esc(zone), hosted ? " (hostedZoneName)" : "");
+		    log_esc(z), hosted ? " (hostedZoneName)" : "");
+		free(z);
 		return -1;
 	}
-	if (az_zone_check(ctx, hdrs, zone) < 0) {
-		free(rel);
-		return -1;
+	url = az_url(ctx, z, rel);
+	if (az_zone_check(ctx, hdrs, z) == 0) {
+		added->zone = util_strdup(z);
+		for (i = 0; i < AZ_TRIES && (rc = az_add_once(ctx, hdrs, url,
+		    values, added)) > 0; i++)
+			log_info("dns-01: azureDNS: the record set %s changed "
+			    "meanwhile (HTTP 412); reading it again", name);
+		if (rc > 0)
+			log_error("dns-01: azureDNS: the record set %s kept "
+			    "changing (HTTP 412 %d times); try again later",
+			    name, AZ_TRIES);
 	}
-	added->zone = util_strdup(zone);
-	url = az_url(ctx, zone, rel);
-	for (i = 0; i < AZ_TRIES && (rc = az_add_once(ctx, hdrs, url, values,
-	    added)) > 0; i++)
-		log_info("dns-01: azureDNS: the record set %s changed "
-		    "meanwhile (HTTP 412); reading it again", name);
-	if (rc > 0)
-		log_error("dns-01: azureDNS: the record set %s kept changing "
-		    "(HTTP 412 %d times); try again later", name, AZ_TRIES);
 	free(url);
 	free(rel);
+	free(z);
 	return rc == 0 ? 0 : -1;
 }
 

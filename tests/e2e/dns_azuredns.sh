@@ -81,10 +81,18 @@ fake_api_mode '{}'
 check race/retried test "$(grep -c 'the record set _acme-challenge.race.acmec.test changed meanwhile (HTTP 412); reading it again' "$T_TMP/err")" -eq 2
 check race/conflicts test "$(fake_api_count "TXT/_acme-challenge.race?.* status=412")" -eq 2
 check race/others-kept test "$(txt _acme-challenge.race.acmec.test | tr '\n' ' ')" = "race-1 race-2 someone-elses-value "
+# A set that keeps changing: given up after three tries, Azure's words,
+# exit 1, nothing of acmec's left.
+fake_api_mode '{"azure_race": 9}'
+conf race2 "$(sp az)" race.acmec.test >"$T_TMP/race2.yaml"
+expect race-forever/exit 1 run -c "$T_TMP/race2.yaml" issue
+fake_api_mode '{}'
+grep_in race-forever/words "$T_TMP/err" 'azureDNS: the record set _acme-challenge.race.acmec.test kept changing (HTTP 412 3 times); try again later'
+check race-forever/others-only test "$(txt _acme-challenge.race.acmec.test | tr '\n' ' ')" = "race-1 race-2 race-3 race-4 race-5 someone-elses-value "
 
 # The zone's apex as the set's name ("@"): a zone of its own named in
-# hostedZoneName.
-conf apex "$(sp az '' ', hostedZoneName: _acme-challenge.apex.acmec.test')" apex.acmec.test >"$T_TMP/apex.yaml"
+# hostedZoneName (its trailing dot dropped).
+conf apex "$(sp az '' ', hostedZoneName: _acme-challenge.apex.acmec.test.')" apex.acmec.test >"$T_TMP/apex.yaml"
 expect apex/issue 0 run -c "$T_TMP/apex.yaml" issue
 cert_ok apex "$S/secrets/apex-tls" "Private-Key: (2048 bit" apex.acmec.test
 check apex/at grep -q "azure PUT $SET/_acme-challenge.apex.acmec.test/TXT/@?api-version=2018-05-01 auth=acmec status=201" "$FAKE_API_LOG"
