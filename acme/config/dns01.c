@@ -453,18 +453,16 @@ f_azure_env(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 	    "AzureUSGovernmentCloud", log_esc(cfgw_scalar(n)));
 }
 
-/* azureDNS.zoneType: public zones; Azure Private DNS noticed. */
+/* azureDNS.zoneType: Azure DNS's public zones or Azure Private DNS. */
 static void
 f_azure_zone_type(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
-	if (!cfgw_is_str(ld, n, path) || cfgw_scalar(n)[0] == '\0' ||
-	    strcmp(cfgw_scalar(n), "AzurePublicZone") == 0)
+	if (!cfgw_is_str(ld, n, path) || cfgw_scalar(n)[0] == '\0')
 		return;
-	if (strcmp(cfgw_scalar(n), "AzurePrivateZone") == 0)
-		unsupported(ld, n, path, obj, "is AzurePrivateZone (Azure "
-		    "Private DNS, experimental in cert-manager), which acmec "
-		    "does not speak yet");
+	if (strcmp(cfgw_scalar(n), "AzurePublicZone") == 0 ||
+	    strcmp(cfgw_scalar(n), "AzurePrivateZone") == 0)
+		f_api_str(ld, n, path, obj);
 	else
 		cfgw_perr(ld, n, path, "'%s': supported values: "
 		    "AzurePublicZone, AzurePrivateZone", log_esc(cfgw_scalar(n)));

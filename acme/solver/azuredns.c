@@ -26,7 +26,6 @@
 #include "acme/solver/dnsapi.h"
 #include "crypto/err.h"
 
-#define AZ_API_VERSION "2018-05-01" /* Microsoft.Network/dnsZones */
 #define AZ_IMDS "http://169.254.169.254"
 #define AZ_IMDS_ENV "AZURE_POD_IDENTITY_AUTHORITY_HOST" /* the SDKs' */
 #define AZ_IMDS_PATH "/metadata/identity/oauth2/token?api-version=2018-02-01"
@@ -67,11 +66,29 @@ static const struct az_cloud clouds[] = {
 	    "https://management.usgovcloudapi.net" },
 };
 
+/*
+ * Azure DNS's public zones, or its private ones (zoneType
+ * AzurePrivateZone): another resource type, API version and spelling of
+ * the record set's properties (azure-rest-api-specs; the SDKs' armdns and
+ * armprivatedns).
+ */
+struct az_kind {
+	const char *type;
+	const char *api;
+	const char *ttl;
+	const char *txt;
+};
+
+static const struct az_kind public_zones = { "dnsZones", "2018-05-01",
+	"TTL", "TXTRecords" };
+static const struct az_kind private_zones = { "privateDnsZones",
+	"2024-06-01", "ttl", "txtRecords" };
+
 /* A record set as read: NULL etag if there is none yet. */
 struct az_set {
 	char *etag;
 	cJSON *props;         /* {"properties": ...} to write back, owned */
-	cJSON *records;       /* its TXTRecords array, borrowed */
+	cJSON *records;       /* its TXT records array, borrowed */
 };
 
 static const char *
@@ -90,6 +107,15 @@ az_cloud(const struct dnsapi_ctx *ctx)
 		if (strcmp(clouds[i].name, env) == 0)
 			return &clouds[i];
 	return &clouds[0];
+}
+
+static const struct az_kind *
+az_kind(const struct dnsapi_ctx *ctx)
+{
+	const char *type = az_str(ctx, "zoneType");
+
+	return type != NULL && strcmp(type, "AzurePrivateZone") == 0 ?
+	    &private_zones : &public_zones;
 }
 
 /* s (1..max bytes) of the characters allowed only? */
@@ -184,7 +210,8 @@ az_report(const struct http_resp *resp, const char *what, bool warn)
 	    code ? log_esc(code) : "", code && msg ? ": " : "",
 	    msg ? log_esc2(msg) : "", code && strcmp(code,
 	    "AuthorizationFailed") == 0 ? " (give the principal the DNS Zone "
-	    "Contributor role on the zone or its resource group)" : "");
+	    "Contributor role, Private DNS Zone Contributor for a private "
+	    "zone, on the zone or its resource group)" : "");
 	if (warn)
 		log_warn("%s", line);
 	else
@@ -444,11 +471,12 @@ az_url(const struct dnsapi_ctx *ctx, const char *zone, const char *rel)
 	char *sub = az_enc(az_str(ctx, "subscriptionID"), "");
 	char *rg = az_enc(az_str(ctx, "resourceGroupName"), "");
 	char *z = az_enc(zone, ""), *r = rel ? az_enc(rel, "@") : NULL;
+	const struct az_kind *k = az_kind(ctx);
 	char *url;
 
 	url = util_printf("%s/subscriptions/%s/resourceGroups/%s/providers/"
-	    "Microsoft.Network/dnsZones/%s%s%s?api-version=" AZ_API_VERSION,
-	    az_cloud(ctx)->arm, sub, rg, z, r ? "/TXT/" : "", r ? r : "");
+	    "Microsoft.Network/%s/%s%s%s?api-version=%s", az_cloud(ctx)->arm,
+	    sub, rg, k->type, z, r ? "/TXT/" : "", r ? r : "", k->api);
 	free(sub);
 	free(rg);
 	free(z);
@@ -527,7 +555,8 @@ az_set_free(struct az_set *set)
  * what Azure alone writes.  -1 (reported) if the answer is not one.
  */
 static int
-az_set_of(const struct http_resp *resp, const char *name, struct az_set *set)
+az_set_of(const struct az_kind *k, const struct http_resp *resp,
+    const char *name, struct az_set *set)
 {
 	cJSON *j = az_parse(resp), *props;
 	const cJSON *etag = cJSON_GetObjectItemCaseSensitive(j, "etag"), *rec;
@@ -543,11 +572,11 @@ az_set_of(const struct http_resp *resp, const char *name, struct az_set *set)
 		cJSON_DeleteItemFromObjectCaseSensitive(props, "fqdn");
 		cJSON_DeleteItemFromObjectCaseSensitive(props,
 		    "provisioningState");
-		set->records = cJSON_GetObjectItemCaseSensitive(props,
-		    "TXTRecords");
+		cJSON_DeleteItemFromObjectCaseSensitive(props,
+		    "isAutoRegistered");
+		set->records = cJSON_GetObjectItemCaseSensitive(props, k->txt);
 		if (set->records == NULL)
-			set->records = cJSON_AddArrayToObject(props,
-			    "TXTRecords");
+			set->records = cJSON_AddArrayToObject(props, k->txt);
 		ok = cJSON_IsArray(set->records);
 	}
 	recs = ok ? set->records : NULL;
@@ -570,7 +599,9 @@ static int
 az_read_set(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
     const char *url, const char *name, struct az_set *set, bool warn)
 {
+	const struct az_kind *k = az_kind(ctx);
 	struct http_resp resp;
+	cJSON *props;
 	int rc = -1;
 
 	memset(set, 0, sizeof(*set));
@@ -578,13 +609,12 @@ az_read_set(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		return -1;
 	if (resp.status == 404) {
 		set->props = cJSON_CreateObject();
-		cJSON_AddNumberToObject(cJSON_AddObjectToObject(set->props,
-		    "properties"), "TTL", AZ_TTL);
-		set->records = cJSON_AddArrayToObject(cJSON_GetObjectItem(
-		    set->props, "properties"), "TXTRecords");
+		props = cJSON_AddObjectToObject(set->props, "properties");
+		cJSON_AddNumberToObject(props, k->ttl, AZ_TTL);
+		set->records = cJSON_AddArrayToObject(props, k->txt);
 		rc = 1;
 	} else if (az_answer_ok(&resp, "reading the TXT record set", warn)) {
-		rc = az_set_of(&resp, name, set);
+		rc = az_set_of(k, &resp, name, set);
 	}
 	http_resp_free(&resp);
 	if (rc < 0)
@@ -695,8 +725,9 @@ az_zone_check(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 	char *url = az_url(ctx, zone, NULL), *what;
 	int rc = -1;
 
-	what = util_printf("finding the zone %s in resource group %s of "
-	    "subscription %s", zone, log_esc(az_str(ctx, "resourceGroupName")),
+	what = util_printf("finding the %szone %s in resource group %s of "
+	    "subscription %s", az_kind(ctx) == &private_zones ? "private " :
+	    "", zone, log_esc(az_str(ctx, "resourceGroupName")),
 	    log_esc2(az_str(ctx, "subscriptionID")));
 	if (az_request(ctx, hdrs, "GET", url, NULL, NULL, &resp) == 0) {
 		if (az_answer_ok(&resp, what, false))

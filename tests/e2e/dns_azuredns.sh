@@ -98,6 +98,18 @@ cert_ok apex "$S/secrets/apex-tls" "Private-Key: (2048 bit" apex.acmec.test
 check apex/at grep -q "azure PUT $SET/_acme-challenge.apex.acmec.test/TXT/@?api-version=2018-05-01 auth=acmec status=201" "$FAKE_API_LOG"
 check apex/bind-clean test -z "$(txt _acme-challenge.apex.acmec.test)"
 
+# Azure Private DNS (zoneType AzurePrivateZone): the private zone of the
+# same name, its own resource type and spelling of the set.
+conf priv "$(sp az '' ', zoneType: AzurePrivateZone')" priv.acmec.test '*.priv.acmec.test' >"$T_TMP/priv.yaml"
+expect private/issue 0 run -c "$T_TMP/priv.yaml" issue
+cert_ok private "$S/secrets/priv-tls" "Private-Key: (2048 bit" priv.acmec.test '*.priv.acmec.test'
+PSET=/subscriptions/$AZ_SUB/resourceGroups/$AZ_RG/providers/Microsoft.Network/privateDnsZones
+check private/zone grep -q "azure GET $PSET/acmec.test?api-version=2024-06-01 auth=acmec status=200" "$FAKE_API_LOG"
+check private/put grep -q "azure PUT $PSET/acmec.test/TXT/_acme-challenge.priv?api-version=2024-06-01 auth=acmec status=201" "$FAKE_API_LOG"
+check private/deleted grep -q "azure DELETE $PSET/acmec.test/TXT/_acme-challenge.priv?.* status=200" "$FAKE_API_LOG"
+check private/not-public test "$(fake_api_count "dnsZones/acmec.test/TXT/_acme-challenge.priv")" -eq 0
+check private/bind-clean test -z "$(txt _acme-challenge.priv.acmec.test)"
+
 # A user-assigned managed identity through the metadata endpoint (no
 # clientID), its clientID sent as IMDS wants it.
 conf mi "{subscriptionID: \"$AZ_SUB\", resourceGroupName: $AZ_RG, managedIdentity: {clientID: \"$AZ_MI_CLIENT\"}}" \
@@ -159,7 +171,7 @@ not_in bad-secret/secret-not-logged "$T_TMP/err" 'NotTheSecret'
 # A resource group the principal cannot see, and a subscription.
 conf rg "$(sp az-limited "$AZ_CLIENT_LIMITED")" rg.acmec.test >"$T_TMP/rg.yaml"
 expect foreign-rg/exit 1 run -c "$T_TMP/rg.yaml" issue
-grep_in foreign-rg/words "$T_TMP/err" "azureDNS: finding the zone acmec.test in resource group $AZ_RG of subscription $AZ_SUB: HTTP 403: AuthorizationFailed: The client 'limited' with object id 'limited' does not have authorization to perform action 'Microsoft.Network/dnsZones/read'.*DNS Zone Contributor"
+grep_in foreign-rg/words "$T_TMP/err" "azureDNS: finding the zone acmec.test in resource group $AZ_RG of subscription $AZ_SUB: HTTP 403: AuthorizationFailed: The client 'limited' with object id 'limited' does not have authorization to perform action 'Microsoft.Network/dnsZones/read'.*DNS Zone Contributor role"
 check foreign-rg/none-left test -z "$(txt _acme-challenge.rg.acmec.test)"
 sed "s/$AZ_SUB/00000000-0000-4000-8000-000000000000/" "$T_TMP/sp.yaml" >"$T_TMP/sub.yaml"
 expect foreign-sub/exit 1 run -c "$T_TMP/sub.yaml" issue

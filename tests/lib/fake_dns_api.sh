@@ -33,7 +33,8 @@
 #   AZ_TENANT AZ_CLIENT AZ_SECRET  an Azure service principal ("acmec"),
 #                     DNS Zone Contributor on resource group AZ_RG of
 #                     subscription AZ_SUB (zones acmec.test, other.test,
-#                     _acme-challenge.apex.acmec.test)
+#                     _acme-challenge.apex.acmec.test; acmec.test also as
+#                     an Azure Private DNS zone)
 #   AZ_CLIENT_LIMITED AZ_SECRET_LIMITED  one on resource group other-rg only
 #   AZ_MI_CLIENT AZ_MI_RESOURCE  a user-assigned managed identity (IMDS);
 #                     the machine's system-assigned one works too
@@ -155,6 +156,7 @@ start_fake_dns_api() {
     "scopes": ["/subscriptions/$AZ_SUB/resourceGroups/$AZ_RG"]}},
   "subscriptions": {"$AZ_SUB": {"$AZ_RG": ["acmec.test", "other.test",
    "_acme-challenge.apex.acmec.test"], "other-rg": []}},
+  "private": {"$AZ_SUB": {"$AZ_RG": ["acmec.test"]}},
   "preset": {"acmec.test": {"_acme-challenge.keep": ["someone-elses-value"],
    "_acme-challenge.race": ["someone-elses-value"],
    "_acme-challenge.hostile": ["someone-elses-value"]}}}}

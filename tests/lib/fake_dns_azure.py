@@ -54,6 +54,12 @@ Configuration, under "azure" in the fake's CONFIG:
    "preset": {ZONE: {RELATIVE NAME: [TXT values]}}}
 A scope is an ARM resource id prefix ("/subscriptions/S/resourceGroups/R").
 
+Azure Private DNS (zoneType AzurePrivateZone in cert-manager; the SDK's
+armprivatedns, API version 2024-06-01) keeps record sets under
+.../providers/Microsoft.Network/privateDnsZones/{zone}/TXT/{name}, spelt
+{"properties": {"ttl", "txtRecords", "isAutoRegistered", ...}}; its zones
+are listed under "private" ({SUB: {RG: [zones]}}) in the configuration.
+
 Control-file modes: "azure_429": N (the next N ARM requests, Retry-After
 "retry_after"), "azure_race": N (before each of the next N guarded
 writes someone else adds a value "race-K" to the set), "azure_bad_etag"
@@ -71,7 +77,16 @@ import uuid
 
 import fake_dns_api as F
 
-API_VERSIONS = ("2018-05-01", "2017-10-01", "2016-04-01")
+# Public zones and Azure Private DNS: their resource type, API versions
+# and the spelling of a record set's properties.
+KINDS = {
+    "dnszones": {"type": "dnsZones", "ttl": "TTL", "txt": "TXTRecords",
+                 "versions": ("2018-05-01", "2017-10-01", "2016-04-01")},
+    "privatednszones": {"type": "privateDnsZones", "ttl": "ttl",
+                        "txt": "txtRecords",
+                        "versions": ("2024-06-01", "2020-06-01",
+                                     "2018-09-01")},
+}
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 CLOUDS = {  # login host -> Resource Manager host
     "login.microsoftonline.com": "management.azure.com",
@@ -80,20 +95,23 @@ CLOUDS = {  # login host -> Resource Manager host
     "login.microsoftonline.de": "management.microsoftazure.de",
 }
 AZ = {}       # the "azure" configuration
-ZONES = {}    # (sub, rg, zone) lower case -> {relname lower: set}
+ZONES = {}    # (kind, sub, rg, zone) lower case -> {relname lower: set}
 TOKENS = {}   # access token -> {"who", "scopes", "aud", "expires"}
 RACES = [0]
 
 
 def setup(conf):
     AZ.update(conf.get("azure", {}))
-    for sub, groups in AZ.get("subscriptions", {}).items():
-        for rg, zones in groups.items():
-            for z in zones:
-                ZONES[(sub.lower(), rg.lower(), z.lower())] = {}
+    for kind, conf_key in (("dnszones", "subscriptions"),
+                           ("privatednszones", "private")):
+        for sub, groups in AZ.get(conf_key, {}).items():
+            for rg, zones in groups.items():
+                for z in zones:
+                    ZONES[(kind, sub.lower(), rg.lower(), z.lower())] = {}
     ops = []
     for zone, sets in AZ.get("preset", {}).items():
-        key = [k for k in ZONES if k[2] == zone.lower()][0]
+        key = [k for k in ZONES if k[0] == "dnszones" and
+               k[3] == zone.lower()][0]
         for rel, values in sets.items():
             s = new_set(rel, [[v] for v in values])
             ZONES[key][rel.lower()] = s
@@ -335,17 +353,22 @@ def arm_auth(req, host):
     return grant, None
 
 
-def set_doc(sub, rg, zone, s):
+def set_doc(key, s):
+    kind, sub, rg, zone = key
+    k = KINDS[kind]
     rid = "/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Network/" \
-        "dnszones/%s/TXT/%s" % (sub, rg, zone, s["name"])
+        "%s/%s/TXT/%s" % (sub, rg, kind, zone, s["name"])
+    props = {"metadata": s["metadata"], k["ttl"]: s["ttl"],
+             "fqdn": fqdn(s["name"], zone) + ".",
+             k["txt"]: [{"value": r} for r in s["records"]]}
+    if kind == "dnszones":
+        props.update({"provisioningState": "Succeeded",
+                      "targetResource": {}})
+    else:
+        props["isAutoRegistered"] = False
     doc = {"id": rid, "name": s["name"],
-           "type": "Microsoft.Network/dnszones/TXT", "etag": s["etag"],
-           "properties": {"metadata": s["metadata"], "TTL": s["ttl"],
-                          "fqdn": fqdn(s["name"], zone) + ".",
-                          "provisioningState": "Succeeded",
-                          "targetResource": {},
-                          "TXTRecords": [{"value": r} for r in
-                                         s["records"]]}}
+           "type": "Microsoft.Network/%s/TXT" % kind, "etag": s["etag"],
+           "properties": props}
     if F.CONTROL.get("azure_bad_etag"):  # a hostile answer
         doc["etag"] = s["etag"] + "\r\nX-Injected: 1"
     if F.CONTROL.get("azure_big"):
@@ -353,10 +376,11 @@ def set_doc(sub, rg, zone, s):
     return doc
 
 
-def zone_doc(sub, rg, zone, sets):
+def zone_doc(key, sets):
+    kind, sub, rg, zone = key
     return {"id": "/subscriptions/%s/resourceGroups/%s/providers/"
-            "Microsoft.Network/dnszones/%s" % (sub, rg, zone),
-            "name": zone, "type": "Microsoft.Network/dnszones",
+            "Microsoft.Network/%s/%s" % (sub, rg, kind, zone),
+            "name": zone, "type": "Microsoft.Network/%s" % kind,
             "etag": "00000002-0000-0000-" + uuid.uuid4().hex[:4] + "-" +
             uuid.uuid4().hex[:12], "location": "global", "tags": {},
             "properties": {"maxNumberOfRecordSets": 10000,
@@ -366,15 +390,22 @@ def zone_doc(sub, rg, zone, sets):
                                            "ns2-01.azure-dns.net.",
                                            "ns3-01.azure-dns.org.",
                                            "ns4-01.azure-dns.info."],
-                           "zoneType": "Public"}}
+                           "zoneType": "Public" if kind == "dnszones" else
+                           "Private"}}
 
 
-def parse_records(body):
-    """(ttl, records, metadata) of a PUT body, or None."""
+def parse_records(kind, body):
+    """(ttl, records, metadata) of a PUT body, or None; the other kind's
+    spelling of the properties is refused (the real service would ignore
+    it and write an empty set)."""
+    k = KINDS[kind]
+    other = [v for n, v in KINDS.items() if n != kind][0]
     try:
         props = json.loads(body or b"{}").get("properties")
-        ttl = props.get("TTL", 3600)
-        recs = [r["value"] for r in props.get("TXTRecords", [])]
+        ttl = props.get(k["ttl"], 3600)
+        recs = [r["value"] for r in props.get(k["txt"], [])]
+        if other["txt"] in props or other["ttl"] in props:
+            return None
     except (ValueError, AttributeError, KeyError, TypeError):
         return None
     if not isinstance(ttl, int) or not 0 <= ttl <= 2147483647 or \
@@ -395,8 +426,8 @@ def race(zone, s):
 
 
 def put_set(req, key, rel, sets):
-    sub, rg, zone = key
-    parsed = parse_records(req.body)
+    zone = key[3]
+    parsed = parse_records(key[0], req.body)
     if parsed is None:
         return arm_err(400, "BadRequest", "The request body is not a valid "
                        "TXT record set.")
@@ -420,13 +451,12 @@ def put_set(req, key, rel, sets):
     name = fqdn(new["name"], zone)
     F.bind_update([("del", name, 0, txt(r)) for r in old if r not in recs] +
                   [("add", name, ttl, txt(r)) for r in recs if r not in old])
-    return 201 if s is None else 200, json.dumps(set_doc(sub, rg, zone,
-                                                         new)), \
+    return 201 if s is None else 200, json.dumps(set_doc(key, new)), \
         "application/json; charset=utf-8", [("ETag", new["etag"])]
 
 
 def delete_set(req, key, rel, sets):
-    zone = key[2]
+    zone = key[3]
     s = sets.get(rel.lower())
     if s is None:
         return 204, "", "application/json", []
@@ -448,9 +478,11 @@ ACTIONS = {"GET": "read", "PUT": "write", "DELETE": "delete"}
 
 def locate(req, grant, m):
     """The zone's key and record sets, or an error answer."""
-    sub, rg, zone, rel = m.groups()
-    action = "Microsoft.Network/dnsZones/%s%s" % (
-        "TXT/" if rel else "", ACTIONS.get(req.method, "read"))
+    sub, rg, kind, zone, rel = m.groups()
+    kind = kind.lower()
+    action = "Microsoft.Network/%s/%s%s" % (
+        KINDS[kind]["type"], "TXT/" if rel else "",
+        ACTIONS.get(req.method, "read"))
     scope = req.path
     if not any(scope.lower().startswith(p.lower() + "/") for p in
                grant["scopes"]):
@@ -465,11 +497,11 @@ def locate(req, grant, m):
         return None, None, arm_err(404, "SubscriptionNotFound", "The "
                                    "subscription '%s' could not be found."
                                    % sub)
-    if not any(k[:2] == (sub.lower(), rg.lower()) for k in ZONES) and \
+    if not any(k[1:3] == (sub.lower(), rg.lower()) for k in ZONES) and \
             rg not in AZ["subscriptions"].get(sub, {}):
         return None, None, arm_err(404, "ResourceGroupNotFound", "Resource "
                                    "group '%s' could not be found." % rg)
-    key = (sub.lower(), rg.lower(), zone.lower().rstrip("."))
+    key = (kind, sub.lower(), rg.lower(), zone.lower().rstrip("."))
     if key not in ZONES:
         if rel:
             return None, None, arm_err(
@@ -478,14 +510,15 @@ def locate(req, grant, m):
                 "found." % zone)
         return None, None, arm_err(
             404, "ResourceNotFound", "The Resource 'Microsoft.Network/"
-            "dnszones/%s' under resource group '%s' was not found. For "
-            "more details please go to https://aka.ms/ARMResourceNotFoundFix"
-            % (zone, rg))
+            "%s/%s' under resource group '%s' was not found. For more "
+            "details please go to https://aka.ms/ARMResourceNotFoundFix"
+            % (kind, zone, rg))
     return key, ZONES[key], None
 
 
 ARM_PATH = re.compile(r"/subscriptions/([^/]+)/resourceGroups/([^/]+)/"
-                      r"providers/Microsoft\.Network/dnsZones/([^/]+)"
+                      r"providers/Microsoft\.Network/(dnsZones|"
+                      r"privateDnsZones)/([^/]+)"
                       r"(?:/TXT/([^/]+))?", re.I)
 
 
@@ -505,23 +538,23 @@ def arm(req, host):
         return arm_err(400, "MissingApiVersionParameter", "The api-version "
                        "query parameter (?api-version=) is required for all "
                        "requests.")
-    if req.params["api-version"] not in API_VERSIONS:
-        return arm_err(400, "InvalidApiVersionParameter", "The api-version "
-                       "'%s' is invalid. The supported versions are '%s'." %
-                       (req.params["api-version"], "','".join(API_VERSIONS)))
     m = ARM_PATH.fullmatch(urllib.parse.unquote(req.path))
     if not m:
         return arm_err(404, "InvalidResourceType", "The resource type could "
                        "not be found in the namespace.")
+    versions = KINDS[m.group(3).lower()]["versions"]
+    if req.params["api-version"] not in versions:
+        return arm_err(400, "InvalidApiVersionParameter", "The api-version "
+                       "'%s' is invalid. The supported versions are '%s'." %
+                       (req.params["api-version"], "','".join(versions)))
     req.path = urllib.parse.unquote(req.path)
     key, sets, err = locate(req, grant, m)
     if err:
         return err
-    rel = m.group(4)
+    rel = m.group(5)
     with F.LOCK:
         if rel is None and req.method == "GET":
-            return 200, json.dumps(zone_doc(m.group(1), m.group(2),
-                                            key[2], sets)), \
+            return 200, json.dumps(zone_doc(key, sets)), \
                 "application/json; charset=utf-8", []
         if rel is not None and req.method == "GET":
             s = sets.get(rel.lower())
@@ -530,8 +563,7 @@ def arm(req, host):
                                "does not exist in resource group '%s' of "
                                "subscription '%s'." % (rel, m.group(2),
                                                        m.group(1)))
-            return 200, json.dumps(set_doc(m.group(1), m.group(2), key[2],
-                                           s)), \
+            return 200, json.dumps(set_doc(key, s)), \
                 "application/json; charset=utf-8", [("ETag", s["etag"])]
         if rel is not None and req.method == "PUT":
             return put_set(req, key, rel, sets)
