@@ -36,12 +36,11 @@
 #define AZ_TRIES 3      /* writes tried when the set changes meanwhile */
 #define AZ_TOKEN_MAX 16384
 #define AZ_ETAG_MAX 128
-#define AZ_TOKEN_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-	"0123456789-._~+/="
-#define AZ_ETAG_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-	"0123456789-._:"
-#define AZ_TENANT_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-	"0123456789-."
+#define AZ_ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
+	"abcdefghijklmnopqrstuvwxyz0123456789"
+#define AZ_TOKEN_CHARS AZ_ALNUM "-._~+/="
+#define AZ_ETAG_CHARS AZ_ALNUM "-._:"
+#define AZ_TENANT_CHARS AZ_ALNUM "-."
 
 /* An Azure cloud: where its principals sign in and its ARM endpoint. */
 struct az_cloud {
@@ -50,11 +49,7 @@ struct az_cloud {
 	const char *arm;
 };
 
-/*
- * Hosts from the SDKs' cloud tables (azcore/cloud, go-autorest's
- * environments.go); Azure Germany closed in 2021, its hosts kept as the
- * SDKs knew them.
- */
+/* The SDKs' tables: azcore/cloud; go-autorest's for Germany (closed 2021). */
 static const struct az_cloud clouds[] = {
 	{ "AzurePublicCloud", "https://login.microsoftonline.com",
 	    "https://management.azure.com" },
@@ -87,8 +82,8 @@ static const struct az_kind private_zones = { "privateDnsZones",
 /* A record set as read: NULL etag if there is none yet. */
 struct az_set {
 	char *etag;
-	cJSON *props;         /* {"properties": ...} to write back, owned */
-	cJSON *records;       /* its TXT records array, borrowed */
+	cJSON *props;   /* {"properties": ...} to write back, owned */
+	cJSON *records; /* its TXT records array, borrowed */
 };
 
 static const char *
@@ -141,8 +136,7 @@ az_enc(const char *s, const char *keep)
 
 	for (; *s != '\0'; s++) {
 		c = (unsigned char)*s;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL ||
+		if (strchr(AZ_ALNUM "-._~", c) != NULL ||
 		    strchr(keep, c) != NULL) {
 			*p++ = (char)c;
 		} else {
