@@ -194,18 +194,20 @@ az_words(const cJSON *j, char **code, char **msg)
 static void
 az_report(const struct http_resp *resp, const char *what, bool warn)
 {
+	static const char role[] = " (give the principal the DNS Zone "
+	    "Contributor role, Private DNS Zone Contributor for a private "
+	    "zone, on the zone or its resource group)";
 	cJSON *j = az_parse(resp);
 	char *code = NULL, *msg = NULL, *line;
+	bool denied;
 
 	if (j != NULL)
 		az_words(j, &code, &msg);
+	denied = code != NULL && strcmp(code, "AuthorizationFailed") == 0;
 	line = util_printf("dns-01: azureDNS: %s: HTTP %ld%s%s%s%s%s", what,
 	    resp->status, code || msg ? ": " : " (no error in the answer)",
 	    code ? log_esc(code) : "", code && msg ? ": " : "",
-	    msg ? log_esc2(msg) : "", code && strcmp(code,
-	    "AuthorizationFailed") == 0 ? " (give the principal the DNS Zone "
-	    "Contributor role, Private DNS Zone Contributor for a private "
-	    "zone, on the zone or its resource group)" : "");
+	    msg ? log_esc2(msg) : "", denied ? role : "");
 	if (warn)
 		log_warn("%s", line);
 	else
