@@ -223,7 +223,7 @@ fcurl() {
 	check "$_n/status" test "$_c" = "$_s"
 	grep_in "$_n/words" "$T_TMP/body" "$_w"
 }
-IMDS=http://127.0.0.1:$FAKE_IMDS_PORT/metadata/identity/oauth2/token?api-version=2018-02-01
+IMDS="http://127.0.0.1:$FAKE_IMDS_PORT/metadata/identity/oauth2/token?api-version=2018-02-01"
 fcurl fake/imds-needs-metadata 400 '"bad_request_102"' "$IMDS&resource=https://management.azure.com/"
 fcurl fake/imds-no-forwarding 400 'X-Forwarded-For' -H 'Metadata: true' -H 'X-Forwarded-For: 10.0.0.1' "$IMDS&resource=https://management.azure.com/"
 fcurl fake/imds-gov-token 200 '"token_type": "Bearer"' -H 'Metadata: true' "$IMDS&resource=https://management.usgovcloudapi.net/"
