@@ -282,20 +282,6 @@ f_old_propagation(struct ld *ld, const yaml_node_t *n, const char *path,
 		    log_esc(cfgw_scalar(n)) : "5m");
 }
 
-/* cert-manager's cloud providers: issue 14. */
-static void
-f_k8s_provider(struct ld *ld, const yaml_node_t *n, const char *path,
-    void *obj)
-{
-	if (n->type != YAML_MAPPING_NODE) {
-		cfgw_perr(ld, n, path, "expected a mapping, found %s",
-		    cfgw_kind_name(n));
-		return;
-	}
-	unsupported(ld, n, path, obj, "is a provider acmec does not speak "
-	    "yet");
-}
-
 const char *
 config_dnsapi_str(const struct cfg_dnsapi *api, const char *name)
 {
@@ -516,6 +502,164 @@ f_clouddns(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 	}
 }
 
+/* azureDNS.environment: cert-manager's four clouds. */
+static void
+f_azure_env(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const char *const envs[] = { "AzurePublicCloud",
+		"AzureChinaCloud", "AzureGermanCloud", "AzureUSGovernmentCloud",
+		NULL };
+	size_t i;
+
+	if (!cfgw_is_str(ld, n, path) || cfgw_scalar(n)[0] == '\0')
+		return;
+	for (i = 0; envs[i] != NULL; i++)
+		if (strcmp(envs[i], cfgw_scalar(n)) == 0) {
+			f_api_str(ld, n, path, obj);
+			return;
+		}
+	cfgw_perr(ld, n, path, "'%s': must be either empty or one of "
+	    "AzurePublicCloud, AzureChinaCloud, AzureGermanCloud, or "
+	    "AzureUSGovernmentCloud", log_esc(cfgw_scalar(n)));
+}
+
+/* azureDNS.zoneType: Azure DNS's public zones or Azure Private DNS. */
+static void
+f_azure_zone_type(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	if (!cfgw_is_str(ld, n, path) || cfgw_scalar(n)[0] == '\0')
+		return;
+	if (strcmp(cfgw_scalar(n), "AzurePublicZone") == 0 ||
+	    strcmp(cfgw_scalar(n), "AzurePrivateZone") == 0)
+		f_api_str(ld, n, path, obj);
+	else
+		cfgw_perr(ld, n, path, "'%s': supported values: "
+		    "AzurePublicZone, AzurePrivateZone", log_esc(cfgw_scalar(n)));
+}
+
+/* A managedIdentity field, kept as "managedIdentity.NAME". */
+static void
+f_azure_mi_str(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj)
+{
+	struct cfg_solver *sv = obj;
+	char *name;
+
+	if (!cfgw_is_str(ld, n, path) || cfgw_scalar(n)[0] == '\0')
+		return;
+	name = util_printf("managedIdentity.%s", strrchr(path, '.') + 1);
+	strlist_add(&sv->api.names, name);
+	strlist_add(&sv->api.values, cfgw_scalar(n));
+	free(name);
+}
+
+/* azureDNS.managedIdentity, with cert-manager's refusals. */
+static void
+f_azure_mi(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const struct field fields[] = {
+		{ "clientID", K_FN, 0, f_azure_mi_str, NULL, 0 },
+		{ "resourceID", K_FN, 0, f_azure_mi_str, NULL, 0 },
+		{ "tenantID", K_FN, 0, f_azure_mi_str, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	struct cfg_solver *sv = obj;
+	bool client, res, tenant;
+
+	if (!cfgw_walk_map(ld, n, path, fields, sv))
+		return;
+	strlist_add(&sv->api.names, "managedIdentity");
+	strlist_add(&sv->api.values, "");
+	client = config_dnsapi_str(&sv->api, "managedIdentity.clientID");
+	res = config_dnsapi_str(&sv->api, "managedIdentity.resourceID");
+	tenant = config_dnsapi_str(&sv->api, "managedIdentity.tenantID");
+	if (client && res)
+		cfgw_perr(ld, n, path, "managedIdentityClientID and "
+		    "managedIdentityResourceID cannot both be specified");
+	if (tenant && res)
+		cfgw_perr(ld, n, path, "managedIdentityTenantID and "
+		    "managedIdentityResourceID cannot both be specified");
+	if (tenant && !client)
+		cfgw_perr(ld, n, path, "managedIdentityClientID is required "
+		    "when using managedIdentityTenantID");
+}
+
+/* Is key of mapping n given, not null? */
+static bool
+given(struct ld *ld, const yaml_node_t *n, const char *key)
+{
+	const yaml_node_t *v = cfgw_lookup(ld, n, key);
+
+	return v != NULL && !cfgw_is_null(v);
+}
+
+/* azureDNS: a service principal, all three of its fields, or none. */
+static void
+azure_principal(struct ld *ld, const yaml_node_t *n, const char *path)
+{
+	static const char *const need[] = { "clientID",
+		"clientSecretSecretRef", "tenantID", NULL };
+	char *sub;
+	size_t i;
+
+	if (!given(ld, n, "clientID") && !given(ld, n, "tenantID") &&
+	    !given(ld, n, "clientSecretSecretRef"))
+		return; /* a managed identity */
+	for (i = 0; need[i] != NULL; i++) {
+		if (given(ld, n, need[i]))
+			continue;
+		sub = util_printf("%s.%s", path, need[i]);
+		cfgw_perr(ld, n, sub, "required with a service principal: "
+		    "give clientID, clientSecretSecretRef and tenantID, or "
+		    "none of them for a managed identity");
+		free(sub);
+	}
+	if (given(ld, n, "managedIdentity")) {
+		sub = util_printf("%s.managedIdentity", path);
+		cfgw_perr(ld, n, sub, "managed identity cannot be used at the "
+		    "same time as clientID, clientSecretSecretRef or tenantID");
+		free(sub);
+	}
+}
+
+/* azureDNS: a subscription's zone, as a principal or managed identity. */
+static void
+f_azure_dns(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
+{
+	static const char *const req[] = { "subscriptionID",
+		"resourceGroupName", NULL };
+	static const struct field fields[] = {
+		{ "clientID", K_FN, 0, f_api_str, NULL, 0 },
+		{ "clientSecretSecretRef", K_FN, 0, f_api_ref, NULL, 0 },
+		{ "subscriptionID", K_FN, 0, f_api_str, NULL, F_REQUIRED },
+		{ "tenantID", K_FN, 0, f_api_str, NULL, 0 },
+		{ "resourceGroupName", K_FN, 0, f_api_str, NULL, F_REQUIRED },
+		{ "hostedZoneName", K_FN, 0, f_api_str, NULL, 0 },
+		{ "environment", K_FN, 0, f_azure_env, NULL, 0 },
+		{ "managedIdentity", K_FN, 0, f_azure_mi, NULL, 0 },
+		{ "zoneType", K_FN, 0, f_azure_zone_type, NULL, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	struct cfg_solver *sv = obj;
+	char *sub;
+	size_t i;
+
+	sv->dns_provider = DNS01_API;
+	sv->api.provider = "azureDNS";
+	if (!cfgw_walk_map(ld, n, path, fields, sv))
+		return;
+	azure_principal(ld, n, path);
+	for (i = 0; req[i] != NULL; i++) {
+		if (!given(ld, n, req[i]) ||
+		    config_dnsapi_str(&sv->api, req[i]) != NULL)
+			continue; /* missing: reported by the walk */
+		sub = util_printf("%s.%s", path, req[i]);
+		cfgw_perr(ld, n, sub, "required field is empty");
+		free(sub);
+	}
+}
+
 static void
 f_audiences(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
@@ -670,7 +814,7 @@ cfgw_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ "nameservers", K_FN, 0, f_nameservers, NULL, 0 },
 		{ "acmeDNS", K_FN, 0, f_acme_dns, NULL, 0 },
 		{ "akamai", K_FN, 0, f_akamai, NULL, 0 },
-		{ "azureDNS", K_FN, 0, f_k8s_provider, NULL, 0 },
+		{ "azureDNS", K_FN, 0, f_azure_dns, NULL, 0 },
 		{ "cloudDNS", K_FN, 0, f_clouddns, NULL, 0 },
 		{ "cloudflare", K_FN, 0, f_cloudflare, NULL, 0 },
 		{ "digitalocean", K_FN, 0, f_digitalocean, NULL, 0 },

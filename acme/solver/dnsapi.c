@@ -22,6 +22,7 @@ static const struct dnsapi *const providers[] = {
 	&dnsapi_route53,
 	&dnsapi_akamai,
 	&dnsapi_clouddns,
+	&dnsapi_azuredns,
 };
 
 struct dnsapi_cache {

@@ -142,5 +142,6 @@ extern const struct dnsapi dnsapi_acmedns;
 extern const struct dnsapi dnsapi_route53;
 extern const struct dnsapi dnsapi_akamai;
 extern const struct dnsapi dnsapi_clouddns;
+extern const struct dnsapi dnsapi_azuredns;
 
 #endif

@@ -14,12 +14,13 @@ usage: fake_dns_api.py CONFIG
 
 One HTTPS listener serves every provider, chosen by the Host header:
 api.cloudflare.com (Cloudflare), api.digitalocean.com (DigitalOcean,
-fake_dns_do.py), route53.amazonaws.com (Route 53), the Akamai API host
-akab-....luna.akamaiapis.net (Edge DNS, fake_dns_akamai.py),
-fake_dns_do.py), dns.googleapis.com and oauth2.googleapis.com (Google
-Cloud DNS and its token endpoint, fake_dns_gcp.py, whose metadata
+fake_dns_do.py), the Akamai API host akab-....luna.akamaiapis.net (Edge
+DNS, fake_dns_akamai.py), dns.googleapis.com and oauth2.googleapis.com
+(Google Cloud DNS and its token endpoint, fake_dns_gcp.py, whose metadata
 server is on the IMDS listener), route53.amazonaws.com (Route 53),
-sts.amazonaws.com and sts.REGION.amazonaws.com (STS).  A real client
+sts.amazonaws.com and sts.REGION.amazonaws.com (STS), the Microsoft
+identity platform's login.* and Azure Resource Manager's management.*
+hosts of each Azure cloud (fake_dns_azure.py).  A real client
 reaches all of them on port 443, so inside the test's namespace (where
 /etc/hosts points the names at 127.0.0.1) one port carries them all.  A
 second, plain HTTP listener is the EC2 instance metadata service (IMDSv2).
@@ -284,6 +285,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif re.fullmatch(r"sts(\.[a-z0-9-]+)?\.amazonaws\.com", host):
             import fake_dns_aws
             provider, fn = "sts", fake_dns_aws.sts
+        elif host.startswith(("login.", "management.")):
+            import fake_dns_azure
+            provider, fn = "azure", fake_dns_azure.azure
         else:
             provider, fn = "unknown", None
         if fn is None:
@@ -607,6 +611,9 @@ IMDS_TOKENS = {}   # token -> expiry (epoch seconds)
 def imds(req, host):
     req.auth = "-"
     text = "text/plain"
+    if req.path.startswith("/metadata/"):  # Azure's IMDS
+        import fake_dns_azure
+        return fake_dns_azure.imds(req)
     if req.path == "/latest/api/token":
         if req.method != "PUT":
             return 405, "", text, []
@@ -687,6 +694,8 @@ def main(argv):
     fake_dns_akamai.setup(CONF)
     import fake_dns_gcp
     fake_dns_gcp.setup(CONF)
+    import fake_dns_azure
+    fake_dns_azure.setup(CONF)
     listen(CONF["listen"], True)
     if CONF.get("imds"):
         listen(CONF["imds"], False)

@@ -44,6 +44,16 @@
 #                     account.  Managed zones: acmec-test (acmec.test.,
 #                     public, after a private one of the same name),
 #                     other-test (other.test.)
+#   AZ_TENANT AZ_CLIENT AZ_SECRET  an Azure service principal ("acmec"),
+#                     DNS Zone Contributor on resource group AZ_RG of
+#                     subscription AZ_SUB (zones acmec.test, other.test,
+#                     _acme-challenge.apex.acmec.test; acmec.test also as
+#                     an Azure Private DNS zone)
+#   AZ_CLIENT_LIMITED AZ_SECRET_LIMITED  one on resource group other-rg only
+#   AZ_MI_CLIENT AZ_MI_RESOURCE  a user-assigned managed identity (IMDS);
+#                     the machine's system-assigned one works too
+#   AZ_WI_CLIENT AZ_WI_TOKEN  Workload Identity: an application whose
+#                     federated credential accepts the token AZ_WI_TOKEN
 # Zones, in both providers: acmec.test and other.test (also in BIND9),
 # zone01.test .. zone11.test (API only, for pagination), and foreign.test,
 # which belongs to another account.
@@ -82,10 +92,25 @@ start_fake_dns_api() {
 	AWS_SECRET_LIMITED=acmecTestSecretKey/Limited+0123456789abc
 	AWS_ROLE=arn:aws:iam::123456789012:role/acmec-dns
 	AWS_NODE_ROLE=arn:aws:iam::123456789012:role/acmec-node
+	AZ_TENANT=3f2b5a8e-1c4d-4e6f-9a0b-acec0000a001
+	AZ_CLIENT=0c1d2e3f-4a5b-4c6d-8e7f-a1b2c3d4e5f6
+	AZ_SECRET='acmecTest~Secret.0123456789_abcdefghijklmn'
+	AZ_CLIENT_LIMITED=7a8b9c0d-1e2f-4a3b-8c4d-e5f6a7b8c9d0
+	AZ_SECRET_LIMITED='acmecTest~Limited.0123456789_abcdefghijk'
+	AZ_SUB=5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9
+	AZ_RG=acmec-dns
+	AZ_MI_CLIENT=9d8c7b6a-5f4e-4d3c-b2a1-0f9e8d7c6b5a
+	AZ_WI_CLIENT=2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091
+	AZ_WI_TOKEN=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6YWNtZWMifQ.acmecTestFederatedToken
+	AZ_MI_RESOURCE=/subscriptions/$AZ_SUB/resourceGroups/acmec-ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/acmec-mi
 	_names="api.cloudflare.com api.digitalocean.com route53.amazonaws.com"
 	_names="$_names acmedns.acmec.test $AK_HOST"
 	_names="$_names sts.amazonaws.com"
 	_names="$_names dns.googleapis.com oauth2.googleapis.com"
+	_names="$_names login.microsoftonline.com management.azure.com"
+	_names="$_names login.chinacloudapi.cn management.chinacloudapi.cn"
+	_names="$_names login.microsoftonline.us management.usgovcloudapi.net"
+	_names="$_names login.microsoftonline.de management.microsoftazure.de"
 	for _r in ${FAKE_API_REGIONS:-us-east-1 eu-west-1}; do
 		_names="$_names sts.$_r.amazonaws.com"
 	done
@@ -164,7 +189,26 @@ start_fake_dns_api() {
                                  "name": "limited", "zones": ["acmec.test"]}},
   "roles": {"$AWS_ROLE": {"trust": ["acmec"], "zones": "*"},
             "$AWS_NODE_ROLE": {"trust": [], "zones": "*"}},
-  "instance_role": "$AWS_NODE_ROLE"}}
+  "instance_role": "$AWS_NODE_ROLE"},
+ "azure": {
+  "tenants": {"$AZ_TENANT": {"domain": "acmectest.onmicrosoft.com"}},
+  "principals": {
+   "$AZ_CLIENT": {"tenant": "$AZ_TENANT", "secret": "$AZ_SECRET",
+    "label": "acmec", "scopes": ["/subscriptions/$AZ_SUB/resourceGroups/$AZ_RG"]},
+   "$AZ_CLIENT_LIMITED": {"tenant": "$AZ_TENANT", "secret": "$AZ_SECRET_LIMITED",
+    "label": "limited", "scopes": ["/subscriptions/$AZ_SUB/resourceGroups/other-rg"]},
+   "$AZ_WI_CLIENT": {"tenant": "$AZ_TENANT", "assertion": "$AZ_WI_TOKEN",
+    "label": "workload", "scopes": ["/subscriptions/$AZ_SUB/resourceGroups/$AZ_RG"]}},
+  "identities": {
+   "system": {"label": "node", "scopes": ["/subscriptions/$AZ_SUB"]},
+   "$AZ_MI_CLIENT": {"label": "uami", "resource_id": "$AZ_MI_RESOURCE",
+    "scopes": ["/subscriptions/$AZ_SUB/resourceGroups/$AZ_RG"]}},
+  "subscriptions": {"$AZ_SUB": {"$AZ_RG": ["acmec.test", "other.test",
+   "_acme-challenge.apex.acmec.test"], "other-rg": []}},
+  "private": {"$AZ_SUB": {"$AZ_RG": ["acmec.test"]}},
+  "preset": {"acmec.test": {"_acme-challenge.azkeep": ["someone-elses-value"],
+   "_acme-challenge.azrace": ["someone-elses-value"],
+   "_acme-challenge.azhostile": ["someone-elses-value"]}}}}
 CONF
 	python3 "$T_TOP/tests/lib/fake_dns_api.py" "$FAKE_API_CONF" \
 	    2>"$_f/stderr" &

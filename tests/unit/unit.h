@@ -107,6 +107,8 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(gsajwt_claims) \
 	X(gsakey_parse) \
 	X(clouddns_config) \
+	X(azuredns_config_fields) \
+	X(azuredns_config_refusals) \
 	X(http01_share) \
 	X(config_secret_docs) \
 	X(config_secret_namespaces) \
