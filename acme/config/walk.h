@@ -140,6 +140,35 @@ cfgw_old_tlsalpn01(struct ld *ld, const yaml_node_t *n, const char *path,
 void
 cfgw_dns01(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
 
+/*
+ * A dns01 solver only a cluster runs: noticed at n (file:line), the names
+ * it is selected for fail at issue time with why.
+ */
+void
+cfgw_dns_unsupported(struct ld *ld, const yaml_node_t *n, const char *path,
+    struct cfg_solver *sv, const char *why);
+
+/* The DNS providers under dns01 (config/dnsapi.c). */
+void
+cfgw_cloudflare(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj);
+void
+cfgw_route53(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
+void
+cfgw_azure_dns(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj);
+void
+cfgw_clouddns(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj);
+void
+cfgw_digitalocean(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj);
+void
+cfgw_akamai(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
+void
+cfgw_acme_dns(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj);
+
 void
 cfgw_acme(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
 
