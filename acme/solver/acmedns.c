@@ -94,8 +94,7 @@ adns_answer_ok(const struct http_resp *resp, const char *what, bool warn)
 
 	if (resp->status == 200)
 		return true;
-	j = cJSON_ParseWithLength(resp->body.data ? resp->body.data : "",
-	    resp->body.len);
+	j = dnsapi_json(resp);
 	e = field(j, "error");
 	(warn ? log_warn : log_error)("dns-01: acmeDNS: %s: HTTP %ld%s%s",
 	    what, resp->status, e ? ": " : "", e ? log_esc(e) : "");

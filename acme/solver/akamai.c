@@ -57,8 +57,7 @@ struct ak_set {
 static void
 ak_problem(const struct http_resp *resp, const char *what, bool warn)
 {
-	cJSON *j = cJSON_ParseWithLength(resp->body.data ? resp->body.data : "",
-	    resp->body.len);
+	cJSON *j = dnsapi_json(resp);
 	const cJSON *title = cJSON_GetObjectItemCaseSensitive(j, "title");
 	const cJSON *detail = cJSON_GetObjectItemCaseSensitive(j, "detail");
 	bool t = cJSON_IsString(title), d = cJSON_IsString(detail);
@@ -309,8 +308,7 @@ ak_get(const struct dnsapi_ctx *ctx, const struct strlist *cred,
 	if (resp.status == 404) {
 		rc = 0; /* no set yet (an unknown zone fails the write) */
 	} else if (ak_answer_ok(&resp, "reading the TXT record set", warn)) {
-		j = cJSON_ParseWithLength(resp.body.data ? resp.body.data : "",
-		    resp.body.len);
+		j = dnsapi_json(&resp);
 		if ((rc = ak_set_parse(j, name, s)) < 0) {
 			strlist_free(&s->rdata);
 			memset(s, 0, sizeof(*s));

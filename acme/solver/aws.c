@@ -524,28 +524,18 @@ out:
 	return rc;
 }
 
-/* s form-encoded (application/x-www-form-urlencoded, RFC 3986 unreserved). */
+/* name=value, form-encoded, appended to b. */
 static void
-form_add(struct buf *b, const char *name, const char *s)
+form_add(struct buf *b, const char *name, const char *value)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	char esc[3] = { '%', 0, 0 };
+	char *v = dnsapi_pct(value, "");
 
 	if (b->len > 0)
 		buf_add(b, "&", 1);
 	buf_addstr(b, name);
 	buf_add(b, "=", 1);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-			buf_add(b, s, 1);
-		} else {
-			esc[1] = hex[c >> 4];
-			esc[2] = hex[c & 15];
-			buf_add(b, esc, 3);
-		}
-	}
+	buf_addstr(b, v);
+	free(v);
 }
 
 /* Replace c by the temporary credentials of role (STS AssumeRole). */

@@ -123,49 +123,6 @@ az_sane(const char *s, const char *allowed, size_t max)
 }
 
 /*
- * s percent-encoded, all but A-Z a-z 0-9 - . _ ~ and the characters of
- * keep; one allocation of the largest size it can need, so that a secret
- * leaves no copy behind in freed memory (free with crypto_secret_free).
- */
-static char *
-az_enc(const char *s, const char *keep)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = util_alloc(3 * strlen(s) + 1), *p = out;
-	unsigned char c;
-
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if (strchr(AZ_ALNUM "-._~", c) != NULL ||
-		    strchr(keep, c) != NULL) {
-			*p++ = (char)c;
-		} else {
-			*p++ = '%';
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 15];
-		}
-	}
-	*p = '\0';
-	return out;
-}
-
-static cJSON *
-az_parse(const struct http_resp *resp)
-{
-	return cJSON_ParseWithLength(resp->body.data ? resp->body.data : "",
-	    resp->body.len);
-}
-
-/* Wipe and free an answer that may carry a token. */
-static void
-az_resp_wipe(struct http_resp *resp)
-{
-	if (resp->body.data != NULL)
-		explicit_bzero(resp->body.data, resp->body.len);
-	http_resp_free(resp);
-}
-
-/*
  * Azure's words in an answer: ARM's {"error": {"code", "message"}}, a
  * bare {"code", "message"}, or the identity platform's {"error",
  * "error_description"} (its description cut at the trace lines).
@@ -197,7 +154,7 @@ az_report(const struct http_resp *resp, const char *what, bool warn)
 	static const char role[] = " (give the principal the DNS Zone "
 	    "Contributor role, Private DNS Zone Contributor for a private "
 	    "zone, on the zone or its resource group)";
-	cJSON *j = az_parse(resp);
+	cJSON *j = dnsapi_json(resp);
 	char *code = NULL, *msg = NULL, *line;
 	bool denied;
 
@@ -243,7 +200,7 @@ az_token(const struct http_resp *resp, const char *what)
 		az_report(resp, what, false);
 		return NULL;
 	}
-	j = az_parse(resp);
+	j = dnsapi_json(resp);
 	tok = cJSON_GetObjectItemCaseSensitive(j, "access_token");
 	type = cJSON_GetObjectItemCaseSensitive(j, "token_type");
 	if (cJSON_IsString(tok) && az_sane(tok->valuestring, AZ_TOKEN_CHARS,
@@ -279,10 +236,10 @@ az_sign_in(const struct dnsapi_ctx *ctx, const char *tenant,
 		    "(a GUID) or a tenant's domain name", log_esc(tenant));
 		return NULL;
 	}
-	evalue = az_enc(value, "");
-	eclient = az_enc(client, "");
+	evalue = dnsapi_pct(value, "");
+	eclient = dnsapi_pct(client, "");
 	url = util_printf("%s/.default", c->arm);
-	escope = az_enc(url, "");
+	escope = dnsapi_pct(url, "");
 	free(url);
 	body = util_printf("grant_type=client_credentials&client_id=%s&%s=%s&"
 	    "scope=%s", eclient, proof, evalue, escope);
@@ -296,7 +253,7 @@ az_sign_in(const struct dnsapi_ctx *ctx, const char *tenant,
 		log_error("dns-01: azureDNS: %s: %s", what, util_error());
 	} else {
 		tok = az_token(&resp, what);
-		az_resp_wipe(&resp);
+		dnsapi_resp_wipe(&resp);
 	}
 	crypto_secret_free(body, strlen(body));
 	free(eclient);
@@ -381,9 +338,9 @@ az_imds_url(const struct dnsapi_ctx *ctx)
 		return NULL;
 	}
 	url = util_printf("%s/", az_cloud(ctx)->arm);
-	res = az_enc(url, "");
+	res = dnsapi_pct(url, "");
 	free(url);
-	id = mi_client ? az_enc(mi_client, "") : mi_res ? az_enc(mi_res,
+	id = mi_client ? dnsapi_pct(mi_client, "") : mi_res ? dnsapi_pct(mi_res,
 	    "/") : NULL;
 	url = util_printf("%.*s" AZ_IMDS_PATH "&resource=%s%s%s", (int)n,
 	    base, res, mi_client ? "&client_id=" : mi_res ? "&msi_res_id=" :
@@ -417,7 +374,7 @@ az_imds_token(const struct dnsapi_ctx *ctx)
 		    "machine with a managed identity)", util_error());
 	} else {
 		tok = az_token(&resp, "getting the managed identity's token");
-		az_resp_wipe(&resp);
+		dnsapi_resp_wipe(&resp);
 	}
 	http_free(mctx.http);
 	strlist_free(&hdrs);
@@ -464,9 +421,9 @@ az_relative(const char *name, const char *zone)
 static char *
 az_url(const struct dnsapi_ctx *ctx, const char *zone, const char *rel)
 {
-	char *sub = az_enc(az_str(ctx, "subscriptionID"), "");
-	char *rg = az_enc(az_str(ctx, "resourceGroupName"), "");
-	char *z = az_enc(zone, ""), *r = rel ? az_enc(rel, "@") : NULL;
+	char *sub = dnsapi_pct(az_str(ctx, "subscriptionID"), "");
+	char *rg = dnsapi_pct(az_str(ctx, "resourceGroupName"), "");
+	char *z = dnsapi_pct(zone, ""), *r = rel ? dnsapi_pct(rel, "@") : NULL;
 	const struct az_kind *k = az_kind(ctx);
 	char *url;
 
@@ -554,7 +511,7 @@ static int
 az_set_of(const struct az_kind *k, const struct http_resp *resp,
     const char *name, struct az_set *set)
 {
-	cJSON *j = az_parse(resp), *props;
+	cJSON *j = dnsapi_json(resp), *props;
 	const cJSON *etag = cJSON_GetObjectItemCaseSensitive(j, "etag"), *rec;
 	const cJSON *recs;
 	char *v;

@@ -43,51 +43,6 @@ static const char id_chars[] = "abcdefghijklmnopqrstuvwxyz"
 static const char tok_chars[] = "abcdefghijklmnopqrstuvwxyz"
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.~+/=";
 
-static bool
-only(const char *s, const char *set, size_t max)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= max && strspn(s, set) == n;
-}
-
-/* s percent-encoded for a query string (RFC 3986 unreserved kept). */
-static char *
-qesc(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	struct buf b = { 0 };
-	char e[3];
-
-	for (; *s != '\0'; s++) {
-		if (strchr(id_chars, *s) != NULL || *s == '.' || *s == '~') {
-			buf_add(&b, s, 1);
-			continue;
-		}
-		e[0] = '%';
-		e[1] = hex[(unsigned char)*s >> 4];
-		e[2] = hex[(unsigned char)*s & 15];
-		buf_add(&b, e, 3);
-	}
-	return b.data != NULL ? b.data : util_strdup("");
-}
-
-static cJSON *
-parse(const struct http_resp *resp)
-{
-	return cJSON_ParseWithLength(resp->body.data ? resp->body.data : "",
-	    resp->body.len);
-}
-
-/* A response that held a token: wiped before it is freed. */
-static void
-resp_wipe_free(struct http_resp *resp)
-{
-	if (resp->body.data != NULL)
-		explicit_bzero(resp->body.data, resp->body.len);
-	http_resp_free(resp);
-}
-
 /*
  * Whether resp (to what) is a success; else report Google's error
  * {"error": {"code", "message", "errors": [{"reason"}]}} as "reason:
@@ -102,7 +57,7 @@ gcp_answer_ok(const struct http_resp *resp, const char *what, bool warn)
 
 	if (resp->status / 100 == 2)
 		return true;
-	j = parse(resp);
+	j = dnsapi_json(resp);
 	e = cJSON_GetObjectItemCaseSensitive(j, "error");
 	msg = cJSON_GetObjectItemCaseSensitive(e, "message");
 	reason = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(
@@ -135,7 +90,7 @@ gcp_answer_ok(const struct http_resp *resp, const char *what, bool warn)
 static int
 token_answer(const struct http_resp *resp, const char *what, char **tok)
 {
-	cJSON *j = parse(resp);
+	cJSON *j = dnsapi_json(resp);
 	const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "access_token");
 	const cJSON *tt = cJSON_GetObjectItemCaseSensitive(j, "token_type");
 	const cJSON *err = cJSON_GetObjectItemCaseSensitive(j, "error");
@@ -145,7 +100,7 @@ token_answer(const struct http_resp *resp, const char *what, char **tok)
 	int rc = -1;
 
 	if (resp->status == 200 && cJSON_IsString(at) &&
-	    only(at->valuestring, tok_chars, GCP_TOKEN_MAX) &&
+	    dnsapi_only(at->valuestring, tok_chars, GCP_TOKEN_MAX) &&
 	    (tt == NULL || (cJSON_IsString(tt) &&
 	    strcasecmp(tt->valuestring, "Bearer") == 0))) {
 		*tok = util_strdup(at->valuestring);
@@ -211,7 +166,7 @@ sa_token(const struct dnsapi_ctx *ctx, const char *json, size_t len,
 		log_error("dns-01: cloudDNS: %s: %s", what, util_error());
 	} else {
 		rc = token_answer(&resp, what, tok);
-		resp_wipe_free(&resp);
+		dnsapi_resp_wipe(&resp);
 	}
 	free(what);
 out:
@@ -241,7 +196,7 @@ meta_token(const struct dnsapi_ctx *ctx, char **tok)
 
 	if (host == NULL || host[0] == '\0')
 		host = GCP_META_HOST;
-	if (!only(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	if (!dnsapi_only(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789.-:[]", 255)) {
 		log_error("dns-01: cloudDNS: GCE_METADATA_HOST '%s' is not a "
 		    "host[:port]", log_esc(host));
@@ -265,7 +220,7 @@ meta_token(const struct dnsapi_ctx *ctx, char **tok)
 		    host, util_error());
 	} else {
 		rc = token_answer(&resp, what, tok);
-		resp_wipe_free(&resp);
+		dnsapi_resp_wipe(&resp);
 	}
 	free(what);
 	free(url);
@@ -320,7 +275,7 @@ zone_page(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 	}
 	if (!gcp_answer_ok(&resp, what, false))
 		goto out;
-	j = parse(&resp);
+	j = dnsapi_json(&resp);
 	cJSON_ArrayForEach(z, cJSON_GetObjectItemCaseSensitive(j,
 	    "managedZones")) {
 		name = cJSON_GetObjectItemCaseSensitive(z, "name");
@@ -330,7 +285,7 @@ zone_page(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		    strlen(zone) + 1 || strncasecmp(dns->valuestring, zone,
 		    strlen(zone)) != 0 || dns->valuestring[strlen(zone)] != '.')
 			continue;
-		if (!cJSON_IsString(name) || !only(name->valuestring,
+		if (!cJSON_IsString(name) || !dnsapi_only(name->valuestring,
 		    "abcdefghijklmnopqrstuvwxyz0123456789-", 63)) {
 			log_error("dns-01: cloudDNS: the answer to %s names a "
 			    "zone that is no managed zone name", what);
@@ -373,9 +328,9 @@ zone_find(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		return util_strdup(given);
 	what = util_printf("finding the managed zone of %s in project %s",
 	    zone, project);
-	q = qesc(zone);
+	q = dnsapi_pct(zone, "");
 	for (i = 0; rc == 0 && pub == NULL && i < GCP_PAGES; i++) {
-		pt = next != NULL ? qesc(next) : NULL;
+		pt = next != NULL ? dnsapi_pct(next, "") : NULL;
 		url = util_printf(GCP_DNS "/%s/managedZones?dnsName=%s.%s%s",
 		    project, q, pt ? "&pageToken=" : "", pt ? pt : "");
 		free(next);
@@ -444,7 +399,7 @@ rrset_get(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		hdrs };
 	struct http_resp resp;
 	const cJSON *r, *name, *type, *rr;
-	char *q = qesc(fqdn), *url, *what;
+	char *q = dnsapi_pct(fqdn, ""), *url, *what;
 	cJSON *j = NULL;
 	int rc = -1;
 
@@ -458,7 +413,7 @@ rrset_get(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		goto out;
 	}
 	if (gcp_answer_ok(&resp, what, warn)) {
-		j = parse(&resp);
+		j = dnsapi_json(&resp);
 		rc = 0;
 	}
 	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(j, "rrsets")) {
@@ -576,9 +531,9 @@ change_post(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		rc = 1;
 	} else if (gcp_answer_ok(&resp, what, warn)) {
 		rc = 0;
-		j = parse(&resp);
+		j = dnsapi_json(&resp);
 		cid = cJSON_GetObjectItemCaseSensitive(j, "id");
-		if (cJSON_IsString(cid) && only(cid->valuestring, id_chars, 64))
+		if (cJSON_IsString(cid) && dnsapi_only(cid->valuestring, id_chars, 64))
 			*id = util_strdup(cid->valuestring);
 		else
 			(warn ? log_warn : log_error)("dns-01: cloudDNS: the "
@@ -620,7 +575,7 @@ change_wait(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		if (!gcp_answer_ok(&resp, what, warn)) {
 			rc = -1;
 		} else {
-			j = parse(&resp);
+			j = dnsapi_json(&resp);
 			st = cJSON_GetObjectItemCaseSensitive(j, "status");
 			if (cJSON_IsString(st) && strcmp(st->valuestring,
 			    "done") == 0)

@@ -53,8 +53,7 @@ static cJSON *
 cf_result(const struct http_resp *resp, const char *what, bool warn)
 {
 	const cJSON *errs, *e, *code, *msg;
-	cJSON *j = cJSON_ParseWithLength(resp->body.data ? resp->body.data : "",
-	    resp->body.len);
+	cJSON *j = dnsapi_json(resp);
 	struct buf b = { 0 };
 	char num[32];
 
@@ -86,8 +85,7 @@ cf_result(const struct http_resp *resp, const char *what, bool warn)
 static bool
 cf_duplicate(const struct http_resp *resp)
 {
-	cJSON *j = cJSON_ParseWithLength(resp->body.data ? resp->body.data : "",
-	    resp->body.len);
+	cJSON *j = dnsapi_json(resp);
 	const cJSON *e, *errs;
 	bool dup = false;
 

@@ -26,8 +26,7 @@
 static bool
 do_answer_ok(const struct http_resp *resp, const char *what, bool warn)
 {
-	cJSON *j = cJSON_ParseWithLength(resp->body.data ? resp->body.data : "",
-	    resp->body.len);
+	cJSON *j = dnsapi_json(resp);
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
 	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
 	char *line;
@@ -86,8 +85,7 @@ do_create(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		goto out;
 	if (!do_answer_ok(&resp, "adding the TXT record", false)) {
 		/* reported */
-	} else if ((j = cJSON_ParseWithLength(resp.body.data ? resp.body.data :
-	    "", resp.body.len)) != NULL && (id =
+	} else if ((j = dnsapi_json(&resp)) != NULL && (id =
 	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
 	    j, "domain_record"), "id")) != NULL && cJSON_IsNumber(id) &&
 	    id->valuedouble >= 1 && id->valuedouble < 1e15) {

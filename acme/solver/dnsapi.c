@@ -3,6 +3,7 @@
  * (rate limits waited out, credentials read from Secrets).
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,4 +275,49 @@ dnsapi_added_url(struct dnsapi_added *added, const char *base,
 
 	strlist_add(&added->urls, url);
 	free(url);
+}
+
+cJSON *
+dnsapi_json(const struct http_resp *resp)
+{
+	return cJSON_ParseWithLength(resp->body.data ? resp->body.data : "",
+	    resp->body.len);
+}
+
+void
+dnsapi_resp_wipe(struct http_resp *resp)
+{
+	if (resp->body.data != NULL)
+		explicit_bzero(resp->body.data, resp->body.len);
+	http_resp_free(resp);
+}
+
+char *
+dnsapi_pct(const char *s, const char *keep)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = util_alloc(3 * strlen(s) + 1), *p = out;
+	unsigned char c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if ((c < 128 && (isalnum(c) || strchr("-._~", c) != NULL)) ||
+		    strchr(keep, c) != NULL) {
+			*p++ = (char)c;
+		} else {
+			*p++ = '%';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+bool
+dnsapi_only(const char *s, const char *set, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= max && strspn(s, set) == n;
 }

@@ -131,6 +131,22 @@ void dnsapi_headers_free(struct strlist *hdrs);
 int dnsapi_post_json(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
     const char *url, cJSON *doc, struct http_resp *resp);
 
+/* The answer's body as JSON, or NULL. */
+cJSON *dnsapi_json(const struct http_resp *resp);
+
+/* Wipe an answer that may carry a credential, and free it. */
+void dnsapi_resp_wipe(struct http_resp *resp);
+
+/*
+ * s percent-encoded: all but A-Z a-z 0-9 - . _ ~ and the characters of
+ * keep.  One allocation of the largest size it can need, so that a secret
+ * leaves no copy in freed memory (free with crypto_secret_free).
+ */
+char *dnsapi_pct(const char *s, const char *keep);
+
+/* Is s 1..max characters, all of set? */
+bool dnsapi_only(const char *s, const char *set, size_t max);
+
 /* Note that DELETE base/id undoes an addition. */
 void dnsapi_added_url(struct dnsapi_added *added, const char *base,
     const char *id);
