@@ -177,18 +177,11 @@ sed "s/$AZ_SUB/00000000-0000-4000-8000-000000000000/" "$T_TMP/sp.yaml" >"$T_TMP/
 expect foreign-sub/exit 1 run -c "$T_TMP/sub.yaml" issue
 grep_in foreign-sub/words "$T_TMP/err" "of subscription 00000000-0000-4000-8000-000000000000: HTTP 403: AuthorizationFailed: "
 
-# Rate limited twice: waited out as Retry-After says, then issued.
-fake_api_mode '{"azure_429": 2, "retry_after": 1}'
-conf rl "$(sp az)" rl.acmec.test >"$T_TMP/rl.yaml"
-expect rate-limit/issue 0 run -c "$T_TMP/rl.yaml" issue
-grep_in rate-limit/waited "$T_TMP/err" 'azureDNS asks to wait 1 s (HTTP 429)'
-# Past patience: Azure's words, exit 1, nothing left.
-fake_api_mode '{"azure_429": 50, "retry_after": 1}'
-conf rl2 "$(sp az)" rl2.acmec.test >"$T_TMP/rl2.yaml"
-expect rate-limit-long/exit 1 run -c "$T_TMP/rl2.yaml" issue
-grep_in rate-limit-long/words "$T_TMP/err" 'azureDNS: finding the zone acmec.test .*: HTTP 429: TooManyRequests: The request is being throttled'
-fake_api_mode '{}'
-check rate-limit-long/none-left test -z "$(txt _acme-challenge.rl2.acmec.test)"
+# Rate limited twice: waited out as Retry-After says, then issued; then
+# past patience: the provider's words, exit 1, nothing left.
+rate_limited azure_429 'azureDNS asks to wait 1 s (HTTP 429)' \
+    'azureDNS: finding the zone acmec.test .*: HTTP 429: TooManyRequests: The request is being throttled' \
+    "$(sp az)"
 
 # Hostile answers, refused: an ETag carrying a header, a token carrying a
 # header, a record set past 1 MiB.  Nothing is written, the value someone

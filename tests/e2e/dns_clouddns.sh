@@ -180,18 +180,11 @@ check race-cleanup/theirs-kept test "$(txt _acme-challenge.race2.acmec.test)" = 
 not_in race-cleanup/no-leftover-warning "$T_TMP/err" 'stay: remove them by hand'
 fake_api_mode '{}'
 
-# Rate limited twice (Google sends no Retry-After): waited out, issued.
-fake_api_mode '{"gcp_429": 2}'
-conf rl "{$SA}" rl.acmec.test >"$T_TMP/rl.yaml"
-expect rate-limit/issue 0 run -c "$T_TMP/rl.yaml" issue
-grep_in rate-limit/waited "$T_TMP/err" 'cloudDNS asks to wait 1 s (HTTP 429)'
-# Past patience: Google's words, exit 1, nothing left.
-fake_api_mode '{"gcp_429": 50}'
-conf rl2 "{$SA}" rl2.acmec.test >"$T_TMP/rl2.yaml"
-expect rate-limit-long/exit 1 run -c "$T_TMP/rl2.yaml" issue
-grep_in rate-limit-long/words "$T_TMP/err" 'cloudDNS: finding the managed zone of acmec.test in project acmec-test: HTTP 429: rateLimitExceeded: Rate Limit Exceeded'
-fake_api_mode '{}'
-check rate-limit-long/none-left test -z "$(txt _acme-challenge.rl2.acmec.test)"
+# Rate limited twice (Google sends no Retry-After): waited out, issued;
+# then past patience: Google's words, exit 1, nothing left.
+rate_limited gcp_429 'cloudDNS asks to wait 1 s (HTTP 429)' \
+    'cloudDNS: finding the managed zone of acmec.test in project acmec-test: HTTP 429: rateLimitExceeded: Rate Limit Exceeded' \
+    "{$SA}"
 
 # Hostile key files: a token_uri in clear, or not Google's; the assertion
 # goes nowhere.

@@ -83,16 +83,9 @@ grep_in hostile-id/words "$T_TMP/err" 'cloudflare: the answer to adding a record
 check hostile-id/not-followed test "$(fake_api_count 'user/tokens')" -eq 0
 fake_api_mode '{}'
 
-# Rate limited twice: waited out as Retry-After says, then issued.
-fake_api_mode '{"cloudflare_429": 2, "retry_after": 1}'
-conf rl '{apiTokenSecretRef: {name: cf, key: token}}' rl.acmec.test >"$T_TMP/rl.yaml"
-expect rate-limit/issue 0 run -c "$T_TMP/rl.yaml" issue
-grep_in rate-limit/waited "$T_TMP/err" 'cloudflare asks to wait 1 s (HTTP 429)'
-# Rate limited past patience: Cloudflare's words, exit 1, nothing left.
-fake_api_mode '{"cloudflare_429": 50, "retry_after": 1}'
-conf rl2 '{apiTokenSecretRef: {name: cf, key: token}}' rl2.acmec.test >"$T_TMP/rl2.yaml"
-expect rate-limit-long/exit 1 run -c "$T_TMP/rl2.yaml" issue
-grep_in rate-limit-long/words "$T_TMP/err" 'cloudflare: finding the zone: HTTP 429: 10100: '
-fake_api_mode '{}'
-check rate-limit-long/none-left test -z "$(txt _acme-challenge.rl2.acmec.test)"
+# Rate limited twice: waited out as Retry-After says, then issued; then
+# past patience: the provider's words, exit 1, nothing left.
+rate_limited cloudflare_429 'cloudflare asks to wait 1 s (HTTP 429)' \
+    'cloudflare: finding the zone: HTTP 429: 10100: ' \
+    '{apiTokenSecretRef: {name: cf, key: token}}'
 finish

@@ -57,10 +57,8 @@ grep_in hostile-id/words "$T_TMP/err" 'digitalocean: the answer to adding a reco
 check hostile-id/not-followed test "$(fake_api_count 'digitalocean [A-Z]* [^ ]*account')" -eq 0
 fake_api_mode '{}'
 
-# Rate limited (DigitalOcean sends no Retry-After): waited out, issued.
-fake_api_mode '{"digitalocean_429": 2, "retry_after": 1}'
-conf rl do rl.acmec.test >"$T_TMP/rl.yaml"
-expect rate-limit/issue 0 run -c "$T_TMP/rl.yaml" issue
-grep_in rate-limit/waited "$T_TMP/err" 'digitalocean asks to wait 1 s (HTTP 429)'
-fake_api_mode '{}'
+# Rate limited (DigitalOcean sends no Retry-After): waited out, issued;
+# then past patience: DigitalOcean's words, exit 1, nothing left.
+rate_limited digitalocean_429 'digitalocean asks to wait 1 s (HTTP 429)' \
+    'digitalocean: adding the TXT record: HTTP 429: too_many_requests' do
 finish

@@ -251,3 +251,23 @@ fake_api_mode() { printf '%s\n' "$1" >"$FAKE_API_CONTROL"; }
 
 # fake_api_count PATTERN: how many request-log lines match.
 fake_api_count() { grep -c -- "$1" "$FAKE_API_LOG"; }
+
+# rate_limited MODE WAITED WORDS CONF...: the fake's MODE (cloudflare_429,
+# ...) answers 429 twice: waited out (WAITED said), issued; then past
+# patience: WORDS said, exit 1, no record left.  The test's own
+# "conf NAME CONF... DNSNAME" writes each configuration and its run()
+# runs acmec.
+rate_limited() {
+	_m=$1 _w=$2 _words=$3
+	shift 3
+	fake_api_mode "{\"$_m\": 2, \"retry_after\": 1}"
+	conf rl "$@" rl.acmec.test >"$T_TMP/rl.yaml"
+	expect rate-limit/issue 0 run -c "$T_TMP/rl.yaml" issue
+	grep_in rate-limit/waited "$T_TMP/err" "$_w"
+	fake_api_mode "{\"$_m\": 50, \"retry_after\": 1}"
+	conf rl2 "$@" rl2.acmec.test >"$T_TMP/rl2.yaml"
+	expect rate-limit-long/exit 1 run -c "$T_TMP/rl2.yaml" issue
+	grep_in rate-limit-long/words "$T_TMP/err" "$_words"
+	fake_api_mode '{}'
+	check rate-limit-long/none-left test -z "$(txt _acme-challenge.rl2.acmec.test)"
+}
