@@ -52,6 +52,16 @@ conf nobody adns nobody.acmec.test >"$T_TMP/nobody.yaml"
 expect no-account/exit 1 run -c "$T_TMP/nobody.yaml" issue
 grep_in no-account/words "$T_TMP/err" 'acmeDNS: the accounts name no fulldomain for nobody.acmec.test'
 
+# Rate limited (by a proxy before acme-dns): waited out, issued; then past
+# patience: the words, exit 1.
+fake_api_mode '{"acmedns_429": 2, "retry_after": 1}'
+expect rate-limit/issue 0 run -c "$T_TMP/ad.yaml" issue
+grep_in rate-limit/waited "$T_TMP/err" 'acmeDNS asks to wait 1 s (HTTP 429)'
+fake_api_mode '{"acmedns_429": 50, "retry_after": 1}'
+expect rate-limit-long/exit 1 run -c "$T_TMP/ad.yaml" issue
+grep_in rate-limit-long/words "$T_TMP/err" 'acmeDNS: updating the TXT record: HTTP 429: too_many_requests'
+fake_api_mode '{}'
+
 # A hostile server's error words: escaped, no terminal escape and no
 # forged line reaches the log.
 fake_api_mode '{"acmedns_hostile": true}'

@@ -31,6 +31,11 @@ def acmedns(req, host):
         req.auth = "forbidden"
         return err(401, "forbidden")
     req.auth = "user:" + user["subdomain"][:8]
+    if F.CONTROL.take("acmedns_429"):
+        # acme-dns has no rate limit of its own; a proxy before it may.
+        return 429, json.dumps({"error": "too_many_requests"}), \
+            "application/json", [("Retry-After", str(
+                F.CONTROL.get("retry_after", 1)))]
     if F.CONTROL.get("acmedns_hostile"):
         # A hostile server: terminal escapes and a forged log line.
         return err(400, "bad\u001b[2J\nacmec: 1 issued, 0 failed")

@@ -58,6 +58,7 @@ its content changes) switches modes:
   "duplicate_code": 81057    Cloudflare's older duplicate-record error
                              (default 81058)
   "sts_deny": true           every AssumeRole is AccessDenied
+  "acmedns_429": N           the next N acme-dns updates get 429 (a proxy's)
   "acmedns_hostile": true    acme-dns errors carry terminal escapes and a
                              forged log line
   "digitalocean_bad_id": true a created record's id is a path
