@@ -12,6 +12,7 @@
 #include "acme/hook.h"
 #include "acme/http.h"
 #include "acme/issue.h"
+#include "acme/local.h"
 #include "acme/log.h"
 #include "acme/order.h"
 #include "acme/acme.h"
@@ -339,8 +340,13 @@ publish(const struct cfg_cert *c, const char *dir, const struct key *key,
 	size_t keylen = 0, calen = 0, derlen = 0, n = 0;
 	int rc = -1;
 
+	if (res->ca_pem != NULL) {
+		capem = util_strndup(res->ca_pem, res->ca_len);
+		calen = res->ca_len;
+	}
 	if (key_save_pem(key, c->key_encoding, &keypem, &keylen) < 0 ||
-	    cert_to_pem(res->chain.v[res->chain.n - 1], &capem, &calen) < 0 ||
+	    (capem == NULL && cert_to_pem(res->chain.v[res->chain.n - 1],
+	    &capem, &calen) < 0) ||
 	    (c->out_der && key_save_der(key, c->key_encoding, &keyder,
 	    &derlen) < 0)) {
 		log_error("%s: %s", c->name, crypto_error());
@@ -502,6 +508,18 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 	const char *replaces = NULL;
 	int rc = -1;
 
+	*sp = NULL;
+	if (c->issuer->type != ISSUER_ACME) {
+		if ((key = cert_key(c, dir)) == NULL)
+			return -1;
+		if (local_obtain(w->st->secretsdir, c, key, res) < 0)
+			log_error("%s: not issued; the files in %s are "
+			    "unchanged", c->name, dir);
+		else
+			rc = publish(c, dir, key, res);
+		key_free(key);
+		return rc;
+	}
 	if ((*sp = s = session_for(w, c->issuer)) == NULL)
 		return -1;
 	/* Tell the CA which certificate this one replaces (RFC 9773 §5). */
@@ -541,7 +559,8 @@ record_issued(struct worker *w, const struct cfg_cert *c, const char *dir,
 	char *id, date[32];
 	time_t na;
 
-	id = s->acme.dir.renewal_info ? ari_id(res->chain.v[0]) : NULL;
+	id = s != NULL && s->acme.dir.renewal_info ? ari_id(res->chain.v[0]) :
+	    NULL;
 	status_record_issued(st, c, now, id);
 	/* What is in service now, verified once, for later runs. */
 	issue_files_free(cs);
@@ -638,8 +657,9 @@ work(void *arg)
 	return NULL;
 }
 
-void
-issue_run(const struct store *st, const struct cfg_cert *const *certs,
+/* The Certificates of certs run in parallel; counts added to *counts. */
+static void
+run_wave(const struct store *st, const struct cfg_cert *const *certs,
     size_t n, int jobs, bool force, const char *outdir,
     struct issue_counts *counts)
 {
@@ -654,8 +674,6 @@ issue_run(const struct store *st, const struct cfg_cert *const *certs,
 	q.force = force;
 	q.outdir = outdir;
 	pthread_mutex_init(&q.mu, NULL);
-	/* libcurl's global state, once, before any thread. */
-	http_init();
 	if (jobs < 1)
 		jobs = 1;
 	if ((size_t)jobs > n)
@@ -673,5 +691,59 @@ issue_run(const struct store *st, const struct cfg_cert *const *certs,
 		pthread_join(threads[i], NULL);
 	free(threads);
 	pthread_mutex_destroy(&q.mu);
-	*counts = q.counts;
+	counts->done += q.counts.done;
+	counts->not_due += q.counts.not_due;
+	counts->failed += q.counts.failed;
+}
+
+/*
+ * How many Certificates of certs stand between c and its root: a CA
+ * issuer's certificate is signed after the Certificate that writes the
+ * CA's Secret, if that one runs too (cycles are refused at load).
+ */
+static size_t
+wave_of(const struct cfg_cert *const *certs, size_t n,
+    const struct cfg_cert *c)
+{
+	const struct cfg_issuer *is;
+	size_t depth = 0, i;
+
+	while (depth < n && (is = c->issuer) != NULL &&
+	    is->type == ISSUER_CA && is->ca_ref.doc == NULL) {
+		for (i = 0; i < n; i++)
+			if (certs[i]->secret_name != NULL && strcmp(
+			    certs[i]->secret_name, is->ca_ref.name) == 0)
+				break;
+		if (i == n || certs[i] == c)
+			break;
+		c = certs[i];
+		depth++;
+	}
+	return depth;
+}
+
+void
+issue_run(const struct store *st, const struct cfg_cert *const *certs,
+    size_t n, int jobs, bool force, const char *outdir,
+    struct issue_counts *counts)
+{
+	const struct cfg_cert **wave = util_alloc((n + 1) * sizeof(*wave));
+	size_t *depth = util_alloc((n + 1) * sizeof(*depth)), max = 0, d, i, k;
+
+	memset(counts, 0, sizeof(*counts));
+	/* libcurl's global state, once, before any thread. */
+	http_init();
+	for (i = 0; i < n; i++)
+		if ((depth[i] = wave_of(certs, n, certs[i])) > max)
+			max = depth[i];
+	/* CAs before the certificates they sign; each wave in parallel. */
+	for (d = 0; d <= max && !util_interrupted(); d++) {
+		for (i = k = 0; i < n; i++)
+			if (depth[i] == d)
+				wave[k++] = certs[i];
+		if (k > 0)
+			run_wave(st, wave, k, jobs, force, outdir, counts);
+	}
+	free(wave);
+	free(depth);
 }

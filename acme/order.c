@@ -377,6 +377,7 @@ order_result_free(struct order_result *res)
 {
 	free(res->order_url);
 	free(res->chain_pem);
+	free(res->ca_pem);
 	cert_chain_free(&res->chain);
 	memset(res, 0, sizeof(*res));
 }

@@ -16,6 +16,8 @@ struct order_result {
 	char *chain_pem; /* the chain as chosen (preferredChain), PEM */
 	size_t chain_len;
 	struct cert_chain chain;
+	char *ca_pem; /* ca.crt, if not the chain's last (local issuers) */
+	size_t ca_len;
 };
 
 /* The identifiers a Certificate asks for: dnsNames, ipAddresses, CN. */

@@ -15,15 +15,11 @@
 #include "crypto/digest.h"
 #include "crypto/internal.h"
 
-struct cert {
-	X509 *x;
-};
-
 /* id-pe-acmeIdentifier, RFC 8737 §6.1 */
 #define OID_ACME_IDENTIFIER "1.3.6.1.5.5.7.1.31"
 
-static struct cert *
-wrap(X509 *x)
+struct cert *
+crypto_cert_wrap(X509 *x)
 {
 	struct cert *c;
 
@@ -92,7 +88,7 @@ cert_chain_parse(const char *pem, size_t len, struct cert_chain *out)
 			    "valid DER", out->n + 1);
 			goto out;
 		}
-		if ((c = wrap(x)) == NULL)
+		if ((c = crypto_cert_wrap(x)) == NULL)
 			goto out;
 		if ((v = realloc(out->v, (out->n + 1) * sizeof(*v))) == NULL) {
 			cert_free(c);
@@ -152,7 +148,7 @@ cert_from_der(const unsigned char *der, size_t len)
 		crypto_seterr("trailing data after the DER certificate");
 		return NULL;
 	}
-	return wrap(x);
+	return crypto_cert_wrap(x);
 }
 
 void
@@ -429,8 +425,8 @@ cert_alpn_create(const struct key *key, const struct ident *id,
 		crypto_ossl_err("cannot sign the tls-alpn-01 certificate");
 		goto out;
 	}
-	c = wrap(x);
-	x = NULL; /* owned by c, or freed by wrap() */
+	c = crypto_cert_wrap(x);
+	x = NULL; /* owned by c, or freed by crypto_cert_wrap() */
 out:
 	X509_EXTENSION_free(san);
 	X509_EXTENSION_free(acme);

@@ -14,6 +14,16 @@ struct key {
 	int type; /* enum key_type */
 };
 
+struct cert {
+	X509 *x;
+};
+
+/* x in a struct cert (x is freed on failure); NULL on failure. */
+struct cert *crypto_cert_wrap(X509 *x);
+
+/* A DNS name or IP address as a GENERAL_NAME; NULL on failure. */
+GENERAL_NAME *crypto_general_name(const struct ident *id);
+
 /*
  * Like crypto_seterr(), and appends the reason OpenSSL gives, if any; clears
  * OpenSSL's error queue so that old errors never leak into later messages.

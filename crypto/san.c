@@ -9,8 +9,8 @@
 
 #include "crypto/internal.h"
 
-static GENERAL_NAME *
-make_name(const struct ident *id)
+GENERAL_NAME *
+crypto_general_name(const struct ident *id)
 {
 	GENERAL_NAME *gen = NULL;
 	ASN1_IA5STRING *ia5 = NULL;
@@ -52,7 +52,7 @@ crypto_san_extension(const struct ident_list *ids)
 		return NULL;
 	}
 	for (i = 0; i < ids->n; i++) {
-		if ((gen = make_name(&ids->v[i])) == NULL)
+		if ((gen = crypto_general_name(&ids->v[i])) == NULL)
 			goto out;
 		if (!sk_GENERAL_NAME_push(gens, gen)) {
 			GENERAL_NAME_free(gen);

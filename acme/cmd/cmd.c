@@ -94,10 +94,11 @@ cmd_find_issuer(const struct globals *g, const struct config *cfg,
 		    "Issuers of several namespaces have this name; write "
 		    "NAMESPACE/NAME" : "no such issuer in ", amb ? "" :
 		    g->config);
-	} else if (!config_issuer_runs(is)) {
-		log_error("--issuer %s: a %s issuer, and acmec runs only ACME "
-		    "issuers: it has no ACME account", log_esc(arg),
-		    config_issuer_type_name(is->type));
+	} else if (is->type != ISSUER_ACME) {
+		log_error("--issuer %s: a %s issuer, which has no ACME account "
+		    "(%s)", log_esc(arg), config_issuer_type_name(is->type),
+		    config_issuer_runs(is) ? "acmec signs its certificates "
+		    "itself" : "and acmec does not run it");
 		is = NULL;
 	}
 	return is;

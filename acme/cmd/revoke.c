@@ -242,6 +242,13 @@ find_target(const struct globals *g, const struct revoke_args *ra,
 		if (!cmd_cert_runs(*c))
 			return EXIT_USAGE;
 		*is = (*c)->issuer;
+		if ((*is)->type != ISSUER_ACME) {
+			log_error("%s: signed by acmec itself (a %s issuer): "
+			    "no CA keeps a revocation list for it; remove its "
+			    "Secret, or renew it with --force", (*c)->name,
+			    config_issuer_type_name((*is)->type));
+			return EXIT_USAGE;
+		}
 		*path = store_secret_path(st, (*c)->secret_name, "tls.crt");
 	} else if (ra->issuer != NULL &&
 	    (*is = cmd_find_issuer(g, cfg, ra->issuer)) == NULL) {

@@ -203,8 +203,9 @@ describe(const struct view *v, const struct store *st)
 	printf("Namespace:        %s\n", c->namespace);
 	printf("Secret:           %s\n", dir);
 	printf("Issuer:           %s %s (%s)\n", c->issuer_cluster ?
-	    "ClusterIssuer" : "Issuer", c->issuer_name, c->issuer ?
-	    c->issuer->server : "?");
+	    "ClusterIssuer" : "Issuer", c->issuer_name, c->issuer == NULL ?
+	    "?" : c->issuer->server ? c->issuer->server :
+	    config_issuer_type_name(c->issuer->type));
 	printf("DNS Names:       ");
 	for (i = 0; i < c->dns_names.n; i++)
 		printf(" %s", c->dns_names.v[i]);

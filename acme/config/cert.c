@@ -256,15 +256,50 @@ acme_refusal(struct ld *ld, const yaml_node_t *n, const char *path,
 	free(line);
 }
 
-int
-cfgw_cert_issuer_checks(const struct cfg_cert *c)
+/*
+ * What acmec's own signer (ca, selfSigned) does not encode yet: refused
+ * rather than left out of a certificate that asked for it.
+ */
+static int
+local_checks(const struct cfg_cert *c)
 {
+	const char *what = c->literal_subject ? "literalSubject" :
+	    c->other_name_oids.n ? "otherNames" : c->name_constraints ?
+	    "nameConstraints" : c->signature_alg >= 0 ? "signatureAlgorithm" :
+	    NULL;
+
+	if (what == NULL)
+		return 0;
+	log_error("%s:%d:%d: spec.%s: acmec does not yet sign certificates "
+	    "with %s for a %s issuer: remove it, or let cert-manager in a "
+	    "cluster issue this one", c->pos.file, c->pos.line, c->pos.col,
+	    what, what, config_issuer_type_name(c->issuer->type));
+	return 1;
+}
+
+int
+cfgw_cert_issuer_checks(struct config *cfg, const struct cfg_cert *c)
+{
+	const char *sep;
+	char *key;
 	size_t i;
 
-	/* XXX with issuers of other types (#13 item 2, issue 15): only
-	   when config_issuer_runs() says c->issuer is an ACME one. */
-	if (c->issuer == NULL)
+	if (c->issuer != NULL && (c->issuer->type == ISSUER_CA ||
+	    c->issuer->type == ISSUER_SELFSIGNED))
+		return local_checks(c);
+	if (c->issuer == NULL || c->issuer->type != ISSUER_ACME)
 		return 0;
+	/* What acmec leaves out for an ACME CA, once per field. */
+	for (i = 0; i < c->acme_notices.n; i++) {
+		sep = strchr(c->acme_notices.v[i], '\1');
+		key = util_strndup(c->acme_notices.v[i], (size_t)(sep -
+		    c->acme_notices.v[i]));
+		if (!strlist_has(&cfg->noticed, key)) {
+			strlist_add(&cfg->noticed, key);
+			log_notice("%s", sep + 1);
+		}
+		free(key);
+	}
 	for (i = 0; i < c->acme_refusals.n; i++)
 		log_error("%s", c->acme_refusals.v[i]);
 	return (int)c->acme_refusals.n;
@@ -472,7 +507,8 @@ check_literal_subject(struct ld *ld, const yaml_node_t *n, struct cfg_cert *c)
 		    "subject or literalSubject, not both");
 	certx_literal_subject(ld, ln, "spec.literalSubject",
 	    c->literal_subject, &cn);
-	certx_notice(ld, ln, "spec.literalSubject", "ACME CAs write the "
+	certx_acme_notice(ld, ln, "spec.literalSubject", c, "ACME CAs write "
+	    "the "
 	    "subject themselves: acmec sends only its CN, if it names one "
 	    "of the certificate's DNS names or IP addresses");
 	return cn;
@@ -607,6 +643,7 @@ config_cert_free(struct cfg_cert *c)
 	strlist_free(&c->ip_addresses);
 	strlist_free(&c->deploy_hook);
 	strlist_free(&c->acme_refusals);
+	strlist_free(&c->acme_notices);
 	certx_free(c);
 	certk8s_free(c);
 	memset(c, 0, sizeof(*c));

@@ -25,15 +25,12 @@
 #define CERTX_SAN_NOTICE "ACME CAs issue certificates for DNS names and " \
 	"IP addresses only: acmec leaves them out of the request"
 
-void
-certx_notice(struct ld *ld, const yaml_node_t *n, const char *path,
-    const char *fmt, ...)
+/* path with list indexes made "[]": one notice per field, not per item. */
+static char *
+notice_key(const char *path)
 {
 	struct buf key = { 0 };
 	const char *p;
-	char msg[1024];
-	bool seen;
-	va_list ap;
 
 	for (p = path; *p != '\0'; p++) {
 		if (*p == '[' && strchr(p, ']') != NULL) {
@@ -44,10 +41,21 @@ certx_notice(struct ld *ld, const yaml_node_t *n, const char *path,
 		buf_add(&key, p, 1);
 	}
 	buf_add(&key, "", 1);
-	seen = strlist_has(&ld->cfg->noticed, key.data);
+	return key.data;
+}
+
+void
+certx_notice(struct ld *ld, const yaml_node_t *n, const char *path,
+    const char *fmt, ...)
+{
+	char msg[1024], *key = notice_key(path);
+	bool seen;
+	va_list ap;
+
+	seen = strlist_has(&ld->cfg->noticed, key);
 	if (!seen)
-		strlist_add(&ld->cfg->noticed, key.data);
-	buf_free(&key);
+		strlist_add(&ld->cfg->noticed, key);
+	free(key);
 	if (seen)
 		return;
 	va_start(ap, fmt);
@@ -55,6 +63,23 @@ certx_notice(struct ld *ld, const yaml_node_t *n, const char *path,
 	va_end(ap);
 	log_notice("%s:%lu: %s: %s", ld->file,
 	    (unsigned long)n->start_mark.line + 1, path, msg);
+}
+
+void
+certx_acme_notice(struct ld *ld, const yaml_node_t *n, const char *path,
+    struct cfg_cert *c, const char *fmt, ...)
+{
+	char msg[1024], *key = notice_key(path), *line;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	line = util_printf("%s\1%s:%lu: %s: %s", key, ld->file,
+	    (unsigned long)n->start_mark.line + 1, path, msg);
+	strlist_add(&c->acme_notices, line);
+	free(line);
+	free(key);
 }
 
 void
@@ -81,18 +106,19 @@ certx_each(struct ld *ld, const yaml_node_t *n, const char *path,
 /* A list of strings, noticed if it has any. */
 static void
 san_list(struct ld *ld, const yaml_node_t *n, const char *path,
-    struct strlist *out, int (*check)(const char *, char **))
+    struct cfg_cert *c, struct strlist *out,
+    int (*check)(const char *, char **))
 {
 	cfgw_read_strlist(ld, n, path, out, check);
 	if (out->n > 0)
-		certx_notice(ld, n, path, CERTX_SAN_NOTICE);
+		certx_acme_notice(ld, n, path, c, CERTX_SAN_NOTICE);
 }
 
 void
 certx_uris(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
 	/* cert-manager checks no URI syntax before issuing. */
-	san_list(ld, n, path, &((struct cfg_cert *)obj)->uris, NULL);
+	san_list(ld, n, path, obj, &((struct cfg_cert *)obj)->uris, NULL);
 }
 
 /* atext (RFC 5322) and dots, no empty atom. */
@@ -147,7 +173,7 @@ void
 certx_emails(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
-	san_list(ld, n, path, &((struct cfg_cert *)obj)->email_addresses,
+	san_list(ld, n, path, obj, &((struct cfg_cert *)obj)->email_addresses,
 	    check_email);
 }
 
@@ -214,7 +240,7 @@ certx_other_names(struct ld *ld, const yaml_node_t *n, const char *path,
 
 	certx_each(ld, n, path, other_name, obj);
 	if (c->other_name_oids.n > 0)
-		certx_notice(ld, n, path, CERTX_SAN_NOTICE);
+		certx_acme_notice(ld, n, path, c, CERTX_SAN_NOTICE);
 }
 
 #define SUBJECT_LIST(fn, member) \
@@ -261,7 +287,7 @@ certx_subject(struct ld *ld, const yaml_node_t *n, const char *path,
 
 	if (cfgw_walk_map(ld, n, path, fields, &c->subject) &&
 	    certx_subject_set(&c->subject))
-		certx_notice(ld, n, path, "ACME CAs write the subject "
+		certx_acme_notice(ld, n, path, c, "ACME CAs write the subject "
 		    "themselves: acmec sends only the common name");
 }
 
@@ -420,7 +446,7 @@ certx_name_constraints(struct ld *ld, const yaml_node_t *n, const char *path,
 	};
 	bool critical = false;
 
-	(void)obj;
+	((struct cfg_cert *)obj)->name_constraints = true;
 	if (!cfgw_walk_map(ld, n, path, fields, &critical))
 		return;
 	if (cfgw_count_set(ld, n, "critical") == 0)
@@ -456,7 +482,8 @@ certx_usages(struct ld *ld, const yaml_node_t *n, const char *path,
 			    log_esc(c->usages.v[i]));
 	}
 	if (c->usages.n > 0)
-		certx_notice(ld, n, path, "the ACME CA sets the key usages of "
+		certx_acme_notice(ld, n, path, c, "the ACME CA sets the key "
+		    "usages of "
 		    "the certificates it issues: acmec requests none");
 }
 
@@ -470,7 +497,8 @@ certx_encode_usages(struct ld *ld, const yaml_node_t *n, const char *path,
 	cfgw_read_field(ld, &f, n, path, obj);
 	if (n->type == YAML_SCALAR_NODE && cfgw_sctype(n) == S_BOOL &&
 	    cfgw_bool(n))
-		certx_notice(ld, n, path, "the ACME CA sets the key usages: "
+		certx_acme_notice(ld, n, path, obj, "the ACME CA sets the key "
+		    "usages: "
 		    "acmec puts none in the request");
 }
 
@@ -485,7 +513,8 @@ certx_signature_alg(struct ld *ld, const yaml_node_t *n, const char *path,
 		offsetof(struct cfg_cert, signature_alg), NULL, algs, 0 };
 
 	cfgw_read_field(ld, &f, n, path, obj);
-	certx_notice(ld, n, path, "the ACME CA chooses the signature "
+	certx_acme_notice(ld, n, path, obj, "the ACME CA chooses the "
+	    "signature "
 	    "algorithm of the certificates it issues: acmec signs the request "
 	    "with SHA-256 (SHA-384 for ECDSA P-384, SHA-512 for P-521)");
 }

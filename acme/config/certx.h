@@ -18,6 +18,15 @@
 void certx_notice(struct ld *ld, const yaml_node_t *n, const char *path,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * A notice that holds only when c's issuer is an ACME one (what an ACME
+ * CA decides for itself), given by cfgw_cert_issuer_checks() once the
+ * issuer is known, once per field.
+ */
+void certx_acme_notice(struct ld *ld, const yaml_node_t *n, const char *path,
+    struct cfg_cert *c, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* fn(ld, item, "path[i]", obj) for each item of list n. */
 void certx_each(struct ld *ld, const yaml_node_t *n, const char *path,
     field_fn fn, void *obj);
@@ -51,11 +60,12 @@ void certx_literal_subject(struct ld *ld, const yaml_node_t *n,
 bool certx_subject_set(const struct cfg_subject *s);
 
 /*
- * cert.c: report c's refusals that hold only because its issuer is an
- * ACME one (isCA, a common name that is no DNS name, no DNS name or IP
- * address at all); called once c->issuer is linked.  Returns their count.
+ * cert.c: report c's refusals and notices that hold only because its
+ * issuer is an ACME one (isCA, a common name that is no DNS name, no DNS
+ * name or IP address at all; fields an ACME CA decides); called once
+ * c->issuer is linked.  Returns the refusals' count.
  */
-int cfgw_cert_issuer_checks(const struct cfg_cert *c);
+int cfgw_cert_issuer_checks(struct config *cfg, const struct cfg_cert *c);
 
 /* Free what certx put into c. */
 void certx_free(struct cfg_cert *c);

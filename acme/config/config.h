@@ -159,6 +159,11 @@ struct cfg_issuer {
 	struct cfg_solver *solvers;
 	size_t nsolvers;
 	enum cfg_issuer_type type; /* the spec's one member */
+	/* ca and selfSigned: signed here, by acmec */
+	struct cfg_secret_ref ca_ref;  /* ca.secretName: tls.crt, tls.key */
+	struct strlist crl_urls;       /* crlDistributionPoints */
+	struct strlist ocsp_urls;      /* ca.ocspServers */
+	struct strlist issuer_urls;    /* ca.issuingCertificateURLs */
 };
 
 /* spec.subject (cert-manager's X509Subject, less the common name). */
@@ -207,6 +212,7 @@ struct cfg_cert {
 	char *literal_subject;              /* RFC 4514, as given */
 	struct cfg_subject subject;
 	bool is_ca;
+	bool name_constraints;              /* given (not kept yet) */
 	struct strlist usages;              /* cert-manager's names */
 	bool encode_usages;                 /* encodeUsagesInRequest */
 	int signature_alg;                  /* -1, or index in SHA256WithRSA,
@@ -217,6 +223,8 @@ struct cfg_cert {
 	bool renewal_disabled;              /* renewal.policy: Disabled */
 	/* refusals that hold only for an ACME issuer: FILE:L:C: PATH: text */
 	struct strlist acme_refusals;
+	/* notices that hold only for an ACME issuer: "KEY\1FILE:L: text" */
+	struct strlist acme_notices;
 	struct strlist deploy_hook;       /* argv; one element = sh -c */
 	bool deploy_hook_shell;
 	bool external_issuer; /* issuerRef.group not cert-manager.io */
@@ -308,6 +316,14 @@ const char *config_issuer_type_name(enum cfg_issuer_type t);
  * not run is skipped by every command (acmec.conf(5)).
  */
 bool config_issuer_runs(const struct cfg_issuer *is);
+
+/*
+ * The Certificate of cfg that writes the Secret CA issuer is signs with,
+ * or NULL (not a CA issuer, a kind: Secret document, or a file written
+ * by something else).
+ */
+const struct cfg_cert *config_ca_source(const struct config *cfg,
+    const struct cfg_issuer *is);
 
 /*
  * Does acmec run c: not when its issuer is external (issuerRef.group) or

@@ -150,6 +150,74 @@ note_skipped(const struct config *cfg)
 	}
 }
 
+const struct cfg_cert *
+config_ca_source(const struct config *cfg, const struct cfg_issuer *is)
+{
+	size_t i;
+
+	if (is == NULL || is->type != ISSUER_CA || is->ca_ref.name == NULL ||
+	    is->ca_ref.doc != NULL)
+		return NULL;
+	for (i = 0; i < cfg->ncerts; i++)
+		if (cfg->certs[i].secret_name != NULL && config_cert_runs(
+		    &cfg->certs[i]) && strcmp(cfg->certs[i].secret_name,
+		    is->ca_ref.name) == 0)
+			return &cfg->certs[i];
+	return NULL;
+}
+
+/*
+ * A CA issuer's Secret written by a Certificate of this configuration:
+ * in the namespace the issuer reads (as in a cluster), and not signed,
+ * at any distance, by that same issuer.
+ */
+static int
+check_ca_sources(const struct config *cfg)
+{
+	const struct cfg_cert *src, *c;
+	const struct cfg_issuer *is;
+	const char *ns;
+	size_t i, depth;
+	int errors = 0;
+
+	for (i = 0; i < cfg->nissuers; i++) {
+		is = &cfg->issuers[i];
+		if ((src = config_ca_source(cfg, is)) == NULL)
+			continue;
+		ns = is->cluster ? CONFIG_CLUSTER_RESOURCE_NS : is->namespace;
+		if (strcmp(src->namespace, ns) != 0) {
+			log_error("%s:%d:%d: spec.ca.secretName: Secret '%s' "
+			    "is written by Certificate '%s/%s' (%s:%d:%d) in "
+			    "namespace '%s', but %s '%s' reads namespace '%s': "
+			    "move one of them", is->ca_ref.pos.file,
+			    is->ca_ref.pos.line, is->ca_ref.pos.col,
+			    is->ca_ref.name, src->namespace, src->name,
+			    src->pos.file, src->pos.line, src->pos.col,
+			    src->namespace, is->cluster ? "ClusterIssuer" :
+			    "Issuer", is->name, ns);
+			errors++;
+			continue;
+		}
+		for (c = src, depth = 0; c != NULL && c->issuer != NULL &&
+		    depth <= cfg->ncerts; depth++) {
+			if (c->issuer == is) {
+				log_error("%s:%d:%d: spec.ca.secretName: the CA "
+				    "of issuer '%s' is Certificate '%s/%s', "
+				    "which that issuer signs itself (a cycle): "
+				    "issue the CA's certificate with a "
+				    "selfSigned or another CA issuer",
+				    is->ca_ref.pos.file, is->ca_ref.pos.line,
+				    is->ca_ref.pos.col, is->name,
+				    src->namespace, src->name);
+				errors++;
+				break;
+			}
+			c = config_ca_source(cfg, c->issuer);
+		}
+	}
+	return errors;
+}
+
 int
 cfgw_link(struct config *cfg)
 {
@@ -205,11 +273,13 @@ cfgw_link(struct config *cfg)
 			    c->issuer_cluster ? "" : c->namespace);
 			errors++;
 		} else
-			errors += cfgw_cert_issuer_checks(c);
+			errors += cfgw_cert_issuer_checks(cfg, c);
 	}
 	errors += check_secret_names(cfg);
 	if (errors == 0)
 		errors += cfgw_secret_link(cfg);
+	if (errors == 0)
+		errors += check_ca_sources(cfg);
 	if (errors == 0)
 		note_skipped(cfg);
 	return errors;
@@ -311,6 +381,10 @@ config_issuer_free(struct cfg_issuer *is)
 	free(is->eab_key_id);
 	free(is->eab_key.name);
 	free(is->eab_key.key);
+	free(is->ca_ref.name);
+	strlist_free(&is->crl_urls);
+	strlist_free(&is->ocsp_urls);
+	strlist_free(&is->issuer_urls);
 	for (i = 0; i < is->nsolvers; i++) {
 		struct cfg_solver *s = &is->solvers[i];
 

@@ -35,8 +35,8 @@ config_issuer_type_name(enum cfg_issuer_type t)
 bool
 config_issuer_runs(const struct cfg_issuer *is)
 {
-	/* Issue 15 adds ca and selfSigned here. */
-	return is == NULL || is->type == ISSUER_ACME;
+	return is == NULL || is->type == ISSUER_ACME ||
+	    is->type == ISSUER_CA || is->type == ISSUER_SELFSIGNED;
 }
 
 bool
@@ -403,6 +403,10 @@ cfgw_secret_link(struct config *cfg)
 	for (i = 0; errors == 0 && i < cfg->nissuers; i++)
 		if (cfg->issuers[i].type == ISSUER_ACME)
 			errors += link_issuer(cfg, &cfg->issuers[i]);
+		else if (cfg->issuers[i].type == ISSUER_CA)
+			errors += link_ref(cfg, &cfg->issuers[i],
+			    &cfg->issuers[i].ca_ref, "spec.ca.secretName",
+			    "tls.crt");
 	if (errors == 0)
 		warn_secret_names(cfg);
 	return errors;

@@ -1,0 +1,300 @@
+/*
+ * Certificates signed by acmec itself, as cert-manager's Go signer
+ * (crypto/x509.CreateCertificate with cert-manager's template) encodes
+ * them.  Facts from cert-manager's pkg/util/pki (the template: basic
+ * constraints always, default key usages, SAN critical for an empty
+ * subject, 128-bit random serial) and Go's crypto/x509 (extension order,
+ * subject attribute order, SKID for CA certificates, AKID from the
+ * parent, signature algorithm by key).
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "crypto/certgen.h"
+#include "crypto/internal.h"
+#include "crypto/key.h"
+#include "crypto/rand.h"
+
+/* Go's pkix.Name order; the common name goes between OU and serial. */
+static const char *const go_order[] = { "C", "ST", "L", "street",
+	"postalCode", "O", "OU", "CN", "serialNumber", NULL };
+
+/* PrintableString's characters (X.680 §41.4), as Go chooses it. */
+static bool
+printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr(" '()+,-./:=?", *s) !=
+		    NULL))
+			return false;
+	return true;
+}
+
+/* The subject: one RDN per attribute name, its values together. */
+static X509_NAME *
+subject(const struct certgen *g)
+{
+	X509_NAME *name = X509_NAME_new();
+	const char *v;
+	size_t k, i;
+	int set;
+
+	for (k = 0; name != NULL && go_order[k] != NULL; k++) {
+		set = 0;
+		for (i = 0; i < g->nattrs + 1; i++) {
+			if (i < g->nattrs && strcmp(g->attr_names[i],
+			    go_order[k]) == 0)
+				v = g->attr_values[i];
+			else if (i == g->nattrs && strcmp(go_order[k], "CN") ==
+			    0 && g->common_name != NULL)
+				v = g->common_name;
+			else
+				continue;
+			if (!X509_NAME_add_entry_by_txt(name, go_order[k],
+			    printable(v) ? V_ASN1_PRINTABLESTRING :
+			    V_ASN1_UTF8STRING, (const unsigned char *)v, -1,
+			    -1, set)) {
+				X509_NAME_free(name);
+				return NULL;
+			}
+			set = -1; /* the next value joins this RDN */
+		}
+	}
+	return name;
+}
+
+/* Append an IA5 name (URI, email) of type to gens. */
+static bool
+push_ia5(GENERAL_NAMES *gens, int type, const char *s)
+{
+	GENERAL_NAME *gen = GENERAL_NAME_new();
+	ASN1_IA5STRING *ia5 = ASN1_IA5STRING_new();
+
+	if (gen == NULL || ia5 == NULL || !ASN1_STRING_set(ia5, s, -1)) {
+		GENERAL_NAME_free(gen);
+		ASN1_IA5STRING_free(ia5);
+		return false;
+	}
+	GENERAL_NAME_set0_value(gen, type, ia5);
+	if (!sk_GENERAL_NAME_push(gens, gen)) {
+		GENERAL_NAME_free(gen);
+		return false;
+	}
+	return true;
+}
+
+/* The subjectAltName, or NULL (*none set if there is no name at all). */
+static X509_EXTENSION *
+san(const struct certgen *g, bool critical, bool *none)
+{
+	GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
+	GENERAL_NAME *gen;
+	X509_EXTENSION *ext = NULL;
+	bool ok = gens != NULL;
+	size_t i;
+
+	for (i = 0; ok && g->ids != NULL && i < g->ids->n; i++)
+		ok = (gen = crypto_general_name(&g->ids->v[i])) != NULL &&
+		    sk_GENERAL_NAME_push(gens, gen);
+	for (i = 0; ok && i < g->nemails; i++)
+		ok = push_ia5(gens, GEN_EMAIL, g->emails[i]);
+	for (i = 0; ok && i < g->nuris; i++)
+		ok = push_ia5(gens, GEN_URI, g->uris[i]);
+	*none = ok && sk_GENERAL_NAME_num(gens) == 0;
+	if (ok && !*none)
+		ext = X509V3_EXT_i2d(NID_subject_alt_name, critical, gens);
+	GENERAL_NAMES_free(gens);
+	return ext;
+}
+
+/* name: "critical,a,b" style value from bits/words, or "" if none. */
+static void
+ku_text(unsigned ku, char *buf, size_t size)
+{
+	static const char *const names[] = { "digitalSignature",
+		"nonRepudiation", "keyEncipherment", "dataEncipherment",
+		"keyAgreement", "keyCertSign", "cRLSign", "encipherOnly",
+		"decipherOnly" };
+	size_t i;
+
+	snprintf(buf, size, "critical");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (ku & (1u << i)) {
+			strncat(buf, ",", size - strlen(buf) - 1);
+			strncat(buf, names[i], size - strlen(buf) - 1);
+		}
+}
+
+/* "prefix"+"a,prefix"+"b"...: a comma list, for X509V3_EXT_conf_nid. */
+static char *
+joined(const char *prefix, const char *const *v, size_t n)
+{
+	size_t len = 1, i;
+	char *out;
+
+	for (i = 0; i < n; i++)
+		len += strlen(prefix) + strlen(v[i]) + 1;
+	if ((out = calloc(1, len)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(out, ",");
+		strcat(out, prefix);
+		strcat(out, v[i]);
+	}
+	return out;
+}
+
+/* Add the extension nid with OpenSSL's config text value (if any). */
+static bool
+add_conf(X509 *x, X509V3_CTX *ctx, int nid, const char *value)
+{
+	X509_EXTENSION *ext;
+	bool ok;
+
+	if (value == NULL)
+		return false;
+	if (*value == '\0')
+		return true;
+	ext = X509V3_EXT_conf_nid(NULL, ctx, nid, value);
+	ok = ext != NULL && X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	return ok;
+}
+
+/* The authorityInfoAccess value: OCSP servers, then issuing CA URLs. */
+static char *
+aia_text(const struct certgen *g)
+{
+	char *ocsp = joined("OCSP;URI:", g->ocsp_urls, g->nocsp);
+	char *ca = joined("caIssuers;URI:", g->issuer_urls, g->nissuer);
+	char *out = NULL;
+	size_t len;
+
+	if (ocsp != NULL && ca != NULL) {
+		len = strlen(ocsp) + strlen(ca) + 2;
+		if ((out = calloc(1, len)) != NULL)
+			snprintf(out, len, "%s%s%s", ocsp, *ocsp && *ca ? "," :
+			    "", ca);
+	}
+	free(ocsp);
+	free(ca);
+	return out;
+}
+
+/* The extensions, in the order Go writes them. */
+static bool
+extensions(X509 *x, X509 *parent, const struct certgen *g, bool empty_subject)
+{
+	X509V3_CTX ctx;
+	X509_EXTENSION *alt;
+	char ku[200], *eku, *aia, *crl;
+	bool ok, none = false;
+
+	X509V3_set_ctx(&ctx, parent, x, NULL, NULL, 0);
+	ku_text(g->key_usage, ku, sizeof(ku));
+	eku = joined("", g->ext_usages, g->next_usages);
+	aia = aia_text(g);
+	crl = joined("URI:", g->crl_urls, g->ncrl);
+	ok = add_conf(x, &ctx, NID_key_usage, g->key_usage ? ku : "") &&
+	    add_conf(x, &ctx, NID_ext_key_usage, eku) &&
+	    add_conf(x, &ctx, NID_basic_constraints, g->is_ca ?
+	    "critical,CA:TRUE" : "critical,CA:FALSE") &&
+	    add_conf(x, &ctx, NID_subject_key_identifier, g->is_ca ? "hash" :
+	    "") &&
+	    add_conf(x, &ctx, NID_authority_key_identifier, parent != x ?
+	    "keyid" : "") &&
+	    add_conf(x, &ctx, NID_info_access, aia);
+	if (ok) {
+		alt = san(g, empty_subject, &none);
+		ok = none || (alt != NULL && X509_add_ext(x, alt, -1));
+		X509_EXTENSION_free(alt);
+	}
+	ok = ok && add_conf(x, &ctx, NID_crl_distribution_points, crl);
+	free(eku);
+	free(aia);
+	free(crl);
+	return ok;
+}
+
+/* The digest cert-manager's signer uses with key. */
+static const EVP_MD *
+sign_md(const struct key *key)
+{
+	int bits = key_bits(key);
+
+	if (key->type != KEY_RSA)
+		return crypto_key_md(key);
+	return bits >= 4096 ? EVP_sha512() : bits >= 3072 ? EVP_sha384() :
+	    EVP_sha256();
+}
+
+/* A random positive 128-bit serial number. */
+static bool
+serial(X509 *x)
+{
+	unsigned char b[16];
+	BIGNUM *bn;
+	bool ok;
+
+	if (rand_bytes(b, sizeof(b)) < 0)
+		return false;
+	b[0] &= 0x7f;
+	b[0] |= 0x01; /* never zero, never negative */
+	bn = BN_bin2bn(b, sizeof(b), NULL);
+	ok = bn != NULL && BN_to_ASN1_INTEGER(bn,
+	    X509_get_serialNumber(x)) != NULL;
+	BN_free(bn);
+	return ok;
+}
+
+struct cert *
+certgen_sign(const struct certgen *g, const struct key *issuer_key,
+    const struct cert *issuer)
+{
+	X509 *x = X509_new();
+	X509_NAME *name = subject(g);
+	bool ok;
+
+	ok = x != NULL && name != NULL && X509_set_version(x, X509_VERSION_3) &&
+	    serial(x) && X509_set_subject_name(x, name) &&
+	    X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer->x) :
+	    name) && ASN1_TIME_set(X509_getm_notBefore(x), g->not_before) &&
+	    ASN1_TIME_set(X509_getm_notAfter(x), g->not_after) &&
+	    X509_set_pubkey(x, g->key->pkey) &&
+	    extensions(x, issuer ? issuer->x : x, g,
+	    X509_NAME_entry_count(name) == 0) &&
+	    X509_sign(x, issuer_key->pkey, sign_md(issuer_key)) > 0;
+	X509_NAME_free(name);
+	if (!ok) {
+		crypto_ossl_err("cannot make the certificate");
+		X509_free(x);
+		return NULL;
+	}
+	return crypto_cert_wrap(x);
+}
+
+bool
+cert_self_signed(const struct cert *c)
+{
+	EVP_PKEY *pub = X509_get0_pubkey(c->x);
+	bool yes;
+
+	yes = X509_NAME_cmp(X509_get_subject_name(c->x),
+	    X509_get_issuer_name(c->x)) == 0 && pub != NULL &&
+	    X509_verify(c->x, pub) == 1;
+	ERR_clear_error();
+	return yes;
+}
+
+bool
+cert_is_ca(const struct cert *c)
+{
+	return X509_check_ca(c->x) == 1;
+}

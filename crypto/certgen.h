@@ -1,0 +1,74 @@
+#ifndef ACMEC_CRYPTO_CERTGEN_H
+#define ACMEC_CRYPTO_CERTGEN_H
+
+/*
+ * Certificates signed here (cert-manager's SelfSigned and CA issuers),
+ * encoded as cert-manager's Go signer encodes them: subject attributes in
+ * Go's order (one RDN per attribute, its values together), basic
+ * constraints always (critical), key usage (critical), extended key
+ * usage, a subject key identifier on CA certificates, the authority key
+ * identifier from the issuer's, and the subjectAltName (critical when the
+ * subject is empty); RSA signs with SHA-256/384/512 by key size, ECDSA
+ * by curve.  No I/O.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "crypto/ident.h"
+
+struct key;
+struct cert;
+
+/* Key usage bits, as numbered in RFC 5280 §4.2.1.3. */
+enum {
+	CG_KU_DIGITAL_SIGNATURE = 1 << 0,
+	CG_KU_CONTENT_COMMITMENT = 1 << 1,
+	CG_KU_KEY_ENCIPHERMENT = 1 << 2,
+	CG_KU_DATA_ENCIPHERMENT = 1 << 3,
+	CG_KU_KEY_AGREEMENT = 1 << 4,
+	CG_KU_CERT_SIGN = 1 << 5,
+	CG_KU_CRL_SIGN = 1 << 6,
+	CG_KU_ENCIPHER_ONLY = 1 << 7,
+	CG_KU_DECIPHER_ONLY = 1 << 8,
+};
+
+/* What the certificate says. */
+struct certgen {
+	const struct key *key; /* the subject's (public) key */
+	const char *common_name; /* may be NULL */
+	/*
+	 * Subject attributes by OpenSSL short name ("C", "ST", "L",
+	 * "street", "postalCode", "O", "OU", "serialNumber"), in any order:
+	 * they are encoded in Go's order, values of one name in one RDN.
+	 */
+	const char *const *attr_names, *const *attr_values;
+	size_t nattrs;
+	const struct ident_list *ids; /* DNS names and IP addresses */
+	const char *const *uris, *const *emails;
+	size_t nuris, nemails;
+	bool is_ca;
+	unsigned key_usage;           /* CG_KU_* */
+	const char *const *ext_usages; /* OpenSSL short names: serverAuth */
+	size_t next_usages;
+	const char *const *crl_urls, *const *ocsp_urls, *const *issuer_urls;
+	size_t ncrl, nocsp, nissuer;
+	time_t not_before, not_after;
+};
+
+/*
+ * The certificate g describes, signed by issuer_key; issuer is the
+ * issuing certificate, or NULL for a self-signed one (issuer_key is then
+ * g->key).  NULL on failure (crypto_error() says why).
+ */
+struct cert *certgen_sign(const struct certgen *g, const struct key *issuer_key,
+    const struct cert *issuer);
+
+/* Is c self-signed (its issuer is its subject and its key signed it)? */
+bool cert_self_signed(const struct cert *c);
+
+/* May c sign certificates (basic constraints CA, key usage allows it)? */
+bool cert_is_ca(const struct cert *c);
+
+#endif
