@@ -248,6 +248,9 @@ local_obtain(const char *secretsdir, const struct cfg_cert *c,
 	g.nocsp = is->ocsp_urls.n;
 	g.issuer_urls = (const char *const *)is->issuer_urls.v;
 	g.nissuer = is->issuer_urls.n;
+	g.name_constraints = (const char *const *)c->nc.v;
+	g.nnc = c->nc.n;
+	g.nc_critical = c->nc_critical;
 	g.not_before = time(NULL);
 	g.not_after = g.not_before + (c->duration > 0 ? c->duration :
 	    DEFAULT_DURATION);

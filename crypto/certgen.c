@@ -194,7 +194,7 @@ extensions(X509 *x, X509 *parent, const struct certgen *g, bool empty_subject)
 {
 	X509V3_CTX ctx;
 	X509_EXTENSION *alt;
-	char ku[200], *eku, *aia, *crl;
+	char ku[200], *eku, *aia, *crl, *nc, *ncv = NULL;
 	bool ok, none = false;
 
 	X509V3_set_ctx(&ctx, parent, x, NULL, NULL, 0);
@@ -202,6 +202,11 @@ extensions(X509 *x, X509 *parent, const struct certgen *g, bool empty_subject)
 	eku = joined("", g->ext_usages, g->next_usages);
 	aia = aia_text(g);
 	crl = joined("URI:", g->crl_urls, g->ncrl);
+	nc = joined("", g->name_constraints, g->nnc);
+	if (nc != NULL && *nc != '\0' && (ncv = calloc(1, strlen(nc) + 10)) !=
+	    NULL)
+		snprintf(ncv, strlen(nc) + 10, "%s%s", g->nc_critical ?
+		    "critical," : "", nc);
 	ok = add_conf(x, &ctx, NID_key_usage, g->key_usage ? ku : "") &&
 	    add_conf(x, &ctx, NID_ext_key_usage, eku) &&
 	    add_conf(x, &ctx, NID_basic_constraints, g->is_ca ?
@@ -216,7 +221,10 @@ extensions(X509 *x, X509 *parent, const struct certgen *g, bool empty_subject)
 		ok = none || (alt != NULL && X509_add_ext(x, alt, -1));
 		X509_EXTENSION_free(alt);
 	}
-	ok = ok && add_conf(x, &ctx, NID_crl_distribution_points, crl);
+	ok = ok && add_conf(x, &ctx, NID_name_constraints, ncv ? ncv : nc) &&
+	    add_conf(x, &ctx, NID_crl_distribution_points, crl);
+	free(nc);
+	free(ncv);
 	free(eku);
 	free(aia);
 	free(crl);

@@ -54,6 +54,10 @@ struct certgen {
 	size_t next_usages;
 	const char *const *crl_urls, *const *ocsp_urls, *const *issuer_urls;
 	size_t ncrl, nocsp, nissuer;
+	/* nameConstraints in OpenSSL's words: "permitted;DNS:example.com" */
+	const char *const *name_constraints;
+	size_t nnc;
+	bool nc_critical;
 	time_t not_before, not_after;
 };
 

@@ -264,9 +264,8 @@ static int
 local_checks(const struct cfg_cert *c)
 {
 	const char *what = c->literal_subject ? "literalSubject" :
-	    c->other_name_oids.n ? "otherNames" : c->name_constraints ?
-	    "nameConstraints" : c->signature_alg >= 0 ? "signatureAlgorithm" :
-	    NULL;
+	    c->other_name_oids.n ? "otherNames" : c->signature_alg >= 0 ?
+	    "signatureAlgorithm" : NULL;
 
 	if (what == NULL)
 		return 0;

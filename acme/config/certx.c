@@ -395,23 +395,71 @@ check_cidr(const char *s, char **out)
 	return 0;
 }
 
+/*
+ * One nameConstraints entry in OpenSSL's words ("permitted;DNS:x"), from
+ * path (...permitted.dnsDomains) and the value.
+ */
+static void
+nc_add(struct cfg_cert *c, const char *path, const char *type,
+    const char *value)
+{
+	char *e = util_printf("%s;%s:%s", strstr(path, ".excluded.") ?
+	    "excluded" : "permitted", type, value);
+
+	strlist_add(&c->nc, e);
+	free(e);
+}
+
 static void
 f_nc_list(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
 	struct strlist l = { 0 };
+	const char *type = util_endswith(path, "dnsDomains") ? "DNS" :
+	    util_endswith(path, "emailAddresses") ? "email" : "URI";
+	size_t i;
 
-	(void)obj;
 	cfgw_read_strlist(ld, n, path, &l, NULL);
+	for (i = 0; i < l.n; i++) {
+		if (l.v[i][0] == '\0' || strpbrk(l.v[i], ", \n") != NULL)
+			cfgw_perr(ld, n, path, "'%s' is not a name to "
+			    "constrain", log_esc(l.v[i]));
+		else
+			nc_add(obj, path, type, l.v[i]);
+	}
 	strlist_free(&l);
+}
+
+/* "192.0.2.0/24" as "192.0.2.0/255.255.255.0" (OpenSSL's form). */
+static char *
+cidr_mask(const char *cidr)
+{
+	const char *slash = strchr(cidr, '/');
+	unsigned char m[16] = { 0 };
+	char *addr = util_strndup(cidr, (size_t)(slash - cidr)), buf[64];
+	int bits = atoi(slash + 1), len = strchr(addr, ':') ? 16 : 4, i;
+	char *out;
+
+	for (i = 0; i < bits; i++)
+		m[i / 8] |= (unsigned char)(0x80 >> (i % 8));
+	inet_ntop(len == 16 ? AF_INET6 : AF_INET, m, buf, sizeof(buf));
+	out = util_printf("%s/%s", addr, buf);
+	free(addr);
+	return out;
 }
 
 static void
 f_nc_cidrs(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
 	struct strlist l = { 0 };
+	char *v;
+	size_t i;
 
-	(void)obj;
 	cfgw_read_strlist(ld, n, path, &l, check_cidr);
+	for (i = 0; i < l.n; i++) {
+		v = cidr_mask(l.v[i]);
+		nc_add(obj, path, "IP", v);
+		free(v);
+	}
 	strlist_free(&l);
 }
 
@@ -431,23 +479,23 @@ f_nc_subtree(struct ld *ld, const yaml_node_t *n, const char *path,
 }
 
 /*
- * nameConstraints belong in a CA certificate, which an ACME CA does not
- * issue: the isCA rule (cert.c) refuses them after this checks their form.
+ * nameConstraints: a CA certificate's (the isCA rule, cert.c, refuses
+ * them elsewhere), kept in OpenSSL's words for acmec's own signer.
  */
 void
 certx_name_constraints(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
 	static const struct field fields[] = {
-		{ "critical", K_BOOL, 0, NULL, NULL, 0 },
+		{ "critical", K_BOOL, offsetof(struct cfg_cert, nc_critical),
+		    NULL, NULL, 0 },
 		{ "permitted", K_FN, 0, f_nc_subtree, NULL, 0 },
 		{ "excluded", K_FN, 0, f_nc_subtree, NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
-	bool critical = false;
 
 	((struct cfg_cert *)obj)->name_constraints = true;
-	if (!cfgw_walk_map(ld, n, path, fields, &critical))
+	if (!cfgw_walk_map(ld, n, path, fields, obj))
 		return;
 	if (cfgw_count_set(ld, n, "critical") == 0)
 		cfgw_perr(ld, n, path, "give permitted or excluded (or both), "
@@ -538,4 +586,5 @@ certx_free(struct cfg_cert *c)
 	strlist_free(&s->postal_codes);
 	free(s->serial_number);
 	strlist_free(&c->usages);
+	strlist_free(&c->nc);
 }

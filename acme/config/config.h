@@ -212,7 +212,9 @@ struct cfg_cert {
 	char *literal_subject;              /* RFC 4514, as given */
 	struct cfg_subject subject;
 	bool is_ca;
-	bool name_constraints;              /* given (not kept yet) */
+	bool name_constraints;              /* given */
+	struct strlist nc;   /* nameConstraints: "permitted;DNS:x" (OpenSSL) */
+	bool nc_critical;
 	struct strlist usages;              /* cert-manager's names */
 	bool encode_usages;                 /* encodeUsagesInRequest */
 	int signature_alg;                  /* -1, or index in SHA256WithRSA,

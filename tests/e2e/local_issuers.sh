@@ -36,6 +36,10 @@ spec:
   commonName: acmec test intermediate
   secretName: inter-secret
   privateKey: {algorithm: ECDSA, size: 384}
+  nameConstraints:
+    critical: true
+    permitted: {dnsDomains: [acmec.test]}
+    excluded: {ipRanges: [10.0.0.0/8, "2001:db8::/32"]}
   issuerRef: {name: root-ca, kind: ClusterIssuer}
 ---
 apiVersion: cert-manager.io/v1
@@ -114,6 +118,10 @@ x509 inter "$I/tls.crt"
 grep_in inter/ca "$T_TMP/inter.txt" 'CA:TRUE'
 grep_in inter/cert-sign "$T_TMP/inter.txt" 'Digital Signature, Key Encipherment, Certificate Sign'
 grep_in inter/skid "$T_TMP/inter.txt" 'Subject Key Identifier'
+grep_in inter/nc-critical "$T_TMP/inter.txt" 'Name Constraints: critical'
+grep_in inter/nc-dns "$T_TMP/inter.txt" 'DNS:acmec.test'
+grep_in inter/nc-ip "$T_TMP/inter.txt" 'IP:10.0.0.0/255.0.0.0'
+grep_in inter/nc-ip6 "$T_TMP/inter.txt" 'IP:2001:DB8:0:0:0:0:0:0/FFFF:FFFF:0:0:0:0:0:0'
 grep_in inter/akid "$T_TMP/inter.txt" 'Authority Key Identifier'
 check inter/akid-is-root-skid sh -c "test \"\$(openssl x509 -in '$I/tls.crt' -noout -ext authorityKeyIdentifier | tail -1 | tr -d ' ')\" = \"\$(openssl x509 -in '$R/tls.crt' -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' ')\""
 x509 root "$R/tls.crt"
