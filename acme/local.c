@@ -240,6 +240,9 @@ local_obtain(const char *secretsdir, const struct cfg_cert *c,
 	g.nuris = c->uris.n;
 	g.emails = (const char *const *)c->email_addresses.v;
 	g.nemails = c->email_addresses.n;
+	g.other_oids = (const char *const *)c->other_name_oids.v;
+	g.other_values = (const char *const *)c->other_name_values.v;
+	g.nother = c->other_name_oids.n;
 	g.is_ca = c->is_ca;
 	key_usages(c, &g, eku);
 	g.crl_urls = (const char *const *)is->crl_urls.v;

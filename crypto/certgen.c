@@ -89,23 +89,77 @@ push_ia5(GENERAL_NAMES *gens, int type, const char *s)
 	return true;
 }
 
-/* The subjectAltName, or NULL (*none set if there is no name at all). */
+/* Append an otherName (type-id oid, a UTF8String value) to gens. */
+static bool
+push_other(GENERAL_NAMES *gens, const char *oid, const char *value)
+{
+	GENERAL_NAME *gen = GENERAL_NAME_new();
+	ASN1_OBJECT *id = OBJ_txt2obj(oid, 1);
+	ASN1_TYPE *val = ASN1_TYPE_new();
+	ASN1_UTF8STRING *u = ASN1_UTF8STRING_new();
+
+	if (gen == NULL || id == NULL || val == NULL || u == NULL ||
+	    !ASN1_STRING_set(u, value, -1)) {
+		GENERAL_NAME_free(gen);
+		ASN1_OBJECT_free(id);
+		ASN1_TYPE_free(val);
+		ASN1_UTF8STRING_free(u);
+		return false;
+	}
+	ASN1_TYPE_set(val, V_ASN1_UTF8STRING, u);
+	if (!GENERAL_NAME_set0_othername(gen, id, val)) {
+		ASN1_OBJECT_free(id);
+		ASN1_TYPE_free(val);
+		GENERAL_NAME_free(gen);
+		return false;
+	}
+	if (!sk_GENERAL_NAME_push(gens, gen)) {
+		GENERAL_NAME_free(gen);
+		return false;
+	}
+	return true;
+}
+
+/* Append the identifiers of one type to gens. */
+static bool
+push_ids(GENERAL_NAMES *gens, const struct ident_list *ids,
+    enum ident_type type)
+{
+	GENERAL_NAME *gen;
+	size_t i;
+
+	for (i = 0; ids != NULL && i < ids->n; i++) {
+		if (ids->v[i].type != type)
+			continue;
+		if ((gen = crypto_general_name(&ids->v[i])) == NULL)
+			return false;
+		if (!sk_GENERAL_NAME_push(gens, gen)) {
+			GENERAL_NAME_free(gen);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The subjectAltName in cert-manager's order (DNS names, emails, IP
+ * addresses, URIs, otherNames), or NULL (*none set if there is no name).
+ */
 static X509_EXTENSION *
 san(const struct certgen *g, bool critical, bool *none)
 {
 	GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
-	GENERAL_NAME *gen;
 	X509_EXTENSION *ext = NULL;
-	bool ok = gens != NULL;
+	bool ok = gens != NULL && push_ids(gens, g->ids, IDENT_DNS);
 	size_t i;
 
-	for (i = 0; ok && g->ids != NULL && i < g->ids->n; i++)
-		ok = (gen = crypto_general_name(&g->ids->v[i])) != NULL &&
-		    sk_GENERAL_NAME_push(gens, gen);
 	for (i = 0; ok && i < g->nemails; i++)
 		ok = push_ia5(gens, GEN_EMAIL, g->emails[i]);
+	ok = ok && push_ids(gens, g->ids, IDENT_IP);
 	for (i = 0; ok && i < g->nuris; i++)
 		ok = push_ia5(gens, GEN_URI, g->uris[i]);
+	for (i = 0; ok && i < g->nother; i++)
+		ok = push_other(gens, g->other_oids[i], g->other_values[i]);
 	*none = ok && sk_GENERAL_NAME_num(gens) == 0;
 	if (ok && !*none)
 		ext = X509V3_EXT_i2d(NID_subject_alt_name, critical, gens);

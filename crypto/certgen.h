@@ -7,8 +7,8 @@
  * Go's order (one RDN per attribute, its values together), basic
  * constraints always (critical), key usage (critical), extended key
  * usage, a subject key identifier on CA certificates, the authority key
- * identifier from the issuer's, and the subjectAltName (critical when the
- * subject is empty); RSA signs with SHA-256/384/512 by key size, ECDSA
+ * identifier from the issuer's, the subjectAltName (critical when the
+ * subject is empty; otherNames as UTF8String values), name constraints; RSA signs with SHA-256/384/512 by key size, ECDSA
  * by curve.  No I/O.
  */
 
@@ -48,6 +48,8 @@ struct certgen {
 	const struct ident_list *ids; /* DNS names and IP addresses */
 	const char *const *uris, *const *emails;
 	size_t nuris, nemails;
+	const char *const *other_oids, *const *other_values; /* otherNames */
+	size_t nother;
 	bool is_ca;
 	unsigned key_usage;           /* CG_KU_* */
 	const char *const *ext_usages; /* OpenSSL short names: serverAuth */

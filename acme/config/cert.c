@@ -258,14 +258,14 @@ acme_refusal(struct ld *ld, const yaml_node_t *n, const char *path,
 
 /*
  * What acmec's own signer (ca, selfSigned) does not encode yet: refused
- * rather than left out of a certificate that asked for it.
+ * rather than left out of a certificate that asked for it.  (A
+ * signatureAlgorithm is no refusal: cert-manager's signer, too, signs
+ * with what the issuer's key calls for.)
  */
 static int
 local_checks(const struct cfg_cert *c)
 {
-	const char *what = c->literal_subject ? "literalSubject" :
-	    c->other_name_oids.n ? "otherNames" : c->signature_alg >= 0 ?
-	    "signatureAlgorithm" : NULL;
+	const char *what = c->literal_subject ? "literalSubject" : NULL;
 
 	if (what == NULL)
 		return 0;

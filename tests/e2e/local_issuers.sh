@@ -24,6 +24,8 @@ spec:
   ipAddresses: [192.0.2.7]
   uris: ["spiffe://acmec.test/svc"]
   emailAddresses: [ops@acmec.test]
+  otherNames: [{oid: 1.3.6.1.4.1.311.20.2.3, utf8Value: svc@acmec.test}]
+  signatureAlgorithm: SHA512WithRSA
   usages: [server auth, client auth]
   duration: 720h
   issuerRef: {name: inter-ca, kind: ClusterIssuer}
@@ -96,7 +98,7 @@ R=$S/secrets/root-secret I=$S/secrets/inter-secret L=$S/secrets/leaf-tls
 check bootstrap/order sh -c "grep -n 'issued, valid' '$T_TMP/err' | sed 's/.*acmec: \([a-z]*\):.*/\1/' | tr '\n' ' ' | grep -Eq '^(root plain|plain root) inter leaf $'"
 PEBBLE_ROOT=$R/ca.crt
 cert_ok leaf "$L" "Private-Key: (2048 bit" svc.acmec.test '*.svc.acmec.test' 192.0.2.7 \
-    URI:spiffe://acmec.test/svc email:ops@acmec.test
+    URI:spiffe://acmec.test/svc email:ops@acmec.test 'othername: UPN::svc@acmec.test'
 check leaf/chain-no-root test "$(grep -c 'BEGIN CERTIFICATE' "$L/tls.crt")" -eq 2
 # ca.crt: the top of the chain the CA's Secret holds in tls.crt (the
 # intermediate: its own tls.crt leaves the self-signed root out).
@@ -112,6 +114,8 @@ grep_in leaf/not-ca "$T_TMP/leaf.txt" 'CA:FALSE'
 grep_in leaf/crl "$T_TMP/leaf.txt" 'URI:http://crl.acmec.test/inter.crl'
 grep_in leaf/ocsp "$T_TMP/leaf.txt" 'OCSP - URI:http://ocsp.acmec.test'
 grep_in leaf/ca-issuers "$T_TMP/leaf.txt" 'CA Issuers - URI:http://ca.acmec.test/inter.crt'
+# signatureAlgorithm asked for RSA; the CA's P-384 key signs as it must,
+# as cert-manager's signer does.
 grep_in leaf/signed-p384 "$T_TMP/leaf.txt" 'Signature Algorithm: ecdsa-with-SHA384'
 check leaf/duration sh -c "openssl x509 -in '$L/tls.crt' -noout -checkend 2500000 && ! openssl x509 -in '$L/tls.crt' -noout -checkend 2600000"
 x509 inter "$I/tls.crt"
