@@ -235,6 +235,8 @@ local_obtain(const char *secretsdir, const struct cfg_cert *c,
 	g.attr_names = names;
 	g.attr_values = values;
 	g.nattrs = subject_attrs(&c->subject, names, values, 64);
+	g.rdns = (const char *const *)c->literal_rdns.v;
+	g.nrdns = c->literal_rdns.n;
 	g.ids = &ids;
 	g.uris = (const char *const *)c->uris.v;
 	g.nuris = c->uris.n;

@@ -36,6 +36,50 @@ printable(const char *s)
 	return true;
 }
 
+/* Add one attribute (set 0: a new RDN, -1: the RDN before). */
+static bool
+add_attr(X509_NAME *name, const char *type, const char *v, int set)
+{
+	if (strcmp(type, "SERIALNUMBER") == 0)
+		type = "serialNumber";
+	else if (strcmp(type, "STREET") == 0)
+		type = "street";
+	return X509_NAME_add_entry_by_txt(name, type, printable(v) ?
+	    V_ASN1_PRINTABLESTRING : V_ASN1_UTF8STRING,
+	    (const unsigned char *)v, -1, -1, set) == 1;
+}
+
+/* A literal subject: the string's RDNs last first, each kept whole. */
+static X509_NAME *
+literal(const struct certgen *g)
+{
+	X509_NAME *name = X509_NAME_new();
+	size_t end = g->nrdns, start, i;
+	char *type, *v;
+	bool ok = name != NULL;
+
+	while (ok && end > 0) {
+		for (start = end - 1; start > 0 && g->rdns[start][0] == '+';
+		    start--)
+			;
+		for (i = start; ok && i < end; i++) {
+			type = strdup(g->rdns[i] + 1);
+			v = type ? strchr(type, '\1') : NULL;
+			if (v != NULL)
+				*v++ = '\0';
+			ok = v != NULL && add_attr(name, type, v, i == start ?
+			    0 : -1);
+			free(type);
+		}
+		end = start;
+	}
+	if (!ok) {
+		X509_NAME_free(name);
+		return NULL;
+	}
+	return name;
+}
+
 /* The subject: one RDN per attribute name, its values together. */
 static X509_NAME *
 subject(const struct certgen *g)
@@ -45,6 +89,10 @@ subject(const struct certgen *g)
 	size_t k, i;
 	int set;
 
+	if (g->nrdns > 0) {
+		X509_NAME_free(name);
+		return literal(g);
+	}
 	for (k = 0; name != NULL && go_order[k] != NULL; k++) {
 		set = 0;
 		for (i = 0; i < g->nattrs + 1; i++) {
@@ -56,10 +104,7 @@ subject(const struct certgen *g)
 				v = g->common_name;
 			else
 				continue;
-			if (!X509_NAME_add_entry_by_txt(name, go_order[k],
-			    printable(v) ? V_ASN1_PRINTABLESTRING :
-			    V_ASN1_UTF8STRING, (const unsigned char *)v, -1,
-			    -1, set)) {
+			if (!add_attr(name, go_order[k], v, set)) {
 				X509_NAME_free(name);
 				return NULL;
 			}

@@ -45,6 +45,14 @@ struct certgen {
 	 */
 	const char *const *attr_names, *const *attr_values;
 	size_t nattrs;
+	/*
+	 * Or a literal subject: its attributes in RFC 4514 string order,
+	 * "+TYPE\1VALUE" joining the RDN before, ",TYPE\1VALUE" opening one
+	 * (TYPE: C, O, OU, CN, SERIALNUMBER, L, ST, STREET, DC, UID or a
+	 * dotted OID); encoded in reverse RDN order, as RFC 4514 asks.
+	 */
+	const char *const *rdns;
+	size_t nrdns;
 	const struct ident_list *ids; /* DNS names and IP addresses */
 	const char *const *uris, *const *emails;
 	size_t nuris, nemails;

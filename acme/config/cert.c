@@ -265,14 +265,12 @@ acme_refusal(struct ld *ld, const yaml_node_t *n, const char *path,
 static int
 local_checks(const struct cfg_cert *c)
 {
-	const char *what = c->literal_subject ? "literalSubject" : NULL;
-
-	if (what == NULL)
+	if (!strlist_has(&c->literal_rdns, "#"))
 		return 0;
-	log_error("%s:%d:%d: spec.%s: acmec does not yet sign certificates "
-	    "with %s for a %s issuer: remove it, or let cert-manager in a "
-	    "cluster issue this one", c->pos.file, c->pos.line, c->pos.col,
-	    what, what, config_issuer_type_name(c->issuer->type));
+	log_error("%s:%d:%d: spec.literalSubject: acmec does not yet sign "
+	    "certificates with a #hex (BER) attribute value for a %s issuer: "
+	    "write the value as a string", c->pos.file, c->pos.line,
+	    c->pos.col, config_issuer_type_name(c->issuer->type));
 	return 1;
 }
 
@@ -505,7 +503,7 @@ check_literal_subject(struct ld *ld, const yaml_node_t *n, struct cfg_cert *c)
 		cfgw_perr(ld, given(ld, n, "subject"), "spec.subject", "give "
 		    "subject or literalSubject, not both");
 	certx_literal_subject(ld, ln, "spec.literalSubject",
-	    c->literal_subject, &cn);
+	    c->literal_subject, &cn, &c->literal_rdns);
 	certx_acme_notice(ld, ln, "spec.literalSubject", c, "ACME CAs write "
 	    "the "
 	    "subject themselves: acmec sends only its CN, if it names one "
@@ -643,6 +641,7 @@ config_cert_free(struct cfg_cert *c)
 	strlist_free(&c->deploy_hook);
 	strlist_free(&c->acme_refusals);
 	strlist_free(&c->acme_notices);
+	strlist_free(&c->literal_rdns);
 	certx_free(c);
 	certk8s_free(c);
 	memset(c, 0, sizeof(*c));

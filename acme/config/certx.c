@@ -322,14 +322,36 @@ dn_value(const char *s, const char **end, bool *ber)
 	return 0;
 }
 
+/* The value s[0..end) with RFC 4514's escapes undone. */
+static char *
+dn_unescape(const char *s, const char *end)
+{
+	struct buf b = { 0 };
+	char c;
+
+	for (; s < end; s++) {
+		c = *s;
+		if (c == '\\' && s + 2 < end + 1 && isxdigit((unsigned char)s[1])
+		    && isxdigit((unsigned char)s[2])) {
+			c = (char)strtol((char[3]){ s[1], s[2], 0 }, NULL, 16);
+			s += 2;
+		} else if (c == '\\' && s + 1 < end) {
+			c = *++s;
+		}
+		buf_add(&b, &c, 1);
+	}
+	buf_add(&b, "", 1);
+	return b.data;
+}
+
 void
 certx_literal_subject(struct ld *ld, const yaml_node_t *n, const char *path,
-    const char *dn, char **cn)
+    const char *dn, char **cn, struct strlist *out)
 {
 	static const char *const names[] = { "C", "O", "OU", "CN",
 		"SERIALNUMBER", "L", "ST", "STREET", "DC", "UID", NULL };
 	const char *p = dn, *eq, *end;
-	char *type;
+	char *type, sep = ',';
 	size_t i;
 	bool ber;
 
@@ -360,7 +382,19 @@ certx_literal_subject(struct ld *ld, const yaml_node_t *n, const char *path,
 			    "#hex");
 		else if (strcmp(type, "CN") == 0 && *cn == NULL)
 			*cn = util_strndup(eq + 1, (size_t)(end - eq - 1));
+		if (out != NULL && !ber) {
+			/* "+TYPE\1VALUE" joins the RDN before, ",..." opens one */
+			char *v = dn_unescape(eq + 1, end), *e;
+
+			e = util_printf("%c%s\1%s", sep, type, v);
+			strlist_add(out, e);
+			free(e);
+			free(v);
+		} else if (out != NULL) {
+			strlist_add(out, "#"); /* a BER value: not encoded */
+		}
 		free(type);
+		sep = *end == '+' ? '+' : ',';
 		p = *end != '\0' ? end + 1 : end;
 	}
 }

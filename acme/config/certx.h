@@ -51,10 +51,13 @@ void certx_signature_alg(struct ld *ld, const yaml_node_t *n,
 
 /*
  * literalSubject dn (RFC 4514, at node n) checked as cert-manager parses
- * it; *cn (caller frees) is its CN, or NULL.  Errors are reported.
+ * it; *cn (caller frees) is its CN, or NULL; its attributes, unescaped
+ * and in the string's order, go to out (if not NULL) as "+TYPE\1VALUE"
+ * (joining the RDN before) or ",TYPE\1VALUE", "#" for a #hex value.
+ * Errors are reported.
  */
 void certx_literal_subject(struct ld *ld, const yaml_node_t *n,
-    const char *path, const char *dn, char **cn);
+    const char *path, const char *dn, char **cn, struct strlist *out);
 
 /* True if subject has any field set (literalSubject excludes them). */
 bool certx_subject_set(const struct cfg_subject *s);

@@ -210,6 +210,7 @@ struct cfg_cert {
 	struct strlist uris, email_addresses;
 	struct strlist other_name_oids, other_name_values; /* otherNames */
 	char *literal_subject;              /* RFC 4514, as given */
+	struct strlist literal_rdns;        /* its attributes: see certx.h */
 	struct cfg_subject subject;
 	bool is_ca;
 	bool name_constraints;              /* given */
