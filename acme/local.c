@@ -209,13 +209,86 @@ out:
 	return rc;
 }
 
+void
+local_notice_dropped(const struct cfg_cert *c, const struct cert *leaf)
+{
+	const char *names[LOCAL_MAX_ATTRS], *values[LOCAL_MAX_ATTRS];
+	struct buf b = { 0 };
+	size_t n = subject_attrs(&c->subject, names, values, LOCAL_MAX_ATTRS);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!cert_has_attr(leaf, names[i], values[i])) {
+			buf_addstr(&b, b.len ? ", " : "");
+			buf_addstr(&b, names[i]);
+			buf_addstr(&b, "=");
+			buf_addstr(&b, log_esc(values[i]));
+		}
+	for (i = 0; i < c->email_addresses.n; i++)
+		if (!cert_has_name(leaf, false, c->email_addresses.v[i])) {
+			buf_addstr(&b, b.len ? ", email " : "email ");
+			buf_addstr(&b, log_esc(c->email_addresses.v[i]));
+		}
+	for (i = 0; i < c->uris.n; i++)
+		if (!cert_has_name(leaf, true, c->uris.v[i])) {
+			buf_addstr(&b, b.len ? ", URI " : "URI ");
+			buf_addstr(&b, log_esc(c->uris.v[i]));
+		}
+	if (b.len > 0)
+		log_notice("%s: the CA left out of the certificate what the "
+		    "Certificate asks for: %.*s (an ACME CA decides what it "
+		    "certifies)", c->name, (int)b.len, b.data);
+	buf_free(&b);
+}
+
+void
+local_tpl_init(struct local_tpl *t, const struct cfg_cert *c,
+    const struct key *key, const struct ident_list *ids)
+{
+	const struct cfg_issuer *is = c->issuer;
+	struct certgen *g = &t->g;
+
+	memset(t, 0, sizeof(*t));
+	g->key = key;
+	g->common_name = c->common_name;
+	g->attr_names = t->names;
+	g->attr_values = t->values;
+	g->nattrs = subject_attrs(&c->subject, t->names, t->values,
+	    LOCAL_MAX_ATTRS);
+	g->rdns = (const char *const *)c->literal_rdns.v;
+	g->nrdns = c->literal_rdns.n;
+	g->ids = ids;
+	g->uris = (const char *const *)c->uris.v;
+	g->nuris = c->uris.n;
+	g->emails = (const char *const *)c->email_addresses.v;
+	g->nemails = c->email_addresses.n;
+	g->other_oids = (const char *const *)c->other_name_oids.v;
+	g->other_values = (const char *const *)c->other_name_values.v;
+	g->nother = c->other_name_oids.n;
+	g->is_ca = c->is_ca;
+	key_usages(c, g, t->eku);
+	if (is != NULL && is->type != ISSUER_ACME) {
+		g->crl_urls = (const char *const *)is->crl_urls.v;
+		g->ncrl = is->crl_urls.n;
+		g->ocsp_urls = (const char *const *)is->ocsp_urls.v;
+		g->nocsp = is->ocsp_urls.n;
+		g->issuer_urls = (const char *const *)is->issuer_urls.v;
+		g->nissuer = is->issuer_urls.n;
+	}
+	g->name_constraints = (const char *const *)c->nc.v;
+	g->nnc = c->nc.n;
+	g->nc_critical = c->nc_critical;
+	g->not_before = time(NULL);
+	g->not_after = g->not_before + (c->duration > 0 ? c->duration :
+	    DEFAULT_DURATION);
+}
+
 int
 local_obtain(const char *secretsdir, const struct cfg_cert *c,
     const struct key *key, struct order_result *res)
 {
 	const struct cfg_issuer *is = c->issuer;
-	const char *names[64], *values[64], *eku[24];
-	struct certgen g;
+	struct local_tpl t;
 	struct ident_list ids = { 0 };
 	struct cert_chain ca = { 0 };
 	struct key *ca_key = NULL;
@@ -223,43 +296,14 @@ local_obtain(const char *secretsdir, const struct cfg_cert *c,
 	size_t i;
 	int rc = -1;
 
-	memset(&g, 0, sizeof(g));
 	if (is->type == ISSUER_CA && ca_load(secretsdir, is, &ca_key, &ca) < 0)
 		return -1;
 	for (i = 0; i < c->dns_names.n; i++)
 		ident_list_add(&ids, IDENT_DNS, c->dns_names.v[i]);
 	for (i = 0; i < c->ip_addresses.n; i++)
 		ident_list_add(&ids, IDENT_IP, c->ip_addresses.v[i]);
-	g.key = key;
-	g.common_name = c->common_name;
-	g.attr_names = names;
-	g.attr_values = values;
-	g.nattrs = subject_attrs(&c->subject, names, values, 64);
-	g.rdns = (const char *const *)c->literal_rdns.v;
-	g.nrdns = c->literal_rdns.n;
-	g.ids = &ids;
-	g.uris = (const char *const *)c->uris.v;
-	g.nuris = c->uris.n;
-	g.emails = (const char *const *)c->email_addresses.v;
-	g.nemails = c->email_addresses.n;
-	g.other_oids = (const char *const *)c->other_name_oids.v;
-	g.other_values = (const char *const *)c->other_name_values.v;
-	g.nother = c->other_name_oids.n;
-	g.is_ca = c->is_ca;
-	key_usages(c, &g, eku);
-	g.crl_urls = (const char *const *)is->crl_urls.v;
-	g.ncrl = is->crl_urls.n;
-	g.ocsp_urls = (const char *const *)is->ocsp_urls.v;
-	g.nocsp = is->ocsp_urls.n;
-	g.issuer_urls = (const char *const *)is->issuer_urls.v;
-	g.nissuer = is->issuer_urls.n;
-	g.name_constraints = (const char *const *)c->nc.v;
-	g.nnc = c->nc.n;
-	g.nc_critical = c->nc_critical;
-	g.not_before = time(NULL);
-	g.not_after = g.not_before + (c->duration > 0 ? c->duration :
-	    DEFAULT_DURATION);
-	if ((leaf = certgen_sign(&g, ca_key ? ca_key : key, ca.n ? ca.v[0] :
+	local_tpl_init(&t, c, key, &ids);
+	if ((leaf = certgen_sign(&t.g, ca_key ? ca_key : key, ca.n ? ca.v[0] :
 	    NULL)) == NULL || result(leaf, &ca, res) < 0) {
 		log_error("%s: %s", c->name, crypto_error());
 		order_result_free(res);

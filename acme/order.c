@@ -9,6 +9,7 @@
 
 #include "acme/authz.h"
 #include "acme/backoff.h"
+#include "acme/local.h"
 #include "acme/log.h"
 #include "acme/order.h"
 #include "crypto/b64.h"
@@ -103,10 +104,13 @@ finalize(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 	size_t derlen = 0;
 	char *csr64 = NULL, *payload = NULL;
 	cJSON *p, *j = NULL;
+	struct local_tpl t;
 	long long retry;
 	int rc = -1;
 
-	if (csr_create(certkey, c->common_name, ids, &der, &derlen) < 0 ||
+	/* cert-manager's request: subject, every name, usages if asked. */
+	local_tpl_init(&t, c, certkey, ids);
+	if (certgen_csr(&t.g, c->encode_usages, &der, &derlen) < 0 ||
 	    (csr64 = b64_url_encode(der, derlen)) == NULL) {
 		log_error("%s: cannot build the certificate request: %s",
 		    c->name, crypto_error());
@@ -362,6 +366,7 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 	prefer_chain(a, c, &alts, res);
 	if (check_leaf(c, certkey, &ids, &res->chain) < 0)
 		goto out;
+	local_notice_dropped(c, res->chain.v[0]);
 	rc = 0;
 out:
 	if (rc < 0)

@@ -405,3 +405,109 @@ cert_is_ca(const struct cert *c)
 {
 	return X509_check_ca(c->x) == 1;
 }
+
+/* The request's extensions: key usages (if asked) and the SAN. */
+static STACK_OF(X509_EXTENSION) *
+csr_extensions(const struct certgen *g, bool usages, bool empty_subject)
+{
+	STACK_OF(X509_EXTENSION) *exts = sk_X509_EXTENSION_new_null();
+	X509_EXTENSION *ext = NULL;
+	char ku[200], *eku = joined("", g->ext_usages, g->next_usages);
+	bool ok = exts != NULL && eku != NULL, none;
+
+	ku_text(g->key_usage, ku, sizeof(ku));
+	if (ok && usages && g->key_usage != 0)
+		ok = (ext = X509V3_EXT_conf_nid(NULL, NULL, NID_key_usage,
+		    ku)) != NULL && sk_X509_EXTENSION_push(exts, ext);
+	if (ok && usages && *eku != '\0')
+		ok = (ext = X509V3_EXT_conf_nid(NULL, NULL, NID_ext_key_usage,
+		    eku)) != NULL && sk_X509_EXTENSION_push(exts, ext);
+	if (ok && (ext = san(g, empty_subject, &none)) != NULL)
+		ok = sk_X509_EXTENSION_push(exts, ext);
+	else if (ok && !none)
+		ok = false;
+	free(eku);
+	if (!ok) {
+		sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+		return NULL;
+	}
+	return exts;
+}
+
+int
+certgen_csr(const struct certgen *g, bool usages, unsigned char **der,
+    size_t *derlen)
+{
+	X509_REQ *req = X509_REQ_new();
+	X509_NAME *name = subject(g);
+	STACK_OF(X509_EXTENSION) *exts = NULL;
+	unsigned char *buf = NULL;
+	int len = 0;
+	bool ok;
+
+	*der = NULL;
+	*derlen = 0;
+	ok = req != NULL && name != NULL &&
+	    X509_REQ_set_version(req, X509_REQ_VERSION_1) &&
+	    X509_REQ_set_subject_name(req, name) &&
+	    X509_REQ_set_pubkey(req, g->key->pkey) &&
+	    (exts = csr_extensions(g, usages,
+	    X509_NAME_entry_count(name) == 0)) != NULL &&
+	    X509_REQ_add_extensions(req, exts) &&
+	    X509_REQ_sign(req, g->key->pkey, crypto_key_md(g->key)) > 0 &&
+	    (len = i2d_X509_REQ(req, &buf)) > 0 &&
+	    (*der = malloc((size_t)len)) != NULL;
+	if (ok) {
+		memcpy(*der, buf, (size_t)len);
+		*derlen = (size_t)len;
+	} else {
+		crypto_ossl_err("cannot build the certificate request");
+	}
+	OPENSSL_free(buf);
+	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+	X509_NAME_free(name);
+	X509_REQ_free(req);
+	return ok ? 0 : -1;
+}
+
+/* Does c's subject hold the attribute sn with value v? */
+bool
+cert_has_attr(const struct cert *c, const char *sn, const char *v)
+{
+	const X509_NAME *name = X509_get_subject_name(c->x);
+	const X509_NAME_ENTRY *e;
+	const ASN1_STRING *d;
+	int nid = OBJ_txt2nid(sn), i = -1;
+
+	while ((i = X509_NAME_get_index_by_NID(name, nid, i)) >= 0) {
+		e = X509_NAME_get_entry(name, i);
+		d = X509_NAME_ENTRY_get_data(e);
+		if ((size_t)ASN1_STRING_length(d) == strlen(v) &&
+		    memcmp(ASN1_STRING_get0_data(d), v, strlen(v)) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Does c's subjectAltName hold the email address or URI v? */
+bool
+cert_has_name(const struct cert *c, bool uri, const char *v)
+{
+	GENERAL_NAMES *gens = X509_get_ext_d2i(c->x, NID_subject_alt_name,
+	    NULL, NULL);
+	const GENERAL_NAME *gen;
+	const ASN1_IA5STRING *s;
+	bool found = false;
+	int i;
+
+	for (i = 0; !found && i < sk_GENERAL_NAME_num(gens); i++) {
+		gen = sk_GENERAL_NAME_value(gens, i);
+		if (gen->type != (uri ? GEN_URI : GEN_EMAIL))
+			continue;
+		s = uri ? gen->d.uniformResourceIdentifier : gen->d.rfc822Name;
+		found = (size_t)ASN1_STRING_length(s) == strlen(v) &&
+		    memcmp(ASN1_STRING_get0_data(s), v, strlen(v)) == 0;
+	}
+	GENERAL_NAMES_free(gens);
+	return found;
+}

@@ -79,6 +79,20 @@ struct certgen {
 struct cert *certgen_sign(const struct certgen *g, const struct key *issuer_key,
     const struct cert *issuer);
 
+/*
+ * The PKCS#10 request g describes, as cert-manager's GenerateCSR writes
+ * it: the subject, the SAN (every kind of name), the key usages when
+ * usages (encodeUsagesInRequest), signed with g->key.  *der: caller frees.
+ */
+int certgen_csr(const struct certgen *g, bool usages, unsigned char **der,
+    size_t *derlen);
+
+/* Does c's subject hold attribute sn ("O", "OU"...) with value v? */
+bool cert_has_attr(const struct cert *c, const char *sn, const char *v);
+
+/* Does c's subjectAltName hold the URI (uri) or email address v? */
+bool cert_has_name(const struct cert *c, bool uri, const char *v);
+
 /* Is c self-signed (its issuer is its subject and its key signed it)? */
 bool cert_self_signed(const struct cert *c);
 

@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "crypto/certgen.h"
 #include "crypto/csr.h"
 #include "crypto/internal.h"
 
@@ -16,12 +17,7 @@ int
 csr_create(const struct key *key, const char *cn,
     const struct ident_list *ids, unsigned char **der, size_t *derlen)
 {
-	X509_REQ *req = NULL;
-	X509_NAME *name = NULL;
-	STACK_OF(X509_EXTENSION) *exts = NULL;
-	X509_EXTENSION *ext = NULL;
-	unsigned char *buf = NULL;
-	int len, rc = -1;
+	struct certgen g;
 
 	*der = NULL;
 	*derlen = 0;
@@ -29,43 +25,11 @@ csr_create(const struct key *key, const char *cn,
 		crypto_seterr("a certificate request needs at least one name");
 		return -1;
 	}
-	if ((req = X509_REQ_new()) == NULL ||
-	    !X509_REQ_set_version(req, X509_REQ_VERSION_1) ||
-	    (name = X509_NAME_new()) == NULL)
-		goto fail;
-	if (cn != NULL && !X509_NAME_add_entry_by_txt(name, "CN",
-	    MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0)) {
-		crypto_ossl_err("bad common name '%s'", cn);
-		goto out;
-	}
-	if (!X509_REQ_set_subject_name(req, name) ||
-	    !X509_REQ_set_pubkey(req, key->pkey))
-		goto fail;
-	if ((ext = crypto_san_extension(ids)) == NULL)
-		goto out;
-	if ((exts = sk_X509_EXTENSION_new_null()) == NULL ||
-	    !sk_X509_EXTENSION_push(exts, ext))
-		goto fail;
-	ext = NULL; /* owned by exts */
-	if (!X509_REQ_add_extensions(req, exts) ||
-	    X509_REQ_sign(req, key->pkey, crypto_key_md(key)) <= 0 ||
-	    (len = i2d_X509_REQ(req, &buf)) <= 0)
-		goto fail;
-	if ((*der = malloc((size_t)len)) == NULL)
-		goto fail;
-	memcpy(*der, buf, (size_t)len);
-	*derlen = (size_t)len;
-	rc = 0;
-	goto out;
-fail:
-	crypto_ossl_err("cannot build the certificate request");
-out:
-	OPENSSL_free(buf);
-	X509_EXTENSION_free(ext);
-	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
-	X509_NAME_free(name);
-	X509_REQ_free(req);
-	return rc;
+	memset(&g, 0, sizeof(g));
+	g.key = key;
+	g.common_name = cn;
+	g.ids = ids;
+	return certgen_csr(&g, false, der, derlen);
 }
 
 static X509_REQ *

@@ -504,10 +504,6 @@ check_literal_subject(struct ld *ld, const yaml_node_t *n, struct cfg_cert *c)
 		    "subject or literalSubject, not both");
 	certx_literal_subject(ld, ln, "spec.literalSubject",
 	    c->literal_subject, &cn, &c->literal_rdns);
-	certx_acme_notice(ld, ln, "spec.literalSubject", c, "ACME CAs write "
-	    "the "
-	    "subject themselves: acmec sends only its CN, if it names one "
-	    "of the certificate's DNS names or IP addresses");
 	return cn;
 }
 

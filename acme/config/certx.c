@@ -22,8 +22,6 @@
 #include "acme/config/walk.h"
 #include "acme/log.h"
 
-#define CERTX_SAN_NOTICE "ACME CAs issue certificates for DNS names and " \
-	"IP addresses only: acmec leaves them out of the request"
 
 /* path with list indexes made "[]": one notice per field, not per item. */
 static char *
@@ -109,9 +107,8 @@ san_list(struct ld *ld, const yaml_node_t *n, const char *path,
     struct cfg_cert *c, struct strlist *out,
     int (*check)(const char *, char **))
 {
+	(void)c;
 	cfgw_read_strlist(ld, n, path, out, check);
-	if (out->n > 0)
-		certx_acme_notice(ld, n, path, c, CERTX_SAN_NOTICE);
 }
 
 void
@@ -239,8 +236,7 @@ certx_other_names(struct ld *ld, const yaml_node_t *n, const char *path,
 	struct cfg_cert *c = obj;
 
 	certx_each(ld, n, path, other_name, obj);
-	if (c->other_name_oids.n > 0)
-		certx_acme_notice(ld, n, path, c, CERTX_SAN_NOTICE);
+	(void)c;
 }
 
 #define SUBJECT_LIST(fn, member) \
@@ -285,10 +281,7 @@ certx_subject(struct ld *ld, const yaml_node_t *n, const char *path,
 	};
 	struct cfg_cert *c = obj;
 
-	if (cfgw_walk_map(ld, n, path, fields, &c->subject) &&
-	    certx_subject_set(&c->subject))
-		certx_acme_notice(ld, n, path, c, "ACME CAs write the subject "
-		    "themselves: acmec sends only the common name");
+	cfgw_walk_map(ld, n, path, fields, &c->subject);
 }
 
 /* One attribute value of a DN: escapes checked, *end after it. */
@@ -563,10 +556,6 @@ certx_usages(struct ld *ld, const yaml_node_t *n, const char *path,
 			    "auth\" (lower case, with spaces)",
 			    log_esc(c->usages.v[i]));
 	}
-	if (c->usages.n > 0)
-		certx_acme_notice(ld, n, path, c, "the ACME CA sets the key "
-		    "usages of "
-		    "the certificates it issues: acmec requests none");
 }
 
 void
@@ -577,11 +566,6 @@ certx_encode_usages(struct ld *ld, const yaml_node_t *n, const char *path,
 		offsetof(struct cfg_cert, encode_usages), NULL, NULL, 0 };
 
 	cfgw_read_field(ld, &f, n, path, obj);
-	if (n->type == YAML_SCALAR_NODE && cfgw_sctype(n) == S_BOOL &&
-	    cfgw_bool(n))
-		certx_acme_notice(ld, n, path, obj, "the ACME CA sets the key "
-		    "usages: "
-		    "acmec puts none in the request");
 }
 
 void
