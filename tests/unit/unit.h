@@ -82,6 +82,11 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(cert_chain_to_pem) \
 	X(cert_alpn_dns) \
 	X(cert_alpn_ip) \
+	X(pkcs12_profiles) \
+	X(pkcs12_rejects) \
+	X(pkcs12_go_name) \
+	X(jks_keytool_vector) \
+	X(jks_stores) \
 	X(alpn_sni_names) \
 	X(jwk_rfc7638_thumbprint) \
 	X(jwk_members) \
