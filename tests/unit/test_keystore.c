@@ -14,7 +14,9 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
+#include "acme/config/config.h"
 #include "crypto/cert.h"
+#include "crypto/err.h"
 #include "crypto/jks.h"
 #include "crypto/key.h"
 #include "crypto/pkcs12.h"
@@ -318,16 +320,22 @@ test_pkcs12_profiles(void)
 	struct cert_chain chain = chain_of("chain.pem"), cas = chain_of(
 	    "ca.pem");
 	struct key *k = leaf_key();
+	OSSL_PROVIDER *legacy, *deflt;
 	size_t i;
 
 	REQUIRE(chain.n == 2 && cas.n == 1 && k != NULL);
 	/* RC2 is in the legacy provider; this reader needs it too. */
-	OSSL_PROVIDER_load(NULL, "legacy");
-	OSSL_PROVIDER_load(NULL, "default");
+	legacy = OSSL_PROVIDER_load(NULL, "legacy");
+	deflt = OSSL_PROVIDER_load(NULL, "default");
+	CHECK(legacy != NULL && deflt != NULL);
 	for (i = 0; i < sizeof(wants) / sizeof(wants[0]); i++) {
 		check_keystore(&wants[i], k, &chain, &cas);
 		check_truststore(&wants[i], &cas);
 	}
+	if (legacy != NULL)
+		OSSL_PROVIDER_unload(legacy);
+	if (deflt != NULL)
+		OSSL_PROVIDER_unload(deflt);
 	key_free(k);
 	cert_chain_free(&chain);
 	cert_chain_free(&cas);
@@ -663,4 +671,65 @@ test_jks_stores(void)
 	cert_chain_free(&chain);
 	cert_chain_free(&cas);
 	cert_chain_free(&two);
+}
+
+/* ---- passwordSecretRef: Secrets of the Certificate's namespace ---- */
+
+#define KS_ISSUER \
+	"apiVersion: cert-manager.io/v1\n" \
+	"kind: ClusterIssuer\n" \
+	"metadata: {name: le}\n" \
+	"spec: {acme: {server: https://ca.test/dir, privateKeySecretRef: " \
+	"{name: acct}, solvers: [{http01: {ingress: {}}}]}}\n" \
+	"---\n"
+#define KS_CERT(ns) \
+	"apiVersion: cert-manager.io/v1\n" \
+	"kind: Certificate\n" \
+	"metadata: {name: web, namespace: " ns "}\n" \
+	"spec:\n" \
+	"  secretName: web-tls\n" \
+	"  issuerRef: {name: le, kind: ClusterIssuer}\n" \
+	"  dnsNames: [web.test]\n" \
+	"  keystores:\n" \
+	"    jks: {create: true, passwordSecretRef: {name: ks, key: pw}}\n" \
+	"---\n"
+#define KS_SECRET(ns, body) \
+	"apiVersion: v1\n" \
+	"kind: Secret\n" \
+	"metadata: {name: ks, namespace: " ns "}\n" \
+	body
+
+void
+test_keystore_config_secrets(void)
+{
+	struct config cfg;
+	const char *err;
+	char *data = NULL;
+	size_t len = 0;
+
+	REQUIRE(unit_config_load(KS_ISSUER KS_CERT("apps")
+	    KS_SECRET("apps", "stringData: {pw: from-doc}\n"), &cfg, &err) ==
+	    0);
+	REQUIRE(cfg.ncerts == 1);
+	CHECK(cfg.certs[0].jks.password_ref.doc != NULL);
+	CHECK(config_secret_get(&cfg.certs[0].jks.password_ref, NULL,
+	    "/nonexistent", 4096, &data, &len) == 0);
+	CHECK_MEM(data, len, "from-doc", 8);
+	crypto_secret_free(data, len);
+	config_free(&cfg);
+	/* No document: the file SECRETS/ks/pw. */
+	REQUIRE(unit_config_load(KS_ISSUER KS_CERT("apps"), &cfg, &err) == 0);
+	CHECK(cfg.certs[0].jks.password_ref.doc == NULL);
+	config_free(&cfg);
+	unit_config_refused(KS_ISSUER KS_CERT("apps")
+	    KS_SECRET("apps", "stringData: {other: x}\n"),
+	    "t.yaml:14:51: spec.keystores.jks.passwordSecretRef: Secret "
+	    "'apps/ks' (t.yaml:18:18) has no key 'pw': add it to its data or "
+	    "stringData");
+	unit_config_refused(KS_ISSUER KS_CERT("apps")
+	    KS_SECRET("default", "stringData: {pw: x}\n"),
+	    "t.yaml:14:51: spec.keystores.jks.passwordSecretRef: Secret 'ks' "
+	    "is in namespace 'default' (t.yaml:18:18); a Certificate reads "
+	    "Secrets from its own namespace: set metadata.namespace: apps in "
+	    "the Secret");
 }

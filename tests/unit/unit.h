@@ -87,6 +87,7 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(pkcs12_go_name) \
 	X(jks_keytool_vector) \
 	X(jks_stores) \
+	X(keystore_config_secrets) \
 	X(alpn_sni_names) \
 	X(jwk_rfc7638_thumbprint) \
 	X(jwk_members) \
