@@ -551,6 +551,11 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 	/* Tell the CA which certificate this one replaces (RFC 9773 §5). */
 	if (s->acme.dir.renewal_info != NULL && cs->exists && cs->ari_id != NULL)
 		replaces = cs->ari_id;
+	if (keystore_check(c, w->st->secretsdir) < 0) {
+		log_error("%s: not ordered; the files in %s are unchanged",
+		    c->name, dir);
+		return -1;
+	}
 	if ((key = cert_key(c, dir)) == NULL)
 		return -1;
 	log_info("%s: ordering from %s", c->name, log_esc(c->issuer->server));

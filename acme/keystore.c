@@ -170,6 +170,24 @@ out:
 	return rc;
 }
 
+int
+keystore_check(const struct cfg_cert *c, const char *secretsdir)
+{
+	const struct cfg_keystore *ks[2] = { &c->pkcs12, &c->jks };
+	static const char *const what[2] = { "PKCS#12", "JKS" };
+	char *pw;
+	size_t i, len;
+
+	for (i = 0; i < 2; i++) {
+		if (!ks[i]->create)
+			continue;
+		if (password(c, ks[i], what[i], secretsdir, &pw, &len) < 0)
+			return -1;
+		crypto_secret_free(pw, len);
+	}
+	return 0;
+}
+
 void
 keystore_files_free(struct keystore_files *ks)
 {

@@ -36,6 +36,12 @@ int keystore_build(const struct cfg_cert *c, const char *secretsdir,
     const struct key *key, const struct cert_chain *chain, const char *capem,
     size_t calen, struct keystore_files *ks);
 
+/*
+ * Can c's keystore passwords be read?  Asked before ordering, so that a
+ * missing password costs no order at the CA.  Errors reported here.
+ */
+int keystore_check(const struct cfg_cert *c, const char *secretsdir);
+
 /* Wipe and free; accepts a zeroed set. */
 void keystore_files_free(struct keystore_files *ks);
 

@@ -190,14 +190,25 @@ openssl pkcs12 -in "$D/des-tls/keystore.p12" -passin pass:des-pass -nokeys \
 check des/keystore-holds-new test "$(cat "$T_TMP/p12serial")" = \
     "$(serial "$D/des-tls/tls.crt")"
 
-# A password that cannot be read: nothing in service changes.
+# A password that cannot be read: no order, nothing in service changes.
 rm -f "$S/secrets/ks-pass/password"
 sum=$(cat "$D/rc2-tls/tls.crt" "$D/rc2-tls/keystore.p12" | sha256sum)
+orders=$(pebble_count 'POST /order-plz')
 expect rc2/no-password 1 "$ACMEC" -c "$C" -s "$S" issue rc2
 grep_in rc2/no-password-says "$T_TMP/err" \
     "rc2: cannot read the PKCS#12 keystore password $S/secrets/ks-pass/password"
-grep_in rc2/no-password-unchanged "$T_TMP/err" 'files in .* are unchanged'
+grep_in rc2/no-password-unchanged "$T_TMP/err" 'not ordered; the files in .* are unchanged'
+check rc2/no-password-no-order test "$(pebble_count 'POST /order-plz')" = "$orders"
 check rc2/untouched test "$(cat "$D/rc2-tls/tls.crt" "$D/rc2-tls/keystore.p12" | sha256sum)" = "$sum"
+# ... nor when renew writes keystores for a current certificate.
+sed -i 's/{pkcs12: {create: false, password: late-pass}}/{jks: {create: true, passwordSecretRef: {name: ks-missing, key: pw}}}/' "$C/all.yaml"
+lsum=$(cd "$D/late-tls" && readlink ..data; cat tls.crt tls.key ca.crt | sha256sum)
+expect late/no-password 1 "$ACMEC" -c "$C" -s "$S" renew
+grep_in late/no-password-says "$T_TMP/err" \
+    "late: cannot read the JKS keystore password $S/secrets/ks-missing/pw"
+check late/untouched test "$(cd "$D/late-tls" && readlink ..data; cat tls.crt tls.key ca.crt | sha256sum)" = "$lsum"
+check late/no-jks test ! -e "$D/late-tls/keystore.jks"
+sed -i 's/{jks: {create: true, passwordSecretRef: {name: ks-missing, key: pw}}}/{pkcs12: {create: false, password: late-pass}}/' "$C/all.yaml"
 printf '' >"$S/secrets/ks-pass/password"
 expect rc2/empty-password 1 "$ACMEC" -c "$C" -s "$S" issue rc2
 grep_in rc2/empty-password-says "$T_TMP/err" 'keystore password .* is empty'
