@@ -389,6 +389,8 @@ out:
  * The certificate in service is current but its keystores are not what c
  * asks for (added, or no longer created): write the set again from
  * tls.crt and tls.key, issuing nothing, as cert-manager does.
+ * XXX publish() takes ca.crt again as the top of tls.crt; an issuer whose
+ * ca.crt is not that (a CA issuer's root) needs it carried over instead.
  */
 static int
 keystores_again(const struct store *st, const struct cfg_cert *c,
