@@ -16,6 +16,7 @@
 
 #include "crypto/cert.h"
 #include "crypto/internal.h"
+#include "crypto/pbmac1.h"
 #include "crypto/pkcs12.h"
 
 /* Java's trusted-key-usage attribute (Oracle's arc). */
@@ -26,17 +27,20 @@ struct profile {
 	const char *mac;       /* digest of the HMAC */
 	int mac_iter, iter, saltlen;
 	bool legacy;           /* needs OpenSSL's legacy provider (RC2) */
+	bool pbmac1;           /* MAC: PBMAC1 with PBKDF2-HMAC-SHA-256 */
 };
 
 static const struct profile profiles[] = {
 	[PKCS12_LEGACY_RC2] = { NID_pbe_WithSHA1And40BitRC2_CBC,
 		NID_pbe_WithSHA1And3_Key_TripleDES_CBC, "SHA1", 1, 2048, 8,
-		true },
+		true, false },
 	[PKCS12_LEGACY_DES] = { NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
 		NID_pbe_WithSHA1And3_Key_TripleDES_CBC, "SHA1", 1, 2048, 8,
-		false },
+		false, false },
 	[PKCS12_MODERN2023] = { NID_aes_256_cbc, NID_aes_256_cbc, "SHA256",
-		2048, 2048, 16, false },
+		2048, 2048, 16, false, false },
+	[PKCS12_MODERN2026] = { NID_aes_256_cbc, NID_aes_256_cbc, "SHA256",
+		2048, 2048, 16, false, true },
 };
 
 /* One run's OpenSSL state: its library context and the certificates. */
@@ -215,10 +219,16 @@ finish(struct p12 *r, unsigned char **out, size_t *outlen)
 	if ((p12 = PKCS12_add_safes_ex(r->safes, NID_pkcs7_data, r->ctx,
 	    NULL)) == NULL ||
 	    (md = EVP_MD_fetch(r->ctx, r->p->mac, NULL)) == NULL ||
-	    !PKCS12_set_mac(p12, r->pw, r->pwlen, NULL, r->p->saltlen,
-	    r->p->mac_iter, md) ||
+	    (!r->p->pbmac1 && !PKCS12_set_mac(p12, r->pw, r->pwlen, NULL,
+	    r->p->saltlen, r->p->mac_iter, md)) ||
 	    (len = i2d_PKCS12(p12, &der)) <= 0) {
 		crypto_ossl_err("cannot encode the PKCS#12 file");
+		goto out;
+	}
+	if (r->p->pbmac1) {
+		/* OpenSSL 3.0 has no PBMAC1: the MacData is added here. */
+		rc = pbmac1_seal(der, (size_t)len, r->pw, (size_t)r->pwlen,
+		    NULL, (size_t)r->p->saltlen, r->p->mac_iter, out, outlen);
 		goto out;
 	}
 	if ((*out = malloc((size_t)len)) == NULL) {

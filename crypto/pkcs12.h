@@ -9,6 +9,7 @@
  *   LegacyRC2   pbeWithSHA1And40BitRC2 pbeWithSHA1And3DES  HMAC-SHA-1, 1 it.
  *   LegacyDES   pbeWithSHA1And3DES    pbeWithSHA1And3DES  HMAC-SHA-1, 1 it.
  *   Modern2023  PBES2 (PBKDF2-HMAC-SHA-256, AES-256-CBC)  HMAC-SHA-256, 2048
+ *   Modern2026  as Modern2023                     PBMAC1 (RFC 9579), 2048
  *
  * Encryption with 2048 iterations; salts of 8 bytes (Legacy) or 16
  * (Modern2023).  RC2 comes from OpenSSL's legacy provider, loaded into a
@@ -24,6 +25,7 @@ enum pkcs12_profile {
 	PKCS12_LEGACY_RC2, /* cert-manager's default */
 	PKCS12_LEGACY_DES,
 	PKCS12_MODERN2023,
+	PKCS12_MODERN2026,
 };
 
 /*

@@ -151,19 +151,9 @@ f_pkcs12(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
 	struct cfg_keystore *ks = &((struct cfg_cert *)obj)->pkcs12;
-	char *sub;
 
-	if (!cfgw_walk_map(ld, n, path, fields, ks))
-		return;
-	keystore_done(ld, n, path, ks, "PKCS#12");
-	if (ks->create && ks->profile == 3) {
-		sub = util_printf("%s.profile", path);
-		cfgw_perr(ld, cfgw_lookup(ld, n, "profile"), sub, "acmec "
-		    "cannot write Modern2026 (its MAC is PBMAC1, RFC 9579, "
-		    "which the OpenSSL 3.0 it is built with lacks): use "
-		    "Modern2023");
-		free(sub);
-	}
+	if (cfgw_walk_map(ld, n, path, fields, ks))
+		keystore_done(ld, n, path, ks, "PKCS#12");
 }
 
 void

@@ -31,6 +31,7 @@ ks() {
 	ks des '{pkcs12: {create: true, profile: LegacyDES, password: des-pass}}'
 	ks modern '{pkcs12: {create: true, profile: Modern2023, passwordSecretRef: {name: doc-pass, key: pw}}}'
 	ks alias '{jks: {create: true, alias: Web-Server, password: jks-pass}}'
+	ks m26 '{pkcs12: {create: true, profile: Modern2026, password: m26-pass}}'
 	ks late '{pkcs12: {create: false, password: late-pass}}'
 	printf -- '---\napiVersion: v1\nkind: Secret\nmetadata: {name: doc-pass, namespace: default}\nstringData: {pw: doc-pass-2}\n'
 } >"$C/all.yaml"
@@ -38,7 +39,7 @@ chmod 600 "$C/all.yaml"
 
 expect issue 0 "$ACMEC" -c "$C" -s "$S" issue
 D=$S/secrets
-for n in rc2 des modern alias late; do
+for n in rc2 des modern alias late m26; do
 	cert_ok "$n" "$D/$n-tls" "Private-Key: (2048 bit" "$n.acmec.test"
 done
 for f in rc2-tls/keystore.p12 rc2-tls/truststore.p12 rc2-tls/keystore.jks \
@@ -104,6 +105,23 @@ grep_in modern/mac-salt "$I" 'MAC length: 32, salt length: 16'
 grep_in modern/certs-aes "$I" 'PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256'
 grep_in modern/key-aes "$I" 'Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256'
 check modern/leaf-and-chain test "$(cat "$(at modern/p12).certs")" = 2
+
+# Modern2026: Modern2023 with a PBMAC1 MAC (RFC 9579), which OpenSSL 3.0
+# cannot check: the rest is read with -nomacver (the MAC: unit tests).
+p=$D/m26-tls/keystore.p12
+expect m26/openssl-reads 0 openssl pkcs12 -info -nomacver -in "$p" \
+    -passin pass:m26-pass -nodes
+cat "$T_TMP/err" "$T_TMP/out" >"$T_TMP/m26.info"
+grep_in m26/certs-aes "$T_TMP/m26.info" 'PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256'
+grep_in m26/key-aes "$T_TMP/m26.info" 'Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256'
+check m26/leaf-and-chain test "$(grep -c 'BEGIN CERTIFICATE' "$T_TMP/out")" = 2
+expect m26/wrong-password 1 openssl pkcs12 -info -nomacver -in "$p" \
+    -passin pass:wrong-pass -nodes
+openssl asn1parse -inform DER -in "$p" >"$T_TMP/m26.asn1" 2>&1
+grep_in m26/pbmac1 "$T_TMP/m26.asn1" ':PBMAC1$'
+grep_in m26/hmac-sha256 "$T_TMP/m26.asn1" ':hmacWithSHA256$'
+expect m26/trust-reads 0 openssl pkcs12 -info -nomacver -nokeys \
+    -in "$D/m26-tls/truststore.p12" -passin pass:m26-pass
 
 # keytool NAME FILE PASS: keytool -list -v output in $T_TMP/NAME.kt.
 keytool_list() {
