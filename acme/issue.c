@@ -13,6 +13,7 @@
 #include "acme/http.h"
 #include "acme/issue.h"
 #include "acme/local.h"
+#include "acme/keystore.h"
 #include "acme/log.h"
 #include "acme/order.h"
 #include "acme/acme.h"
@@ -328,12 +329,13 @@ deploy_hook(const struct cfg_cert *c, const char *dir)
 	return rc == 0 ? 0 : -1;
 }
 
-/* Write the certificate's files as one set. */
+/* Write the certificate's files (and keystores) as one set. */
 static int
-publish(const struct cfg_cert *c, const char *dir, const struct key *key,
-    const struct order_result *res)
+publish(const struct store *st, const struct cfg_cert *c, const char *dir,
+    const struct key *key, const struct order_result *res)
 {
-	struct fs_file files[5];
+	struct fs_file files[5 + KEYSTORE_MAX_FILES];
+	struct keystore_files ks = { 0 };
 	struct buf combined = { 0 };
 	char *keypem = NULL, *capem = NULL;
 	unsigned char *keyder = NULL;
@@ -365,6 +367,13 @@ publish(const struct cfg_cert *c, const char *dir, const struct key *key,
 	if (c->out_der)
 		files[n++] = (struct fs_file){ "key.der", keyder, derlen,
 			0600 };
+	if (keystore_build(c, st->secretsdir, key, &res->chain, capem, calen,
+	    &ks) < 0) {
+		log_error("%s: the files in %s are unchanged", c->name, dir);
+		goto out;
+	}
+	memcpy(files + n, ks.v, ks.n * sizeof(*files));
+	n += ks.n;
 	if (fs_publish(dir, files, n) < 0) {
 		log_error("%s: cannot write %s: %s; the files in service are "
 		    "unchanged", c->name, dir, strerror(errno));
@@ -375,9 +384,49 @@ out:
 	if (combined.data != NULL)
 		explicit_bzero(combined.data, combined.cap);
 	buf_free(&combined);
+	keystore_files_free(&ks);
 	crypto_secret_free(keypem, keylen);
 	crypto_secret_free(keyder, derlen);
 	free(capem);
+	return rc;
+}
+
+/*
+ * The certificate in service is current but its keystores are not what c
+ * asks for (added, or no longer created): write the set again from
+ * tls.crt, tls.key and ca.crt (carried over as it is: a CA issuer's
+ * root is not in tls.crt), issuing nothing, as cert-manager does.
+ */
+static int
+keystores_again(const struct store *st, const struct cfg_cert *c,
+    const char *dir)
+{
+	struct order_result res = { 0 };
+	struct key *key = NULL;
+	char *path, *pem = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	path = util_printf("%s/tls.key", dir);
+	if (fs_read(path, FS_READ_MAX, &pem, &len) == 0)
+		key = key_load_pem(pem, len);
+	crypto_secret_free(pem, len);
+	free(path);
+	path = util_printf("%s/ca.crt", dir);
+	if (fs_read(path, FS_READ_MAX, &res.ca_pem, &res.ca_len) < 0)
+		res.ca_pem = NULL; /* none: the top of tls.crt, as publish() */
+	free(path);
+	path = util_printf("%s/tls.crt", dir);
+	if (key == NULL || fs_read(path, FS_READ_MAX, &res.chain_pem,
+	    &res.chain_len) < 0 || cert_chain_parse(res.chain_pem,
+	    res.chain_len, &res.chain) < 0)
+		log_error("%s: cannot read %s and its key again", c->name, dir);
+	else if ((rc = publish(st, c, dir, key, &res)) == 0)
+		log_result("%s: keystores written as spec.keystores asks, in "
+		    "%s (the certificate is unchanged)", c->name, dir);
+	free(path);
+	key_free(key);
+	order_result_free(&res);
 	return rc;
 }
 
@@ -516,7 +565,7 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 			log_error("%s: not issued; the files in %s are "
 			    "unchanged", c->name, dir);
 		else
-			rc = publish(c, dir, key, res);
+			rc = publish(w->st, c, dir, key, res);
 		key_free(key);
 		return rc;
 	}
@@ -525,6 +574,11 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 	/* Tell the CA which certificate this one replaces (RFC 9773 §5). */
 	if (s->acme.dir.renewal_info != NULL && cs->exists && cs->ari_id != NULL)
 		replaces = cs->ari_id;
+	if (keystore_check(c, w->st->secretsdir) < 0) {
+		log_error("%s: not ordered; the files in %s are unchanged",
+		    c->name, dir);
+		return -1;
+	}
 	if ((key = cert_key(c, dir)) == NULL)
 		return -1;
 	log_info("%s: ordering from %s", c->name, log_esc(c->issuer->server));
@@ -541,7 +595,7 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 		    c->name, dir);
 		goto out;
 	}
-	rc = publish(c, dir, key, res);
+	rc = publish(w->st, c, dir, key, res);
 out:
 	key_free(key);
 	return rc;
@@ -595,6 +649,9 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	issue_inspect(w->st, c, dir, &st, &cs);
 	if (!force && !is_due(w, c, outdir == NULL, &st, &cs, now)) {
 		result = ISSUE_NOT_DUE;
+		if (keystore_stale(c, dir) && (keystores_again(w->st, c,
+		    dir) < 0 || deploy_hook(c, dir) < 0))
+			result = ISSUE_FAILED;
 		goto out;
 	}
 	if (obtain(w, c, dir, &cs, &st, &res, &s) < 0) {

@@ -3,7 +3,8 @@
  * The Certificate fields about what a cluster does around the issued
  * certificate (keystores in the Secret, renewal windows, the Secret's
  * labels, CertificateRequest history): checked with cert-manager's rules,
- * kept, and noticed once with what acmec does instead.
+ * kept, and (but for the keystores, which acmec writes) noticed once with
+ * what acmec does instead.
  */
 
 #include <ctype.h>
@@ -80,6 +81,8 @@ keystore_done(struct ld *ld, const yaml_node_t *n, const char *path,
     struct cfg_keystore *ks, const char *name)
 {
 	const yaml_node_t *pw = cfgw_lookup(ld, n, "password");
+	const yaml_node_t *ref = cfgw_lookup(ld, n, "passwordSecretRef");
+	char *sub;
 
 	ks->set = true;
 	if (ks->password != NULL && ks->password_ref.name != NULL)
@@ -90,12 +93,16 @@ keystore_done(struct ld *ld, const yaml_node_t *n, const char *path,
 		cfgw_perr(ld, n, path, "the %s keystore needs a password: give "
 		    "passwordSecretRef {name: SECRET, key: KEY} or password",
 		    name);
-	if (ks->create)
-		certx_notice(ld, n, path, "acmec writes PEM files only "
-		    "(tls.crt, tls.key, ca.crt, and additionalOutputFormats): "
-		    "no %s keystore is written", name);
+	else if (ks->create && ks->password_ref.name != NULL &&
+	    ks->password_ref.key == NULL) {
+		/* cert-manager would look up the key "" and fail each time. */
+		sub = util_printf("%s.passwordSecretRef", path);
+		cfgw_perr(ld, ref, sub, "name the key of Secret '%s' that holds "
+		    "the password: {name: %s, key: KEY}",
+		    ks->password_ref.name, ks->password_ref.name);
+		free(sub);
+	}
 }
-
 static void
 f_jks(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
@@ -109,9 +116,24 @@ f_jks(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
 	struct cfg_keystore *ks = &((struct cfg_cert *)obj)->jks;
+	const char *a;
+	char *sub;
 
-	if (cfgw_walk_map(ld, n, path, fields, ks))
-		keystore_done(ld, n, path, ks, "JKS");
+	if (!cfgw_walk_map(ld, n, path, fields, ks))
+		return;
+	keystore_done(ld, n, path, ks, "JKS");
+	/* keystore-go keeps one entry per lower-cased alias. */
+	a = ks->alias;
+	if (ks->create && a != NULL && strncasecmp(a, "ca", 2) == 0 &&
+	    (a[2] == '\0' || (a[2] == '-' && a[3] != '\0' &&
+	    strspn(a + 3, "0123456789") == strlen(a + 3)))) {
+		sub = util_printf("%s.alias", path);
+		cfgw_perr(ld, cfgw_lookup(ld, n, "alias"), sub, "'%s' is the "
+		    "alias of the CA's entry in keystore.jks (the key entry "
+		    "would be lost to it): choose another alias",
+		    log_esc(a));
+		free(sub);
+	}
 }
 
 static void

@@ -351,6 +351,51 @@ link_issuer(const struct config *cfg, struct cfg_issuer *is)
 }
 
 /*
+ * The keystores' passwordSecretRefs of c: Secrets of c's own namespace,
+ * as cert-manager reads them.
+ */
+static int
+link_keystores(const struct config *cfg, struct cfg_cert *c)
+{
+	struct cfg_secret_ref *refs[2] = { &c->pkcs12.password_ref,
+		&c->jks.password_ref };
+	static const char *const paths[2] = {
+		"spec.keystores.pkcs12.passwordSecretRef",
+		"spec.keystores.jks.passwordSecretRef" };
+	const struct cfg_secret *s;
+	const struct cfg_pos *p;
+	int i, errors = 0;
+
+	for (i = 0; i < 2; i++) {
+		p = &refs[i]->pos;
+		if (refs[i]->name == NULL || refs[i]->key == NULL)
+			continue;
+		if ((s = find(cfg, refs[i]->name, c->namespace, NULL)) != NULL) {
+			if (item_of(s, refs[i]->key) != NULL) {
+				refs[i]->doc = s;
+				continue;
+			}
+			log_error("%s:%d:%d: %s: Secret '%s/%s' (%s:%d:%d) has "
+			    "no key '%s': add it to its data or stringData",
+			    p->file, p->line, p->col, paths[i], s->namespace,
+			    s->name, s->pos.file, s->pos.line, s->pos.col,
+			    refs[i]->key);
+			errors++;
+		} else if ((s = find(cfg, refs[i]->name, NULL,
+		    c->namespace)) != NULL) {
+			log_error("%s:%d:%d: %s: Secret '%s' is in namespace "
+			    "'%s' (%s:%d:%d); a Certificate reads Secrets from "
+			    "its own namespace: set metadata.namespace: %s in "
+			    "the Secret", p->file, p->line, p->col, paths[i],
+			    s->name, s->namespace, s->pos.file, s->pos.line,
+			    s->pos.col, c->namespace);
+			errors++;
+		}
+	}
+	return errors;
+}
+
+/*
  * A Certificate's secretName naming a Secret document: cert-manager would
  * overwrite that Secret's data; acmec writes files and leaves the
  * document as it is.  Said, not refused: an exported tree holds the TLS
@@ -407,6 +452,8 @@ cfgw_secret_link(struct config *cfg)
 			errors += link_ref(cfg, &cfg->issuers[i],
 			    &cfg->issuers[i].ca_ref, "spec.ca.secretName",
 			    "tls.crt");
+	for (i = 0; errors == 0 && i < cfg->ncerts; i++)
+		errors += link_keystores(cfg, &cfg->certs[i]);
 	if (errors == 0)
 		warn_secret_names(cfg);
 	return errors;

@@ -148,6 +148,13 @@ expect renew/nothing-due 0 "$ACMEC" -c "$C" -s "$S" renew
 check renew/quiet test ! -s "$T_TMP/err"
 expect renew/force-root 0 "$ACMEC" -c "$C" -s "$S" renew --force root
 check renew/leaf-untouched sha256sum -c --quiet "$T_TMP/leaf.sums"
+# Keystores added to a current certificate: written by renew, issuing
+# nothing, ca.crt (the CA's) carried over as it was.
+sed 's/^  duration: 720h$/  duration: 720h\n  keystores: {pkcs12: {create: true, password: changeit}}/' "$C" >"$T_TMP/ks.yaml"
+expect keystores/renew 0 "$ACMEC" -c "$T_TMP/ks.yaml" -s "$S" renew
+check keystores/written test -s "$L/keystore.p12"
+check keystores/leaf-same sha256sum -c --quiet "$T_TMP/leaf.sums"
+check keystores/truststore-is-ca sh -c "openssl pkcs12 -legacy -in '$L/truststore.p12' -passin pass:changeit -nokeys 2>/dev/null | openssl x509 | cmp - '$I/tls.crt'"
 expect status/json 0 "$ACMEC" -c "$C" -s "$S" status --json
 check status/leaf-ready python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); i=[x for x in d["items"] if x["metadata"]["name"]=="leaf"][0]; sys.exit(i["status"]["conditions"][0]["status"]!="True")' "$T_TMP/out"
 

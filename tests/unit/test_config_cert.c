@@ -233,10 +233,9 @@ test_config_cert_kept_fields(void)
 	    "spec.signatureAlgorithm: the ACME CA chooses the signature "
 	    "algorithm");
 	ACCEPTED(CERT("  keystores: {pkcs12: {create: true, profile: "
-	    "Modern2023, passwordSecretRef: {name: p12, key: pw}}}\n"),
-	    "spec.keystores.pkcs12: acmec writes PEM files only (tls.crt, "
-	    "tls.key, ca.crt, and additionalOutputFormats): no PKCS#12 "
-	    "keystore is written");
+	    "Modern2023, passwordSecretRef: {name: p12, key: pw}}}\n"), NULL);
+	NOT_SAID(CERT("  keystores: {pkcs12: {create: true, password: x}, "
+	    "jks: {create: true, password: pw}}\n"), "spec.keystores");
 	ACCEPTED(CERT("  keystores: {jks: {create: false, password: x}}\n"),
 	    NULL);
 	ACCEPTED(CERT("  renewal: {policy: RenewBefore, windows: [{cron: "
@@ -411,6 +410,23 @@ test_config_cert_refusals(void)
 	    "spec.keystores.jks.create: required field is missing");
 	REFUSED(CERT("  keystores: {pkcs12: {create: true, password: a, "
 	    "profile: modern2023}}\n"), "'modern2023' is not one of");
+	ACCEPTED(CERT("  keystores: {pkcs12: {create: true, password: a, "
+	    "profile: Modern2026}}\n"), NULL);
+	REFUSED(CERT("  keystores: {jks: {create: true, passwordSecretRef: "
+	    "{name: ks}}}\n"), "spec.keystores.jks.passwordSecretRef: name "
+	    "the key of Secret 'ks' that holds the password");
+	REFUSED(CERT("  keystores: {jks: {create: true, alias: CA, password: "
+	    "a}}\n"), "spec.keystores.jks.alias: 'CA' is the alias of the "
+	    "CA's entry in keystore.jks");
+	REFUSED(CERT("  keystores: {jks: {create: true, alias: ca-12, "
+	    "password: a}}\n"), "spec.keystores.jks.alias: 'ca-12' is the "
+	    "alias");
+	ACCEPTED(CERT("  keystores: {jks: {create: true, alias: ca-x, "
+	    "password: a}}\n"), NULL);
+	ACCEPTED(CERT("  keystores: {jks: {create: true, alias: cab, "
+	    "password: a}}\n"), NULL);
+	ACCEPTED(CERT("  keystores: {jks: {create: false, passwordSecretRef: "
+	    "{name: ks}}}\n"), NULL);
 	REFUSED(CERT("  renewal: {windows: []}\n"),
 	    "spec.renewal.policy: required field is missing");
 	REFUSED(CERT("  renewal: {policy: Disabled, windows: [{cron: \"@daily\","

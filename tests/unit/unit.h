@@ -53,6 +53,9 @@ unsigned char *unit_unb64(const char *s, size_t *len);
 /* Decode hex (aborts on bad input); caller frees. */
 unsigned char *unit_unhex(const char *s, size_t *len);
 
+/* Does the PBMAC1 MAC (RFC 9579) of the PFX d verify with pw? */
+bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
+
 /* The tests, one list per file. */
 #define UNIT_TESTS(X) \
 	X(b64_rfc4648) \
@@ -82,6 +85,13 @@ unsigned char *unit_unhex(const char *s, size_t *len);
 	X(cert_chain_to_pem) \
 	X(cert_alpn_dns) \
 	X(cert_alpn_ip) \
+	X(pkcs12_profiles) \
+	X(pkcs12_rejects) \
+	X(pkcs12_go_name) \
+	X(pbmac1_rfc9579) \
+	X(jks_keytool_vector) \
+	X(jks_stores) \
+	X(keystore_config_secrets) \
 	X(alpn_sni_names) \
 	X(jwk_rfc7638_thumbprint) \
 	X(jwk_members) \
