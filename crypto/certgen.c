@@ -49,14 +49,52 @@ add_attr(X509_NAME *name, const char *type, const char *v, int set)
 	    (const unsigned char *)v, -1, -1, set) == 1;
 }
 
+/*
+ * The string inside hex, a BER-encoded string value (#hex in RFC 4514),
+ * as go-ldap reads it; NULL if it is no string.
+ */
+static char *
+ber_string(const char *hex)
+{
+	size_t n = strlen(hex) / 2, i;
+	unsigned char *der = malloc(n + 1);
+	const unsigned char *p = der;
+	ASN1_TYPE *t = NULL;
+	char *out = NULL;
+	unsigned int b;
+
+	for (i = 0; der != NULL && i < n; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+			goto out;
+		der[i] = (unsigned char)b;
+	}
+	if (der == NULL || (t = d2i_ASN1_TYPE(NULL, &p, (long)n)) == NULL ||
+	    p != der + n || !(t->type == V_ASN1_UTF8STRING ||
+	    t->type == V_ASN1_PRINTABLESTRING || t->type == V_ASN1_IA5STRING ||
+	    t->type == V_ASN1_T61STRING || t->type == V_ASN1_VISIBLESTRING ||
+	    t->type == V_ASN1_NUMERICSTRING || t->type == V_ASN1_OCTET_STRING))
+		goto out;
+	if ((out = calloc(1, (size_t)t->value.asn1_string->length + 1)) != NULL)
+		memcpy(out, t->value.asn1_string->data,
+		    (size_t)t->value.asn1_string->length);
+	if (out != NULL && strlen(out) != (size_t)t->value.asn1_string->length) {
+		free(out); /* a NUL inside */
+		out = NULL;
+	}
+out:
+	ASN1_TYPE_free(t);
+	free(der);
+	return out;
+}
+
 /* A literal subject: the string's RDNs last first, each kept whole. */
 static X509_NAME *
 literal(const struct certgen *g)
 {
 	X509_NAME *name = X509_NAME_new();
 	size_t end = g->nrdns, start, i;
-	char *type, *v;
-	bool ok = name != NULL;
+	char *type, *v, *str = NULL;
+	bool ok = name != NULL, ber;
 
 	while (ok && end > 0) {
 		for (start = end - 1; start > 0 && g->rdns[start][0] == '+';
@@ -64,11 +102,25 @@ literal(const struct certgen *g)
 			;
 		for (i = start; ok && i < end; i++) {
 			type = strdup(g->rdns[i] + 1);
-			v = type ? strchr(type, '\1') : NULL;
+			v = type ? strpbrk(type, "\1\2") : NULL;
+			ber = v != NULL && *v == '\2';
 			if (v != NULL)
 				*v++ = '\0';
-			ok = v != NULL && add_attr(name, type, v, i == start ?
-			    0 : -1);
+			if (v == NULL) {
+				crypto_seterr("out of memory");
+				ok = false;
+			} else if (ber && (v = str = ber_string(v)) == NULL) {
+				crypto_seterr("the literalSubject value of %s "
+				    "is no BER string", type);
+				ok = false;
+			} else if (!add_attr(name, type, v, i == start ? 0 :
+			    -1)) {
+				crypto_ossl_err("cannot encode the "
+				    "literalSubject's %s", type);
+				ok = false;
+			}
+			free(str);
+			str = NULL;
 			free(type);
 		}
 		end = start;
@@ -105,6 +157,8 @@ subject(const struct certgen *g)
 			else
 				continue;
 			if (!add_attr(name, go_order[k], v, set)) {
+				crypto_ossl_err("cannot encode the subject's %s",
+				    go_order[k]);
 				X509_NAME_free(name);
 				return NULL;
 			}
@@ -365,11 +419,14 @@ struct cert *
 certgen_sign(const struct certgen *g, const struct key *issuer_key,
     const struct cert *issuer)
 {
-	X509 *x = X509_new();
-	X509_NAME *name = subject(g);
+	X509 *x;
+	X509_NAME *name;
 	bool ok;
 
-	ok = x != NULL && name != NULL && X509_set_version(x, X509_VERSION_3) &&
+	if ((name = subject(g)) == NULL)
+		return NULL; /* reported */
+	x = X509_new();
+	ok = x != NULL && X509_set_version(x, X509_VERSION_3) &&
 	    serial(x) && X509_set_subject_name(x, name) &&
 	    X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer->x) :
 	    name) && ASN1_TIME_set(X509_getm_notBefore(x), g->not_before) &&
@@ -438,8 +495,8 @@ int
 certgen_csr(const struct certgen *g, bool usages, unsigned char **der,
     size_t *derlen)
 {
-	X509_REQ *req = X509_REQ_new();
-	X509_NAME *name = subject(g);
+	X509_REQ *req;
+	X509_NAME *name;
 	STACK_OF(X509_EXTENSION) *exts = NULL;
 	unsigned char *buf = NULL;
 	int len = 0;
@@ -447,7 +504,10 @@ certgen_csr(const struct certgen *g, bool usages, unsigned char **der,
 
 	*der = NULL;
 	*derlen = 0;
-	ok = req != NULL && name != NULL &&
+	if ((name = subject(g)) == NULL)
+		return -1; /* reported */
+	req = X509_REQ_new();
+	ok = req != NULL &&
 	    X509_REQ_set_version(req, X509_REQ_VERSION_1) &&
 	    X509_REQ_set_subject_name(req, name) &&
 	    X509_REQ_set_pubkey(req, g->key->pkey) &&

@@ -47,7 +47,9 @@ struct certgen {
 	size_t nattrs;
 	/*
 	 * Or a literal subject: its attributes in RFC 4514 string order,
-	 * "+TYPE\1VALUE" joining the RDN before, ",TYPE\1VALUE" opening one
+	 * "+TYPE\1VALUE" joining the RDN before, ",TYPE\1VALUE" opening one,
+	 * "\2HEX" instead of "\1VALUE" for a BER value (its string taken,
+	 * as go-ldap's ParseDN takes it)
 	 * (TYPE: C, O, OU, CN, SERIALNUMBER, L, ST, STREET, DC, UID or a
 	 * dotted OID); encoded in reverse RDN order, as RFC 4514 asks.
 	 */

@@ -256,24 +256,6 @@ acme_refusal(struct ld *ld, const yaml_node_t *n, const char *path,
 	free(line);
 }
 
-/*
- * What acmec's own signer (ca, selfSigned) does not encode yet: refused
- * rather than left out of a certificate that asked for it.  (A
- * signatureAlgorithm is no refusal: cert-manager's signer, too, signs
- * with what the issuer's key calls for.)
- */
-static int
-local_checks(const struct cfg_cert *c)
-{
-	if (!strlist_has(&c->literal_rdns, "#"))
-		return 0;
-	log_error("%s:%d:%d: spec.literalSubject: acmec does not yet sign "
-	    "certificates with a #hex (BER) attribute value for a %s issuer: "
-	    "write the value as a string", c->pos.file, c->pos.line,
-	    c->pos.col, config_issuer_type_name(c->issuer->type));
-	return 1;
-}
-
 int
 cfgw_cert_issuer_checks(struct config *cfg, const struct cfg_cert *c)
 {
@@ -281,9 +263,6 @@ cfgw_cert_issuer_checks(struct config *cfg, const struct cfg_cert *c)
 	char *key;
 	size_t i;
 
-	if (c->issuer != NULL && (c->issuer->type == ISSUER_CA ||
-	    c->issuer->type == ISSUER_SELFSIGNED))
-		return local_checks(c);
 	if (c->issuer == NULL || c->issuer->type != ISSUER_ACME)
 		return 0;
 	/* What acmec leaves out for an ACME CA, once per field. */

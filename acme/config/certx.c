@@ -375,16 +375,17 @@ certx_literal_subject(struct ld *ld, const yaml_node_t *n, const char *path,
 			    "#hex");
 		else if (strcmp(type, "CN") == 0 && *cn == NULL)
 			*cn = util_strndup(eq + 1, (size_t)(end - eq - 1));
-		if (out != NULL && !ber) {
-			/* "+TYPE\1VALUE" joins the RDN before, ",..." opens one */
-			char *v = dn_unescape(eq + 1, end), *e;
+		if (out != NULL) {
+			/* "+TYPE\1VALUE" joins the RDN before, ",..." opens one;
+			 * a BER value is "TYPE\2HEX" */
+			char *v = ber ? util_strndup(eq + 2, (size_t)(end - eq -
+			    2)) : dn_unescape(eq + 1, end), *e;
 
-			e = util_printf("%c%s\1%s", sep, type, v);
+			e = util_printf("%c%s%c%s", sep, type, ber ? '\2' : '\1',
+			    v);
 			strlist_add(out, e);
 			free(e);
 			free(v);
-		} else if (out != NULL) {
-			strlist_add(out, "#"); /* a BER value: not encoded */
 		}
 		free(type);
 		sep = *end == '+' ? '+' : ',';

@@ -53,7 +53,8 @@ void certx_signature_alg(struct ld *ld, const yaml_node_t *n,
  * literalSubject dn (RFC 4514, at node n) checked as cert-manager parses
  * it; *cn (caller frees) is its CN, or NULL; its attributes, unescaped
  * and in the string's order, go to out (if not NULL) as "+TYPE\1VALUE"
- * (joining the RDN before) or ",TYPE\1VALUE", "#" for a #hex value.
+ * (joining the RDN before) or ",TYPE\1VALUE"; a #hex (BER) value is
+ * "TYPE\2HEX", the hex digits after the '#'.
  * Errors are reported.
  */
 void certx_literal_subject(struct ld *ld, const yaml_node_t *n,

@@ -176,7 +176,7 @@ check bad/kept sha256sum -c --quiet "$T_TMP/leaf.all"
 rm -rf "$I" && cp -a "$T_TMP/inter-good" "$I"
 
 # literalSubject: RDNs in the string's reverse order, a multi-valued RDN
-# kept whole, escapes undone; a #hex value is refused for now.
+# kept whole, escapes undone.
 lit() { # NAME LITERAL-SUBJECT
 	{ cat "$C"; printf -- '---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: %s}\nspec:\n  secretName: %s-tls\n  literalSubject: "%s"\n  dnsNames: [lit.acmec.test]\n  issuerRef: {name: self, kind: ClusterIssuer}\n' "$1" "$1" "$2"; } >"$T_TMP/$1.yaml"
 }
@@ -185,9 +185,15 @@ expect literal/issue 0 "$ACMEC" -c "$T_TMP/lit.yaml" -s "$S" issue lit
 x509 lit "$S/secrets/lit-tls/tls.crt"
 # (the values of one RDN are a DER SET OF: sorted by their encoding)
 grep_in literal/order "$T_TMP/lit.txt" 'Subject: C = DE, O = "acmec, tests", UID = u1 + CN = lit.acmec.test'
+# A #hex value is BER: its string is taken, as go-ldap's ParseDN does.
 lit hex 'CN=hex.acmec.test,O=#0403616263'
-expect literal/hex 2 "$ACMEC" -c "$T_TMP/hex.yaml" check
-grep_in literal/hex-words "$T_TMP/err" "spec.literalSubject: acmec does not yet sign certificates with a #hex (BER) attribute value for a selfSigned issuer"
+expect literal/hex 0 "$ACMEC" -c "$T_TMP/hex.yaml" -s "$S" issue hex
+x509 hex "$S/secrets/hex-tls/tls.crt"
+grep_in literal/hex-string "$T_TMP/hex.txt" 'Subject: O = abc, CN = hex.acmec.test'
+lit int 'CN=int.acmec.test,O=#020101'
+expect literal/hex-not-string 1 "$ACMEC" -c "$T_TMP/int.yaml" -s "$S" issue int
+grep_in literal/hex-not-string-words "$T_TMP/err" 'the literalSubject value of O is no BER string'
+check literal/hex-nothing-written test ! -e "$S/secrets/int-tls"
 
 # Cycles and namespaces, at load with file:line:col.
 cat >"$T_TMP/cycle.yaml" <<'EOF2'
