@@ -140,6 +140,20 @@ grep_in plain/cn "$T_TMP/plain.txt" 'Subject: CN = plain.acmec.test'
 grep_in plain/san-not-critical "$T_TMP/plain.txt" 'Subject Alternative Name: *$'
 grep_in plain/rsa-sha256 "$T_TMP/plain.txt" 'Signature Algorithm: sha256WithRSAEncryption'
 
+# The CA from a kind: Secret document (cert-manager's namespace for a
+# ClusterIssuer) instead of a file Secret.
+{ printf 'apiVersion: v1\nkind: Secret\nmetadata: {name: doc-ca, namespace: cert-manager}\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: |\n'
+  sed 's/^/    /' "$R/tls.crt"
+  printf '  tls.key: |\n'
+  sed 's/^/    /' "$R/tls.key"
+  printf -- '---\napiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: doc-ca}\nspec: {ca: {secretName: doc-ca}}\n'
+  printf -- '---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: from-doc}\nspec:\n  secretName: from-doc-tls\n  dnsNames: [doc.acmec.test]\n  issuerRef: {name: doc-ca, kind: ClusterIssuer}\n'
+} >"$T_TMP/doc.yaml"
+chmod 600 "$T_TMP/doc.yaml"
+expect secret-doc/issue 0 "$ACMEC" -c "$T_TMP/doc.yaml" -s "$S" issue
+check secret-doc/verify openssl verify -CAfile "$R/ca.crt" "$S/secrets/from-doc-tls/tls.crt"
+check secret-doc/no-file test ! -e "$S/secrets/doc-ca"
+
 # Renewal by the same rules: nothing due, nothing done; a forced CA
 # renewal leaves the certificates it signed as they are (as cert-manager
 # does: they pick up the new CA when they are renewed themselves).
