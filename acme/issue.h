@@ -15,6 +15,7 @@
 #include "acme/config/config.h"
 #include "acme/status.h"
 #include "acme/store.h"
+#include "crypto/cert.h"
 
 /* The files of a Certificate as they are on disk (no network). */
 struct issue_files {
@@ -48,6 +49,9 @@ void issue_files_free(struct issue_files *cs);
  * renewBeforePercentage, else renewBefore, else at 2/3 of its lifetime.
  */
 time_t issue_renewal_time(const struct cfg_cert *c, time_t nb, time_t na);
+
+/* The RFC 9773 identifier of leaf: base64url(AKI).base64url(serial). */
+char *issue_ari_id(const struct cert *leaf);
 
 enum issue_result {
 	ISSUE_DONE,

@@ -116,73 +116,6 @@ cfgw_lookup(struct ld *ld, const yaml_node_t *n, const char *key)
 	return NULL;
 }
 
-/* A list of URLs (CRL distribution points, OCSP servers...). */
-static void
-f_urls(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
-{
-	struct strlist *l = obj;
-	size_t i;
-
-	cfgw_read_strlist(ld, n, path, l, NULL);
-	for (i = 0; i < l->n; i++)
-		if (strchr(l->v[i], ':') == NULL || strpbrk(l->v[i], " ,\n") !=
-		    NULL)
-			cfgw_perr(ld, n, path, "'%s' is not a URL",
-			    log_esc(l->v[i]));
-}
-
-static void
-f_crl_urls(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
-{
-	f_urls(ld, n, path, &((struct cfg_issuer *)obj)->crl_urls);
-}
-
-static void
-f_ocsp_urls(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
-{
-	f_urls(ld, n, path, &((struct cfg_issuer *)obj)->ocsp_urls);
-}
-
-static void
-f_issuer_urls(struct ld *ld, const yaml_node_t *n, const char *path,
-    void *obj)
-{
-	f_urls(ld, n, path, &((struct cfg_issuer *)obj)->issuer_urls);
-}
-
-/* spec.ca: the Secret holding the CA's tls.crt and tls.key. */
-static void
-f_ca(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
-{
-	static const struct field fields[] = {
-		{ "secretName", K_NAME, offsetof(struct cfg_issuer,
-		    ca_ref.name), NULL, NULL, F_REQUIRED },
-		{ "crlDistributionPoints", K_FN, 0, f_crl_urls, NULL, 0 },
-		{ "ocspServers", K_FN, 0, f_ocsp_urls, NULL, 0 },
-		{ "issuingCertificateURLs", K_FN, 0, f_issuer_urls, NULL, 0 },
-		{ NULL, 0, 0, NULL, NULL, 0 },
-	};
-	struct cfg_issuer *is = obj;
-	const yaml_node_t *v;
-
-	cfgw_walk_map(ld, n, path, fields, obj);
-	if ((v = cfgw_lookup(ld, n, "secretName")) != NULL)
-		is->ca_ref.pos = cfgw_pos_of(ld, v);
-}
-
-/* spec.selfSigned: signed with the Certificate's own key. */
-static void
-f_self_signed(struct ld *ld, const yaml_node_t *n, const char *path,
-    void *obj)
-{
-	static const struct field fields[] = {
-		{ "crlDistributionPoints", K_FN, 0, f_crl_urls, NULL, 0 },
-		{ NULL, 0, 0, NULL, NULL, 0 },
-	};
-
-	cfgw_walk_map(ld, n, path, fields, obj);
-}
-
 /*
  * spec.acme, spec.ca...: the issuer's type, as cert-manager checks it.
  * acme, ca and selfSigned are read; vault and venafi are loaded for what
@@ -202,9 +135,9 @@ f_issuer_type(struct ld *ld, const yaml_node_t *n, const char *path,
 	else if (is->type == ISSUER_ACME)
 		cfgw_acme(ld, n, path, obj);
 	else if (is->type == ISSUER_CA)
-		f_ca(ld, n, path, obj);
+		cfgw_ca(ld, n, path, obj);
 	else if (is->type == ISSUER_SELFSIGNED && n->type == YAML_MAPPING_NODE)
-		f_self_signed(ld, n, path, obj);
+		cfgw_self_signed(ld, n, path, obj);
 	else if (n->type != YAML_MAPPING_NODE)
 		cfgw_perr(ld, n, path, "expected a mapping, found %s",
 		    cfgw_kind_name(n));

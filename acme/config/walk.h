@@ -148,6 +148,13 @@ void
 cfgw_dns_unsupported(struct ld *ld, const yaml_node_t *n, const char *path,
     struct cfg_solver *sv, const char *why);
 
+/* spec.ca and spec.selfSigned of an issuer (config/issuer.c). */
+void
+cfgw_ca(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
+void
+cfgw_self_signed(struct ld *ld, const yaml_node_t *n, const char *path,
+    void *obj);
+
 /* The DNS providers under dns01 (config/dnsapi.c). */
 void
 cfgw_cloudflare(struct ld *ld, const yaml_node_t *n, const char *path,
