@@ -39,7 +39,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps deps-test deps-bench check asan install clean demo fuzz \
-        fuzz-build bench
+        fuzz-build bench bench-wan
 
 # pkg-config's flags are read when make starts, so the real build runs in a
 # sub-make after deps may have installed the packages.
@@ -85,6 +85,11 @@ deps-bench:
 # acmec against certbot, lego and uacme: tests/bench/last-run.md
 bench: deps-bench all
 	tests/bench/run.sh
+
+# The same peers over a 50 ms round trip (BENCH_DELAY_MS each way, 25):
+# tests/bench/last-wan.md
+bench-wan: deps-bench all
+	tests/bench/wan.sh
 
 # libFuzzer harnesses (clang); tests/e2e/fuzz_smoke.sh runs each briefly.
 fuzz-build:
