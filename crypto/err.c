@@ -53,3 +53,25 @@ crypto_secret_free(void *p, size_t len)
 	OPENSSL_cleanse(p, len);
 	free(p);
 }
+
+void
+crypto_buf_add(struct crypto_buf *b, const void *s, size_t n)
+{
+	unsigned char *np;
+
+	if (b->bad)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2 + 256;
+		if ((np = realloc(b->p, b->cap)) == NULL) {
+			b->bad = true;
+			crypto_seterr("out of memory");
+			return;
+		}
+		b->p = np;
+	}
+	if (n > 0)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}

@@ -3,6 +3,9 @@
 
 /* Shared between crypto/ files only; never included outside crypto/. */
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
@@ -17,6 +20,19 @@ struct key {
 struct cert {
 	X509 *x;
 };
+
+/*
+ * A growing byte string for the encoders (JKS, PKCS#12, DER), kept
+ * NUL-terminated after its len bytes.  The first failure sets bad (and
+ * crypto_error()); every later addition is then a no-op.
+ */
+struct crypto_buf {
+	unsigned char *p;
+	size_t len, cap;
+	bool bad;
+};
+
+void crypto_buf_add(struct crypto_buf *b, const void *s, size_t n);
 
 /* x in a struct cert (x is freed on failure); NULL on failure. */
 struct cert *crypto_cert_wrap(X509 *x);

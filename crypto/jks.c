@@ -23,47 +23,20 @@
 /* Sun's JKS key protector (sun.security.provider.KeyProtector). */
 #define OID_JKS_KEY_PROTECTOR "1.3.6.1.4.1.42.2.17.1.1"
 
-/* The file being written; bad is set by the first failure. */
-struct out {
-	unsigned char *p;
-	size_t len, cap;
-	bool bad;
-};
-
 static void
-put(struct out *o, const void *s, size_t n)
-{
-	unsigned char *np;
-
-	if (o->bad)
-		return;
-	if (o->len + n > o->cap) {
-		o->cap = (o->len + n) * 2 + 256;
-		if ((np = realloc(o->p, o->cap)) == NULL) {
-			o->bad = true;
-			crypto_seterr("out of memory");
-			return;
-		}
-		o->p = np;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-}
-
-static void
-put_be(struct out *o, uint64_t v, int bytes)
+put_be(struct crypto_buf *o, uint64_t v, int bytes)
 {
 	unsigned char b[8];
 	int i;
 
 	for (i = 0; i < bytes; i++)
 		b[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
-	put(o, b, (size_t)bytes);
+	crypto_buf_add(o, b, (size_t)bytes);
 }
 
 /* A u16-length string (keystore-go writes the bytes as they are). */
 static void
-put_str(struct out *o, const char *s, size_t n)
+put_str(struct crypto_buf *o, const char *s, size_t n)
 {
 	if (n > 0xffff) {
 		if (!o->bad)
@@ -72,11 +45,11 @@ put_str(struct out *o, const char *s, size_t n)
 		return;
 	}
 	put_be(o, n, 2);
-	put(o, s, n);
+	crypto_buf_add(o, s, n);
 }
 
 static void
-put_cert(struct out *o, const struct cert *c)
+put_cert(struct crypto_buf *o, const struct cert *c)
 {
 	unsigned char *der = NULL;
 	size_t len;
@@ -90,7 +63,7 @@ put_cert(struct out *o, const struct cert *c)
 	/* cert-manager gives keystore-go the type "X509" (Java's alias). */
 	put_str(o, "X509", 4);
 	put_be(o, len, 4);
-	put(o, der, len);
+	crypto_buf_add(o, der, len);
 	free(der);
 }
 
@@ -199,7 +172,7 @@ out:
 }
 
 static void
-put_trusted(struct out *o, const struct cert_chain *cas, long long when)
+put_trusted(struct crypto_buf *o, const struct cert_chain *cas, long long when)
 {
 	char alias[32];
 	size_t i;
@@ -219,7 +192,7 @@ put_trusted(struct out *o, const struct cert_chain *cas, long long when)
 
 /* The header for count entries. */
 static void
-put_head(struct out *o, size_t count)
+put_head(struct crypto_buf *o, size_t count)
 {
 	put_be(o, JKS_MAGIC, 4);
 	put_be(o, JKS_VERSION, 4);
@@ -228,7 +201,7 @@ put_head(struct out *o, size_t count)
 
 /* The integrity digest over everything written, then hand o over. */
 static int
-seal(struct out *o, const unsigned char *pwb, size_t pwblen,
+seal(struct crypto_buf *o, const unsigned char *pwb, size_t pwblen,
     unsigned char **out, size_t *outlen)
 {
 	static const char whitener[] = "Mighty Aphrodite";
@@ -249,7 +222,7 @@ seal(struct out *o, const unsigned char *pwb, size_t pwblen,
 		crypto_ossl_err("SHA-1 failed");
 		return -1;
 	}
-	put(o, md, sizeof(md));
+	crypto_buf_add(o, md, sizeof(md));
 	if (o->bad)
 		return -1;
 	*out = o->p;
@@ -264,7 +237,7 @@ jks_keystore(const char *pw, size_t pwlen, const char *alias,
     const struct cert_chain *cas, long long when, unsigned char **out,
     size_t *outlen)
 {
-	struct out o = { 0 };
+	struct crypto_buf o = { 0 };
 	unsigned char *pwb = NULL, *prot = NULL;
 	size_t plen = 0, i, alen = strlen(alias);
 	char *lower = NULL;
@@ -286,7 +259,7 @@ jks_keystore(const char *pw, size_t pwlen, const char *alias,
 	put_str(&o, lower, alen);
 	put_be(&o, (uint64_t)when, 8);
 	put_be(&o, plen, 4);
-	put(&o, prot, plen);
+	crypto_buf_add(&o, prot, plen);
 	put_be(&o, chain->n, 4);
 	for (i = 0; i < chain->n; i++)
 		put_cert(&o, chain->v[i]);
@@ -305,7 +278,7 @@ int
 jks_truststore(const char *pw, size_t pwlen, const struct cert_chain *cas,
     long long when, unsigned char **out, size_t *outlen)
 {
-	struct out o = { 0 };
+	struct crypto_buf o = { 0 };
 	unsigned char *pwb;
 	int rc;
 

@@ -22,32 +22,9 @@ static const unsigned char oid_pbkdf2[] = { 0x06, 0x09, 0x2a, 0x86, 0x48,
 static const unsigned char alg_hmac_sha256[] = { 0x30, 0x0a, 0x06, 0x08,
 	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x09 };
 
-/* A DER writer: the encoding grows in p; bad after a failure. */
-struct der {
-	unsigned char *p;
-	size_t len;
-	bool bad;
-};
-
-static void
-add(struct der *d, const void *s, size_t n)
-{
-	unsigned char *np;
-
-	if (d->bad)
-		return;
-	if ((np = realloc(d->p, d->len + n + 1)) == NULL) {
-		d->bad = true;
-		return;
-	}
-	d->p = np;
-	memcpy(d->p + d->len, s, n);
-	d->len += n;
-}
-
 /* tag and length of n content octets. */
 static void
-head(struct der *d, unsigned char tag, size_t n)
+head(struct crypto_buf *d, unsigned char tag, size_t n)
 {
 	unsigned char h[6];
 	size_t k = 0, i;
@@ -55,7 +32,7 @@ head(struct der *d, unsigned char tag, size_t n)
 	h[0] = tag;
 	if (n < 0x80) {
 		h[1] = (unsigned char)n;
-		add(d, h, 2);
+		crypto_buf_add(d, h, 2);
 		return;
 	}
 	for (i = n; i > 0; i >>= 8)
@@ -63,17 +40,17 @@ head(struct der *d, unsigned char tag, size_t n)
 	h[1] = (unsigned char)(0x80 | k);
 	for (i = 0; i < k; i++)
 		h[2 + i] = (unsigned char)(n >> (8 * (k - 1 - i)));
-	add(d, h, 2 + k);
+	crypto_buf_add(d, h, 2 + k);
 }
 
 /* Wrap what d holds as the content of one tag; d then holds the TLV. */
 static void
-wrap(struct der *d, unsigned char tag)
+wrap(struct crypto_buf *d, unsigned char tag)
 {
-	struct der w = { 0 };
+	struct crypto_buf w = { 0 };
 
 	head(&w, tag, d->len);
-	add(&w, d->p, d->len);
+	crypto_buf_add(&w, d->p, d->len);
 	w.bad |= d->bad;
 	free(d->p);
 	*d = w;
@@ -81,7 +58,7 @@ wrap(struct der *d, unsigned char tag)
 
 /* A small INTEGER (DER: no extra leading zero, a zero for the sign). */
 static void
-integer(struct der *d, uint32_t v)
+integer(struct crypto_buf *d, uint32_t v)
 {
 	unsigned char b[6];
 	size_t n = 0, i;
@@ -95,7 +72,7 @@ integer(struct der *d, uint32_t v)
 		n++;
 	}
 	head(d, 0x02, n);
-	add(d, b + 1, n);
+	crypto_buf_add(d, b + 1, n);
 }
 
 /*
@@ -165,36 +142,36 @@ split(const unsigned char *pfx, size_t len, const unsigned char **body,
 
 /* MacData with the MAC mac, for salt and iter, appended to d. */
 static void
-mac_data(struct der *d, const unsigned char *salt, size_t saltlen,
+mac_data(struct crypto_buf *d, const unsigned char *salt, size_t saltlen,
     int iter, const unsigned char *mac)
 {
-	struct der k = { 0 }, a = { 0 };
+	struct crypto_buf k = { 0 }, a = { 0 };
 
 	/* PBKDF2-params, then the KDF's AlgorithmIdentifier */
 	head(&k, 0x04, saltlen);
-	add(&k, salt, saltlen);
+	crypto_buf_add(&k, salt, saltlen);
 	integer(&k, (uint32_t)iter);
 	integer(&k, PBMAC1_KEYLEN);
-	add(&k, alg_hmac_sha256, sizeof(alg_hmac_sha256));
+	crypto_buf_add(&k, alg_hmac_sha256, sizeof(alg_hmac_sha256));
 	wrap(&k, 0x30);
-	add(&a, oid_pbkdf2, sizeof(oid_pbkdf2));
-	add(&a, k.p, k.len);
+	crypto_buf_add(&a, oid_pbkdf2, sizeof(oid_pbkdf2));
+	crypto_buf_add(&a, k.p, k.len);
 	wrap(&a, 0x30);
 	/* PBMAC1-params, the MAC's AlgorithmIdentifier, DigestInfo */
-	add(&a, alg_hmac_sha256, sizeof(alg_hmac_sha256));
+	crypto_buf_add(&a, alg_hmac_sha256, sizeof(alg_hmac_sha256));
 	wrap(&a, 0x30);
 	free(k.p);
-	k = (struct der){ 0 };
-	add(&k, oid_pbmac1, sizeof(oid_pbmac1));
-	add(&k, a.p, a.len);
+	k = (struct crypto_buf){ 0 };
+	crypto_buf_add(&k, oid_pbmac1, sizeof(oid_pbmac1));
+	crypto_buf_add(&k, a.p, a.len);
 	wrap(&k, 0x30);
 	head(&k, 0x04, 32);
-	add(&k, mac, 32);
+	crypto_buf_add(&k, mac, 32);
 	wrap(&k, 0x30);
 	/* macSalt empty, iterations 0: go-pkcs12's */
-	add(&k, "\x04\x00\x02\x01\x00", 5);
+	crypto_buf_add(&k, "\x04\x00\x02\x01\x00", 5);
 	wrap(&k, 0x30);
-	add(d, k.p, k.len);
+	crypto_buf_add(d, k.p, k.len);
 	d->bad |= k.bad || a.bad;
 	free(k.p);
 	free(a.p);
@@ -208,7 +185,7 @@ pbmac1_seal(const unsigned char *pfx, size_t len, const char *pw,
 	unsigned char key[PBMAC1_KEYLEN], mac[32], rnd[PBMAC1_MAX_SALT];
 	const unsigned char *body, *msg;
 	size_t bodylen, msglen, maclen = 0;
-	struct der d = { 0 };
+	struct crypto_buf d = { 0 };
 	int rc = -1;
 
 	*out = NULL;
@@ -229,7 +206,7 @@ pbmac1_seal(const unsigned char *pfx, size_t len, const char *pw,
 	    msg, msglen, mac, sizeof(mac), &maclen) == NULL ||
 	    maclen != sizeof(mac))
 		goto ossl;
-	add(&d, body, bodylen);
+	crypto_buf_add(&d, body, bodylen);
 	mac_data(&d, salt, saltlen, iter, mac);
 	wrap(&d, 0x30);
 	if (d.bad) {

@@ -392,36 +392,10 @@ static const struct {
 };
 #define NGO (sizeof(go_types) / sizeof(go_types[0]))
 
-struct sb {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
 static void
-sb_add(struct sb *b, const void *s, size_t n)
+sb_str(struct crypto_buf *b, const char *s)
 {
-	char *np;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		if ((np = realloc(b->p, b->cap)) == NULL) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_str(struct sb *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
+	crypto_buf_add(b, s, strlen(s));
 }
 
 /* Does Go's asn1 read this universal type into a string? */
@@ -435,14 +409,14 @@ go_string_type(int t)
 
 /* A value of a type Go names, escaped as RDNSequence.String() does. */
 static void
-go_value(struct sb *b, const ASN1_STRING *v)
+go_value(struct crypto_buf *b, const ASN1_STRING *v)
 {
 	unsigned char *u = NULL;
 	int n, k;
 	char e[2] = { '\\', 0 };
 
 	if ((n = ASN1_STRING_to_UTF8(&u, v)) < 0) {
-		b->oom = true;
+		b->bad = true;
 		return;
 	}
 	for (k = 0; k < n; k++) {
@@ -450,9 +424,9 @@ go_value(struct sb *b, const ASN1_STRING *v)
 		if (strchr(",+\"\\<>;", u[k]) != NULL ||
 		    (u[k] == ' ' && (k == 0 || k == n - 1)) ||
 		    (u[k] == '#' && k == 0))
-			sb_add(b, e, 2);
+			crypto_buf_add(b, e, 2);
 		else
-			sb_add(b, &u[k], 1);
+			crypto_buf_add(b, &u[k], 1);
 	}
 	OPENSSL_free(u);
 }
@@ -481,7 +455,7 @@ der_len(unsigned char *p, size_t n)
  * else UTF8String; anything else as it came).
  */
 static void
-go_other(struct sb *b, const X509_NAME_ENTRY *ent)
+go_other(struct crypto_buf *b, const X509_NAME_ENTRY *ent)
 {
 	const ASN1_STRING *v = X509_NAME_ENTRY_get_data(ent);
 	unsigned char *u = NULL, hdr[8];
@@ -495,7 +469,7 @@ go_other(struct sb *b, const X509_NAME_ENTRY *ent)
 	sb_str(b, "=#");
 	if (go_string_type(ASN1_STRING_type(v))) {
 		if ((n = ASN1_STRING_to_UTF8(&u, v)) < 0) {
-			b->oom = true;
+			b->bad = true;
 			return;
 		}
 		d = u;
@@ -510,14 +484,14 @@ go_other(struct sb *b, const X509_NAME_ENTRY *ent)
 	for (k = 0; k < (int)h + n; k++) {
 		snprintf(hx, sizeof(hx), "%02x", k < (int)h ? hdr[k] :
 		    d[k - (int)h]);
-		sb_add(b, hx, 2);
+		crypto_buf_add(b, hx, 2);
 	}
 	OPENSSL_free(u);
 }
 
 /* The RDN of go_types[t]: its values in order, '+' between them. */
 static void
-go_rdn(struct sb *b, const X509_NAME *nm, size_t t, bool *first)
+go_rdn(struct crypto_buf *b, const X509_NAME *nm, size_t t, bool *first)
 {
 	const X509_NAME_ENTRY *ent, *last = NULL;
 	int i;
@@ -566,7 +540,7 @@ pkcs12_go_name(const unsigned char *der, size_t len)
 	const unsigned char *p = der;
 	const X509_NAME *nm;
 	const X509_NAME_ENTRY *ent;
-	struct sb b = { 0 };
+	struct crypto_buf b = { 0 };
 	bool first = true;
 	X509 *x;
 	size_t t;
@@ -590,10 +564,10 @@ pkcs12_go_name(const unsigned char *der, size_t len)
 		first = false;
 	}
 	X509_free(x);
-	if (b.oom) {
+	if (b.bad) {
 		free(b.p);
 		crypto_seterr("out of memory");
 		return NULL;
 	}
-	return b.p;
+	return (char *)b.p;
 }
