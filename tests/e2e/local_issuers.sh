@@ -172,6 +172,12 @@ check keystores/truststore-is-ca sh -c "openssl pkcs12 -legacy -in '$L/truststor
 expect status/json 0 "$ACMEC" -c "$C" -s "$S" status --json
 check status/leaf-ready python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); i=[x for x in d["items"] if x["metadata"]["name"]=="leaf"][0]; sys.exit(i["status"]["conditions"][0]["status"]!="True")' "$T_TMP/out"
 
+# No CA to revoke at, no ACME account: usage errors that say so.
+expect revoke/local 2 "$ACMEC" -c "$C" -s "$S" revoke plain
+grep_in revoke/local-words "$T_TMP/err" "plain: signed by acmec itself (a selfSigned issuer): no CA keeps a revocation list for it"
+expect account/local 2 "$ACMEC" -c "$C" -s "$S" account show --issuer self
+grep_in account/local-words "$T_TMP/err" "a selfSigned issuer, which has no ACME account (acmec signs its certificates itself)"
+
 # Bad CAs: refused with what to change, exit 1, files in service kept.
 sha256sum "$L"/* >"$T_TMP/leaf.all"
 cp -a "$I" "$T_TMP/inter-good"
