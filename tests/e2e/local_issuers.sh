@@ -169,6 +169,15 @@ expect keystores/renew 0 "$ACMEC" -c "$T_TMP/ks.yaml" -s "$S" renew
 check keystores/written test -s "$L/keystore.p12"
 check keystores/leaf-same sha256sum -c --quiet "$T_TMP/leaf.sums"
 check keystores/truststore-is-ca sh -c "openssl pkcs12 -legacy -in '$L/truststore.p12' -passin pass:changeit -nokeys 2>/dev/null | openssl x509 | cmp - '$I/tls.crt'"
+# The same for a certificate the self-signed root signs directly: its
+# tls.crt holds no CA at all, and its ca.crt (the root) must stay the root.
+direct() { cat "$C"; printf -- '---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: direct}\nspec:\n  secretName: direct-tls\n  dnsNames: [direct.acmec.test]\n  issuerRef: {name: root-ca, kind: ClusterIssuer}\n%b' "$1"; }
+direct '' >"$T_TMP/d1.yaml"
+direct '  keystores: {pkcs12: {create: true, password: changeit}}\n' >"$T_TMP/d2.yaml"
+expect keystores/direct-issue 0 "$ACMEC" -c "$T_TMP/d1.yaml" -s "$S" issue direct
+expect keystores/direct-renew 0 "$ACMEC" -c "$T_TMP/d2.yaml" -s "$S" renew direct
+check keystores/direct-written test -s "$S/secrets/direct-tls/keystore.p12"
+check keystores/direct-ca-kept cmp "$S/secrets/direct-tls/ca.crt" "$R/tls.crt"
 expect status/json 0 "$ACMEC" -c "$C" -s "$S" status --json
 check status/leaf-ready python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); i=[x for x in d["items"] if x["metadata"]["name"]=="leaf"][0]; sys.exit(i["status"]["conditions"][0]["status"]!="True")' "$T_TMP/out"
 
