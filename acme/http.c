@@ -9,13 +9,32 @@
 #include "acme/http.h"
 #include "acme/log.h"
 
+/*
+ * Every request goes through one multi handle: its connection cache keeps
+ * the connection (and TLS session) from request to request, and a batch
+ * runs as streams of one HTTP/2 connection where the server offers it.
+ * base holds the options each transfer's handle is copied from.
+ */
 struct http {
-	CURL *curl;
-	char errbuf[CURL_ERROR_SIZE];
-	long requests, connects;
-	bool too_big;
+	CURLM *multi;
+	CURL *base;
+	CURL **spare; /* transfer handles, reused */
+	size_t nspare;
+	long requests, connects, rounds;
 };
 
+/* One transfer of a batch. */
+struct xfer {
+	CURL *curl;
+	struct http_resp *resp;
+	struct curl_slist *hdrs;
+	char errbuf[CURL_ERROR_SIZE];
+	CURLcode rc;
+	bool too_big, done;
+};
+
+/* At most this many HTTP/1.1 connections to a host at once. */
+#define HTTP_MAX_CONNS 6
 static bool initialised;
 
 void
@@ -52,36 +71,44 @@ http_new(const char *ca_pem, size_t ca_len, bool insecure)
 		return NULL;
 	}
 	h = util_alloc(sizeof(*h));
-	if ((h->curl = curl_easy_init()) == NULL) {
-		free(h);
+	if ((h->base = curl_easy_init()) == NULL ||
+	    (h->multi = curl_multi_init()) == NULL) {
+		http_free(h);
 		util_seterr("cannot initialise libcurl");
 		return NULL;
 	}
-	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->errbuf);
-	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "acmec/" ACMEC_VERSION);
-	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
+	/* HTTP/2 streams on one connection; else a few connections. */
+	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    (long)HTTP_MAX_CONNS);
+	curl_easy_setopt(h->base, CURLOPT_USERAGENT, "acmec/" ACMEC_VERSION);
+	curl_easy_setopt(h->base, CURLOPT_NOSIGNAL, 1L);
 	/*
 	 * A stalled server: under 1 byte/s for the timeout (30 s, or
 	 * ACMEC_HTTP_TIMEOUT) aborts; four times that overall.
 	 */
 	timeout = env_seconds("ACMEC_HTTP_TIMEOUT", 30);
-	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT, timeout < 10 ?
+	curl_easy_setopt(h->base, CURLOPT_CONNECTTIMEOUT, timeout < 10 ?
 	    timeout : 10L);
-	curl_easy_setopt(h->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_LOW_SPEED_TIME, timeout);
-	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, 4 * timeout);
-	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(h->curl, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(h->base, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(h->base, CURLOPT_LOW_SPEED_TIME, timeout);
+	curl_easy_setopt(h->base, CURLOPT_TIMEOUT, 4 * timeout);
+	curl_easy_setopt(h->base, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h->base, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h->base, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(h->base, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(h->base, CURLOPT_HTTP_VERSION,
+	    (long)CURL_HTTP_VERSION_2TLS);
+	/* A batch waits for the connection to learn whether it multiplexes. */
+	curl_easy_setopt(h->base, CURLOPT_PIPEWAIT, 1L);
 	if (insecure) {
-		curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+		curl_easy_setopt(h->base, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h->base, CURLOPT_SSL_VERIFYHOST, 0L);
 	} else if (ca_pem != NULL) {
 		blob.data = (void *)ca_pem;
 		blob.len = ca_len;
 		blob.flags = CURL_BLOB_COPY;
-		if (curl_easy_setopt(h->curl, CURLOPT_CAINFO_BLOB, &blob) !=
+		if (curl_easy_setopt(h->base, CURLOPT_CAINFO_BLOB, &blob) !=
 		    CURLE_OK) {
 			http_free(h);
 			util_seterr("libcurl cannot use an in-memory CA bundle");
@@ -99,24 +126,23 @@ http_new_metadata(void)
 	if (h == NULL)
 		return NULL;
 	/* Link-local, no proxy, no TLS; absent on most machines: fail fast. */
-	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http");
-	curl_easy_setopt(h->curl, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
-	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, 5L);
+	curl_easy_setopt(h->base, CURLOPT_PROTOCOLS_STR, "http");
+	curl_easy_setopt(h->base, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(h->base, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
+	curl_easy_setopt(h->base, CURLOPT_TIMEOUT, 5L);
 	return h;
 }
 
 static size_t
 on_body(char *data, size_t size, size_t n, void *arg)
 {
-	struct http_resp *r = ((void **)arg)[0];
-	struct http *h = ((void **)arg)[1];
+	struct xfer *x = arg;
 
-	if (r->body.len + n > HTTP_MAX_BODY) {
-		h->too_big = true;
+	if (x->resp->body.len + size * n > HTTP_MAX_BODY) {
+		x->too_big = true;
 		return 0; /* aborts the transfer */
 	}
-	buf_add(&r->body, data, size * n);
+	buf_add(&x->resp->body, data, size * n);
 	return size * n;
 }
 
@@ -270,34 +296,33 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* The method and body of req on h's reused handle. */
+/* The method and body of req on a reused handle c. */
 static void
-set_method(struct http *h, const struct http_req *req)
+set_method(CURL *c, const struct http_req *req)
 {
 	bool head = strcmp(req->method, "HEAD") == 0;
 	bool get = head || strcmp(req->method, "GET") == 0;
 
 	/* The handle is reused: undo what the last request set. */
-	curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, NULL);
-	curl_easy_setopt(h->curl, CURLOPT_NOBODY, head ? 1L : 0L);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(c, CURLOPT_NOBODY, head ? 1L : 0L);
 	if (get) {
-		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 		if (head)
-			curl_easy_setopt(h->curl, CURLOPT_NOBODY, 1L);
+			curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 		return;
 	}
 	if (req->body == NULL && strcmp(req->method, "DELETE") == 0) {
-		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
-		curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, "DELETE");
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
 		return;
 	}
-	curl_easy_setopt(h->curl, CURLOPT_POST, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, req->body ? req->body :
-	    "");
-	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE,
+	curl_easy_setopt(c, CURLOPT_POST, 1L);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE,
 	    (long)(req->body ? strlen(req->body) : 0));
 	if (strcmp(req->method, "POST") != 0)
-		curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, req->method);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
 }
 
 /* The request's headers for libcurl; NULL-safe to free. */
@@ -322,48 +347,150 @@ req_headers(const struct http_req *req)
 	return curl_slist_append(hdrs, "Expect:");
 }
 
+/* A transfer handle: a spare one, or a new copy of the base. */
+static CURL *
+xfer_handle(struct http *h)
+{
+	if (h->nspare > 0)
+		return h->spare[--h->nspare];
+	return curl_easy_duphandle(h->base);
+}
+
+/* Keep c for the next transfer. */
+static void
+spare_put(struct http *h, CURL *c)
+{
+	h->spare = util_realloc(h->spare, h->nspare + 1, sizeof(*h->spare));
+	h->spare[h->nspare++] = c;
+}
+
+/* Set x up for req and add it to h's multi handle; -1 if it cannot be. */
+static int
+xfer_start(struct http *h, struct xfer *x, const struct http_req *req,
+    struct http_resp *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	x->resp = resp;
+	if ((x->curl = xfer_handle(h)) == NULL) {
+		snprintf(x->errbuf, sizeof(x->errbuf), "out of memory");
+		return -1;
+	}
+	curl_easy_setopt(x->curl, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(x->curl, CURLOPT_URL, req->url);
+	set_method(x->curl, req);
+	x->hdrs = req_headers(req);
+	curl_easy_setopt(x->curl, CURLOPT_HTTPHEADER, x->hdrs);
+	curl_easy_setopt(x->curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(x->curl, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(x->curl, CURLOPT_HEADERDATA, resp);
+	curl_easy_setopt(x->curl, CURLOPT_PRIVATE, x);
+	log_proto("%s %s", req->method, log_esc(req->url));
+	if (curl_multi_add_handle(h->multi, x->curl) != CURLM_OK) {
+		snprintf(x->errbuf, sizeof(x->errbuf), "cannot start");
+		return -1;
+	}
+	return 0;
+}
+
+/* Run h's transfers until all are done. */
+static void
+xfer_run(struct http *h)
+{
+	struct xfer *x;
+	CURLMsg *m;
+	int running = 1, left;
+
+	while (running > 0) {
+		if (curl_multi_perform(h->multi, &running) != CURLM_OK)
+			break;
+		while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+			if (m->msg != CURLMSG_DONE ||
+			    curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&x) != CURLE_OK || x == NULL)
+				continue;
+			x->rc = m->data.result;
+			x->done = true;
+		}
+		if (running > 0 &&
+		    curl_multi_poll(h->multi, NULL, 0, 1000, NULL) != CURLM_OK)
+			break;
+	}
+}
+
+/* x's outcome into its response (0), or its reason into *err (-1). */
+static int
+xfer_finish(struct http *h, struct xfer *x, const char *url, char **err)
+{
+	long connects = 0;
+	int rc = -1;
+
+	if (x->curl == NULL)
+		goto fail;
+	curl_multi_remove_handle(h->multi, x->curl);
+	curl_slist_free_all(x->hdrs); /* XXX: libcurl's copies are not wiped */
+	curl_easy_setopt(x->curl, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(x->curl, CURLOPT_PRIVATE, NULL);
+	h->requests++;
+	if (curl_easy_getinfo(x->curl, CURLINFO_NUM_CONNECTS, &connects) ==
+	    CURLE_OK)
+		h->connects += connects;
+	if (x->done && x->rc == CURLE_OK) {
+		curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE,
+		    &x->resp->status);
+		log_proto("< %ld %s (%zu bytes)", x->resp->status,
+		    x->resp->content_type ? log_esc(x->resp->content_type) :
+		    "", x->resp->body.len);
+		rc = 0;
+	}
+	spare_put(h, x->curl);
+	if (rc == 0)
+		return 0;
+fail:
+	if (x->too_big)
+		*err = util_printf("%s: the response is larger than %d bytes",
+		    url, HTTP_MAX_BODY);
+	else
+		*err = util_printf("%s: %s", url, x->errbuf[0] ? x->errbuf :
+		    x->done ? curl_easy_strerror(x->rc) : "not completed");
+	http_resp_free(x->resp);
+	return -1;
+}
+
+void
+http_send_many(struct http *h, size_t n, const struct http_req *reqs,
+    struct http_resp *resps, int *rcs, char **errs)
+{
+	struct xfer *x = util_alloc((n + 1) * sizeof(*x));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (xfer_start(h, &x[i], &reqs[i], &resps[i]) < 0 &&
+		    x[i].curl != NULL) {
+			curl_slist_free_all(x[i].hdrs); /* never added */
+			spare_put(h, x[i].curl);
+			x[i].curl = NULL;
+		}
+	xfer_run(h);
+	h->rounds++;
+	for (i = 0; i < n; i++) {
+		errs[i] = NULL;
+		rcs[i] = xfer_finish(h, &x[i], reqs[i].url, &errs[i]);
+	}
+	free(x);
+}
+
 int
 http_send(struct http *h, const struct http_req *req, struct http_resp *resp)
 {
-	struct curl_slist *hdrs;
-	void *arg[2] = { resp, h };
-	long connects = 0;
-	CURLcode rc;
+	char *err = NULL;
+	int rc;
 
-	memset(resp, 0, sizeof(*resp));
-	h->errbuf[0] = '\0';
-	h->too_big = false;
-	curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
-	set_method(h, req);
-	hdrs = req_headers(req);
-	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, arg);
-	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, resp);
-	log_proto("%s %s", req->method, log_esc(req->url));
-	rc = curl_easy_perform(h->curl);
-	curl_slist_free_all(hdrs); /* XXX: libcurl's copies are not wiped */
-	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
-	h->requests++;
-	if (curl_easy_getinfo(h->curl, CURLINFO_NUM_CONNECTS, &connects) ==
-	    CURLE_OK)
-		h->connects += connects;
-	if (rc != CURLE_OK) {
-		if (h->too_big)
-			util_seterr("%s: the response is larger than %d bytes",
-			    req->url, HTTP_MAX_BODY);
-		else
-			util_seterr("%s: %s", req->url, h->errbuf[0] ?
-			    h->errbuf : curl_easy_strerror(rc));
-		http_resp_free(resp);
-		return -1;
-	}
-	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
-	log_proto("< %ld %s (%zu bytes)", resp->status,
-	    resp->content_type ? log_esc(resp->content_type) : "",
-	    resp->body.len);
-	return 0;
+	http_send_many(h, 1, req, resp, &rc, &err);
+	if (rc < 0)
+		util_seterr("%s", err);
+	free(err);
+	return rc;
 }
 
 int
@@ -377,9 +504,11 @@ http_request(struct http *h, const char *method, const char *url,
 }
 
 void
-http_counters(const struct http *h, long *requests, long *connects)
+http_counters(const struct http *h, long *requests, long *rounds,
+    long *connects)
 {
 	*requests = h->requests;
+	*rounds = h->rounds;
 	*connects = h->connects;
 }
 
@@ -399,8 +528,16 @@ http_resp_free(struct http_resp *r)
 void
 http_free(struct http *h)
 {
+	size_t i;
+
 	if (h == NULL)
 		return;
-	curl_easy_cleanup(h->curl);
+	for (i = 0; i < h->nspare; i++)
+		curl_easy_cleanup(h->spare[i]);
+	free(h->spare);
+	if (h->multi != NULL)
+		curl_multi_cleanup(h->multi);
+	if (h->base != NULL)
+		curl_easy_cleanup(h->base);
 	free(h);
 }

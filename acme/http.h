@@ -2,9 +2,10 @@
 #define ACMEC_ACME_HTTP_H
 
 /*
- * The one libcurl transport: a handle reused for every request of a worker
- * (keep-alive, one TLS session), TLS verified, redirects never followed,
- * bodies capped.  The only file that includes libcurl.
+ * The one libcurl transport: one per worker, its connection kept from
+ * request to request (HTTP/2 where the server offers it, else HTTP/1.1
+ * keep-alive), TLS verified, redirects never followed, bodies capped.
+ * The only file that includes libcurl.
  */
 
 #include <stdbool.h>
@@ -71,8 +72,21 @@ struct http_req {
 int http_send(struct http *h, const struct http_req *req,
     struct http_resp *resp);
 
-/* Requests made and TLS connections opened so far. */
-void http_counters(const struct http *h, long *requests, long *connects);
+/*
+ * Several requests at once: streams of one HTTP/2 connection where the
+ * server offers HTTP/2, else up to six HTTP/1.1 connections.  rcs[i] is
+ * what http_send() would return for reqs[i] and resps[i]; errs[i] the
+ * reason of a -1 (else NULL; caller frees).
+ */
+void http_send_many(struct http *h, size_t n, const struct http_req *reqs,
+    struct http_resp *resps, int *rcs, char **errs);
+
+/*
+ * Requests made, rounds (a request or a batch of them: the round trips
+ * waited for) and connections opened so far.
+ */
+void http_counters(const struct http *h, long *requests, long *rounds,
+    long *connects);
 
 /* Link header targets with rel="alternate" and rel="up" (RFC 8288). */
 void http_parse_links(const char *value, struct strlist *alternate,

@@ -99,13 +99,14 @@ worker_free(struct worker *w)
 	size_t i;
 
 	for (i = 0; i < w->nsessions; i++) {
-		long reqs, conns;
+		long reqs, rounds, conns;
 
 		if (w->sessions[i].acme.http != NULL) {
-			http_counters(w->sessions[i].acme.http, &reqs, &conns);
-			log_debug("issuer '%s': %ld HTTP requests, %ld TLS "
-			    "connections", w->sessions[i].issuer->name, reqs,
-			    conns);
+			http_counters(w->sessions[i].acme.http, &reqs, &rounds,
+			    &conns);
+			log_debug("issuer '%s': %ld HTTP requests in %ld rounds, "
+			    "%ld TLS connections", w->sessions[i].issuer->name,
+			    reqs, rounds, conns);
 		}
 		acme_close(&w->sessions[i].acme);
 		key_free(w->sessions[i].account_key);
