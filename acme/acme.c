@@ -11,12 +11,7 @@
 
 #include "acme/log.h"
 #include "acme/acme.h"
-#include "crypto/err.h"
-#include "jws/jws.h"
 
-#define BADNONCE_RETRIES 100
-#define DIR_TRIES 4
-#define DIR_WAIT_MAX 10
 #define ERR_PREFIX "urn:ietf:params:acme:error:"
 
 /*
@@ -184,99 +179,6 @@ acme_retry_after(const char *v)
 	return secs > 86400 ? 86400 : secs;
 }
 
-static void
-take_nonce(struct acme *a, struct http_resp *r)
-{
-	if (r->nonce != NULL && *r->nonce != '\0') {
-		free(a->nonce);
-		a->nonce = r->nonce;
-		r->nonce = NULL;
-	}
-}
-
-/* GET the directory at server into a->dir, with a few tries. */
-static int
-read_directory(struct acme *a, const char *server, struct acme_problem *prob)
-{
-	struct http_resp r;
-	int rc = -1, attempt;
-
-	/* A CA that is briefly down (503, a reset) gets a few tries. */
-	for (attempt = 0;; attempt++) {
-		long long wait;
-
-		if (http_request(a->http, "GET", server, NULL, NULL,
-		    "application/json", &r) < 0) {
-			if (attempt >= DIR_TRIES - 1) {
-				acme_problem_local(prob, "cannot reach the ACME "
-				    "server: %s", util_error());
-				return -1;
-			}
-			wait = 1LL << attempt;
-		} else if (r.status >= 500 && attempt < DIR_TRIES - 1) {
-			wait = acme_retry_after(r.retry_after);
-			if (wait < 0)
-				wait = 1LL << attempt;
-			http_resp_free(&r);
-		} else {
-			break;
-		}
-		if (wait > DIR_WAIT_MAX)
-			wait = DIR_WAIT_MAX;
-		log_info("the ACME server at %s is not answering; trying again "
-		    "in %lld s", server, wait);
-		util_sleep_ms(wait * 1000);
-		if (util_interrupted()) {
-			acme_problem_local(prob, "interrupted");
-			return -1;
-		}
-	}
-	take_nonce(a, &r);
-	if (r.status >= 300 && r.status < 400) {
-		acme_problem_local(prob, "the ACME directory %s redirects to "
-		    "%s; give the final https:// URL as the server", server,
-		    r.location ? r.location : "nowhere");
-		goto out;
-	}
-	if (r.status != 200) {
-		parse_problem(&r, prob);
-		free(prob->detail);
-		prob->detail = util_printf("the ACME directory %s answered "
-		    "HTTP %ld", server, r.status);
-		goto out;
-	}
-	if (acme_parse_directory(r.body.data ? r.body.data : "", r.body.len,
-	    &a->dir) < 0) {
-		acme_problem_local(prob, "%s is not an ACME directory (no "
-		    "newNonce, newAccount or newOrder)", server);
-		goto out;
-	}
-	rc = 0;
-out:
-	http_resp_free(&r);
-	return rc;
-}
-
-int
-acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
-    bool insecure, struct acme_problem *prob)
-{
-
-	memset(a, 0, sizeof(*a));
-	acme_problem_free(prob);
-	a->server = util_strdup(server);
-	if ((a->http = http_new(ca, calen, insecure)) == NULL) {
-		acme_problem_local(prob, "%s", util_error());
-		acme_close(a);
-		return -1;
-	}
-	if (read_directory(a, server, prob) < 0) {
-		acme_close(a);
-		return -1;
-	}
-	return 0;
-}
-
 int
 acme_parse_directory(const char *body, size_t len, struct acme_dir *d)
 {
@@ -329,116 +231,10 @@ acme_close(struct acme *a)
 	http_free(a->http);
 	free(a->server);
 	acme_dir_free(&a->dir);
-	free(a->nonce);
+	acme_nonces_free(a);
 	free(a->kid);
+	free(a->cachedir);
 	memset(a, 0, sizeof(*a));
-}
-
-static int
-get_nonce(struct acme *a, struct acme_problem *prob)
-{
-	struct http_resp r;
-
-	if (a->nonce != NULL)
-		return 0;
-	if (http_request(a->http, "HEAD", a->dir.new_nonce, NULL, NULL, NULL,
-	    &r) < 0) {
-		acme_problem_local(prob, "cannot get a nonce: %s",
-		    util_error());
-		return -1;
-	}
-	take_nonce(a, &r);
-	http_resp_free(&r);
-	if (a->nonce == NULL) {
-		acme_problem_local(prob, "the CA sent no Replay-Nonce from %s",
-		    a->dir.new_nonce);
-		return -1;
-	}
-	return 0;
-}
-
-int
-acme_post(struct acme *a, const char *url, const char *payload,
-    const char *accept, struct http_resp *resp, struct acme_problem *prob)
-{
-	char *body = NULL;
-	int attempt;
-
-	acme_problem_free(prob);
-	memset(resp, 0, sizeof(*resp));
-	for (attempt = 0;; attempt++) {
-		if (get_nonce(a, prob) < 0)
-			return -1;
-		body = jws_sign(a->key, a->kid, a->nonce, url, payload);
-		/* A nonce is good for one request, whatever happens. */
-		free(a->nonce);
-		a->nonce = NULL;
-		if (body == NULL) {
-			acme_problem_local(prob, "cannot sign the request: %s",
-			    crypto_error());
-			return -1;
-		}
-		if (payload != NULL)
-			log_proto("payload %s", log_esc(payload));
-		if (http_request(a->http, "POST", url, body,
-		    "application/jose+json", accept, resp) < 0) {
-			free(body);
-			acme_problem_local(prob, "%s", util_error());
-			return -1;
-		}
-		free(body);
-		take_nonce(a, resp);
-		if (resp->status >= 300 && resp->status < 400) {
-			acme_problem_local(prob, "%s answered HTTP %ld, a "
-			    "redirect to %s; acmec follows no redirects", url,
-			    resp->status, resp->location ? resp->location :
-			    "nowhere");
-			http_resp_free(resp);
-			return -1;
-		}
-		if (resp->status < 400) {
-			/* Forget the badNonce of an earlier attempt. */
-			acme_problem_free(prob);
-			return 0;
-		}
-		parse_problem(resp, prob);
-		http_resp_free(resp);
-		if (a->kid != NULL && strcmp(acme_problem_short(prob),
-		    "accountDoesNotExist") == 0)
-			a->account_unknown = true;
-		if (strcmp(acme_problem_short(prob), "badNonce") != 0 ||
-		    attempt >= BADNONCE_RETRIES)
-			return -1;
-		log_debug("badNonce from the CA; retrying with a fresh nonce");
-	}
-}
-
-int
-acme_post_json(struct acme *a, const char *url, const char *payload,
-    struct http_resp *resp, cJSON **json, struct acme_problem *prob)
-{
-	*json = NULL;
-	if (acme_post(a, url, payload, NULL, resp, prob) < 0)
-		return -1;
-	if (resp->content_type == NULL ||
-	    strcmp(resp->content_type, "application/json") != 0) {
-		acme_problem_local(prob, "%s: the CA's answer is %s, not "
-		    "application/json", url, resp->content_type ?
-		    resp->content_type : "without a Content-Type");
-		http_resp_free(resp);
-		return -1;
-	}
-	*json = cJSON_ParseWithLength(resp->body.data ? resp->body.data : "",
-	    resp->body.len);
-	if (!cJSON_IsObject(*json)) {
-		cJSON_Delete(*json);
-		*json = NULL;
-		acme_problem_local(prob, "%s: the CA's answer is not a JSON "
-		    "object", url);
-		http_resp_free(resp);
-		return -1;
-	}
-	return 0;
 }
 
 /* An RFC 3339 time-offset ("Z", "+HH:MM", "-HH:MM") in seconds east. */
@@ -510,7 +306,7 @@ acme_renewal_info(struct acme *a, const char *certid, time_t *start,
 		free(url);
 		return -1;
 	}
-	take_nonce(a, &r);
+	acme_nonce_keep(a, &r);
 	*retry_after = acme_retry_after(r.retry_after);
 	if (r.status != 200) {
 		parse_problem(&r, prob);
@@ -715,66 +511,4 @@ acme_authz_free(struct acme_authz *az)
 		acme_challenge_free(&az->ch[i]);
 	free(az->ch);
 	memset(az, 0, sizeof(*az));
-}
-
-/*
- * POST-as-GET url (what names it in messages) and hand its JSON to parse;
- * *retry_after from the answer.  The order and authorization fetches
- * differ only in the parser.
- */
-static int
-fetch(struct acme *a, const char *url, const char *what,
-    int (*parse)(const cJSON *, void *, struct acme_problem *), void *out,
-    long long *retry_after)
-{
-	struct acme_problem prob = { 0 };
-	struct http_resp r;
-	cJSON *j = NULL;
-	int rc = -1;
-
-	if (acme_post_json(a, url, NULL, &r, &j, &prob) < 0) {
-		acme_problem_report(&prob, what);
-		goto out;
-	}
-	*retry_after = acme_retry_after(r.retry_after);
-	http_resp_free(&r);
-	if (parse(j, out, &prob) < 0) {
-		acme_problem_report(&prob, log_esc(url));
-		goto out;
-	}
-	rc = 0;
-out:
-	cJSON_Delete(j);
-	acme_problem_free(&prob);
-	return rc;
-}
-
-static int
-parse_order(const cJSON *j, void *o, struct acme_problem *prob)
-{
-	return acme_parse_order(j, o, prob);
-}
-
-static int
-parse_authz(const cJSON *j, void *az, struct acme_problem *prob)
-{
-	return acme_parse_authz(j, az, prob);
-}
-
-int
-acme_fetch_order(struct acme *a, const char *url, struct acme_order *o,
-    long long *retry_after)
-{
-	return fetch(a, url, "polling the order", parse_order, o, retry_after);
-}
-
-int
-acme_fetch_authz(struct acme *a, const char *url, struct acme_authz *az,
-    long long *retry_after)
-{
-	if (fetch(a, url, "fetching an authorization", parse_authz, az,
-	    retry_after) < 0)
-		return -1;
-	az->url = util_strdup(url);
-	return 0;
 }

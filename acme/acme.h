@@ -37,11 +37,18 @@ struct acme_dir {
 	struct strlist profiles; /* meta.profiles (names) */
 };
 
+/* Fresh nonces kept at most (the newest are used first). */
+#define ACME_NONCES 128
+
 struct acme {
 	struct http *http;
 	char *server;
 	struct acme_dir dir;
-	char *nonce;
+	char *nonces[ACME_NONCES]; /* Replay-Nonces not yet used */
+	size_t nnonces;
+	bool serial;           /* the CA wants one request at a time */
+	char *cachedir;        /* where the directory is kept, or NULL */
+	bool dir_cached;       /* a->dir is the copy kept, not read now */
 	const struct key *key; /* account key */
 	char *kid;             /* account URL once known */
 	bool account_unknown;  /* the CA said it does not know kid */
@@ -90,6 +97,19 @@ struct acme_order {
  */
 int acme_open(struct acme *a, const char *server, const char *ca,
     size_t calen, bool insecure, struct acme_problem *prob);
+
+/*
+ * acme_open(), with the directory kept in cachedir for a day (0700, a file
+ * per server): read from there while fresh, else from the server and
+ * kept.  A request to a URL of a kept directory that answers 404 or 405,
+ * or userActionRequired (new terms), reads it again (acme_dir_refresh()).
+ */
+int acme_open_cached(struct acme *a, const char *server, const char *ca,
+    size_t calen, bool insecure, const char *cachedir,
+    struct acme_problem *prob);
+
+/* Read the directory from the server again (and keep it); -1 and prob. */
+int acme_dir_refresh(struct acme *a, struct acme_problem *prob);
 void acme_close(struct acme *a);
 
 /*
@@ -100,6 +120,36 @@ void acme_close(struct acme *a);
  */
 int acme_post(struct acme *a, const char *url, const char *payload,
     const char *accept, struct http_resp *resp, struct acme_problem *prob);
+
+/*
+ * Calls of acme_post_many(): url, payload (NULL for POST-as-GET) and
+ * accept in; rc (0 or -1), resp (caller frees) and prob out.
+ */
+struct acme_call {
+	const char *url, *payload, *accept;
+	int rc;
+	struct http_resp resp;
+	struct acme_problem prob;
+};
+
+/*
+ * acme_post() for n calls at once, each with its own nonce (fetched
+ * together first when the pool has too few): for requests that may be
+ * repeated (POST-as-GET, a challenge's {}).  A call that fails on the
+ * wire or meets HTTP 503 is tried once more alone, and the session asks
+ * the CA one request at a time from then on (a->serial).
+ */
+void acme_post_many(struct acme *a, struct acme_call *calls, size_t n);
+
+/*
+ * At least n nonces at hand (at most ACME_NONCES; one if a->serial),
+ * fetched side by side: one round trip however many are missing.
+ */
+int acme_nonces_want(struct acme *a, size_t n, struct acme_problem *prob);
+
+/* Keep r's Replay-Nonce in a's pool; free the pool. */
+void acme_nonce_keep(struct acme *a, struct http_resp *r);
+void acme_nonces_free(struct acme *a);
 
 /* acme_post(), and the body parsed as a JSON object (caller deletes). */
 struct cJSON;
@@ -165,5 +215,12 @@ int acme_fetch_order(struct acme *a, const char *url, struct acme_order *o,
     long long *retry_after);
 int acme_fetch_authz(struct acme *a, const char *url, struct acme_authz *az,
     long long *retry_after);
+
+/*
+ * acme_fetch_authz() for n authorizations at once (azs[i] for urls[i]);
+ * -1 if any failed (each failure reported).  The caller frees every azs[i].
+ */
+int acme_fetch_authzs(struct acme *a, const char *const *urls, size_t n,
+    struct acme_authz *azs);
 
 #endif

@@ -186,37 +186,55 @@ check_ident(const struct cfg_cert *c, const struct ident_list *ids,
 	return -1;
 }
 
-/* Fetch an authorization again, naming it as it was named first. */
+/*
+ * Fetch again, at once, the authorizations of o not done yet, each named
+ * as it was named first; azs[i] for t[i] (zeroed for those done).
+ */
 static int
-refetch(struct acme *a, const char *url, const struct task *t,
-    struct acme_authz *az)
+refetch_open(struct acme *a, const struct acme_order *o,
+    const struct task *t, struct acme_authz *azs)
 {
-	long long ra;
+	const char **urls = util_alloc((o->authzs.n + 1) * sizeof(*urls));
+	struct acme_authz *got = util_alloc((o->authzs.n + 1) * sizeof(*got));
+	size_t i, n = 0;
+	int rc;
 
-	if (acme_fetch_authz(a, url, az, &ra) < 0)
-		return -1;
-	free(az->id.value);
-	az->id.value = util_strdup(t->az.id.value);
-	return 0;
+	for (i = 0; i < o->authzs.n; i++)
+		if (!t[i].done)
+			urls[n++] = o->authzs.v[i];
+	rc = acme_fetch_authzs(a, urls, n, got);
+	for (i = n = 0; i < o->authzs.n; i++) {
+		memset(&azs[i], 0, sizeof(azs[i]));
+		if (t[i].done)
+			continue;
+		azs[i] = got[n++];
+		if (rc == 0) {
+			free(azs[i].id.value);
+			azs[i].id.value = util_strdup(t[i].az.id.value);
+		}
+	}
+	if (rc < 0)
+		for (i = 0; i < o->authzs.n; i++)
+			acme_authz_free(&azs[i]);
+	free(urls);
+	free(got);
+	return rc;
 }
 
 /*
- * Fetch one authorization and, unless it is valid already, present the
+ * Unless the authorization fetched into t is valid already, present the
  * challenge of the solver chosen for it.
  */
 static int
 prepare(struct acme *a, const struct cfg_cert *c, const struct ident_list *ids,
-    const char *url, struct solver_set *set, struct task *t,
-    struct cert_status *trace)
+    struct solver_set *set, struct task *t, struct cert_status *trace)
 {
 	const struct cfg_solver *s;
 	const char *type;
 	char *keyauth;
-	long long ra;
 	int rc;
 
-	if (acme_fetch_authz(a, url, &t->az, &ra) < 0 ||
-	    check_ident(c, ids, &t->az) < 0)
+	if (check_ident(c, ids, &t->az) < 0)
 		return -1;
 	trace_authz(trace, &t->az, NULL);
 	if (t->az.status == ST_VALID) {
@@ -286,45 +304,68 @@ challenge_seen(struct task *t, const struct acme_challenge *ch)
 }
 
 /*
- * POST the challenge: the CA may validate now.  The answer is the challenge
- * (RFC 8555 §7.5.1); a CA that validates inside the POST (step-ca) says
- * there how it went.  An answer that is no challenge is left to the polls.
+ * The answer to t's challenge POST (call): the CA may validate now.  The
+ * answer is the challenge (RFC 8555 §7.5.1); a CA that validates inside the
+ * POST (step-ca) says there how it went.  An answer that is no challenge
+ * is left to the polls.
  */
 static int
-trigger(struct acme *a, struct task *t, struct cert_status *trace)
+triggered(struct task *t, struct acme_call *call, struct cert_status *trace)
 {
-	struct acme_problem prob = { 0 };
 	struct acme_challenge ch = { 0 };
-	struct http_resp r;
 	cJSON *j = NULL;
 	char *what;
-	int rc = -1;
+	int rc = 0;
 
-	t->retrigger_at = 0;
-	if (acme_post(a, t->ch->url, "{}", NULL, &r, &prob) < 0) {
+	if (call->rc < 0) {
 		what = util_printf("%s: starting the %s challenge",
 		    log_esc(t->az.id.value), log_esc2(t->ch->type));
-		acme_problem_report(&prob, what);
+		acme_problem_report(&call->prob, what);
 		free(what);
-		goto out;
+		return -1;
 	}
-	if (r.content_type != NULL &&
-	    strcmp(r.content_type, "application/json") == 0)
-		j = cJSON_ParseWithLength(r.body.data ? r.body.data : "",
-		    r.body.len);
-	http_resp_free(&r);
-	rc = 0;
-	if (!cJSON_IsObject(j) || acme_parse_challenge(j, &ch, &prob) < 0) {
+	if (call->resp.content_type != NULL &&
+	    strcmp(call->resp.content_type, "application/json") == 0)
+		j = cJSON_ParseWithLength(call->resp.body.data ?
+		    call->resp.body.data : "", call->resp.body.len);
+	if (!cJSON_IsObject(j) ||
+	    acme_parse_challenge(j, &ch, &call->prob) < 0) {
 		log_debug("%s: the answer to the challenge POST is no "
 		    "challenge", log_esc(t->az.id.value));
-		goto out;
+	} else {
+		trace_authz(trace, &t->az, &ch);
+		rc = challenge_seen(t, &ch);
 	}
-	trace_authz(trace, &t->az, &ch);
-	rc = challenge_seen(t, &ch);
-out:
 	acme_challenge_free(&ch);
 	cJSON_Delete(j);
-	acme_problem_free(&prob);
+	return rc;
+}
+
+/*
+ * POST the challenges of the n tasks in ts at once; -1 if one could not
+ * be started or failed at once (reported).
+ */
+static int
+trigger(struct acme *a, struct task **ts, size_t n, struct cert_status *trace)
+{
+	struct acme_call *calls = util_alloc((n + 1) * sizeof(*calls));
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		ts[i]->retrigger_at = 0;
+		calls[i].url = ts[i]->ch->url;
+		calls[i].payload = "{}";
+		calls[i].prob.retry_after = -1;
+	}
+	acme_post_many(a, calls, n);
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && triggered(ts[i], &calls[i], trace) < 0)
+			rc = -1;
+		http_resp_free(&calls[i].resp);
+		acme_problem_free(&calls[i].prob);
+	}
+	free(calls);
 	return rc;
 }
 
@@ -343,7 +384,9 @@ retrigger_due(struct acme *a, const struct acme_order *o, struct task *t,
 		if (t[i].done || t[i].retrigger_at == 0)
 			continue;
 		if (t[i].retrigger_at <= util_now_ms()) {
-			if (trigger(a, &t[i], trace) < 0)
+			struct task *one = &t[i];
+
+			if (trigger(a, &one, 1, trace) < 0)
 				return -1;
 			/* A validation starts again: poll soon. */
 			backoff_restart(bo);
@@ -364,28 +407,31 @@ static int
 check_authzs(struct acme *a, const struct acme_order *o, struct task *t,
     struct cert_status *trace)
 {
+	struct acme_authz *azs = util_alloc((o->authzs.n + 1) * sizeof(*azs));
 	const struct acme_challenge *ch;
-	struct acme_authz az;
 	size_t i;
-	int rc = 0;
+	int rc;
 
+	if ((rc = refetch_open(a, o, t, azs)) < 0)
+		goto out;
 	for (i = 0; rc == 0 && i < o->authzs.n; i++) {
 		if (t[i].done)
 			continue;
-		if (refetch(a, o->authzs.v[i], &t[i], &az) < 0)
-			return -1;
-		ch = challenge_of(&az, t[i].ch->type);
-		trace_authz(trace, &az, ch);
-		if (az.status == ST_VALID) {
+		ch = challenge_of(&azs[i], t[i].ch->type);
+		trace_authz(trace, &azs[i], ch);
+		if (azs[i].status == ST_VALID) {
 			t[i].done = true;
-		} else if (az.status != ST_PENDING) {
-			report_authz(&az, t[i].ch->type);
+		} else if (azs[i].status != ST_PENDING) {
+			report_authz(&azs[i], t[i].ch->type);
 			rc = -1;
 		} else if (ch != NULL) {
 			rc = challenge_seen(&t[i], ch);
 		}
-		acme_authz_free(&az);
 	}
+	for (i = 0; i < o->authzs.n; i++)
+		acme_authz_free(&azs[i]);
+out:
+	free(azs);
 	return rc;
 }
 
@@ -397,23 +443,27 @@ static int
 report_open(struct acme *a, const struct acme_order *o, const struct task *t,
     struct cert_status *trace, bool all)
 {
-	struct acme_authz az;
+	struct acme_authz *azs = util_alloc((o->authzs.n + 1) * sizeof(*azs));
 	size_t i;
+	int rc;
 
+	if ((rc = refetch_open(a, o, t, azs)) < 0)
+		goto out;
 	for (i = 0; i < o->authzs.n; i++) {
 		if (t[i].done)
 			continue;
-		if (refetch(a, o->authzs.v[i], &t[i], &az) < 0)
-			return -1;
-		trace_authz(trace, &az, challenge_of(&az, t[i].ch->type));
-		if (az.status == ST_INVALID)
+		trace_authz(trace, &azs[i], challenge_of(&azs[i],
+		    t[i].ch->type));
+		if (azs[i].status == ST_INVALID)
 			status_set_order(trace, acme_status_name(ST_INVALID));
-		if (az.status != ST_VALID &&
-		    (all || az.status != ST_PENDING))
-			report_authz(&az, t[i].ch->type);
-		acme_authz_free(&az);
+		if (azs[i].status != ST_VALID &&
+		    (all || azs[i].status != ST_PENDING))
+			report_authz(&azs[i], t[i].ch->type);
+		acme_authz_free(&azs[i]);
 	}
-	return 0;
+out:
+	free(azs);
+	return rc;
 }
 
 /*
@@ -472,23 +522,42 @@ await_authzs(struct acme *a, const struct cfg_cert *c,
 	return -1;
 }
 
+/* Every authorization of o fetched at once into t. */
+static int
+fetch_all(struct acme *a, const struct acme_order *o, struct task *t)
+{
+	struct acme_authz *azs = util_alloc((o->authzs.n + 1) * sizeof(*azs));
+	size_t i;
+	int rc;
+
+	rc = acme_fetch_authzs(a, (const char *const *)o->authzs.v,
+	    o->authzs.n, azs);
+	for (i = 0; i < o->authzs.n; i++)
+		t[i].az = azs[i];
+	free(azs);
+	return rc;
+}
+
 int
 authz_run(struct acme *a, const struct cfg_cert *c,
     const struct ident_list *ids, const struct acme_order *o,
     const char *order_url, const char *secretsdir, struct cert_status *trace)
 {
 	struct solver_set set = { 0 };
-	struct task *t;
+	struct task *t, **open;
 	size_t i, pending = 0;
 	int rc = -1;
 
 	set.secretsdir = secretsdir;
 	t = util_alloc((o->authzs.n + 1) * sizeof(*t));
+	open = util_alloc((o->authzs.n + 1) * sizeof(*open));
+	if (fetch_all(a, o, t) < 0)
+		goto out;
 	for (i = 0; i < o->authzs.n; i++) {
-		if (prepare(a, c, ids, o->authzs.v[i], &set, &t[i],
-		    trace) < 0)
+		if (prepare(a, c, ids, &set, &t[i], trace) < 0)
 			goto out;
-		pending += !t[i].done;
+		if (!t[i].done)
+			open[pending++] = &t[i];
 	}
 	if (pending == 0) {
 		rc = 0;
@@ -499,15 +568,15 @@ authz_run(struct acme *a, const struct cfg_cert *c,
 		goto out;
 	log_info("%s: validating %zu name%s", c->name, pending,
 	    pending == 1 ? "" : "s");
-	/* Everything is in place: now tell the CA to look. */
-	for (i = 0; i < o->authzs.n; i++)
-		if (!t[i].done && trigger(a, &t[i], trace) < 0)
-			goto out;
+	/* Everything is in place: now tell the CA to look, all at once. */
+	if (trigger(a, open, pending, trace) < 0)
+		goto out;
 	rc = await_authzs(a, c, o, order_url, t, trace);
 out:
 	solver_cleanup(&set);
 	for (i = 0; i < o->authzs.n; i++)
 		acme_authz_free(&t[i].az);
+	free(open);
 	free(t);
 	return rc;
 }

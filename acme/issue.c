@@ -48,7 +48,9 @@ session_for(struct worker *w, const struct cfg_issuer *is)
 {
 	struct acme_problem prob = { 0 };
 	struct session *s;
+	char *cache;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < w->nsessions; i++)
 		if (w->sessions[i].issuer == is)
@@ -62,8 +64,11 @@ session_for(struct worker *w, const struct cfg_issuer *is)
 		log_warn("issuer '%s' sets skipTLSVerify: the ACME server's "
 		    "identity is NOT checked; anyone on the path can issue "
 		    "in its name", is->name);
-	if (acme_open(&s->acme, is->server, is->ca_bundle, is->ca_bundle_len,
-	    is->skip_tls_verify, &prob) < 0) {
+	cache = util_printf("%s/cache", w->st->statedir);
+	rc = acme_open_cached(&s->acme, is->server, is->ca_bundle,
+	    is->ca_bundle_len, is->skip_tls_verify, cache, &prob);
+	free(cache);
+	if (rc < 0) {
 		char *what = util_printf("issuer '%s'", is->name);
 
 		acme_problem_report(&prob, what);

@@ -340,6 +340,7 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
     const char *secretsdir, const char *replaces, struct cert_status *trace,
     struct order_result *res)
 {
+	struct acme_problem prob = { 0 };
 	struct acme_order o = { 0 };
 	struct ident_list ids;
 	struct strlist alts = { 0 };
@@ -348,6 +349,15 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 	memset(res, 0, sizeof(*res));
 	order_identifiers(c, &ids);
 	status_clear_order(trace);
+	/*
+	 * Nonces for the authorizations, fetched side by side now, when one
+	 * round trip for a nonce is due anyway; newOrder uses one and gives
+	 * one back.
+	 */
+	if (acme_nonces_want(a, ids.n, &prob) < 0) {
+		acme_problem_report(&prob, "asking for nonces");
+		goto out;
+	}
 	if (create_order(a, c, &ids, replaces, trace, &o, res) < 0)
 		goto out;
 	if (o.status == ST_PENDING &&
@@ -374,6 +384,7 @@ out:
 	strlist_free(&alts);
 	acme_order_free(&o);
 	ident_list_free(&ids);
+	acme_problem_free(&prob);
 	return rc;
 }
 

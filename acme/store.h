@@ -5,6 +5,7 @@
  * The on-disk layout (acmec(1) FILES):
  *   STATEDIR/                 0700
  *   STATEDIR/locks/           one lock file per certificate and account
+ *   STATEDIR/cache/           ACME directories kept a day (directory-*.json)
  *   SECRETS/NAME/KEY          a Secret's key (SECRETS: STATEDIR/secrets or
  *                             --secrets-dir)
  *   SECRETS/ACCOUNT/tls.key   an issuer's account key (privateKeySecretRef)

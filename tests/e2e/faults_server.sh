@@ -82,7 +82,9 @@ grep_in rate-limited/retry-time "$T_TMP/err" 'the CA asks to retry after 3600 se
 check rate-limited/one-order test "$(grep -c 'POST /order-plz' "$FRONT_LOG")" -eq $((orders + 1))
 check rate-limited/no-account test "$(grep -c 'POST /sign-me-up' "$FRONT_LOG")" -eq "$accounts"
 
-# 503 on the directory, then recovery.
+# 503 on the directory, then recovery (the directory kept by the last run
+# removed, so that this one asks).
+rm -rf "$S/cache"
 works dir-503 '[{"match": "/dir", "action": "status", "code": 503, "problem": "serverInternal", "retryAfter": 1, "times": 2}]'
 grep_in dir-503/retried "$T_TMP/err" 'is not answering; trying again in 1 s'
 

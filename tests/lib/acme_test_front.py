@@ -21,7 +21,13 @@ CONTROL is a JSON file, read at every request:
   {"profiles": {"name": "description"},
    "windows": {"<certID>" or "*": {"start": RFC3339, "end": RFC3339}},
    "retryAfter": seconds,
+   "parallel": "reset" | "503",
    "faults": [RULE, ...]}
+
+PARALLEL: with "parallel" set the front imitates a CA that will not serve
+two requests at once: each request is held 0.2 s, and one that arrives
+while another is held is refused, by closing its connection unanswered
+("reset") or with 503 serverInternal ("503"), and logged "PARALLEL".
 
 FAULTS: a RULE is {"match": substring of the path, "method": "GET"|"POST"
 (optional), "times": how many requests it applies to (default: all),
@@ -66,6 +72,7 @@ import json
 import ssl
 import sys
 import threading
+import time
 import urllib.parse
 
 PORT, PEBBLE, CERT, KEY, CA, CONTROL, LOG = sys.argv[1:8]
@@ -114,6 +121,37 @@ def fault(method, path):
         log("FAULT %s %s" % (rule["action"], path))
         return rule
     return None
+
+
+INFLIGHT = [0]
+
+
+def one_at_a_time(handler):
+    """Refuse a request while another is in progress (see PARALLEL)."""
+    def run(self):
+        mode = control().get("parallel")
+        if not mode:
+            return handler(self)
+        with LOCK:
+            INFLIGHT[0] += 1
+            busy = INFLIGHT[0] > 1
+        try:
+            if busy:
+                log("PARALLEL %s %s" % (self.command, self.path))
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                self.close_connection = True
+                if mode == "503":
+                    self.reply(503, json.dumps({
+                        "type": "urn:ietf:params:acme:error:serverInternal",
+                        "detail": "one request at a time"}),
+                        "application/problem+json")
+                return None
+            time.sleep(0.2)
+            return handler(self)
+        finally:
+            with LOCK:
+                INFLIGHT[0] -= 1
+    return run
 
 
 class Front(http.server.BaseHTTPRequestHandler):
@@ -253,9 +291,15 @@ class Front(http.server.BaseHTTPRequestHandler):
             data = data.replace(rule["old"].encode(), rule["new"].encode())
         return status, data, ctype, hdrs
 
+    @one_at_a_time
     def do_HEAD(self):
         log("HEAD " + self.path)
         rule = fault("HEAD", self.path)
+        if rule and rule["action"] == "status":
+            self.send_response(rule.get("code", 500))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         status, _, ctype, hdrs = self.forward()
         status, _, ctype, hdrs = self.rewrite(rule, status, b"", ctype, hdrs)
         self.send_response(status)
@@ -264,6 +308,7 @@ class Front(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
+    @one_at_a_time
     def do_GET(self):
         log("GET " + self.path)
         host = self.headers.get("Host")
@@ -298,6 +343,7 @@ class Front(http.server.BaseHTTPRequestHandler):
             data = json.dumps(d).encode()
         self.reply(*self.rewrite(rule, status, data, ctype, hdrs))
 
+    @one_at_a_time
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(n)
