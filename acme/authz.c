@@ -26,7 +26,7 @@
 #define RETRIGGER_FIRST_MS 1000
 #define RETRIGGER_MAX_MS 30000
 /* Order polls before the authorizations are looked at; then after 2x, 4x.. */
-#define POLLS_BEFORE_AUTHZ 4
+#define POLLS_BEFORE_AUTHZ 5
 
 /* Record what is known of an authorization (ch may be NULL). */
 static void
@@ -343,12 +343,15 @@ triggered(struct task *t, struct acme_call *call, struct cert_status *trace)
 
 /*
  * POST the challenges of the n tasks in ts at once; -1 if one could not
- * be started or failed at once (reported).
+ * be started or failed at once (reported).  *retry (if retry is not NULL)
+ * is raised to the answers' longest Retry-After.
  */
 static int
-trigger(struct acme *a, struct task **ts, size_t n, struct cert_status *trace)
+trigger(struct acme *a, struct task **ts, size_t n, struct cert_status *trace,
+    long long *retry)
 {
 	struct acme_call *calls = util_alloc((n + 1) * sizeof(*calls));
+	long long ra;
 	size_t i;
 	int rc = 0;
 
@@ -360,6 +363,10 @@ trigger(struct acme *a, struct task **ts, size_t n, struct cert_status *trace)
 	}
 	acme_post_many(a, calls, n);
 	for (i = 0; i < n; i++) {
+		/* The first poll waits for the longest Retry-After. */
+		ra = acme_retry_after(calls[i].resp.retry_after);
+		if (retry != NULL && ra > *retry)
+			*retry = ra;
 		if (rc == 0 && triggered(ts[i], &calls[i], trace) < 0)
 			rc = -1;
 		http_resp_free(&calls[i].resp);
@@ -386,7 +393,7 @@ retrigger_due(struct acme *a, const struct acme_order *o, struct task *t,
 		if (t[i].retrigger_at <= util_now_ms()) {
 			struct task *one = &t[i];
 
-			if (trigger(a, &one, 1, trace) < 0)
+			if (trigger(a, &one, 1, trace, NULL) < 0)
 				return -1;
 			/* A validation starts again: poll soon. */
 			backoff_restart(bo);
@@ -466,29 +473,54 @@ out:
 	return rc;
 }
 
+/* Whether the CA has fetched every challenge from acmec's listeners. */
+struct answered {
+	const struct solver_set *set;
+	bool seen;
+};
+
+/* True once, when the CA has fetched every challenge from our listeners. */
+static bool
+all_answered(void *arg)
+{
+	struct answered *ans = arg;
+
+	if (ans->seen || solver_unanswered(ans->set) != 0)
+		return false;
+	log_debug("the CA has fetched every challenge; polling now");
+	ans->seen = true;
+	return true;
+}
+
 /*
  * Poll the order, one request for all names: it stays pending while any
  * authorization is, turns ready when all are valid, invalid when one
  * failed.  Past a few polls the authorizations are looked at too, for a CA
- * that leaves the order pending when a validation failed (step-ca).
+ * that leaves the order pending when a validation failed (step-ca).  The
+ * first poll goes at once, or after retry seconds (the challenges'
+ * Retry-After): the CA began a round trip ago.  With acmec's own listeners
+ * (set), a poll goes as soon as they have answered every challenge.
  */
 static int
 await_authzs(struct acme *a, const struct cfg_cert *c,
     const struct acme_order *o, const char *order_url, struct task *t,
-    struct cert_status *trace)
+    struct cert_status *trace, long long retry, const struct solver_set *set)
 {
+	struct answered ans = { set, false };
 	struct acme_order now;
 	struct backoff bo;
 	enum acme_status st;
-	long long retry = -1;
 	unsigned polls = 0, look = POLLS_BEFORE_AUTHZ;
 	size_t i, n;
 
 	backoff_init(&bo);
+	/* Own listeners tell when the CA came; else the CA may be done. */
+	if (solver_unanswered(set) < 0)
+		backoff_now(&bo);
 	for (;;) {
 		if (retrigger_due(a, o, t, trace, &bo) < 0)
 			return -1;
-		if (!backoff_wait(&bo, retry))
+		if (!backoff_wait_early(&bo, retry, all_answered, &ans))
 			break;
 		if (acme_fetch_order(a, order_url, &now, &retry) < 0)
 			return -1;
@@ -546,6 +578,7 @@ authz_run(struct acme *a, const struct cfg_cert *c,
 	struct solver_set set = { 0 };
 	struct task *t, **open;
 	size_t i, pending = 0;
+	long long retry = -1;
 	int rc = -1;
 
 	set.secretsdir = secretsdir;
@@ -569,9 +602,9 @@ authz_run(struct acme *a, const struct cfg_cert *c,
 	log_info("%s: validating %zu name%s", c->name, pending,
 	    pending == 1 ? "" : "s");
 	/* Everything is in place: now tell the CA to look, all at once. */
-	if (trigger(a, open, pending, trace) < 0)
+	if (trigger(a, open, pending, trace, &retry) < 0)
 		goto out;
-	rc = await_authzs(a, c, o, order_url, t, trace);
+	rc = await_authzs(a, c, o, order_url, t, trace, retry, &set);
 out:
 	solver_cleanup(&set);
 	for (i = 0; i < o->authzs.n; i++)

@@ -12,6 +12,8 @@
 #define POLL_RETRY_CAP_S 60
 /* How long authorizations and the order may take (ACMEC_ORDER_TIMEOUT). */
 #define DEADLINE_S 300
+/* How often an early wake-up is looked for. */
+#define EARLY_SLICE_MS 5
 
 void
 backoff_init(struct backoff *b)
@@ -24,10 +26,28 @@ backoff_init(struct backoff *b)
 	b->wake = 0;
 }
 
-bool
-backoff_wait(struct backoff *b, long long retry_after_s)
+/* Sleep ms, in slices from floor ms on, until early(arg) turns true. */
+static void
+sleep_until(long long ms, long long floor, bool (*early)(void *), void *arg)
 {
-	long long ms = b->wait, now = util_now_ms();
+	long long end = util_now_ms() + ms, left;
+
+	if (early == NULL) {
+		util_sleep_ms(ms);
+		return;
+	}
+	if (floor > 0)
+		util_sleep_ms(floor);
+	while (!util_interrupted() && !early(arg) &&
+	    (left = end - util_now_ms()) > 0)
+		util_sleep_ms(left < EARLY_SLICE_MS ? left : EARLY_SLICE_MS);
+}
+
+bool
+backoff_wait_early(struct backoff *b, long long retry_after_s,
+    bool (*early)(void *), void *arg)
+{
+	long long ms = b->wait, now = util_now_ms(), floor = 0;
 
 	if (b->wake > 0 && b->wake - now < ms)
 		ms = b->wake > now ? b->wake - now : 0;
@@ -36,13 +56,29 @@ backoff_wait(struct backoff *b, long long retry_after_s)
 		    POLL_RETRY_CAP_S);
 		retry_after_s = POLL_RETRY_CAP_S;
 	}
-	if (retry_after_s > 0 && retry_after_s * 1000 > ms)
-		ms = retry_after_s * 1000;
+	if (retry_after_s > 0)
+		floor = retry_after_s * 1000;
+	if (floor > ms)
+		ms = floor;
 	if (now + ms > b->deadline || util_interrupted())
 		return false;
-	util_sleep_ms(ms);
-	b->wait = b->wait * 2 > POLL_MAX_MS ? POLL_MAX_MS : b->wait * 2;
+	if (ms > 0)
+		sleep_until(ms, floor, early, arg);
+	b->wait = b->wait == 0 ? POLL_FIRST_MS : b->wait * 2 > POLL_MAX_MS ?
+	    POLL_MAX_MS : b->wait * 2;
 	return !util_interrupted();
+}
+
+bool
+backoff_wait(struct backoff *b, long long retry_after_s)
+{
+	return backoff_wait_early(b, retry_after_s, NULL, NULL);
+}
+
+void
+backoff_now(struct backoff *b)
+{
+	b->wait = 0;
 }
 
 void

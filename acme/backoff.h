@@ -17,6 +17,20 @@ void backoff_init(struct backoff *b);
 /* Sleep before the next poll; false if the deadline passed or a signal came. */
 bool backoff_wait(struct backoff *b, long long retry_after_s);
 
+/*
+ * backoff_wait(), cut short as soon as early(arg) is true (asked every
+ * 5 ms once the Retry-After has passed).
+ */
+bool backoff_wait_early(struct backoff *b, long long retry_after_s,
+    bool (*early)(void *), void *arg);
+
+/*
+ * The next wait is none but the CA's Retry-After: the answer awaited is
+ * likely there by the time a request reaches the CA (after a finalize, or
+ * challenges started a round trip ago); later waits as usual.
+ */
+void backoff_now(struct backoff *b);
+
 /* Poll soon again (something changed), keeping the deadline. */
 void backoff_restart(struct backoff *b);
 

@@ -79,6 +79,7 @@ poll_order(struct acme *a, const char *url, struct acme_order *o,
 	struct backoff bo;
 
 	backoff_init(&bo);
+	backoff_now(&bo);
 	while (o->status == ST_PROCESSING || o->status == ST_READY ||
 	    o->status == ST_PENDING) {
 		if (!backoff_wait(&bo, retry)) {

@@ -25,6 +25,7 @@ struct http01_server {
 	int refs; /* solver sets using it */
 	pthread_mutex_t mu;
 	struct strlist tokens, keyauths;
+	struct strlist answered; /* tokens fetched at least once */
 };
 
 /*
@@ -86,6 +87,17 @@ http01_add(struct http01_server *srv, const char *token, const char *keyauth)
 	return 0;
 }
 
+bool
+http01_answered(struct http01_server *srv, const char *token)
+{
+	bool yes;
+
+	pthread_mutex_lock(&srv->mu);
+	yes = strlist_has(&srv->answered, token);
+	pthread_mutex_unlock(&srv->mu);
+	return yes;
+}
+
 /* Take token out of srv's table (the same token twice: once). */
 static void
 remove_token(struct http01_server *srv, const char *token)
@@ -137,6 +149,7 @@ http01_release(struct http01_server *srv, const struct strlist *tokens)
 	pthread_mutex_destroy(&srv->mu);
 	strlist_free(&srv->tokens);
 	strlist_free(&srv->keyauths);
+	strlist_free(&srv->answered);
 	free(srv);
 }
 
@@ -214,6 +227,8 @@ answer(struct http_conn *c)
 		for (i = 0; i < srv->tokens.n && body == NULL; i++)
 			if (strcmp(path + strlen(PREFIX), srv->tokens.v[i]) == 0)
 				body = util_strdup(srv->keyauths.v[i]);
+	if (body != NULL && !strlist_has(&srv->answered, path + strlen(PREFIX)))
+		strlist_add(&srv->answered, path + strlen(PREFIX));
 	pthread_mutex_unlock(&srv->mu);
 	if (body != NULL) {
 		c->out = util_printf("HTTP/1.1 200 OK\r\n"

@@ -31,6 +31,8 @@ bool http01_is(const struct http01_server *srv, const char *address,
 int http01_parse_request(char *req, size_t len, bool *head,
     const char **path);
 void http01_release(struct http01_server *srv, const struct strlist *tokens);
+/* True once token has been fetched from srv. */
+bool http01_answered(struct http01_server *srv, const char *token);
 
 /*
  * http-01 through a webroot (webroot.c): write the answer for token
@@ -48,6 +50,8 @@ int tlsalpn_add(struct tlsalpn_server *srv, const struct ident *id,
     const char *keyauth);
 int tlsalpn_start(struct tlsalpn_server *srv);
 void tlsalpn_stop(struct tlsalpn_server *srv);
+/* How many of srv's certificates no client has been shown yet. */
+size_t tlsalpn_unanswered(struct tlsalpn_server *srv);
 
 /* dns-01 internals (dns01.c). */
 int dns01_present(struct solver_set *set, const struct cfg_solver *s,

@@ -274,3 +274,22 @@ solver_cleanup(struct solver_set *set)
 	set->servers = NULL;
 	set->nservers = 0;
 }
+
+int
+solver_unanswered(const struct solver_set *set)
+{
+	size_t i, k, n = 0;
+	bool yes;
+
+	if (set->nservers == 0 && set->nalpns == 0)
+		return -1;
+	for (i = 0; i < set->tokens.n; i++) {
+		for (k = 0, yes = false; k < set->nservers && !yes; k++)
+			yes = http01_answered(set->servers[k],
+			    set->tokens.v[i]);
+		n += !yes;
+	}
+	for (k = 0; k < set->nalpns; k++)
+		n += tlsalpn_unanswered(set->alpns[k]);
+	return (int)n;
+}

@@ -73,6 +73,13 @@ int solver_present(struct solver_set *set, const struct cfg_solver *s,
  */
 int solver_commit(struct solver_set *set);
 
+/*
+ * How many challenges presented through acmec's own listeners (http-01
+ * standalone, tls-alpn-01) the CA has not fetched yet; -1 if the set has
+ * no listener (webroot and dns-01 cannot tell).
+ */
+int solver_unanswered(const struct solver_set *set);
+
 /* Stop listeners, remove files and records; safe on an empty set. */
 void solver_cleanup(struct solver_set *set);
 

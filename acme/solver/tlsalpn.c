@@ -5,6 +5,7 @@
  * for exactly acme-tls/1.
  */
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,9 @@ struct tlsalpn_server {
 	size_t ncerts;
 	struct ident_list ids;
 	struct strlist keyauths;
+	struct strlist snis;     /* the server name of each of ids */
+	pthread_mutex_t mu;
+	struct strlist answered; /* server names presented at least once */
 };
 
 struct tlsalpn_server *
@@ -36,6 +40,7 @@ tlsalpn_listen(const char *address, int port)
 		return NULL;
 	srv = util_alloc(sizeof(*srv));
 	srv->l = l;
+	pthread_mutex_init(&srv->mu, NULL);
 	return srv;
 }
 
@@ -56,34 +61,55 @@ tlsalpn_add(struct tlsalpn_server *srv, const struct ident *id, const char *keya
 	return 0;
 }
 
+/* A connection, and the server it came to. */
+struct conn {
+	struct alpn_conn *c;
+	struct tlsalpn_server *srv;
+};
+
 static void *
 conn_new(void *arg, int fd)
 {
 	struct tlsalpn_server *srv = arg;
-	struct alpn_conn *c;
+	struct conn *x = util_alloc(sizeof(*x));
 
-	if ((c = alpn_conn_new(srv->resp, fd)) == NULL)
+	x->srv = srv;
+	if ((x->c = alpn_conn_new(srv->resp, fd)) == NULL) {
 		log_debug("tls-alpn-01: %s", crypto_error());
-	return c;
+		free(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* The CA was shown the certificate for sni: its validation came. */
+static void
+answered(struct tlsalpn_server *srv, const char *sni)
+{
+	pthread_mutex_lock(&srv->mu);
+	if (!strlist_has(&srv->answered, sni))
+		strlist_add(&srv->answered, sni);
+	pthread_mutex_unlock(&srv->mu);
 }
 
 static enum listener_want
 step(void *conn, int fd)
 {
-	struct alpn_conn *c = conn;
+	struct conn *x = conn;
 	bool want_write = false;
 
 	(void)fd;
-	switch (alpn_conn_step(c, &want_write)) {
+	switch (alpn_conn_step(x->c, &want_write)) {
 	case 0:
 		return want_write ? LISTENER_WRITE : LISTENER_READ;
 	case 1:
 		log_debug("tls-alpn-01: presented the certificate for %s",
-		    log_esc(alpn_conn_sni(c)));
+		    log_esc(alpn_conn_sni(x->c)));
+		answered(x->srv, alpn_conn_sni(x->c));
 		break;
 	default:
 		log_debug("tls-alpn-01: %s (server name '%s')",
-		    crypto_error(), log_esc(alpn_conn_sni(c)));
+		    crypto_error(), log_esc(alpn_conn_sni(x->c)));
 		break;
 	}
 	return LISTENER_DONE;
@@ -92,7 +118,10 @@ step(void *conn, int fd)
 static void
 conn_free(void *conn)
 {
-	alpn_conn_free(conn);
+	struct conn *x = conn;
+
+	alpn_conn_free(x->c);
+	free(x);
 }
 
 static const struct listener_ops alpn_ops = { conn_new, step, conn_free };
@@ -125,9 +154,22 @@ tlsalpn_start(struct tlsalpn_server *srv)
 			free(sni);
 			return -1;
 		}
+		strlist_add(&srv->snis, sni);
 		free(sni);
 	}
 	return listener_start(srv->l, &alpn_ops, srv);
+}
+
+size_t
+tlsalpn_unanswered(struct tlsalpn_server *srv)
+{
+	size_t i, n = 0;
+
+	pthread_mutex_lock(&srv->mu);
+	for (i = 0; i < srv->snis.n; i++)
+		n += !strlist_has(&srv->answered, srv->snis.v[i]);
+	pthread_mutex_unlock(&srv->mu);
+	return n;
 }
 
 void
@@ -146,5 +188,8 @@ tlsalpn_stop(struct tlsalpn_server *srv)
 	key_free(srv->key);
 	ident_list_free(&srv->ids);
 	strlist_free(&srv->keyauths);
+	strlist_free(&srv->snis);
+	strlist_free(&srv->answered);
+	pthread_mutex_destroy(&srv->mu);
 	free(srv);
 }

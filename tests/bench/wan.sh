@@ -4,10 +4,13 @@
 # chunk BENCH_DELAY_MS (25) milliseconds each way (a 50 ms round trip).
 # Every client answers http-01 through one static web server (webroot),
 # so only the link differs from make bench.  P5: one certificate for two
-# names; P6: one certificate for 100 names (certbot left out: minutes).
+# names; P6: one certificate for 100 names (certbot left out: minutes);
+# P3w: 50 one-name certificates, acmec renew --force --jobs 16 against a
+# loop of lego runs.
 # Medians of BENCH_RUNS (3) runs after a warm-up; acmec's HTTP requests
 # and TLS connections per order are printed beside its time.  The table
-# goes to stdout and tests/bench/last-wan.md.
+# goes to stdout and tests/bench/last-wan.md.  BENCH_TOOLS (e.g. "acmec
+# lego") limits the clients run.
 set -u
 if [ -z "${ACMEC_IN_NETNS:-}" ]; then
 	export ACMEC_IN_NETNS=1
@@ -38,7 +41,7 @@ export LEGO_CA_CERTIFICATES=$PEBBLE_CA
 B=$T_TMP/bench
 W=$B/www
 mkdir -p "$W/.well-known/acme-challenge"
-python3 -m http.server --bind 127.0.0.1 --directory "$W" 80 >/dev/null 2>&1 &
+python3 "$TOP/tests/bench/www.py" 80 "$W" >/dev/null 2>&1 &
 T_PIDS="$T_PIDS $!"
 cat >"$B/uacme-hook" <<EOF2
 #!/bin/sh
@@ -108,8 +111,44 @@ workload() {
 	sed -n "s/.*issuer 'le': \(.*\)/$wl_w: \1/p" "$T_TMP/$wl_w-v" >>"$T_TMP/counts"
 }
 : >"$T_TMP/counts"
-workload p5 2 acmec lego uacme certbot
-[ -n "${BENCH_P5_ONLY:-}" ] || workload p6 100 acmec lego uacme
+# only TOOLS...: those of TOOLS that BENCH_TOOLS names (all by default).
+only() { for o in "$@"; do case " ${BENCH_TOOLS:-$*} " in *" $o "*) echo "$o" ;; esac; done; }
+# shellcheck disable=SC2046
+workload p5 2 $(only acmec lego uacme certbot)
+# shellcheck disable=SC2046
+[ -n "${BENCH_P5_ONLY:-}" ] || workload p6 100 $(only acmec lego uacme)
+
+# p3w: 50 one-name certificates renewed at once over the link (acmec
+# renew --force --jobs 16) against lego run once per certificate (one run:
+# about 40 s).
+p3w() {
+	[ -n "${BENCH_P5_ONLY:-}" ] && return
+	echo "== p3w: 50 one-name certificates, renew --force, ${DELAY} ms each way" >&2
+	{ ANN="acmec.io/http01-webroot: $W" SERVER=$SERVER \
+	    yaml_issuer le acmec-account '[{http01: {ingress: {}}}]'
+	  pk=0; while [ $pk -lt 50 ]; do
+		yaml_cert "m$pk" le "m$pk.acmec.test"
+		echo "  privateKey: {algorithm: ECDSA}"
+		pk=$((pk + 1))
+	  done; } >"$B/p3w.yaml"
+	"$ACMEC" -c "$B/p3w.yaml" -s "$B/acmec" renew --force --jobs 16 >/dev/null 2>&1
+	pk=0
+	while [ "$pk" -lt "$RUNS" ]; do
+		$M "$ACMEC" -c "$B/p3w.yaml" -s "$B/acmec" renew --force --jobs 16 >>"$T_TMP/p3w-acmec"
+		pk=$((pk + 1))
+	done
+	row p3w acmec "$T_TMP/p3w-acmec"
+	case " ${BENCH_TOOLS:-lego} " in *" lego "*) ;; *) return ;; esac
+	cat >"$B/p3w-lego.sh" <<EOF2
+i=0; while [ \$i -lt 50 ]; do
+lego --server "$SERVER" --accept-tos --email ops@acmec.test --path "$B/lego" \
+    --key-type ec256 --http --http.webroot "$W" --domains m\$i.acmec.test run >/dev/null 2>&1 || exit 1
+i=\$((i + 1)); done
+EOF2
+	$M sh "$B/p3w-lego.sh" >>"$T_TMP/p3w-lego"
+	row p3w lego "$T_TMP/p3w-lego"
+}
+p3w
 
 ratio() { # WORKLOAD PEER: acmec/peer wall
 	a=$(grep "^| $1 | acmec |" "$T_TMP/table" | cut -d'|' -f4)
@@ -128,14 +167,14 @@ ratio() { # WORKLOAD PEER: acmec/peer wall
 	cat "$T_TMP/table"
 	echo
 	echo "Ratios acmec/peer (wall):"
-	for w in p5 p6; do
+	for w in p5 p6 p3w; do
 		for p in lego uacme certbot; do
 			grep -q "^| $w | $p |" "$T_TMP/table" &&
 			    echo "- $w vs $p: $(ratio $w $p)"
 		done
 	done
 	echo
-	echo "acmec per order (requests include the directory and the first nonce):"
+	echo "acmec per order, a run after the measured ones (HTTP requests; rounds: the round trips waited for after the TLS handshake; TLS connections):"
 	sed 's/^/- /' "$T_TMP/counts"
 } | tee "$OUT"
 finish

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acme/backoff.h"
 #include "acme/http.h"
 #include "tests/unit/unit.h"
 
@@ -173,4 +174,63 @@ test_http_links_rfc8288(void)
 	CHECK(l.alt.n == 1 && l.up.n == 0);
 	strlist_free(&l.alt);
 	strlist_free(&l.up);
+}
+
+/* A wake-up that turns true on its third question. */
+static bool
+third(void *arg)
+{
+	int *n = arg;
+
+	return ++*n >= 3;
+}
+
+static bool
+never(void *arg)
+{
+	(void)arg;
+	return false;
+}
+
+/*
+ * Polling: a wait is cut short when acmec's listeners have answered, never
+ * before the CA's Retry-After; the first wait after backoff_now() is none;
+ * waits double from 50 ms.  (Bounds are generous: only the order of
+ * magnitude is checked, never a speed.)
+ */
+void
+test_backoff_early(void)
+{
+	struct backoff b;
+	long long t;
+	int n = 0;
+
+	backoff_init(&b);
+	b.wait = 2000;
+	t = util_now_ms();
+	REQUIRE(backoff_wait_early(&b, -1, third, &n));
+	CHECK(n == 3);
+	CHECK(util_now_ms() - t < 1500);
+	CHECK(b.wait == 4000);
+
+	/* Retry-After is a floor, asked before early is. */
+	n = 0;
+	b.wait = 10;
+	t = util_now_ms();
+	REQUIRE(backoff_wait_early(&b, 1, third, &n));
+	CHECK(util_now_ms() - t >= 1000);
+	CHECK(n >= 1);
+
+	/* Not woken: the whole wait. */
+	b.wait = 60;
+	t = util_now_ms();
+	REQUIRE(backoff_wait_early(&b, -1, never, NULL));
+	CHECK(util_now_ms() - t >= 60);
+
+	/* backoff_now(): no wait, then the first one. */
+	backoff_now(&b);
+	t = util_now_ms();
+	REQUIRE(backoff_wait(&b, -1));
+	CHECK(util_now_ms() - t < 1000);
+	CHECK(b.wait == 50);
 }

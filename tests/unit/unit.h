@@ -147,6 +147,7 @@ bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
 	X(proto_time_offsets) \
 	X(proto_status_name) \
 	X(http_links) \
+	X(backoff_early) \
 	X(http_links_hostile) \
 	X(http_links_rfc8288) \
 	X(issue_renewal_time) \
