@@ -476,16 +476,27 @@ out:
 /* Whether the CA has fetched every challenge from acmec's listeners. */
 struct answered {
 	const struct solver_set *set;
+	long long since; /* ms: when all were first seen answered */
 	bool seen;
 };
 
-/* True once, when the CA has fetched every challenge from our listeners. */
+/* A CA validates from several places at once: their answers this close. */
+#define ANSWERED_SETTLE_MS 5
+
+/*
+ * True once, a moment after the CA has fetched every challenge from our
+ * listeners.
+ */
 static bool
 all_answered(void *arg)
 {
 	struct answered *ans = arg;
 
 	if (ans->seen || solver_unanswered(ans->set) != 0)
+		return false;
+	if (ans->since == 0)
+		ans->since = util_now_ms();
+	if (util_now_ms() - ans->since < ANSWERED_SETTLE_MS)
 		return false;
 	log_debug("the CA has fetched every challenge; polling now");
 	ans->seen = true;
@@ -506,7 +517,7 @@ await_authzs(struct acme *a, const struct cfg_cert *c,
     const struct acme_order *o, const char *order_url, struct task *t,
     struct cert_status *trace, long long retry, const struct solver_set *set)
 {
-	struct answered ans = { set, false };
+	struct answered ans = { set, 0, false };
 	struct acme_order now;
 	struct backoff bo;
 	enum acme_status st;

@@ -7,13 +7,19 @@
 #include "acme/util.h"
 
 #define POLL_FIRST_MS 50
+/*
+ * After backoff_now(): 5 ms (a CA on this host finishes in that time; over
+ * a network the round trip is the wait), then 10 ms, doubling.
+ */
+#define POLL_NOW_MS 5
+#define POLL_SOON_MS 10
 #define POLL_MAX_MS 5000
 /* A Retry-After is a floor for the next poll, up to this. */
 #define POLL_RETRY_CAP_S 60
 /* How long authorizations and the order may take (ACMEC_ORDER_TIMEOUT). */
 #define DEADLINE_S 300
 /* How often an early wake-up is looked for. */
-#define EARLY_SLICE_MS 5
+#define EARLY_SLICE_MS 2
 
 void
 backoff_init(struct backoff *b)
@@ -26,21 +32,27 @@ backoff_init(struct backoff *b)
 	b->wake = 0;
 }
 
-/* Sleep ms, in slices from floor ms on, until early(arg) turns true. */
-static void
+/*
+ * Sleep ms, in slices from floor ms on, until early(arg) turns true; true
+ * if it did.
+ */
+static bool
 sleep_until(long long ms, long long floor, bool (*early)(void *), void *arg)
 {
 	long long end = util_now_ms() + ms, left;
 
 	if (early == NULL) {
 		util_sleep_ms(ms);
-		return;
+		return false;
 	}
 	if (floor > 0)
 		util_sleep_ms(floor);
-	while (!util_interrupted() && !early(arg) &&
-	    (left = end - util_now_ms()) > 0)
+	while (!util_interrupted() && (left = end - util_now_ms()) > 0) {
+		if (early(arg))
+			return true;
 		util_sleep_ms(left < EARLY_SLICE_MS ? left : EARLY_SLICE_MS);
+	}
+	return early(arg);
 }
 
 bool
@@ -62,10 +74,12 @@ backoff_wait_early(struct backoff *b, long long retry_after_s,
 		ms = floor;
 	if (now + ms > b->deadline || util_interrupted())
 		return false;
-	if (ms > 0)
-		sleep_until(ms, floor, early, arg);
-	b->wait = b->wait == 0 ? POLL_FIRST_MS : b->wait * 2 > POLL_MAX_MS ?
-	    POLL_MAX_MS : b->wait * 2;
+	/* Woken early, the CA is at work: soon again, as after backoff_now(). */
+	if ((ms > 0 && sleep_until(ms, floor, early, arg)) ||
+	    b->wait < POLL_SOON_MS)
+		b->wait = POLL_SOON_MS;
+	else
+		b->wait = b->wait * 2 > POLL_MAX_MS ? POLL_MAX_MS : b->wait * 2;
 	return !util_interrupted();
 }
 
@@ -78,7 +92,7 @@ backoff_wait(struct backoff *b, long long retry_after_s)
 void
 backoff_now(struct backoff *b)
 {
-	b->wait = 0;
+	b->wait = POLL_NOW_MS;
 }
 
 void

@@ -19,15 +19,16 @@ bool backoff_wait(struct backoff *b, long long retry_after_s);
 
 /*
  * backoff_wait(), cut short as soon as early(arg) is true (asked every
- * 5 ms once the Retry-After has passed).
+ * 2 ms once the Retry-After has passed); then the waits start again from
+ * 10 ms, as after backoff_now().
  */
 bool backoff_wait_early(struct backoff *b, long long retry_after_s,
     bool (*early)(void *), void *arg);
 
 /*
- * The next wait is none but the CA's Retry-After: the answer awaited is
+ * The next wait is 5 ms (or the CA's Retry-After): the answer awaited is
  * likely there by the time a request reaches the CA (after a finalize, or
- * challenges started a round trip ago); later waits as usual.
+ * challenges started a round trip ago); then 10 ms, doubling.
  */
 void backoff_now(struct backoff *b);
 
