@@ -207,18 +207,16 @@ void acme_challenge_free(struct acme_challenge *ch);
 const char *acme_status_name(enum acme_status st);
 
 /*
- * POST-as-GET the order or authorization at url and parse it (an
- * authorization keeps its url); *retry_after from the answer.  Errors
- * reported.
+ * POST-as-GET the order at url and parse it; *retry_after from the
+ * answer.  Errors reported.
  */
 int acme_fetch_order(struct acme *a, const char *url, struct acme_order *o,
     long long *retry_after);
-int acme_fetch_authz(struct acme *a, const char *url, struct acme_authz *az,
-    long long *retry_after);
 
 /*
- * acme_fetch_authz() for n authorizations at once (azs[i] for urls[i]);
- * -1 if any failed (each failure reported).  The caller frees every azs[i].
+ * POST-as-GET the n authorizations at urls, side by side, into azs (each
+ * keeps its url); -1 if any failed, each failure reported.  The caller
+ * frees every azs[i].
  */
 int acme_fetch_authzs(struct acme *a, const char *const *urls, size_t n,
     struct acme_authz *azs);

@@ -457,21 +457,3 @@ acme_fetch_authzs(struct acme *a, const char *const *urls, size_t n,
 	free(calls);
 	return rc;
 }
-
-int
-acme_fetch_authz(struct acme *a, const char *url, struct acme_authz *az,
-    long long *retry_after)
-{
-	struct acme_problem prob = { 0 };
-	struct http_resp r;
-	int rc = -1;
-
-	memset(az, 0, sizeof(*az));
-	if (acme_post(a, url, NULL, NULL, &r, &prob) < 0)
-		acme_problem_report(&prob, "fetching an authorization");
-	else if ((rc = parsed(url, "fetching an authorization", &r, &prob,
-	    parse_authz, az, retry_after)) == 0)
-		az->url = util_strdup(url);
-	acme_problem_free(&prob);
-	return rc;
-}
