@@ -168,4 +168,14 @@ start_pebble PEBBLE_AUTHZREUSE=0 PEBBLE_WFE_NONCEREJECT=80
 expect nonce-storm/issue 0 "$ACMEC" -s "$T_TMP/storm" issue -d storm.acmec.test \
     --server "$PEBBLE_DIR" --ca-bundle "$PEBBLE_CA" --standalone :80 --out "$T_TMP/storm-out"
 cert_ok nonce-storm "$T_TMP/storm-out" "Private-Key: (256 bit" storm.acmec.test
+# The same storm on requests sent side by side: five names, so five
+# authorizations and five challenges at once, each retried on its own.
+expect nonce-storm-parallel/issue 0 "$ACMEC" -v -s "$T_TMP/storm" issue \
+    -d s1.storm.acmec.test -d s2.storm.acmec.test -d s3.storm.acmec.test \
+    -d s4.storm.acmec.test -d s5.storm.acmec.test --server "$PEBBLE_DIR" \
+    --ca-bundle "$PEBBLE_CA" --standalone :80 --out "$T_TMP/storm-out5"
+grep_in nonce-storm-parallel/retried "$T_TMP/err" 'badNonce from the CA; retrying'
+cert_ok nonce-storm-parallel "$T_TMP/storm-out5" "Private-Key: (256 bit" \
+    s1.storm.acmec.test s2.storm.acmec.test s3.storm.acmec.test \
+    s4.storm.acmec.test s5.storm.acmec.test
 finish
