@@ -461,9 +461,12 @@ void
 http_send_many(struct http *h, size_t n, const struct http_req *reqs,
     struct http_resp *resps, int *rcs, char **errs)
 {
-	struct xfer *x = util_alloc((n + 1) * sizeof(*x));
+	struct xfer *x;
 	size_t i;
 
+	if (n == 0)
+		return;
+	x = util_alloc(n * sizeof(*x));
 	for (i = 0; i < n; i++)
 		if (xfer_start(h, &x[i], &reqs[i], &resps[i]) < 0 &&
 		    x[i].curl != NULL) {

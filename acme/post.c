@@ -256,39 +256,43 @@ post_round(struct acme *a, struct acme_call *calls, size_t *todo, size_t n,
 	int *rcs = util_alloc(n * sizeof(*rcs));
 	struct http_resp *resps = util_alloc(n * sizeof(*resps));
 	struct acme_call *c;
-	size_t i, left = 0;
+	size_t i, k = 0, left = 0;
 
 	if (acme_nonces_want(a, n, &calls[todo[0]].prob) < 0)
 		a->serial = true; /* and sign() fails or fetches alone */
 	for (i = 0; i < n; i++) {
 		c = &calls[todo[i]];
-		bodies[i] = sign(a, c->url, c->payload, &c->prob);
-		reqs[i] = (struct http_req){ "POST", c->url, bodies[i] ?
-		    bodies[i] : "", "application/jose+json", c->accept, NULL };
+		/* Only what could be signed is sent (c->prob says why not). */
+		if ((bodies[i] = sign(a, c->url, c->payload, &c->prob)) != NULL)
+			reqs[k++] = (struct http_req){ "POST", c->url,
+			    bodies[i], "application/jose+json", c->accept,
+			    NULL };
 	}
-	http_send_many(a->http, n, reqs, resps, rcs, errs);
-	for (i = 0; i < n; i++) {
+	http_send_many(a->http, k, reqs, resps, rcs, errs);
+	for (i = k = 0; i < n; i++) {
 		c = &calls[todo[i]];
 		if (bodies[i] == NULL) {
 			c->rc = -1;
-			http_resp_free(&resps[i]);
-		} else if (rcs[i] < 0 || resps[i].status == 503) {
+			continue;
+		}
+		if (rcs[k] < 0 || resps[k].status == 503) {
 			log_debug("%s: %s; asking the CA one request at a "
-			    "time", log_esc(c->url), errs[i] ? errs[i] :
+			    "time", log_esc(c->url), errs[k] ? errs[k] :
 			    "HTTP 503");
-			acme_nonce_keep(a, &resps[i]);
-			http_resp_free(&resps[i]);
+			acme_nonce_keep(a, &resps[k]);
+			http_resp_free(&resps[k]);
 			alone[todo[i]] = a->serial = true;
-		} else if ((c->rc = judge(a, c->url, &resps[i], &c->prob)) ==
+		} else if ((c->rc = judge(a, c->url, &resps[k], &c->prob)) ==
 		    JUDGE_BADNONCE) {
 			log_debug("badNonce from the CA; retrying with a fresh "
 			    "nonce");
 			todo[left++] = todo[i];
 		} else {
-			c->resp = resps[i];
+			c->resp = resps[k];
 		}
 		free(bodies[i]);
-		free(errs[i]);
+		free(errs[k]);
+		k++;
 	}
 	free(reqs);
 	free(bodies);
