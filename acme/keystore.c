@@ -214,7 +214,9 @@ bool
 keystore_stale(const struct cfg_cert *c, const char *dir)
 {
 	const bool create[2] = { c->pkcs12.create, c->jks.create };
-	bool ca = present(dir, "ca.crt");
+	/* ca.crt looked at only for a keystore asked for: renew over many
+	 * Certificates stats each file it names. */
+	bool ca = (create[0] || create[1]) && present(dir, "ca.crt");
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
