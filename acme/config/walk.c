@@ -98,6 +98,9 @@ bool_word(const char *s)
 	};
 	size_t v, i;
 
+	/* Every word starts with one of these: most scalars are not. */
+	if (s[0] == '\0' || strchr("nNyYtTfFoO", s[0]) == NULL)
+		return -1;
 	for (v = 0; v < 2; v++)
 		for (i = 0; i < 11; i++)
 			if (strcmp(s, words[v][i]) == 0)
