@@ -200,6 +200,10 @@ cfgw_read_object(struct ld *ld, const yaml_node_t *root, int depth,
 int
 cfgw_cert_early(struct ld *ld, const yaml_node_t *root);
 
+/* c's rarely set fields, for writing: made on first use. */
+struct cfg_cert_x *
+cfgw_cert_x(struct cfg_cert *c);
+
 void
 cfgw_cert_spec(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
 
