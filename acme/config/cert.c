@@ -604,11 +604,15 @@ config_cert_defaults(struct cfg_cert *c)
 	c->signature_alg = -1;
 }
 
+/* One "default" for every Certificate that names no namespace. */
+char cfgw_default_ns[] = "default";
+
 void
 config_cert_free(struct cfg_cert *c)
 {
 	free(c->name);
-	free(c->namespace);
+	if (c->namespace != cfgw_default_ns)
+		free(c->namespace);
 	strlist_free(&c->label_keys);
 	strlist_free(&c->label_values);
 	free(c->secret_name);

@@ -384,7 +384,7 @@ read_cert(struct ld *ld, const yaml_node_t *root, struct meta *m)
 	config_cert_defaults(c);
 	c->pos = cfgw_pos_of(ld, m->name_node ? m->name_node : root);
 	c->name = m->name;
-	c->namespace = m->namespace ? m->namespace : util_strdup("default");
+	c->namespace = m->namespace ? m->namespace : cfgw_default_ns;
 	c->label_keys = m->label_keys;
 	c->label_values = m->label_values;
 	ann = m->annotations;

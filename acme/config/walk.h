@@ -200,6 +200,12 @@ cfgw_read_object(struct ld *ld, const yaml_node_t *root, int depth,
 int
 cfgw_cert_early(struct ld *ld, const yaml_node_t *root);
 
+/*
+ * The namespace of the Certificates that name none: shared (10,000 copies
+ * of "default" were 320 KB), never freed by config_cert_free().
+ */
+extern char cfgw_default_ns[];
+
 /* c's rarely set fields, for writing: made on first use. */
 struct cfg_cert_x *
 cfgw_cert_x(struct cfg_cert *c);
