@@ -543,16 +543,23 @@ fs_lock(const char *path, int wait, int *fd)
 {
 	const char *base;
 	char *dir = split(path, &base);
-	int dfd;
+	int dfd, rc;
 
 	*fd = -1;
 	dfd = fs_open_dir(dir, FS_PRIVATE, 0);
 	free(dir);
 	if (dfd < 0)
 		return -1;
-	*fd = openat(dfd, base, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
+	rc = fs_lock_at(dfd, base, wait, fd);
 	close_keep(dfd);
+	return rc;
+}
+
+int
+fs_lock_at(int dfd, const char *name, int wait, int *fd)
+{
+	*fd = openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
 	if (*fd < 0)
 		return -1;
 	while (flock(*fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {

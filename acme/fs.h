@@ -91,6 +91,8 @@ int fs_fsync_dir(const char *dir);
  * holds it.  *fd is released with fs_unlock().
  */
 int fs_lock(const char *path, int wait, int *fd);
+/* The same for name in the directory open at dfd (one of fs_open_dir()). */
+int fs_lock_at(int dfd, const char *name, int wait, int *fd);
 void fs_unlock(int fd);
 
 /* Remove path (never what a link there points to); missing is success. */

@@ -395,6 +395,9 @@ is_due(struct worker *w, const struct cfg_cert *c, bool cache,
 		log_result("%s: renewing: %s", c->name, why);
 		return true;
 	}
+	/* Only with -v: renew over many Certificates formats no dates. */
+	if (log_verbosity() < LOG_DEBUG)
+		return false;
 	at = st->ari_renew_at && st->ari_renew_at < cs->renewal_time ?
 	    st->ari_renew_at : cs->renewal_time;
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&at));

@@ -85,17 +85,17 @@ build_p12(const struct cfg_cert *c, const char *pw, size_t pwlen,
     const struct key *key, const struct cert_chain *chain,
     const struct cert_chain *cas, struct keystore_files *ks)
 {
+	enum pkcs12_profile profile = (enum pkcs12_profile)
+	    config_cert_x(c)->pkcs12.profile;
 	unsigned char *d = NULL;
 	size_t len;
 
-	if (pkcs12_keystore((enum pkcs12_profile)c->pkcs12.profile, pw, pwlen,
-	    key, chain, cas, &d, &len) < 0)
+	if (pkcs12_keystore(profile, pw, pwlen, key, chain, cas, &d, &len) < 0)
 		goto err;
 	add(ks, file_names[0][0], d, len);
 	if (cas->n == 0)
 		return 0;
-	if (pkcs12_truststore((enum pkcs12_profile)c->pkcs12.profile, pw,
-	    pwlen, cas, &d, &len) < 0)
+	if (pkcs12_truststore(profile, pw, pwlen, cas, &d, &len) < 0)
 		goto err;
 	add(ks, file_names[0][1], d, len);
 	return 0;
@@ -111,12 +111,13 @@ build_jks(const struct cfg_cert *c, const char *pw, size_t pwlen,
     const struct key *key, const struct cert_chain *chain,
     const struct cert_chain *cas, struct keystore_files *ks)
 {
+	const char *alias = config_cert_x(c)->jks.alias;
 	long long now = (long long)time(NULL) * 1000;
 	unsigned char *d = NULL;
 	size_t len;
 
-	if (jks_keystore(pw, pwlen, c->jks.alias ? c->jks.alias :
-	    "certificate", key, chain, cas, now, &d, &len) < 0)
+	if (jks_keystore(pw, pwlen, alias ? alias : "certificate", key, chain,
+	    cas, now, &d, &len) < 0)
 		goto err;
 	add(ks, file_names[1][0], d, len);
 	if (cas->n == 0)
@@ -136,29 +137,30 @@ keystore_build(const struct cfg_cert *c, const char *secretsdir,
     const struct key *key, const struct cert_chain *chain, const char *capem,
     size_t calen, struct keystore_files *ks)
 {
+	const struct cfg_cert_x *x = config_cert_x(c);
 	struct cert_chain cas = { 0 };
 	char *pw = NULL;
 	size_t pwlen = 0;
 	int rc = -1;
 
 	memset(ks, 0, sizeof(*ks));
-	if (!c->pkcs12.create && !c->jks.create)
+	if (!x->pkcs12.create && !x->jks.create)
 		return 0;
 	/* ca.crt is the truststores' content, as cert-manager's data.CA. */
 	if (calen > 0 && cert_chain_parse(capem, calen, &cas) < 0) {
 		log_error("%s: ca.crt: %s", c->name, crypto_error());
 		return -1;
 	}
-	if (c->pkcs12.create) {
-		if (password(c, &c->pkcs12, "PKCS#12", secretsdir, &pw,
+	if (x->pkcs12.create) {
+		if (password(c, &x->pkcs12, "PKCS#12", secretsdir, &pw,
 		    &pwlen) < 0 ||
 		    build_p12(c, pw, pwlen, key, chain, &cas, ks) < 0)
 			goto out;
 		crypto_secret_free(pw, pwlen);
 		pw = NULL;
 	}
-	if (c->jks.create &&
-	    (password(c, &c->jks, "JKS", secretsdir, &pw, &pwlen) < 0 ||
+	if (x->jks.create &&
+	    (password(c, &x->jks, "JKS", secretsdir, &pw, &pwlen) < 0 ||
 	    build_jks(c, pw, pwlen, key, chain, &cas, ks) < 0))
 		goto out;
 	rc = 0;
@@ -173,7 +175,8 @@ out:
 int
 keystore_check(const struct cfg_cert *c, const char *secretsdir)
 {
-	const struct cfg_keystore *ks[2] = { &c->pkcs12, &c->jks };
+	const struct cfg_cert_x *x = config_cert_x(c);
+	const struct cfg_keystore *ks[2] = { &x->pkcs12, &x->jks };
 	static const char *const what[2] = { "PKCS#12", "JKS" };
 	char *pw;
 	size_t i, len;
@@ -213,8 +216,11 @@ present(const char *dir, const char *name)
 bool
 keystore_stale(const struct cfg_cert *c, const char *dir)
 {
-	const bool create[2] = { c->pkcs12.create, c->jks.create };
-	bool ca = present(dir, "ca.crt");
+	const bool create[2] = { config_cert_x(c)->pkcs12.create,
+		config_cert_x(c)->jks.create };
+	/* ca.crt looked at only for a keystore asked for: renew over many
+	 * Certificates stats each file it names. */
+	bool ca = (create[0] || create[1]) && present(dir, "ca.crt");
 	size_t i;
 
 	for (i = 0; i < 2; i++) {

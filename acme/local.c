@@ -213,8 +213,9 @@ void
 local_notice_dropped(const struct cfg_cert *c, const struct cert *leaf)
 {
 	const char *names[LOCAL_MAX_ATTRS], *values[LOCAL_MAX_ATTRS];
+	const struct cfg_cert_x *x = config_cert_x(c);
 	struct buf b = { 0 };
-	size_t n = subject_attrs(&c->subject, names, values, LOCAL_MAX_ATTRS);
+	size_t n = subject_attrs(&x->subject, names, values, LOCAL_MAX_ATTRS);
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -224,15 +225,15 @@ local_notice_dropped(const struct cfg_cert *c, const struct cert *leaf)
 			buf_addstr(&b, "=");
 			buf_addstr(&b, log_esc(values[i]));
 		}
-	for (i = 0; i < c->email_addresses.n; i++)
-		if (!cert_has_name(leaf, false, c->email_addresses.v[i])) {
+	for (i = 0; i < x->email_addresses.n; i++)
+		if (!cert_has_name(leaf, false, x->email_addresses.v[i])) {
 			buf_addstr(&b, b.len ? ", email " : "email ");
-			buf_addstr(&b, log_esc(c->email_addresses.v[i]));
+			buf_addstr(&b, log_esc(x->email_addresses.v[i]));
 		}
-	for (i = 0; i < c->uris.n; i++)
-		if (!cert_has_name(leaf, true, c->uris.v[i])) {
+	for (i = 0; i < x->uris.n; i++)
+		if (!cert_has_name(leaf, true, x->uris.v[i])) {
 			buf_addstr(&b, b.len ? ", URI " : "URI ");
-			buf_addstr(&b, log_esc(c->uris.v[i]));
+			buf_addstr(&b, log_esc(x->uris.v[i]));
 		}
 	if (b.len > 0)
 		log_notice("%s: the CA left out of the certificate what the "
@@ -246,6 +247,7 @@ local_tpl_init(struct local_tpl *t, const struct cfg_cert *c,
     const struct key *key, const struct ident_list *ids)
 {
 	const struct cfg_issuer *is = c->issuer;
+	const struct cfg_cert_x *x = config_cert_x(c);
 	struct certgen *g = &t->g;
 
 	memset(t, 0, sizeof(*t));
@@ -253,18 +255,18 @@ local_tpl_init(struct local_tpl *t, const struct cfg_cert *c,
 	g->common_name = c->common_name;
 	g->attr_names = t->names;
 	g->attr_values = t->values;
-	g->nattrs = subject_attrs(&c->subject, t->names, t->values,
+	g->nattrs = subject_attrs(&x->subject, t->names, t->values,
 	    LOCAL_MAX_ATTRS);
-	g->rdns = (const char *const *)c->literal_rdns.v;
-	g->nrdns = c->literal_rdns.n;
+	g->rdns = (const char *const *)x->literal_rdns.v;
+	g->nrdns = x->literal_rdns.n;
 	g->ids = ids;
-	g->uris = (const char *const *)c->uris.v;
-	g->nuris = c->uris.n;
-	g->emails = (const char *const *)c->email_addresses.v;
-	g->nemails = c->email_addresses.n;
-	g->other_oids = (const char *const *)c->other_name_oids.v;
-	g->other_values = (const char *const *)c->other_name_values.v;
-	g->nother = c->other_name_oids.n;
+	g->uris = (const char *const *)x->uris.v;
+	g->nuris = x->uris.n;
+	g->emails = (const char *const *)x->email_addresses.v;
+	g->nemails = x->email_addresses.n;
+	g->other_oids = (const char *const *)x->other_name_oids.v;
+	g->other_values = (const char *const *)x->other_name_values.v;
+	g->nother = x->other_name_oids.n;
 	g->is_ca = c->is_ca;
 	key_usages(c, g, t->eku);
 	if (is != NULL && is->type != ISSUER_ACME) {

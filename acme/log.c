@@ -7,6 +7,8 @@
 
 static int verbosity;
 static bool discard;
+static _Thread_local bool held;
+static _Thread_local unsigned long lines;
 /* The verbosity notices and progress need: 0, or 1 after log_quiet(). */
 static int routine;
 
@@ -14,6 +16,18 @@ void
 log_discard(bool on)
 {
 	discard = on;
+}
+
+void
+log_hold(bool on)
+{
+	held = on;
+}
+
+unsigned long
+log_lines(void)
+{
+	return lines;
 }
 
 void
@@ -58,11 +72,12 @@ vlog(const char *prefix, const char *fmt, va_list ap)
 
 	vsnprintf(line, sizeof(line), fmt, ap);
 	/* The first error of a certificate's run is its "last error". */
-	if (strcmp(prefix, "error: ") == 0 && last_error[0] == '\0')
+	if (!held && strcmp(prefix, "error: ") == 0 && last_error[0] == '\0')
 		snprintf(last_error, sizeof(last_error), "%.*s",
 		    (int)sizeof(last_error) - 1, line);
+	lines++;
 	/* One write per line, so parallel workers do not interleave. */
-	if (!discard)
+	if (!discard && !held)
 		fprintf(stderr, "acmec: %s%s\n", prefix, line);
 }
 

@@ -21,6 +21,14 @@ enum log_level {
 /* Drop every message (the fuzzers; acmec itself never does). */
 void log_discard(bool on);
 
+/*
+ * Hold this thread's messages back (counted, never printed) while on: for
+ * trying something whose messages would come out of order (loading).
+ */
+void log_hold(bool on);
+/* How many messages this thread has logged, held or discarded ones too. */
+unsigned long log_lines(void);
+
 /* -q: -1 (errors only), default 0, -v 1, -vv 2. */
 void log_set_verbosity(int v);
 int log_verbosity(void);

@@ -1,6 +1,8 @@
 #ifndef ACMEC_ACME_STORE_H
 #define ACMEC_ACME_STORE_H
 
+#include <stdbool.h>
+
 /*
  * The on-disk layout (acmec(1) FILES):
  *   STATEDIR/                 0700
@@ -17,6 +19,9 @@
 struct store {
 	char *statedir;
 	char *secretsdir;
+	/* STATEDIR/locks, opened (and checked) once by store_open() */
+	bool locks_open;
+	int locks_fd;
 };
 
 /* The paths only, creating nothing: for commands that only read. */

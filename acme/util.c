@@ -61,16 +61,22 @@ util_strndup(const char *s, size_t n)
 char *
 util_printf(const char *fmt, ...)
 {
+	char small[256];
 	va_list ap;
 	char *s;
 	int n;
 
+	/* Most strings (paths) fit: formatted once, not measured first. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		oom();
 	s = util_alloc((size_t)n + 1);
+	if ((size_t)n < sizeof(small)) {
+		memcpy(s, small, (size_t)n + 1);
+		return s;
+	}
 	va_start(ap, fmt);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -1,6 +1,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <pthread.h>
 
 #include "crypto/digest.h"
 #include "crypto/internal.h"
@@ -25,6 +26,23 @@ digest_size(enum digest_alg alg)
 	return 0;
 }
 
+/*
+ * Each digest fetched once for the process (renew hashes two small
+ * things per certificate; a fetch per hash was a third of the cost).
+ * Kept until exit, as OpenSSL keeps its own method store.
+ */
+static EVP_MD *fetched[DIGEST_SHA512 + 1];
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+
+static void
+fetch_all(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fetched) / sizeof(fetched[0]); i++)
+		fetched[i] = EVP_MD_fetch(NULL, digest_names[i], NULL);
+}
+
 int
 digest_hash(enum digest_alg alg, const void *data, size_t len,
     unsigned char out[DIGEST_MAX])
@@ -33,8 +51,11 @@ digest_hash(enum digest_alg alg, const void *data, size_t len,
 	EVP_MD *md = NULL;
 	int rc = -1;
 
-	if ((md = EVP_MD_fetch(NULL, digest_names[alg], NULL)) == NULL ||
-	    !EVP_Digest(data, len, out, &n, md, NULL)) {
+	pthread_once(&fetch_once, fetch_all);
+	/* Not fetched then: try now, for this hash's own error. */
+	if ((fetched[alg] == NULL && (md = EVP_MD_fetch(NULL,
+	    digest_names[alg], NULL)) == NULL) || !EVP_Digest(data, len, out,
+	    &n, md != NULL ? md : fetched[alg], NULL)) {
 		crypto_ossl_err("%s failed", digest_names[alg]);
 		goto out;
 	}

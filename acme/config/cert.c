@@ -252,13 +252,14 @@ acme_refusal(struct ld *ld, const yaml_node_t *n, const char *path,
 	line = util_printf("%s:%lu:%lu: %s: %s", ld->file,
 	    (unsigned long)n->start_mark.line + 1,
 	    (unsigned long)n->start_mark.column + 1, path, msg);
-	strlist_add(&c->acme_refusals, line);
+	strlist_add(&cfgw_cert_x(c)->acme_refusals, line);
 	free(line);
 }
 
 int
 cfgw_cert_issuer_checks(struct config *cfg, const struct cfg_cert *c)
 {
+	const struct cfg_cert_x *x = config_cert_x(c);
 	const char *sep;
 	char *key;
 	size_t i;
@@ -266,19 +267,19 @@ cfgw_cert_issuer_checks(struct config *cfg, const struct cfg_cert *c)
 	if (c->issuer == NULL || c->issuer->type != ISSUER_ACME)
 		return 0;
 	/* What acmec leaves out for an ACME CA, once per field. */
-	for (i = 0; i < c->acme_notices.n; i++) {
-		sep = strchr(c->acme_notices.v[i], '\1');
-		key = util_strndup(c->acme_notices.v[i], (size_t)(sep -
-		    c->acme_notices.v[i]));
+	for (i = 0; i < x->acme_notices.n; i++) {
+		sep = strchr(x->acme_notices.v[i], '\1');
+		key = util_strndup(x->acme_notices.v[i], (size_t)(sep -
+		    x->acme_notices.v[i]));
 		if (!strlist_has(&cfg->noticed, key)) {
 			strlist_add(&cfg->noticed, key);
 			log_notice("%s", sep + 1);
 		}
 		free(key);
 	}
-	for (i = 0; i < c->acme_refusals.n; i++)
-		log_error("%s", c->acme_refusals.v[i]);
-	return (int)c->acme_refusals.n;
+	for (i = 0; i < x->acme_refusals.n; i++)
+		log_error("%s", x->acme_refusals.v[i]);
+	return (int)x->acme_refusals.n;
 }
 
 struct issuer_ref {
@@ -365,9 +366,9 @@ f_literal_subject(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
 	static const struct field f = { "literalSubject", K_STR,
-		offsetof(struct cfg_cert, literal_subject), NULL, NULL, 0 };
+		offsetof(struct cfg_cert_x, literal_subject), NULL, NULL, 0 };
 
-	cfgw_read_field(ld, &f, n, path, obj);
+	cfgw_read_field(ld, &f, n, path, cfgw_cert_x(obj));
 }
 
 /* The value node of key in n, or NULL if absent or null. */
@@ -472,17 +473,17 @@ check_literal_subject(struct ld *ld, const yaml_node_t *n, struct cfg_cert *c)
 	const yaml_node_t *ln = given(ld, n, "literalSubject");
 	char *cn = NULL;
 
-	if (c->literal_subject == NULL)
+	if (c->x == NULL || c->x->literal_subject == NULL)
 		return NULL;
 	if (c->common_name != NULL)
 		cfgw_perr(ld, given(ld, n, "commonName"), "spec.commonName",
 		    "give commonName or literalSubject, not both: put the CN "
 		    "in literalSubject");
-	if (certx_subject_set(&c->subject))
+	if (certx_subject_set(&c->x->subject))
 		cfgw_perr(ld, given(ld, n, "subject"), "spec.subject", "give "
 		    "subject or literalSubject, not both");
 	certx_literal_subject(ld, ln, "spec.literalSubject",
-	    c->literal_subject, &cn, &c->literal_rdns);
+	    c->x->literal_subject, &cn, &c->x->literal_rdns);
 	return cn;
 }
 
@@ -521,8 +522,10 @@ check_names(struct ld *ld, const yaml_node_t *n, struct cfg_cert *c,
     const char *literal_cn)
 {
 	if (c->common_name == NULL && literal_cn == NULL &&
-	    c->dns_names.n == 0 && c->ip_addresses.n == 0 && c->uris.n == 0 &&
-	    c->email_addresses.n == 0 && c->other_name_oids.n == 0)
+	    c->dns_names.n == 0 && c->ip_addresses.n == 0 &&
+	    config_cert_x(c)->uris.n == 0 &&
+	    config_cert_x(c)->email_addresses.n == 0 &&
+	    config_cert_x(c)->other_name_oids.n == 0)
 		cfgw_perr(ld, n, "spec", "name at least one of dnsNames, "
 		    "ipAddresses or commonName");
 	else if (c->common_name == NULL && c->dns_names.n == 0 &&
@@ -601,11 +604,15 @@ config_cert_defaults(struct cfg_cert *c)
 	c->signature_alg = -1;
 }
 
+/* One "default" for every Certificate that names no namespace. */
+char cfgw_default_ns[] = "default";
+
 void
 config_cert_free(struct cfg_cert *c)
 {
 	free(c->name);
-	free(c->namespace);
+	if (c->namespace != cfgw_default_ns)
+		free(c->namespace);
 	strlist_free(&c->label_keys);
 	strlist_free(&c->label_values);
 	free(c->secret_name);
@@ -614,10 +621,29 @@ config_cert_free(struct cfg_cert *c)
 	strlist_free(&c->dns_names);
 	strlist_free(&c->ip_addresses);
 	strlist_free(&c->deploy_hook);
-	strlist_free(&c->acme_refusals);
-	strlist_free(&c->acme_notices);
-	strlist_free(&c->literal_rdns);
 	certx_free(c);
 	certk8s_free(c);
+	if (c->x != NULL) {
+		strlist_free(&c->x->acme_refusals);
+		strlist_free(&c->x->acme_notices);
+		strlist_free(&c->x->literal_rdns);
+		free(c->x);
+	}
 	memset(c, 0, sizeof(*c));
+}
+
+const struct cfg_cert_x *
+config_cert_x(const struct cfg_cert *c)
+{
+	static const struct cfg_cert_x none;
+
+	return c->x != NULL ? c->x : &none;
+}
+
+struct cfg_cert_x *
+cfgw_cert_x(struct cfg_cert *c)
+{
+	if (c->x == NULL)
+		c->x = util_alloc(sizeof(*c->x));
+	return c->x;
 }

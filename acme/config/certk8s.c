@@ -115,7 +115,7 @@ f_jks(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		{ "passwordSecretRef", K_FN, 0, f_ks_ref, NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
-	struct cfg_keystore *ks = &((struct cfg_cert *)obj)->jks;
+	struct cfg_keystore *ks = &cfgw_cert_x(obj)->jks;
 	const char *a;
 	char *sub;
 
@@ -150,7 +150,7 @@ f_pkcs12(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		    NULL, profiles, 0 },
 		{ NULL, 0, 0, NULL, NULL, 0 },
 	};
-	struct cfg_keystore *ks = &((struct cfg_cert *)obj)->pkcs12;
+	struct cfg_keystore *ks = &cfgw_cert_x(obj)->pkcs12;
 
 	if (cfgw_walk_map(ld, n, path, fields, ks))
 		keystore_done(ld, n, path, ks, "PKCS#12");
@@ -507,6 +507,8 @@ keystore_free(struct cfg_keystore *ks)
 void
 certk8s_free(struct cfg_cert *c)
 {
-	keystore_free(&c->jks);
-	keystore_free(&c->pkcs12);
+	if (c->x != NULL) {
+		keystore_free(&c->x->jks);
+		keystore_free(&c->x->pkcs12);
+	}
 }

@@ -75,7 +75,7 @@ certx_acme_notice(struct ld *ld, const yaml_node_t *n, const char *path,
 	va_end(ap);
 	line = util_printf("%s\1%s:%lu: %s: %s", key, ld->file,
 	    (unsigned long)n->start_mark.line + 1, path, msg);
-	strlist_add(&c->acme_notices, line);
+	strlist_add(&cfgw_cert_x(c)->acme_notices, line);
 	free(line);
 	free(key);
 }
@@ -115,7 +115,7 @@ void
 certx_uris(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 {
 	/* cert-manager checks no URI syntax before issuing. */
-	san_list(ld, n, path, obj, &((struct cfg_cert *)obj)->uris, NULL);
+	san_list(ld, n, path, obj, &cfgw_cert_x(obj)->uris, NULL);
 }
 
 /* atext (RFC 5322) and dots, no empty atom. */
@@ -170,7 +170,7 @@ void
 certx_emails(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
-	san_list(ld, n, path, obj, &((struct cfg_cert *)obj)->email_addresses,
+	san_list(ld, n, path, obj, &cfgw_cert_x(obj)->email_addresses,
 	    check_email);
 }
 
@@ -222,8 +222,8 @@ other_name(struct ld *ld, const yaml_node_t *n, const char *path, void *obj)
 		cfgw_perr(ld, n, path, "utf8Value is required: give the "
 		    "otherName's value");
 	if (on.oid != NULL && on.value != NULL) {
-		strlist_add(&c->other_name_oids, on.oid);
-		strlist_add(&c->other_name_values, on.value);
+		strlist_add(&cfgw_cert_x(c)->other_name_oids, on.oid);
+		strlist_add(&cfgw_cert_x(c)->other_name_values, on.value);
 	}
 	free(on.oid);
 	free(on.value);
@@ -281,7 +281,7 @@ certx_subject(struct ld *ld, const yaml_node_t *n, const char *path,
 	};
 	struct cfg_cert *c = obj;
 
-	cfgw_walk_map(ld, n, path, fields, &c->subject);
+	cfgw_walk_map(ld, n, path, fields, &cfgw_cert_x(c)->subject);
 }
 
 /* One attribute value of a DN: escapes checked, *end after it. */
@@ -588,14 +588,19 @@ certx_signature_alg(struct ld *ld, const yaml_node_t *n, const char *path,
 void
 certx_free(struct cfg_cert *c)
 {
-	struct cfg_subject *s = &c->subject;
+	struct cfg_subject *s;
 
 	free(c->issuer_group);
-	strlist_free(&c->uris);
-	strlist_free(&c->email_addresses);
-	strlist_free(&c->other_name_oids);
-	strlist_free(&c->other_name_values);
-	free(c->literal_subject);
+	strlist_free(&c->usages);
+	strlist_free(&c->nc);
+	if (c->x == NULL)
+		return;
+	s = &c->x->subject;
+	strlist_free(&c->x->uris);
+	strlist_free(&c->x->email_addresses);
+	strlist_free(&c->x->other_name_oids);
+	strlist_free(&c->x->other_name_values);
+	free(c->x->literal_subject);
 	strlist_free(&s->organizations);
 	strlist_free(&s->countries);
 	strlist_free(&s->organizational_units);
@@ -604,6 +609,4 @@ certx_free(struct cfg_cert *c)
 	strlist_free(&s->street_addresses);
 	strlist_free(&s->postal_codes);
 	free(s->serial_number);
-	strlist_free(&c->usages);
-	strlist_free(&c->nc);
 }

@@ -182,6 +182,24 @@ struct cfg_keystore {
 	int profile; /* pkcs12: LegacyRC2, LegacyDES, Modern2023, Modern2026 */
 };
 
+/*
+ * The fields of a Certificate that few set, apart: renew holds every
+ * Certificate of the configuration, and 10,000 of them with these inside
+ * took most of its memory.  Read through config_cert_x().
+ */
+struct cfg_cert_x {
+	struct strlist uris, email_addresses;
+	struct strlist other_name_oids, other_name_values; /* otherNames */
+	char *literal_subject;              /* RFC 4514, as given */
+	struct strlist literal_rdns;        /* its attributes: see certx.h */
+	struct cfg_subject subject;
+	struct cfg_keystore jks, pkcs12;
+	/* refusals that hold only for an ACME issuer: FILE:L:C: PATH: text */
+	struct strlist acme_refusals;
+	/* notices that hold only for an ACME issuer: "KEY\1FILE:L: text" */
+	struct strlist acme_notices;
+};
+
 struct cfg_cert {
 	struct cfg_pos pos;
 	char *name, *namespace;
@@ -207,11 +225,7 @@ struct cfg_cert {
 	 * issuer (acmec.conf(5) says what acmec does instead).
 	 */
 	char *issuer_group;                 /* NULL: cert-manager.io */
-	struct strlist uris, email_addresses;
-	struct strlist other_name_oids, other_name_values; /* otherNames */
-	char *literal_subject;              /* RFC 4514, as given */
-	struct strlist literal_rdns;        /* its attributes: see certx.h */
-	struct cfg_subject subject;
+	struct cfg_cert_x *x;  /* rarely set fields; NULL if none is */
 	bool is_ca;
 	bool name_constraints;              /* given */
 	struct strlist nc;   /* nameConstraints: "permitted;DNS:x" (OpenSSL) */
@@ -222,12 +236,7 @@ struct cfg_cert {
 					       SHA384WithRSA, SHA512WithRSA,
 					       ECDSAWithSHA256/384/512,
 					       PureEd25519 */
-	struct cfg_keystore jks, pkcs12;
 	bool renewal_disabled;              /* renewal.policy: Disabled */
-	/* refusals that hold only for an ACME issuer: FILE:L:C: PATH: text */
-	struct strlist acme_refusals;
-	/* notices that hold only for an ACME issuer: "KEY\1FILE:L: text" */
-	struct strlist acme_notices;
 	struct strlist deploy_hook;       /* argv; one element = sh -c */
 	bool deploy_hook_shell;
 	bool external_issuer; /* issuerRef.group not cert-manager.io */
@@ -285,6 +294,8 @@ void config_free(struct config *cfg);
 
 /* Issuer and certificate fields shared with ad hoc use (no YAML). */
 void config_issuer_free(struct cfg_issuer *is);
+/* c's rarely set fields; all empty (never NULL) if it sets none. */
+const struct cfg_cert_x *config_cert_x(const struct cfg_cert *c);
 void config_cert_free(struct cfg_cert *c);
 
 /*

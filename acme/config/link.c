@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,20 +86,148 @@ check_issuer_secrets(const struct cfg_cert *c, const struct cfg_issuer *is,
 }
 
 /*
+ * Certificates sorted by a key, ties in the order they were read: the
+ * earlier namesakes of each stand just before it.  O(n log n), where
+ * comparing every pair took most of a second for 10,000
+ * Certificates.
+ */
+struct cert_index {
+	const struct cfg_cert **v;
+	size_t n;
+	size_t *at; /* where certs[i] is in v, or SIZE_MAX if left out */
+	int (*key)(const struct cfg_cert *, const struct cfg_cert *);
+};
+
+static int
+name_key(const struct cfg_cert *c, const struct cfg_cert *d)
+{
+	int r = strcmp(c->name, d->name);
+
+	return r != 0 ? r : strcmp(c->namespace, d->namespace);
+}
+
+static int
+secret_key(const struct cfg_cert *c, const struct cfg_cert *d)
+{
+	return strcmp(c->secret_name, d->secret_name);
+}
+
+static bool
+has_name(const struct cfg_cert *c)
+{
+	return c->name != NULL;
+}
+
+/* acmec writes no files for a skipped Certificate. */
+static bool
+writes_secret(const struct cfg_cert *c)
+{
+	return c->secret_name != NULL && config_cert_runs(c);
+}
+
+/* qsort() has no argument for the key: one comparator per key. */
+static int
+tie(const struct cfg_cert *c, const struct cfg_cert *d, int r)
+{
+	/* Elements of one array: their addresses are the order read. */
+	return r != 0 ? r : c < d ? -1 : c > d;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct cfg_cert *c = *(const struct cfg_cert *const *)a;
+	const struct cfg_cert *d = *(const struct cfg_cert *const *)b;
+
+	return tie(c, d, name_key(c, d));
+}
+
+static int
+by_secret(const void *a, const void *b)
+{
+	const struct cfg_cert *c = *(const struct cfg_cert *const *)a;
+	const struct cfg_cert *d = *(const struct cfg_cert *const *)b;
+
+	return tie(c, d, secret_key(c, d));
+}
+
+/* The Certificates keep() takes, sorted; index_free() frees. */
+static void
+index_make(const struct config *cfg, bool (*keep)(const struct cfg_cert *),
+    int (*key)(const struct cfg_cert *, const struct cfg_cert *),
+    int (*cmp)(const void *, const void *), struct cert_index *x)
+{
+	size_t i;
+
+	x->key = key;
+	x->v = util_alloc((cfg->ncerts + 1) * sizeof(*x->v));
+	x->at = util_alloc((cfg->ncerts + 1) * sizeof(*x->at));
+	x->n = 0;
+	for (i = 0; i < cfg->ncerts; i++) {
+		x->at[i] = SIZE_MAX;
+		if (keep(&cfg->certs[i]))
+			x->v[x->n++] = &cfg->certs[i];
+	}
+	qsort(x->v, x->n, sizeof(*x->v), cmp);
+	for (i = 0; i < x->n; i++)
+		x->at[x->v[i] - cfg->certs] = i;
+}
+
+/*
+ * The first of the Certificates read before certs[i] with its key, in
+ * x->v; there are at[i] minus that many, in the order read.
+ */
+static size_t
+index_first(const struct cert_index *x, size_t i)
+{
+	size_t k = x->at[i];
+
+	while (k > 0 && x->key(x->v[k - 1], x->v[x->at[i]]) == 0)
+		k--;
+	return k;
+}
+
+static void
+index_free(struct cert_index *x)
+{
+	free(x->v);
+	free(x->at);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Certificate x->v[x->at[i]] against each namesake read before it. */
+static int
+report_namesakes(const struct cert_index *x, size_t i)
+{
+	const struct cfg_cert *c = x->v[x->at[i]], *d;
+	size_t j;
+
+	for (j = index_first(x, i); j < x->at[i]; j++) {
+		d = x->v[j];
+		log_error("%s:%d:%d: metadata.name: Certificate '%s/%s' is "
+		    "defined twice (first at %s:%d:%d)", c->pos.file,
+		    c->pos.line, c->pos.col, c->namespace, c->name,
+		    d->pos.file, d->pos.line, d->pos.col);
+	}
+	return (int)(x->at[i] - index_first(x, i));
+}
+
+/*
  * Each Certificate needs a Secret of its own, apart from every Secret
  * acmec reads: its files would replace an account key or a TSIG secret.
  */
 static int
 check_secret_names(const struct config *cfg)
 {
+	struct cert_index x;
 	const struct cfg_cert *c, *d;
-	size_t i, j;
+	size_t i, j, first;
 	int errors = 0;
 
+	index_make(cfg, writes_secret, secret_key, by_secret, &x);
 	for (i = 0; i < cfg->ncerts; i++) {
 		c = &cfg->certs[i];
-		/* acmec writes no files for a skipped Certificate */
-		if (c->secret_name == NULL || !config_cert_runs(c))
+		if (x.at[i] == SIZE_MAX)
 			continue;
 		for (j = 0; j < cfg->nissuers; j++)
 			check_issuer_secrets(c, &cfg->issuers[j], &errors);
@@ -111,23 +240,19 @@ check_secret_names(const struct config *cfg)
 			    c->name : "web");
 			errors++;
 		}
-		for (j = 0; j < i; j++) {
-			d = &cfg->certs[j];
-			if (d->secret_name == NULL || !config_cert_runs(d) ||
-			    strcmp(c->secret_name, d->secret_name) != 0)
-				continue;
-			log_error("%s:%d:%d: spec.secretName: '%s' is also the "
-			    "secretName of Certificate '%s/%s' (%s:%d:%d); "
-			    "each Certificate needs a Secret of its own: "
-			    "rename spec.secretName", c->secret_pos.file,
-			    c->secret_pos.line, c->secret_pos.col,
-			    c->secret_name, d->namespace, d->name ? d->name :
-			    "?", d->secret_pos.file, d->secret_pos.line,
-			    d->secret_pos.col);
-			errors++;
-			break;
-		}
+		if ((first = index_first(&x, i)) == x.at[i])
+			continue;
+		d = x.v[first];
+		log_error("%s:%d:%d: spec.secretName: '%s' is also the "
+		    "secretName of Certificate '%s/%s' (%s:%d:%d); each "
+		    "Certificate needs a Secret of its own: rename "
+		    "spec.secretName", c->secret_pos.file, c->secret_pos.line,
+		    c->secret_pos.col, c->secret_name, d->namespace, d->name ?
+		    d->name : "?", d->secret_pos.file, d->secret_pos.line,
+		    d->secret_pos.col);
+		errors++;
 	}
+	index_free(&x);
 	return errors;
 }
 
@@ -221,7 +346,8 @@ check_ca_sources(const struct config *cfg)
 int
 cfgw_link(struct config *cfg)
 {
-	struct cfg_cert *c, *d;
+	struct cert_index x;
+	struct cfg_cert *c;
 	struct cfg_issuer *is, *js;
 	size_t i, j;
 	int errors = 0;
@@ -244,22 +370,11 @@ cfgw_link(struct config *cfg)
 			errors++;
 		}
 	}
+	index_make(cfg, has_name, name_key, by_name, &x);
 	for (i = 0; i < cfg->ncerts; i++) {
 		c = &cfg->certs[i];
-		for (j = 0; j < i; j++) {
-			d = &cfg->certs[j];
-			if (c->name != NULL && d->name != NULL &&
-			    strcmp(c->name, d->name) == 0 &&
-			    strcmp(c->namespace, d->namespace) == 0) {
-				log_error("%s:%d:%d: metadata.name: "
-				    "Certificate '%s/%s' is defined twice "
-				    "(first at %s:%d:%d)", c->pos.file,
-				    c->pos.line, c->pos.col, c->namespace,
-				    c->name, d->pos.file, d->pos.line,
-				    d->pos.col);
-				errors++;
-			}
-		}
+		if (x.at[i] != SIZE_MAX)
+			errors += report_namesakes(&x, i);
 		if (c->issuer_name == NULL)
 			continue;
 		c->issuer = config_find_issuer(cfg, c->issuer_cluster,
@@ -275,6 +390,7 @@ cfgw_link(struct config *cfg)
 		} else
 			errors += cfgw_cert_issuer_checks(cfg, c);
 	}
+	index_free(&x);
 	errors += check_secret_names(cfg);
 	if (errors == 0)
 		errors += cfgw_secret_link(cfg);

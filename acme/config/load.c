@@ -1,19 +1,17 @@
 /*
  * cert-manager YAML -> struct config (strict, FILE:LINE:COL errors).
- * Documents, files and directories loaded: each kind read, the others
- * skipped, Lists unpacked; then linked (link.c).
+ * Documents: each kind read, the others skipped, Lists unpacked (the
+ * files and the passes over them: files.c).
  */
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <yaml.h>
 
@@ -21,8 +19,6 @@
 #include "acme/config/config.h"
 #include "acme/config/secret.h"
 #include "acme/config/walk.h"
-
-#define CONFIG_MAX_FILE (4 * 1024 * 1024)
 #include "acme/fs.h"
 #include "acme/log.h"
 #include "crypto/b64.h"
@@ -217,15 +213,6 @@ static const struct {
 /* How deep Lists may nest in Lists. */
 #define LIST_DEPTH 8
 
-/*
- * Loading reads the text twice: every document but the Certificates,
- * then only the Certificates, each knowing by then whether acmec runs
- * its issuer wherever that is defined.  Messages come from one pass only.
- */
-enum pass { P_OTHERS, P_CERTS };
-
-static void read_object(struct ld *ld, const yaml_node_t *root, int depth,
-    enum pass pass);
 
 /* Another kind, or another API's kind of a known name: one notice. */
 static void
@@ -397,7 +384,7 @@ read_cert(struct ld *ld, const yaml_node_t *root, struct meta *m)
 	config_cert_defaults(c);
 	c->pos = cfgw_pos_of(ld, m->name_node ? m->name_node : root);
 	c->name = m->name;
-	c->namespace = m->namespace ? m->namespace : util_strdup("default");
+	c->namespace = m->namespace ? m->namespace : cfgw_default_ns;
 	c->label_keys = m->label_keys;
 	c->label_values = m->label_values;
 	ann = m->annotations;
@@ -454,39 +441,106 @@ f_list_items(struct ld *ld, const yaml_node_t *n, const char *path,
 	}
 	for (it = n->data.sequence.items.start;
 	    it < n->data.sequence.items.top; it++)
-		read_object(ld, cfgw_node(ld, *it), *depth + 1, P_OTHERS);
+		cfgw_read_object(ld, cfgw_node(ld, *it), *depth + 1,
+		    P_OTHERS);
+}
+
+/* What of root the second pass reads. */
+enum certs_in { CI_NONE, CI_CERT, CI_LIST };
+
+static enum certs_in
+certs_in(struct ld *ld, const yaml_node_t *root)
+{
+	const yaml_node_t *kind = cfgw_lookup(ld, root, "kind");
+	const yaml_node_t *api = cfgw_lookup(ld, root, "apiVersion");
+
+	if (kind == NULL || kind->type != YAML_SCALAR_NODE || api == NULL ||
+	    api->type != YAML_SCALAR_NODE)
+		return CI_NONE;
+	if (strcmp(cfgw_scalar(kind), "List") == 0 &&
+	    strcmp(cfgw_scalar(api), doc_kinds[D_LIST].api) == 0)
+		return CI_LIST;
+	if (strcmp(cfgw_scalar(kind), "Certificate") != 0 ||
+	    strcmp(cfgw_scalar(api), doc_kinds[D_CERT].api) != 0)
+		return CI_NONE;
+	return CI_CERT;
 }
 
 /* The second pass: the Certificates, in Lists too; nothing reported twice. */
 static void
 read_certs(struct ld *ld, const yaml_node_t *root, int depth)
 {
-	const yaml_node_t *kind = cfgw_lookup(ld, root, "kind"), *items;
-	const yaml_node_t *api = cfgw_lookup(ld, root, "apiVersion");
+	const yaml_node_t *node;
 	const yaml_node_item_t *it;
 	struct meta m = { 0 };
 
-	if (kind == NULL || kind->type != YAML_SCALAR_NODE || api == NULL ||
-	    api->type != YAML_SCALAR_NODE)
+	switch (certs_in(ld, root)) {
+	case CI_NONE:
 		return;
-	if (strcmp(cfgw_scalar(kind), "List") == 0 &&
-	    strcmp(cfgw_scalar(api), doc_kinds[D_LIST].api) == 0) {
-		items = cfgw_lookup(ld, root, "items");
-		if (items == NULL || items->type != YAML_SEQUENCE_NODE ||
+	case CI_LIST:
+		node = cfgw_lookup(ld, root, "items");
+		if (node == NULL || node->type != YAML_SEQUENCE_NODE ||
 		    depth >= LIST_DEPTH)
 			return;
-		for (it = items->data.sequence.items.start;
-		    it < items->data.sequence.items.top; it++)
-			read_object(ld, cfgw_node(ld, *it), depth + 1, P_CERTS);
+		for (it = node->data.sequence.items.start;
+		    it < node->data.sequence.items.top; it++)
+			cfgw_read_object(ld, cfgw_node(ld, *it), depth + 1,
+			    P_CERTS);
 		return;
+	case CI_CERT:
+		break;
 	}
-	if (strcmp(cfgw_scalar(kind), "Certificate") != 0 ||
-	    strcmp(cfgw_scalar(api), doc_kinds[D_CERT].api) != 0)
-		return;
-	if ((kind = cfgw_lookup(ld, root, "metadata")) != NULL)
-		read_meta(ld, kind, &m);
+	if ((node = cfgw_lookup(ld, root, "metadata")) != NULL)
+		read_meta(ld, node, &m);
 	read_cert(ld, root, &m);
 	meta_free(&m);
+}
+
+/*
+ * Would skipped_cert() say the same of c (its document root) with every
+ * issuer read: does its issuerRef name no issuer, an external one, or one
+ * already read (the first of a name is the one)?
+ */
+static bool
+issuer_settled(struct ld *ld, const yaml_node_t *root,
+    const struct cfg_cert *c)
+{
+	const yaml_node_t *ref = cfgw_lookup(ld, root, "spec");
+	const char *name, *kind, *group;
+
+	ref = ref != NULL ? cfgw_lookup(ld, ref, "issuerRef") : NULL;
+	if ((name = peek(ld, ref, "name")) == NULL)
+		return true;
+	kind = peek(ld, ref, "kind");
+	group = peek(ld, ref, "group");
+	return (group != NULL && strcmp(group, "cert-manager.io") != 0) ||
+	    config_find_issuer(ld->cfg, kind != NULL &&
+	    strcmp(kind, "ClusterIssuer") == 0, name, c->namespace) != NULL;
+}
+
+int
+cfgw_cert_early(struct ld *ld, const yaml_node_t *root)
+{
+	struct config *cfg = ld->cfg;
+	unsigned long lines = log_lines();
+	size_t n = cfg->ncerts;
+	int errors = ld->errors;
+	enum certs_in what;
+
+	if (root->type != YAML_MAPPING_NODE ||
+	    (what = certs_in(ld, root)) == CI_NONE)
+		return 0;
+	if (what == CI_LIST)
+		return -1;
+	log_hold(true);
+	read_certs(ld, root, 0);
+	log_hold(false);
+	if (log_lines() == lines && ld->errors == errors &&
+	    cfg->ncerts == n + 1 && issuer_settled(ld, root, &cfg->certs[n]))
+		return 1;
+	/* Read again in the second pass, said there if need be. */
+	ld->errors = errors;
+	return -1;
 }
 
 static void
@@ -505,9 +559,9 @@ read_list(struct ld *ld, const yaml_node_t *root, int depth)
 }
 
 /* One document, or one item of a List. */
-static void
-read_object(struct ld *ld, const yaml_node_t *root, int depth,
-    enum pass pass)
+void
+cfgw_read_object(struct ld *ld, const yaml_node_t *root, int depth,
+    enum cfgw_pass pass)
 {
 	const yaml_node_t *kind, *meta_node;
 	struct meta m = { 0 };
@@ -545,203 +599,4 @@ read_object(struct ld *ld, const yaml_node_t *root, int depth,
 	else
 		read_secret(ld, root, &m);
 	meta_free(&m);
-}
-
-
-/* One file's text, kept for the second pass. */
-struct src {
-	const char *file; /* owned by cfg->files */
-	char *data;
-	size_t len;
-	size_t nsecrets; /* Secret documents it holds */
-};
-
-/* Parse the YAML text of src into cfg, one pass. */
-static void
-load_buffer(struct config *cfg, struct src *src, enum pass pass,
-    struct strlist *ignored, int *errors, bool *ingress)
-{
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	const yaml_node_t *root;
-	struct ld ld = { 0 };
-	size_t nsecrets = cfg->nsecrets;
-	bool done = false;
-
-	ld.cfg = cfg;
-	ld.file = src->file;
-	ld.ignored = ignored;
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser,
-	    (const unsigned char *)src->data, src->len);
-	while (!done) {
-		if (!yaml_parser_load(&parser, &doc)) {
-			if (pass == P_OTHERS)
-				log_error("%s:%lu:%lu: YAML syntax error: %s",
-				    ld.file,
-				    (unsigned long)parser.problem_mark.line + 1,
-				    (unsigned long)parser.problem_mark.column +
-				    1, parser.problem ? parser.problem :
-				    "unknown");
-			ld.errors += pass == P_OTHERS;
-			break;
-		}
-		ld.doc = &doc;
-		if ((root = yaml_document_get_root_node(&doc)) == NULL)
-			done = true;
-		else if (!(root->type == YAML_SCALAR_NODE &&
-		    cfgw_sctype(root) == S_NULL)) /* "---" alone is fine */
-			read_object(&ld, root, 0, pass);
-		yaml_document_delete(&doc);
-	}
-	yaml_parser_delete(&parser);
-	src->nsecrets += cfg->nsecrets - nsecrets;
-	*errors += ld.errors;
-	*ingress = *ingress || ld.ingress_notice;
-}
-
-/* Both passes over the sources, then their modes checked. */
-static void
-load_sources(struct config *cfg, struct src *srcs, size_t n,
-    struct strlist *ignored, int *errors, bool *ingress)
-{
-	struct stat st;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		load_buffer(cfg, &srcs[i], P_OTHERS, ignored, errors, ingress);
-	for (i = 0; i < n; i++)
-		load_buffer(cfg, &srcs[i], P_CERTS, ignored, errors, ingress);
-	for (i = 0; i < n; i++) {
-		/* Secrets in it: only its owner should read it. */
-		if (srcs[i].nsecrets > 0 && srcs[i].data != NULL &&
-		    stat(srcs[i].file, &st) == 0 &&
-		    (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
-			log_warn("%s holds Secret documents and %s can read "
-			    "it: run chmod go-rwx %s", srcs[i].file,
-			    st.st_mode & S_IROTH ? "everyone" : "its group",
-			    srcs[i].file);
-		crypto_secret_free(srcs[i].data, srcs[i].len);
-		srcs[i].data = NULL;
-	}
-}
-
-/* Read the file path into a new source; -1 (reported) if unreadable. */
-static int
-read_source(struct config *cfg, const char *path, struct src **srcs,
-    size_t *n)
-{
-	char *data;
-	size_t len;
-
-	if (fs_read(path, CONFIG_MAX_FILE, &data, &len) < 0) {
-		log_error("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	strlist_add(&cfg->files, path);
-	*srcs = util_realloc(*srcs, *n + 1, sizeof(**srcs));
-	(*srcs)[*n].file = cfg->files.v[cfg->files.n - 1];
-	(*srcs)[*n].data = data;
-	(*srcs)[*n].len = len;
-	(*srcs)[*n].nsecrets = 0;
-	(*n)++;
-	return 0;
-}
-
-int
-config_load_buffer(const char *name, const char *data, size_t len,
-    struct config *cfg)
-{
-	struct strlist ignored = { 0 };
-	struct src src = { 0 };
-	bool ingress = false;
-	int errors = 0;
-
-	memset(cfg, 0, sizeof(*cfg));
-	strlist_add(&cfg->files, name);
-	src.file = cfg->files.v[0];
-	src.data = (char *)data; /* the caller's: read only, not wiped */
-	src.len = len;
-	load_buffer(cfg, &src, P_OTHERS, &ignored, &errors, &ingress);
-	load_buffer(cfg, &src, P_CERTS, &ignored, &errors, &ingress);
-	if (errors == 0)
-		errors += cfgw_link(cfg);
-	strlist_free(&ignored);
-	return errors == 0 ? 0 : -1;
-}
-
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int
-config_load(const char *path, struct config *cfg)
-{
-	struct strlist ignored = { 0 }, names = { 0 };
-	struct src *srcs = NULL;
-	struct dirent *de;
-	struct stat st;
-	struct buf b = { 0 };
-	bool ingress = false;
-	int errors = 0;
-	size_t i, nsrcs = 0;
-	DIR *d;
-
-	memset(cfg, 0, sizeof(*cfg));
-	if (stat(path, &st) < 0) {
-		log_error("%s: %s; give the configuration with -c FILE|DIR",
-		    path, strerror(errno));
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		if ((d = opendir(path)) == NULL) {
-			log_error("%s: %s", path, strerror(errno));
-			return -1;
-		}
-		while ((de = readdir(d)) != NULL)
-			if (de->d_name[0] != '.' &&
-			    (util_endswith(de->d_name, ".yaml") ||
-			    util_endswith(de->d_name, ".yml")))
-				strlist_add(&names, de->d_name);
-		closedir(d);
-		qsort(names.v, names.n, sizeof(*names.v), cmp_names);
-		if (names.n == 0) {
-			log_error("%s: no *.yaml files in this directory",
-			    path);
-			errors++;
-		}
-		for (i = 0; i < names.n; i++) {
-			char *file = util_printf("%s/%s", path, names.v[i]);
-
-			if (read_source(cfg, file, &srcs, &nsrcs) < 0)
-				errors++;
-			free(file);
-		}
-		strlist_free(&names);
-	} else if (read_source(cfg, path, &srcs, &nsrcs) < 0) {
-		errors++;
-	}
-	load_sources(cfg, srcs, nsrcs, &ignored, &errors, &ingress);
-	free(srcs);
-	if (errors == 0)
-		errors += cfgw_link(cfg);
-	if (ignored.n > 0) {
-		for (i = 0; i < ignored.n; i++) {
-			if (i > 0)
-				buf_addstr(&b, ", ");
-			buf_addstr(&b, ignored.v[i]);
-		}
-		log_notice("ignoring fields that only mean something inside "
-		    "Kubernetes: %s", b.data);
-		buf_free(&b);
-	}
-	if (ingress)
-		log_notice("http01 solvers without an acmec.io/ annotation: "
-		    "acmec answers the challenges itself on port 80 (set "
-		    "acmec.io/http01-listen, acmec.io/http01-webroot or "
-		    "acmec.io/tlsalpn01-listen on the issuer to choose)");
-	strlist_free(&ignored);
-	return errors == 0 ? 0 : -1;
 }

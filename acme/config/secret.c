@@ -357,8 +357,9 @@ link_issuer(const struct config *cfg, struct cfg_issuer *is)
 static int
 link_keystores(const struct config *cfg, struct cfg_cert *c)
 {
-	struct cfg_secret_ref *refs[2] = { &c->pkcs12.password_ref,
-		&c->jks.password_ref };
+	struct cfg_cert_x none = { 0 }, *x = c->x != NULL ? c->x : &none;
+	struct cfg_secret_ref *refs[2] = { &x->pkcs12.password_ref,
+		&x->jks.password_ref };
 	static const char *const paths[2] = {
 		"spec.keystores.pkcs12.passwordSecretRef",
 		"spec.keystores.jks.passwordSecretRef" };

@@ -98,6 +98,9 @@ bool_word(const char *s)
 	};
 	size_t v, i;
 
+	/* Every word starts with one of these: most scalars are not. */
+	if (s[0] == '\0' || strchr("nNyYtTfFoO", s[0]) == NULL)
+		return -1;
 	for (v = 0; v < 2; v++)
 		for (i = 0; i < 11; i++)
 			if (strcmp(s, words[v][i]) == 0)
@@ -390,6 +393,21 @@ cfgw_note_ignored(struct ld *ld, const char *path)
 	buf_free(&b);
 }
 
+/* path.key, or key at the top; caller frees.  Made for every key read. */
+static char *
+join(const char *path, const char *key)
+{
+	size_t p = strlen(path), k = strlen(key);
+	char *s = util_alloc(p + k + 2);
+
+	if (p > 0) {
+		memcpy(s, path, p);
+		s[p++] = '.';
+	}
+	memcpy(s + p, key, k + 1);
+	return s;
+}
+
 /*
  * Walk mapping n with the field table fields (NULL-terminated), storing
  * into obj.  Unknown and duplicate keys, and missing required ones, are
@@ -423,8 +441,7 @@ cfgw_walk_map(struct ld *ld, const yaml_node_t *n, const char *path,
 		for (i = 0; fields[i].name != NULL; i++)
 			if (strcmp(fields[i].name, cfgw_scalar(k)) == 0)
 				break;
-		sub = *path ? util_printf("%s.%s", path, cfgw_scalar(k)) :
-		    util_strdup(cfgw_scalar(k));
+		sub = join(path, cfgw_scalar(k));
 		if (fields[i].name == NULL) {
 			list = join_choices(fields, NULL);
 			cfgw_perr(ld, k, sub, "unknown field (expected one of: %s)",

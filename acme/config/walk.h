@@ -179,6 +179,37 @@ cfgw_acme_dns(struct ld *ld, const yaml_node_t *n, const char *path,
 void
 cfgw_acme(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
 
+/*
+ * Loading reads the text twice: every document but the Certificates,
+ * then only the Certificates, each knowing by then whether acmec runs
+ * its issuer wherever that is defined.  Messages come from one pass only.
+ */
+enum cfgw_pass { P_OTHERS, P_CERTS };
+
+/* One document (depth 0), or one item of a List, in pass (load.c). */
+void
+cfgw_read_object(struct ld *ld, const yaml_node_t *root, int depth,
+    enum cfgw_pass pass);
+
+/*
+ * In the first pass: read root now if it is a Certificate and the second
+ * pass would read it the same, silently (its issuer known already, not in
+ * a List, nothing to say).  1 if read (cfg->certs grew by one), 0 if root
+ * is no Certificate, -1 if it is left to the second pass; nothing logged.
+ */
+int
+cfgw_cert_early(struct ld *ld, const yaml_node_t *root);
+
+/*
+ * The namespace of the Certificates that name none: shared (10,000 copies
+ * of "default" were 320 KB), never freed by config_cert_free().
+ */
+extern char cfgw_default_ns[];
+
+/* c's rarely set fields, for writing: made on first use. */
+struct cfg_cert_x *
+cfgw_cert_x(struct cfg_cert *c);
+
 void
 cfgw_cert_spec(struct ld *ld, const yaml_node_t *n, const char *path, void *obj);
 

@@ -109,17 +109,14 @@ P1_COUNTS=$(sed -n "s/.*issuer 'le': \(.*\)/\1/p" "$T_TMP/p1-v")
 
 # --- P2 ---------------------------------------------------------------
 echo "== P2: renew, nothing due" >&2
+P2_N=${BENCH_P2_CERTS:-10000}
+P2_SHOWN=$(python3 -c "print(f'{$P2_N:,}')")
 { yaml_issuer le acmec-account '[{http01: {ingress: {}}}]'
-  i=0; while [ $i -lt 1000 ]; do yaml_cert "c$i" le same.acmec.test; i=$((i + 1)); done; } >"$B/p2.yaml"
+  i=0; while [ $i -lt "$P2_N" ]; do yaml_cert "c$i" le same.acmec.test; i=$((i + 1)); done; } >"$B/p2.yaml"
 pin_ec "$B/p2.yaml"
 "$ACMEC" -c "$B/p2.yaml" -s "$B/p2" issue c0 >/dev/null 2>&1
 cp "$B/acmec/secrets/acmec-account/tls.key" "$B/p2/secrets/acmec-account/" 2>/dev/null
-i=1
-while [ $i -lt 1000 ]; do
-	cp -a "$B/p2/secrets/c0-tls" "$B/p2/secrets/c$i-tls"
-	cp "$B/p2/status/default/c0.json" "$B/p2/status/default/c$i.json"
-	i=$((i + 1))
-done
+python3 "$TOP/tests/bench/p2_copies.py" "$B/p2" "$P2_N"
 "$ACMEC" -c "$B/p2.yaml" -s "$B/p2" renew >/dev/null 2>&1 # warm-up, locks made
 i=0
 while [ $i -lt "$RUNS" ]; do
@@ -128,7 +125,7 @@ while [ $i -lt "$RUNS" ]; do
 	    --logs-dir "$B/certbot-l" --non-interactive >>"$T_TMP/p2-certbot"
 	i=$((i + 1))
 done
-row "P2 (acmec: 1,000 certificates)" acmec "$T_TMP/p2-acmec"
+row "P2 (acmec: $P2_SHOWN certificates)" acmec "$T_TMP/p2-acmec"
 row "P2 (certbot: 1 lineage)" certbot "$T_TMP/p2-certbot"
 
 # --- P3 ---------------------------------------------------------------
@@ -215,6 +212,6 @@ ratio() { # WORKLOAD COLUMN PEER: acmec/peer
 	done
 	echo
 	echo "acmec per P1 order (two names, account known): $P1_COUNTS."
-	echo "P2: acmec renews 1,000 certificates with nothing due; certbot renews its one P1 lineage, so its time is per lineage."
+	echo "P2: acmec renews $P2_SHOWN certificates with nothing due; certbot renews its one P1 lineage, so its time is per lineage."
 } | tee "$OUT"
 finish

@@ -213,6 +213,7 @@ test_config_cert_kept_fields(void)
 {
 	struct config cfg;
 	const struct cfg_cert *c;
+	const struct cfg_cert_x *x;
 
 	/* These go into the request; only what the CA drops is noticed. */
 	ACCEPTED(CERT("  uris: [spiffe://acmec.test/web]\n"), NULL);
@@ -269,18 +270,19 @@ test_config_cert_kept_fields(void)
 	    "  renewal: {policy: Disabled}\n")) == NULL)
 		return;
 	c = &cfg.certs[0];
-	CHECK(c->uris.n == 1 && strcmp(c->uris.v[0], "spiffe://a/b") == 0);
-	CHECK(c->email_addresses.n == 1);
-	CHECK(c->other_name_oids.n == 1 && c->other_name_values.n == 1);
-	CHECK_STR(c->other_name_values.v[0], "v");
-	CHECK(c->subject.organizations.n == 1);
-	CHECK_STR(c->subject.serial_number, "7");
+	x = config_cert_x(c);
+	CHECK(x->uris.n == 1 && strcmp(x->uris.v[0], "spiffe://a/b") == 0);
+	CHECK(x->email_addresses.n == 1);
+	CHECK(x->other_name_oids.n == 1 && x->other_name_values.n == 1);
+	CHECK_STR(x->other_name_values.v[0], "v");
+	CHECK(x->subject.organizations.n == 1);
+	CHECK_STR(x->subject.serial_number, "7");
 	CHECK(c->usages.n == 1);
 	CHECK(c->signature_alg == 2);
 	CHECK(!c->encode_usages);
-	CHECK(c->jks.set && c->jks.create && !c->pkcs12.set);
-	CHECK_STR(c->jks.alias, "a");
-	CHECK_STR(c->jks.password, "pw");
+	CHECK(x->jks.set && x->jks.create && !x->pkcs12.set);
+	CHECK_STR(x->jks.alias, "a");
+	CHECK_STR(x->jks.password, "pw");
 	CHECK(c->renewal_disabled);
 	config_free(&cfg);
 	/* literalSubject's CN is the common name when it is a DNS name. */
@@ -288,7 +290,8 @@ test_config_cert_kept_fields(void)
 	    "\"CN=Web.Test,O=Ex\\\\, Inc+OU=x\"\n") == NULL)
 		return;
 	CHECK_STR(cfg.certs[0].common_name, "web.test");
-	CHECK_STR(cfg.certs[0].literal_subject, "CN=Web.Test,O=Ex\\, Inc+OU=x");
+	CHECK_STR(config_cert_x(&cfg.certs[0])->literal_subject,
+	    "CN=Web.Test,O=Ex\\, Inc+OU=x");
 	config_free(&cfg);
 }
 

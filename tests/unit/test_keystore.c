@@ -720,15 +720,15 @@ test_keystore_config_secrets(void)
 	    KS_SECRET("apps", "stringData: {pw: from-doc}\n"), &cfg, &err) ==
 	    0);
 	REQUIRE(cfg.ncerts == 1);
-	CHECK(cfg.certs[0].jks.password_ref.doc != NULL);
-	CHECK(config_secret_get(&cfg.certs[0].jks.password_ref, NULL,
-	    "/nonexistent", 4096, &data, &len) == 0);
+	CHECK(config_cert_x(&cfg.certs[0])->jks.password_ref.doc != NULL);
+	CHECK(config_secret_get(&config_cert_x(&cfg.certs[0])->jks.password_ref,
+	    NULL, "/nonexistent", 4096, &data, &len) == 0);
 	CHECK_MEM(data, len, "from-doc", 8);
 	crypto_secret_free(data, len);
 	config_free(&cfg);
 	/* No document: the file SECRETS/ks/pw. */
 	REQUIRE(unit_config_load(KS_ISSUER KS_CERT("apps"), &cfg, &err) == 0);
-	CHECK(cfg.certs[0].jks.password_ref.doc == NULL);
+	CHECK(config_cert_x(&cfg.certs[0])->jks.password_ref.doc == NULL);
 	config_free(&cfg);
 	unit_config_refused(KS_ISSUER KS_CERT("apps")
 	    KS_SECRET("apps", "stringData: {other: x}\n"),

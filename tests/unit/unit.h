@@ -110,6 +110,10 @@ bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
 	X(config_k8s_scalars) \
 	X(config_annotations) \
 	X(config_listen) \
+	X(config_one_pass) \
+	X(config_duplicates) \
+	X(config_cert_x) \
+	X(log_hold) \
 	X(sigv4_aws_suite) \
 	X(xml_reader) \
 	X(edgegrid_vectors) \
