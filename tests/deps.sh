@@ -12,7 +12,7 @@ want=$build
 case "${1:-build}" in
 build) ;;
 test) want="$build $test" ;;
-bench) want="$build $test certbot python3-certbot-dns-rfc2136 lego uacme" ;;
+bench) want="$build $test time certbot python3-certbot-dns-rfc2136 lego uacme" ;;
 *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
 
