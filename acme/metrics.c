@@ -18,55 +18,75 @@ enum labels {
 	L_NAME,   /* name, namespace */
 };
 
+enum field {
+	F_READY, /* one series a condition */
+	F_NOT_AFTER,
+	F_NOT_BEFORE,
+	F_RENEWAL,
+	F_ISSUED,
+	F_FAILURE,
+	F_FAILED,
+	F_REVISION,
+};
+
 struct family {
 	const char *name, *help, *type;
 	enum labels labels;
-	long long (*value)(const struct metrics_cert *m);
+	enum field field;
 };
 
-static long long v_not_after(const struct metrics_cert *m)
-{ return (long long)m->not_after; }
-static long long v_not_before(const struct metrics_cert *m)
-{ return (long long)m->not_before; }
-static long long v_renewal(const struct metrics_cert *m)
-{ return (long long)m->renewal; }
-static long long v_issued(const struct metrics_cert *m)
-{ return (long long)m->last_issued; }
-static long long v_failure(const struct metrics_cert *m)
-{ return (long long)m->last_failure; }
-static long long v_failed(const struct metrics_cert *m)
-{ return m->failed_attempts; }
-static long long v_revision(const struct metrics_cert *m)
-{ return m->revision; }
+static long long
+value(const struct metrics_cert *m, enum field f)
+{
+	switch (f) {
+	case F_NOT_AFTER:
+		return (long long)m->not_after;
+	case F_NOT_BEFORE:
+		return (long long)m->not_before;
+	case F_RENEWAL:
+		return (long long)m->renewal;
+	case F_ISSUED:
+		return (long long)m->last_issued;
+	case F_FAILURE:
+		return (long long)m->last_failure;
+	case F_FAILED:
+		return m->failed_attempts;
+	case F_REVISION:
+		return m->revision;
+	case F_READY:
+		break;
+	}
+	return 0;
+}
 
-/* NULL value: certmanager_certificate_ready_status, one series a state. */
+/* In name order. */
 static const struct family families[] = {
 	{ "acmec_certificate_failed_attempts", "Failed attempts to obtain "
 	  "the certificate since the last success.", "gauge", L_NAME,
-	  v_failed },
+	  F_FAILED },
 	{ "acmec_certificate_last_failure_timestamp_seconds", "When the last "
 	  "failed attempt ended, 0 if none since the last success, expressed "
-	  "in Unix Epoch Time.", "gauge", L_NAME, v_failure },
+	  "in Unix Epoch Time.", "gauge", L_NAME, F_FAILURE },
 	{ "acmec_certificate_last_issued_timestamp_seconds", "When acmec last "
 	  "put a new certificate in service, 0 if never, expressed in Unix "
-	  "Epoch Time.", "gauge", L_NAME, v_issued },
+	  "Epoch Time.", "gauge", L_NAME, F_ISSUED },
 	{ "acmec_certificate_revision", "Certificates acmec has issued for "
 	  "this Certificate so far (status.revision).", "gauge", L_NAME,
-	  v_revision },
+	  F_REVISION },
 	{ "certmanager_certificate_expiration_timestamp_seconds", "The "
 	  "timestamp after which the certificate expires, expressed in Unix "
-	  "Epoch Time.", "gauge", L_ISSUER, v_not_after },
+	  "Epoch Time.", "gauge", L_ISSUER, F_NOT_AFTER },
 	{ "certmanager_certificate_not_after_timestamp_seconds", "The "
 	  "timestamp after which the certificate is invalid, expressed as a "
-	  "Unix Epoch Time.", "gauge", L_ISSUER, v_not_after },
+	  "Unix Epoch Time.", "gauge", L_ISSUER, F_NOT_AFTER },
 	{ "certmanager_certificate_not_before_timestamp_seconds", "The "
 	  "timestamp before which the certificate is invalid, expressed as a "
-	  "Unix Epoch Time.", "gauge", L_ISSUER, v_not_before },
+	  "Unix Epoch Time.", "gauge", L_ISSUER, F_NOT_BEFORE },
 	{ "certmanager_certificate_ready_status", "The ready status of the "
-	  "certificate.", "gauge", L_ISSUER, NULL },
+	  "certificate.", "gauge", L_ISSUER, F_READY },
 	{ "certmanager_certificate_renewal_timestamp_seconds", "The timestamp "
 	  "after which the certificate should be renewed, expressed in Unix "
-	  "Epoch Time.", "gauge", L_ISSUER, v_renewal },
+	  "Epoch Time.", "gauge", L_ISSUER, F_RENEWAL },
 };
 
 /* A label value: backslash, double quote and newline escaped. */
@@ -140,8 +160,9 @@ add_family(struct buf *out, const struct family *f,
 
 	add_header(out, f->name, f->help, f->type);
 	for (i = 0; i < n; i++) {
-		if (f->value != NULL) {
-			add_sample(out, f, &certs[i], NULL, f->value(&certs[i]));
+		if (f->field != F_READY) {
+			add_sample(out, f, &certs[i], NULL, value(&certs[i],
+			    f->field));
 			continue;
 		}
 		for (k = 0; k < 3; k++)

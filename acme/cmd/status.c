@@ -411,6 +411,19 @@ parse_opt(int ch, struct opts *o)
 	}
 }
 
+/* A usage error: --check is UNKNOWN (3) to Nagios, 2 would be CRITICAL. */
+static int
+bad_usage(const struct opts *o)
+{
+	if (!o->bad)
+		log_error("--warn must not be shorter than --crit");
+	usage(stderr);
+	if (o->format != F_CHECK)
+		return EXIT_USAGE;
+	printf("ACMEC UNKNOWN - usage error\n");
+	return METRICS_UNKNOWN;
+}
+
 /* --check: the line on stdout, the Nagios exit status. */
 static int
 run_check(const struct view *views, size_t n, const struct opts *o)
@@ -454,22 +467,15 @@ cmd_status(const struct globals *g, int argc, char **argv)
 		}
 		parse_opt(ch, &o);
 	}
-	if (!o.bad && o.format == F_CHECK && o.warn < o.crit) {
-		log_error("--warn must not be shorter than --crit");
-		o.bad = true;
-	}
-	if (o.bad) {
-		usage(stderr);
-		if (o.format == F_CHECK)
-			printf("ACMEC UNKNOWN - usage error\n");
-		return o.format == F_CHECK ? METRICS_UNKNOWN : EXIT_USAGE;
-	}
+	if (o.bad || (o.format == F_CHECK && o.warn < o.crit))
+		return bad_usage(&o);
 	if ((certs = cmd_load_certs(g, argc - optind, argv + optind, &cfg,
 	    &n)) == NULL || (o.format == F_CHECK && n == 0)) {
 		if (o.format == F_CHECK)
-			printf("ACMEC UNKNOWN - %s\n", certs == NULL ?
-			    "the configuration cannot be read" :
-			    "the configuration has no Certificate");
+			printf("ACMEC UNKNOWN - %s\n", certs != NULL ?
+			    "the configuration has no Certificate" :
+			    log_last_error()[0] != '\0' ? log_last_error() :
+			    "the configuration cannot be read");
 		rc = o.format == F_CHECK ? METRICS_UNKNOWN : EXIT_USAGE;
 		goto out;
 	}

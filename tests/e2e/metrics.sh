@@ -92,8 +92,13 @@ grep_in check/bad-order-line "$T_TMP/out" '^ACMEC UNKNOWN - usage error$'
 expect check/bad-duration 3 $A status --check --warn soon
 grep_in check/bad-duration-msg "$T_TMP/err" 'warn soon: not a duration'
 expect check/no-config 3 $ACMEC -c "$T_TMP/missing.yaml" -s "$S" status --check
-grep_in check/no-config-line "$T_TMP/out" '^ACMEC UNKNOWN - the configuration cannot be read$'
+grep_in check/no-config-line "$T_TMP/out" "^ACMEC UNKNOWN - $T_TMP/missing.yaml: No such file or directory"
+check check/no-config-one-line test "$(wc -l <"$T_TMP/out")" -eq 1
 expect check/unknown-name 3 $A status --check nosuch
+grep_in check/unknown-name-line "$T_TMP/out" '^ACMEC UNKNOWN - nosuch: no Certificate of this name'
+printf 'apiVersion: v1\nkind: Secret\nmetadata: {name: x}\n' >"$T_TMP/empty.yaml"
+expect check/no-certificate 3 $ACMEC -c "$T_TMP/empty.yaml" -s "$S" status --check
+grep_in check/no-certificate-line "$T_TMP/out" '^ACMEC UNKNOWN - the configuration has no Certificate$'
 
 # A failed renewal (Pebble gone): CRITICAL, and the metrics file says so,
 # while the run keeps its own exit status.
