@@ -103,8 +103,10 @@ grep_in check/no-certificate-line "$T_TMP/out" '^ACMEC UNKNOWN - the configurati
 # A failed renewal (Pebble gone): CRITICAL, and the metrics file says so,
 # while the run keeps its own exit status.
 stop_pebble
-cp "$M/acmec.prom" "$T_TMP/before.prom"
+ino=$(stat -c %i "$M/acmec.prom")
 expect failed/renew 1 $A renew --force web --metrics-file "$M/acmec.prom"
+# Replaced by a rename, never rewritten in place.
+check failed/renamed test "$(stat -c %i "$M/acmec.prom")" != "$ino"
 check failed/promtool promtool check metrics <"$M/acmec.prom"
 check failed/no-temp test "$(ls -A "$M")" = acmec.prom
 grep_in failed/run-success "$M/acmec.prom" '^acmec_renew_last_run_success 0$'
@@ -123,5 +125,10 @@ grep_in bad-config/run-success "$M/acmec.prom" '^acmec_renew_last_run_success 0$
 # A metrics file in a missing directory: a usage error before any run.
 expect bad-dir/renew 2 $A renew --metrics-file "$T_TMP/nodir/acmec.prom"
 grep_in bad-dir/msg "$T_TMP/err" 'metrics-file .*nodir/acmec.prom: cannot open its directory'
+# A directory others can write in: refused before the run, with the fix.
+mkdir -m 775 "$T_TMP/open"
+expect open-dir/renew 2 $A renew --metrics-file "$T_TMP/open/acmec.prom"
+grep_in open-dir/msg "$T_TMP/err" "refusing $T_TMP/open: it is writable by its group.*chmod go-w"
+check open-dir/nothing test -z "$(ls -A "$T_TMP/open")"
 
 finish
