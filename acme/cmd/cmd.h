@@ -54,6 +54,15 @@ struct cfg_issuer;
 const struct cfg_issuer *cmd_find_issuer(const struct globals *g,
     const struct config *cfg, const char *arg);
 
+/*
+ * The metrics of certs (n) as `status --format prometheus` prints them,
+ * with run's (renew --metrics-file) if not NULL; caller frees.
+ */
+struct metrics_run;
+char *cmd_status_prometheus(const struct globals *g,
+    const struct cfg_cert *const *certs, size_t n,
+    const struct metrics_run *run);
+
 /* --jobs N: 1 to 256; -1 (reported) otherwise. */
 int cmd_parse_jobs(const char *s, int *jobs);
 

@@ -1,20 +1,27 @@
 /* acmec renew: renew what is due; for cron and systemd timers. */
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "acme/cmd/cmd.h"
 #include "acme/config/config.h"
+#include "acme/fs.h"
 #include "acme/issue.h"
 #include "acme/log.h"
+#include "acme/metrics.h"
 #include "acme/store.h"
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: acmec [-c CONFIG] renew [--force] [--jobs N] [NAME...]\n"
+	    "usage: acmec [-c CONFIG] renew [--force] [--jobs N] "
+	    "[--metrics-file FILE] [NAME...]\n"
 	    "\n"
 	    "Renews the named Certificates (all if none is named) that are "
 	    "due: when the\n"
@@ -24,7 +31,95 @@ usage(FILE *f)
 	    "match, or\n"
 	    "the names or key settings changed.  --force renews regardless.  "
 	    "Nothing due\n"
-	    "is success.\n");
+	    "is success.  --metrics-file writes the metrics of status --format "
+	    "prometheus\n"
+	    "and of the run to FILE (atomically, mode 0644) after the run, for "
+	    "node_exporter's\n"
+	    "textfile collector.\n");
+}
+
+/* Where --metrics-file goes: its directory (which must exist) and name. */
+struct metrics_file {
+	char *dir;
+	const char *name;
+};
+
+static int
+metrics_file_parse(const char *arg, struct metrics_file *mf)
+{
+	const char *slash = strrchr(arg, '/');
+	int fd;
+
+	mf->dir = slash == NULL ? util_strdup(".") : slash == arg ?
+	    util_strdup("/") : util_strndup(arg, (size_t)(slash - arg));
+	mf->name = slash == NULL ? arg : slash + 1;
+	if (*mf->name == '\0' || strcmp(mf->name, ".") == 0 ||
+	    strcmp(mf->name, "..") == 0) {
+		log_error("--metrics-file %s: give a file name",
+		    log_esc(arg));
+		return -1;
+	}
+	/* Before the run: a typo is a usage error, not a lost file. */
+	if ((fd = fs_open_dir(mf->dir, FS_PRIVATE, 0)) < 0) {
+		if (errno != EPERM && errno != ELOOP)
+			log_error("--metrics-file %s: cannot open its "
+			    "directory: %s", log_esc(arg), strerror(errno));
+		return -1;
+	}
+	close(fd);
+	if (!util_endswith(mf->name, ".prom"))
+		log_warn("--metrics-file %s: node_exporter's textfile "
+		    "collector reads only files named *.prom", log_esc(arg));
+	return 0;
+}
+
+/* Write the metrics after the run; a failure to write fails a good run. */
+static int
+metrics_file_write(const struct globals *g, const struct metrics_file *mf,
+    const struct cfg_cert **certs, size_t n, const struct issue_counts *c,
+    long long start_ms, int rc)
+{
+	struct metrics_run run = { 0 };
+	char *text;
+
+	run.end = time(NULL);
+	run.duration = (double)(util_now_ms() - start_ms) / 1000.0;
+	run.success = rc == EXIT_OK;
+	run.renewed = c->done;
+	run.not_due = c->not_due;
+	run.failed = c->failed;
+	text = cmd_status_prometheus(g, certs, n, &run);
+	if (fs_write_atomic(mf->dir, mf->name, text, strlen(text), 0644) < 0) {
+		log_error("cannot write the metrics file %s/%s: %s",
+		    log_esc(mf->dir), log_esc2(mf->name), strerror(errno));
+		rc = rc == EXIT_OK ? EXIT_FAILED : rc;
+	}
+	free(text);
+	return rc;
+}
+
+static int
+renew(const struct globals *g, const struct cfg_cert **certs, size_t n,
+    int jobs, bool force, struct issue_counts *counts)
+{
+	struct store st = { 0 };
+
+	if (n == 0) {
+		log_info("%s has no Certificate; nothing to renew", g->config);
+		return EXIT_OK;
+	}
+	if (store_open(&st, g->statedir, g->secretsdir) < 0)
+		return EXIT_FAILED;
+	issue_run(&st, certs, n, jobs, force, NULL, counts);
+	store_close(&st);
+	/* Nothing done, nothing failed: nothing for cron to mail. */
+	if (counts->done + counts->failed > 0)
+		log_result("%zu renewed, %zu not due, %zu failed", counts->done,
+		    counts->not_due, counts->failed);
+	else
+		log_info("%zu renewed, %zu not due, %zu failed", counts->done,
+		    counts->not_due, counts->failed);
+	return counts->failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
 int
@@ -33,13 +128,16 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "metrics-file", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct config cfg = { 0 };
-	struct store st = { 0 };
-	struct issue_counts counts;
+	struct issue_counts counts = { 0 };
+	struct metrics_file mf = { NULL, NULL };
 	const struct cfg_cert **certs = NULL;
+	const char *metrics = NULL;
+	long long start = util_now_ms();
 	bool force = false;
 	size_t n = 0;
 	int ch, jobs = 4, rc;
@@ -54,6 +152,9 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 			if (cmd_parse_jobs(optarg, &jobs) < 0)
 				return EXIT_USAGE;
 			break;
+		case 'M':
+			metrics = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -62,32 +163,21 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (metrics != NULL && metrics_file_parse(metrics, &mf) < 0) {
+		free(mf.dir);
+		return EXIT_USAGE;
+	}
 	if ((certs = cmd_load_certs(g, argc - optind, argv + optind, &cfg,
-	    &n)) == NULL) {
+	    &n)) == NULL)
 		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (n == 0) {
-		log_info("%s has no Certificate; nothing to renew", g->config);
-		rc = EXIT_OK;
-		goto out;
-	}
-	if (store_open(&st, g->statedir, g->secretsdir) < 0) {
-		rc = EXIT_FAILED;
-		goto out;
-	}
-	issue_run(&st, certs, n, jobs, force, NULL, &counts);
-	/* Nothing done, nothing failed: nothing for cron to mail. */
-	if (counts.done + counts.failed > 0)
-		log_result("%zu renewed, %zu not due, %zu failed", counts.done,
-		    counts.not_due, counts.failed);
 	else
-		log_info("%zu renewed, %zu not due, %zu failed", counts.done,
-		    counts.not_due, counts.failed);
-	rc = counts.failed > 0 ? EXIT_FAILED : EXIT_OK;
-out:
+		rc = renew(g, certs, n, jobs, force, &counts);
+	/* Also after a failed run: the file says it failed. */
+	if (metrics != NULL)
+		rc = metrics_file_write(g, &mf, certs, certs ? n : 0, &counts,
+		    start, rc);
+	free(mf.dir);
 	free(certs);
-	store_close(&st);
 	config_free(&cfg);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "acme/config/config.h"
 #include "acme/issue.h"
 #include "acme/log.h"
+#include "acme/metrics.h"
 #include "acme/solver/solver.h"
 #include "acme/status.h"
 #include "acme/store.h"
@@ -35,12 +36,21 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: acmec [-c CONFIG] status [--json] [NAME...]\n"
+	    "usage: acmec [-c CONFIG] status [--format table|json|prometheus] "
+	    "[--json] [NAME...]\n"
+	    "       acmec [-c CONFIG] status --check [--warn DURATION] "
+	    "[--crit DURATION] [NAME...]\n"
 	    "\n"
 	    "Shows the Certificates (all if none is named) from the files "
 	    "and the state\n"
 	    "acmec keeps, without using the network.  One NAME is described "
-	    "in full.\n");
+	    "in full.\n"
+	    "--json is --format json; prometheus prints cert-manager's "
+	    "metrics.  --check is\n"
+	    "a Nagios check: one line, exit 0 OK, 1 WARNING (expiry within "
+	    "--warn, default\n"
+	    "21d), 2 CRITICAL (within --crit, default 7d, or not ready or "
+	    "failing), 3 UNKNOWN.\n");
 }
 
 /* RFC 3339 in UTC, as Kubernetes writes times. */
@@ -261,41 +271,212 @@ describe(const struct view *v, const struct store *st)
 	free(dir);
 }
 
+static void
+view_metrics(const struct view *v, struct metrics_cert *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->name = v->c->name;
+	m->namespace = v->c->namespace;
+	m->issuer_name = v->c->issuer_name;
+	/* cert-manager's defaults for an issuerRef without them. */
+	m->issuer_kind = v->c->issuer_cluster ? "ClusterIssuer" : "Issuer";
+	m->issuer_group = v->c->issuer_group ? v->c->issuer_group :
+	    "cert-manager.io";
+	m->ready = v->ready ? "True" : "False";
+	m->reason = v->reason;
+	if (v->cs.exists) {
+		m->not_before = v->cs.not_before;
+		m->not_after = v->cs.not_after;
+		m->renewal = v->renewal;
+	}
+	m->last_issued = v->st.last_issued;
+	m->last_failure = v->st.last_failure;
+	m->failed_attempts = v->st.failed_attempts;
+	m->revision = v->st.revision;
+}
+
+/* The views of certs (n) as metrics, for metrics_*(); caller frees. */
+static struct metrics_cert *
+views_metrics(const struct view *views, size_t n)
+{
+	struct metrics_cert *m = util_alloc((n + 1) * sizeof(*m));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		view_metrics(&views[i], &m[i]);
+	return m;
+}
+
+char *
+cmd_status_prometheus(const struct globals *g,
+    const struct cfg_cert *const *certs, size_t n,
+    const struct metrics_run *run)
+{
+	struct store st = { 0 };
+	struct view *views = util_alloc((n + 1) * sizeof(*views));
+	struct metrics_cert *m;
+	struct buf out = { 0 };
+	size_t i;
+
+	store_paths(&st, g->statedir, g->secretsdir);
+	for (i = 0; i < n; i++)
+		view_init(&views[i], &st, certs[i]);
+	m = views_metrics(views, n);
+	metrics_prometheus(&out, m, n, run);
+	for (i = 0; i < n; i++)
+		view_free(&views[i]);
+	free(views);
+	free(m);
+	store_close(&st);
+	return out.data != NULL ? out.data : util_strdup("");
+}
+
+static void
+print_prometheus(const struct view *views, size_t n)
+{
+	struct metrics_cert *m = views_metrics(views, n);
+	struct buf out = { 0 };
+
+	metrics_prometheus(&out, m, n, NULL);
+	if (out.len > 0)
+		fputs(out.data, stdout);
+	buf_free(&out);
+	free(m);
+}
+
+static void
+print_json(const struct view *views, size_t n)
+{
+	cJSON *out, *items;
+	char *text;
+	size_t i;
+
+	out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "apiVersion", "acmec/v1");
+	cJSON_AddStringToObject(out, "kind", "CertificateStatusList");
+	items = cJSON_AddArrayToObject(out, "items");
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(items, view_json(&views[i]));
+	text = cJSON_Print(out);
+	printf("%s\n", text ? text : "{}");
+	cJSON_free(text);
+	cJSON_Delete(out);
+}
+
+enum format { F_TABLE, F_JSON, F_PROMETHEUS, F_CHECK };
+
+/* What the options ask for. */
+struct opts {
+	enum format format;
+	long long warn, crit;
+	bool bad;
+};
+
+static void
+parse_opt(int ch, struct opts *o)
+{
+	long long *d = ch == 'w' ? &o->warn : &o->crit;
+
+	switch (ch) {
+	case 'J':
+		o->format = F_JSON;
+		break;
+	case 'F':
+		if (strcmp(optarg, "table") == 0)
+			o->format = F_TABLE;
+		else if (strcmp(optarg, "json") == 0)
+			o->format = F_JSON;
+		else if (strcmp(optarg, "prometheus") == 0)
+			o->format = F_PROMETHEUS;
+		else {
+			log_error("--format %s: give table, json or "
+			    "prometheus", log_esc(optarg));
+			o->bad = true;
+		}
+		break;
+	case 'C':
+		o->format = F_CHECK;
+		break;
+	case 'w':
+	case 'c':
+		if (metrics_parse_duration(optarg, d) < 0) {
+			log_error("--%s %s: not a duration such as 504h, 21d "
+			    "or 1h30m", ch == 'w' ? "warn" : "crit",
+			    log_esc(optarg));
+			o->bad = true;
+		}
+		break;
+	default:
+		o->bad = true;
+	}
+}
+
+/* A usage error: --check is UNKNOWN (3) to Nagios, 2 would be CRITICAL. */
+static int
+bad_usage(const struct opts *o)
+{
+	if (!o->bad)
+		log_error("--warn must not be shorter than --crit");
+	usage(stderr);
+	if (o->format != F_CHECK)
+		return EXIT_USAGE;
+	printf("ACMEC UNKNOWN - usage error\n");
+	return METRICS_UNKNOWN;
+}
+
+/* --check: the line on stdout, the Nagios exit status. */
+static int
+run_check(const struct view *views, size_t n, const struct opts *o)
+{
+	struct metrics_cert *m = views_metrics(views, n);
+	struct buf out = { 0 };
+	int rc;
+
+	rc = (int)metrics_check(&out, m, n, time(NULL), o->warn, o->crit);
+	fputs(out.data, stdout);
+	buf_free(&out);
+	free(m);
+	return rc;
+}
+
 int
 cmd_status(const struct globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "warn", required_argument, NULL, 'w' },
+		{ "crit", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct opts o = { F_TABLE, 21 * 86400, 7 * 86400, false };
 	struct config cfg = { 0 };
 	struct store st = { 0 };
 	const struct cfg_cert **certs = NULL;
 	struct view *views = NULL;
-	cJSON *out, *items;
-	char *text;
-	bool json = false;
 	size_t i, n = 0;
 	int ch, rc = EXIT_OK;
 
 	log_quiet();
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'J':
-			json = true;
-			break;
-		case 'h':
+		if (ch == 'h') {
 			usage(stdout);
 			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
 		}
+		parse_opt(ch, &o);
 	}
+	if (o.bad || (o.format == F_CHECK && o.warn < o.crit))
+		return bad_usage(&o);
 	if ((certs = cmd_load_certs(g, argc - optind, argv + optind, &cfg,
-	    &n)) == NULL) {
-		rc = EXIT_USAGE;
+	    &n)) == NULL || (o.format == F_CHECK && n == 0)) {
+		if (o.format == F_CHECK)
+			printf("ACMEC UNKNOWN - %s\n", certs != NULL ?
+			    "the configuration has no Certificate" :
+			    log_last_error()[0] != '\0' ? log_last_error() :
+			    "the configuration cannot be read");
+		rc = o.format == F_CHECK ? METRICS_UNKNOWN : EXIT_USAGE;
 		goto out;
 	}
 	/* Read-only: the paths, never created here. */
@@ -303,22 +484,16 @@ cmd_status(const struct globals *g, int argc, char **argv)
 	views = util_alloc((n + 1) * sizeof(*views));
 	for (i = 0; i < n; i++)
 		view_init(&views[i], &st, certs[i]);
-	if (json) {
-		out = cJSON_CreateObject();
-		cJSON_AddStringToObject(out, "apiVersion", "acmec/v1");
-		cJSON_AddStringToObject(out, "kind", "CertificateStatusList");
-		items = cJSON_AddArrayToObject(out, "items");
-		for (i = 0; i < n; i++)
-			cJSON_AddItemToArray(items, view_json(&views[i]));
-		text = cJSON_Print(out);
-		printf("%s\n", text ? text : "{}");
-		cJSON_free(text);
-		cJSON_Delete(out);
-	} else if (argc - optind == 1) {
+	if (o.format == F_CHECK)
+		rc = run_check(views, n, &o);
+	else if (o.format == F_JSON)
+		print_json(views, n);
+	else if (o.format == F_PROMETHEUS)
+		print_prometheus(views, n);
+	else if (argc - optind == 1)
 		describe(&views[0], &st);
-	} else {
+	else
 		print_table(views, n);
-	}
 out:
 	for (i = 0; views != NULL && i < n; i++)
 		view_free(&views[i]);

@@ -165,7 +165,10 @@ bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
 	X(fs_planted_links) \
 	X(fs_unsafe_dirs) \
 	X(fs_cloexec) \
-	X(webroot_links)
+	X(webroot_links) \
+	X(metrics_prometheus) \
+	X(metrics_check) \
+	X(metrics_duration)
 
 #define UNIT_DECLARE(name) void test_##name(void);
 UNIT_TESTS(UNIT_DECLARE)
