@@ -1,0 +1,164 @@
+#!/bin/sh
+# acmec completion bash|zsh|fish: each script parses, and completes the
+# commands, a command's flags and the Certificate names of the configuration
+# the command line names with -c (asked of acmec, which lists nothing for a
+# bad configuration).  No network.
+. "$(dirname "$0")/../lib/e2e.sh"
+
+# acmec on PATH, as the scripts call it.
+mkdir -p "$T_TMP/bin"
+ln -sf "$ACMEC" "$T_TMP/bin/acmec"
+PATH=$T_TMP/bin:$PATH
+export PATH
+
+cfg=$T_TMP/acmec.yaml
+cat >"$cfg" <<EOF2
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: le}
+spec:
+  acme:
+    server: https://acme.example/dir
+    privateKeySecretRef: {name: le-account}
+    solvers: [{http01: {ingress: {}}}]
+EOF2
+cert() { # cert NAME NAMESPACE SECRET [GROUP]
+	printf -- '---\napiVersion: cert-manager.io/v1\nkind: Certificate\n'
+	printf 'metadata: {name: %s, namespace: %s}\n' "$1" "$2"
+	printf 'spec:\n  secretName: %s\n' "$3"
+	printf '  issuerRef: {name: le, kind: ClusterIssuer%s}\n' \
+	    "${4:+, group: $4}"
+	printf '  dnsNames: [%s.example.org]\n' "$1"
+}
+{
+	cert www default www-tls
+	cert web default web-tls
+	cert api shop api-shop-tls
+	cert api blog api-blog-tls
+	cert vault default vault-tls example.io # external: not acmec's
+} >>"$cfg"
+printf 'apiVersion: [\n' >"$T_TMP/bad.yaml"
+
+# same NAME FILE LINE...: FILE holds exactly the LINEs, in any order.
+same() {
+	_n=$1 _f=$2
+	shift 2
+	: >"$T_TMP/want"
+	[ $# -eq 0 ] || printf '%s\n' "$@" | sort >"$T_TMP/want"
+	sort "$_f" >"$T_TMP/got"
+	if cmp -s "$T_TMP/want" "$T_TMP/got"; then
+		pass "$_n"
+	else
+		fail "$_n" "want: $(tr '\n' ' ' <"$T_TMP/want")got: $(tr '\n' ' ' <"$T_TMP/got")"
+	fi
+}
+
+# --- the helper the scripts call
+expect names/list 0 "$ACMEC" -c "$cfg" completion --names
+same names/list-exact "$T_TMP/out" www web shop/api blog/api
+check names/list-quiet test ! -s "$T_TMP/err"
+expect names/bad-config 2 "$ACMEC" -c "$T_TMP/bad.yaml" completion --names
+check names/bad-config-silent test ! -s "$T_TMP/out" -a ! -s "$T_TMP/err"
+expect names/no-config 2 "$ACMEC" -c "$T_TMP/none.yaml" completion --names
+check names/no-config-silent test ! -s "$T_TMP/out" -a ! -s "$T_TMP/err"
+
+# --- usage errors
+expect usage/no-shell 2 "$ACMEC" completion
+grep_in usage/no-shell-usage "$T_TMP/err" '^usage: acmec completion'
+expect usage/bad-shell 2 "$ACMEC" completion ksh
+grep_in usage/bad-shell-says "$T_TMP/err" "'ksh' is not a shell.*bash, zsh or fish"
+expect usage/two-shells 2 "$ACMEC" completion bash zsh
+grep_in usage/two-shells-says "$T_TMP/err" 'one shell'
+expect usage/help 0 "$ACMEC" completion --help
+grep_in usage/help-text "$T_TMP/out" '^usage: acmec completion'
+expect usage/listed 0 "$ACMEC" --help
+grep_in usage/listed-text "$T_TMP/out" '^  completion '
+
+# --- bash
+expect bash/print 0 "$ACMEC" completion bash
+cp "$T_TMP/out" "$T_TMP/acmec.bash"
+check bash/parses bash -n "$T_TMP/acmec.bash"
+grep_in bash/registers "$T_TMP/acmec.bash" '^complete -F _acmec acmec$'
+
+# bcomp LINE: complete the end of LINE as bash would; COMPREPLY on stdout.
+bcomp() {
+	bash -c '
+		. "$1" || exit 3
+		complete -p acmec >/dev/null || exit 4
+		COMP_LINE=$2
+		COMP_POINT=${#COMP_LINE}
+		# bash splits at COMP_WORDBREAKS too: "--config=F" is 3 words.
+		read -r -a COMP_WORDS <<<"${COMP_LINE//=/ = }"
+		case $COMP_LINE in *" ") COMP_WORDS+=("") ;; esac
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		_acmec acmec "${COMP_WORDS[COMP_CWORD]}" \
+		    "${COMP_WORDS[COMP_CWORD-1]}" || exit 5
+		[ ${#COMPREPLY[@]} -eq 0 ] || printf "%s\n" "${COMPREPLY[@]}"
+	' bcomp "$T_TMP/acmec.bash" "$1" >"$T_TMP/c" 2>"$T_TMP/cerr"
+}
+bcase() { # bcase NAME LINE WANT...
+	_bn=$1 _bl=$2
+	shift 2
+	bcomp "$_bl"
+	check "bash/$_bn-runs" test $? -eq 0 -a ! -s "$T_TMP/cerr"
+	same "bash/$_bn" "$T_TMP/c" "$@"
+}
+bcase commands "acmec " issue renew status revoke account check completion
+bcase re "acmec re" renew revoke
+bcase renew-flags "acmec renew --" --force --jobs --help
+bcase status-flags "acmec -c $cfg status -" --json -h --help
+bcase issue-flags "acmec issue --" --domain --server --email --standalone \
+    --tls-alpn --webroot --key-type --ca-bundle --out --jobs --help
+bcase revoke-flags "acmec revoke --" --cert --key --reason --issuer \
+    --server --ca-bundle --help
+bcase account-flags "acmec account --" --issuer --email --help
+bcase global-flags "acmec --" --config --state-dir --secrets-dir --verbose \
+    --quiet --help --version
+bcase status-names "acmec -c $cfg status " www web shop/api blog/api
+bcase config-eq-names "acmec --config=$cfg renew " www web shop/api blog/api
+bcase issue-w "acmec -c $cfg issue w" www web
+bcase revoke-names "acmec -v -c $cfg -s /tmp revoke s" shop/api
+bcase bad-config "acmec -c $T_TMP/bad.yaml status " # nothing, silently
+bcase key-types "acmec issue --key-type ec" ec256 ec384
+bcase reasons "acmec revoke www --reason s" superseded
+bcase account-actions "acmec account re" register rekey
+bcase shells "acmec completion " bash zsh fish
+bcase jobs-arg "acmec renew --jobs " # a number: nothing to offer
+mkdir -p "$T_TMP/files/sub"
+: >"$T_TMP/files/c1.yaml"
+bcase config-file "acmec -c $T_TMP/files/" "$T_TMP/files/c1.yaml" \
+    "$T_TMP/files/sub"
+bcase webroot-dir "acmec issue --webroot $T_TMP/files/" "$T_TMP/files/sub"
+# The default configuration: $XDG_CONFIG_HOME/acmec when not root.
+if [ "$(id -u)" -ne 0 ]; then
+	mkdir -p "$T_TMP/xdg/acmec"
+	cp "$cfg" "$T_TMP/xdg/acmec/acmec.yaml"
+	XDG_CONFIG_HOME=$T_TMP/xdg bcase default-config "acmec status w" www web
+fi
+
+# --- fish
+expect fish/print 0 "$ACMEC" completion fish
+cp "$T_TMP/out" "$T_TMP/acmec.fish"
+check fish/parses fish --no-execute "$T_TMP/acmec.fish"
+
+# fcase NAME LINE WANT...: fish's own completion of LINE, candidates only.
+fcase() {
+	_fn=$1 _fl=$2
+	shift 2
+	fish --no-config -c 'source $argv[1]; and complete -C $argv[2]' \
+	    "$T_TMP/acmec.fish" "$_fl" >"$T_TMP/f" 2>"$T_TMP/ferr"
+	check "fish/$_fn-runs" test $? -eq 0 -a ! -s "$T_TMP/ferr"
+	cut -f1 "$T_TMP/f" >"$T_TMP/c"
+	same "fish/$_fn" "$T_TMP/c" "$@"
+}
+fcase re "acmec re" renew revoke
+fcase commands "acmec " issue renew status revoke account check completion
+fcase renew-flags "acmec renew --" --force --jobs --help
+fcase status-names "acmec -c $cfg status " www web shop/api blog/api
+fcase config-eq-names "acmec --config=$cfg renew " www web shop/api blog/api
+fcase issue-w "acmec -c $cfg issue w" www web
+fcase bad-config "acmec -c $T_TMP/bad.yaml status "
+fcase key-types "acmec issue --key-type ec" ec256 ec384
+fcase reasons "acmec revoke www --reason s" superseded
+
+finish
