@@ -136,6 +136,61 @@ if [ "$(id -u)" -ne 0 ]; then
 	XDG_CONFIG_HOME=$T_TMP/xdg bcase default-config "acmec status w" www web
 fi
 
+# --- zsh
+expect zsh/print 0 "$ACMEC" completion zsh
+mkdir -p "$T_TMP/zfunc"
+cp "$T_TMP/out" "$T_TMP/zfunc/_acmec"
+check zsh/parses zsh -n "$T_TMP/zfunc/_acmec"
+grep_in zsh/compdef "$T_TMP/zfunc/_acmec" '^#compdef acmec$'
+
+# The real compsys in an interactive zsh on a pseudo-terminal: the line is
+# typed, then TAB; a compadd wrapper writes down every candidate offered.
+cat >"$T_TMP/zdrive.zsh" <<'EOF2'
+# zsh -f zdrive.zsh FPATHDIR OUT LINE: complete LINE in an interactive zsh
+# under zpty; the candidates compadd was given, one a line, in OUT.
+zmodload zsh/zpty || exit 3
+fdir=$1 out=$2 line=$3
+: >$out
+zpty z zsh -f -i
+zpty -w z "PS1='' PROMPT='' fpath=($fdir \$fpath); autoload -U compinit; compinit -u -D"
+zpty -w z "compadd() {
+	if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then
+		builtin compadd \"\$@\"; return
+	fi
+	local -a __hits
+	builtin compadd -A __hits \"\$@\"
+	(( \$#__hits )) && print -rl -- \$__hits >>${(q)out}
+	builtin compadd \"\$@\"
+}"
+zpty -w z "zstyle ':completion:*' list-prompt ''; zstyle ':completion:*' menu no"
+zpty -w z "print ready-$$"
+zpty -r -m z x "*ready-$$*" || exit 4
+zpty -w -n z "$line"$'\t'
+zpty -w z $'\C-u'"print done-$$"
+zpty -r -m z x "*done-$$*" || exit 5
+zpty -d z
+EOF2
+zcase() { # zcase NAME LINE WANT...
+	_zn=$1 _zl=$2
+	shift 2
+	timeout 30 zsh -f "$T_TMP/zdrive.zsh" "$T_TMP/zfunc" "$T_TMP/c" \
+	    "$_zl" >/dev/null 2>"$T_TMP/zerr"
+	check "zsh/$_zn-runs" test $? -eq 0 -a ! -s "$T_TMP/zerr"
+	same "zsh/$_zn" "$T_TMP/c" "$@"
+}
+zcase re "acmec re" renew revoke
+zcase commands "acmec " issue renew status revoke account check completion
+zcase renew-flags "acmec renew --" --force --jobs --help
+zcase revoke-flags "acmec revoke --" --cert --key --reason --issuer \
+    --server --ca-bundle --help
+zcase status-names "acmec -c $cfg status " www web shop/api blog/api
+zcase config-eq-names "acmec --config=$cfg renew " www web shop/api blog/api
+zcase issue-w "acmec -c $cfg issue w" www web
+zcase bad-config "acmec -c $T_TMP/bad.yaml status "
+zcase key-types "acmec issue --key-type ec" ec256 ec384
+zcase account-actions "acmec account " register show update rekey \
+    deactivate
+
 # --- fish
 expect fish/print 0 "$ACMEC" completion fish
 cp "$T_TMP/out" "$T_TMP/acmec.fish"
