@@ -66,6 +66,16 @@ static const char *const bash_script[] = {
 	"\t\ti=$((i + 1))",
 	"\tdone",
 	"\t[[ $cfg == \"~/\"* ]] && cfg=$HOME/${cfg#\"~/\"}",
+	"\t# Words after the command that are neither flags nor their values.",
+	"\tlocal j npos=0 v=\" -d --domain --server --email --webroot "
+	    "--key-type \"",
+	"\tv+=\"--ca-bundle --out -j --jobs --cert --key --reason --issuer \"",
+	"\tfor (( j = i + 1; j < COMP_CWORD; j++ )); do",
+	"\t\tw=${COMP_WORDS[j-1]}",
+	"\t\t[[ $w == = ]] && w=${COMP_WORDS[j-2]}",
+	"\t\t[[ ${COMP_WORDS[j]} == -* || ${COMP_WORDS[j]} == = ||",
+	"\t\t    $v == *\" $w \"* ]] || npos=$((npos + 1))",
+	"\tdone",
 	"\tcase $cmd in",
 	"\t'')",
 	"\t\topts=\"-c --config -s --state-dir --secrets-dir -v "
@@ -113,6 +123,9 @@ static const char *const bash_script[] = {
 	"\t\tmapfile -t COMPREPLY < <(compgen -W \"$opts\" -- \"$cur\")",
 	"\t\treturn 0",
 	"\tfi",
+	"\t# account, completion and revoke take one.",
+	"\t[[ $cmd == @(account|completion|revoke) ]] && (( npos > 0 )) &&",
+	"\t\treturn 0",
 	"\tcase $cmd in",
 	"\tissue|renew|status|revoke) _acmec_names \"$bin\" \"$cfg\" "
 	    "\"$cur\" ;;",

@@ -124,6 +124,13 @@ bcase reasons "acmec revoke www --reason s" superseded
 bcase account-actions "acmec account re" register rekey
 bcase shells "acmec completion " bash zsh fish
 bcase jobs-arg "acmec renew --jobs " # a number: nothing to offer
+# One word only: nothing after it.
+bcase account-one "acmec account --issuer le show "
+bcase account-issuer-eq "acmec account --issuer=le s" show
+bcase completion-one "acmec completion bash "
+bcase revoke-one "acmec -c $cfg revoke --reason superseded www "
+bcase revoke-after-flag "acmec -c $cfg revoke --reason superseded w" www web
+bcase issue-many "acmec -c $cfg issue www --jobs 2 w" www web
 mkdir -p "$T_TMP/files/sub"
 : >"$T_TMP/files/c1.yaml"
 bcase config-file "acmec -c $T_TMP/files/" "$T_TMP/files/c1.yaml" \
