@@ -177,11 +177,14 @@ zpty -w z $'\C-u'"print done-$$"
 zpty -r -m z x "*done-$$*" || exit 5
 zpty -d z
 EOF2
+zcomp() {
+	timeout 30 zsh -f "$T_TMP/zdrive.zsh" "$T_TMP/zfunc" "$T_TMP/c" \
+	    "$1" >/dev/null 2>"$T_TMP/zerr"
+}
 zcase() { # zcase NAME LINE WANT...
 	_zn=$1 _zl=$2
 	shift 2
-	timeout 30 zsh -f "$T_TMP/zdrive.zsh" "$T_TMP/zfunc" "$T_TMP/c" \
-	    "$_zl" >/dev/null 2>"$T_TMP/zerr"
+	zcomp "$_zl"
 	check "zsh/$_zn-runs" test $? -eq 0 -a ! -s "$T_TMP/zerr"
 	same "zsh/$_zn" "$T_TMP/c" "$@"
 }
@@ -204,13 +207,18 @@ cp "$T_TMP/out" "$T_TMP/acmec.fish"
 check fish/parses fish --no-execute "$T_TMP/acmec.fish"
 
 # fcase NAME LINE WANT...: fish's own completion of LINE, candidates only.
+fcomp() {
+	fish --no-config -c 'source $argv[1]; and complete -C $argv[2]' \
+	    "$T_TMP/acmec.fish" "$1" >"$T_TMP/f" 2>"$T_TMP/ferr"
+	_frc=$?
+	cut -f1 "$T_TMP/f" >"$T_TMP/c"
+	return $_frc
+}
 fcase() {
 	_fn=$1 _fl=$2
 	shift 2
-	fish --no-config -c 'source $argv[1]; and complete -C $argv[2]' \
-	    "$T_TMP/acmec.fish" "$_fl" >"$T_TMP/f" 2>"$T_TMP/ferr"
+	fcomp "$_fl"
 	check "fish/$_fn-runs" test $? -eq 0 -a ! -s "$T_TMP/ferr"
-	cut -f1 "$T_TMP/f" >"$T_TMP/c"
 	same "fish/$_fn" "$T_TMP/c" "$@"
 }
 fcase re "acmec re" renew revoke
@@ -222,5 +230,21 @@ fcase issue-w "acmec -c $cfg issue w" www web
 fcase bad-config "acmec -c $T_TMP/bad.yaml status "
 fcase key-types "acmec issue --key-type ec" ec256 ec384
 fcase reasons "acmec revoke www --reason s" superseded
+
+# --- every long flag a command's --help names, each shell offers after "--"
+# (a flag added to acmec.c or acme/cmd/ goes into acme/cmd/completion.c too)
+for c in "" issue renew status revoke account; do
+	"$ACMEC" $c --help | grep -o -- '--[a-z][a-z-]*' | sort -u \
+	    >"$T_TMP/flags"
+	check "flags/${c:-global}-some" test -s "$T_TMP/flags"
+	for sh in b z f; do
+		${sh}comp "acmec $c${c:+ }--"
+		while read -r fl; do
+			grep -qx -- "$fl" "$T_TMP/c" ||
+			    fail "flags/$sh/${c:-global}$fl" "'acmec $c --help' names $fl; acme/cmd/completion.c does not offer it"
+		done <"$T_TMP/flags"
+	done
+done
+pass flags/checked
 
 finish
