@@ -4,6 +4,9 @@ VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 DESTDIR ?=
 
 CC      ?= cc
@@ -118,6 +121,10 @@ install: all
 	install -m 0755 acmec $(DESTDIR)$(BINDIR)/acmec
 	install -m 0644 man/acmec.1 $(DESTDIR)$(MANDIR)/man1/acmec.1
 	install -m 0644 man/acmec.conf.5 $(DESTDIR)$(MANDIR)/man5/acmec.conf.5
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	./acmec completion bash >$(DESTDIR)$(BASHCOMPDIR)/acmec
+	./acmec completion zsh >$(DESTDIR)$(ZSHCOMPDIR)/_acmec
+	./acmec completion fish >$(DESTDIR)$(FISHCOMPDIR)/acmec.fish
 
 clean:
 	rm -rf build acmec

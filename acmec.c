@@ -27,6 +27,8 @@ static const struct verb verbs[] = {
 	{ "revoke", cmd_revoke, "revoke a certificate" },
 	{ "account", cmd_account, "register, show, update, rekey, deactivate" },
 	{ "check", cmd_check, "validate the configuration (no network)" },
+	{ "completion", cmd_completion, "print a bash, zsh or fish completion "
+	    "script" },
 	{ NULL, NULL, NULL },
 };
 
