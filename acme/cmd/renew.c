@@ -76,7 +76,7 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 		rc = EXIT_FAILED;
 		goto out;
 	}
-	issue_run(&st, certs, n, jobs, force, NULL, &counts);
+	issue_run(&st, certs, n, jobs, force, NULL, &counts, NULL);
 	/* Nothing done, nothing failed: nothing for cron to mail. */
 	if (counts.done + counts.failed > 0)
 		log_result("%zu renewed, %zu not due, %zu failed", counts.done,

@@ -161,7 +161,9 @@ bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
 	X(fs_planted_links) \
 	X(fs_unsafe_dirs) \
 	X(fs_cloexec) \
-	X(webroot_links)
+	X(webroot_links) \
+	X(log_json_line) \
+	X(log_json_escapes)
 
 #define UNIT_DECLARE(name) void test_##name(void);
 UNIT_TESTS(UNIT_DECLARE)
