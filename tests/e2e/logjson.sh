@@ -187,6 +187,20 @@ expect flag/bad-value 2 "$ACMEC" --log-format yaml -c "$T_TMP/conf" -s "$S" \
     issue one
 grep_in flag/bad-value-says "$T_TMP/err" "--log-format 'yaml': use text or json"
 
+# renew shares the run: its results and skips name the certificate.
+expect renew/not-due 0 "$ACMEC" -v --log-format json -c "$T_TMP/conf" \
+    -s "$S" renew one
+check renew/every-line-parses logcheck "$T_TMP/err" debug
+check renew/skipped-event has "$T_TMP/err" debug default/one \
+    renewal-skipped 'one: not due until'
+rm -r "$S/secrets/three-tls"
+expect renew/due 0 "$ACMEC" --log-format json -c "$T_TMP/conf" -s "$S" \
+    renew three
+check renew/due-event has "$T_TMP/err" result default/three renewal-due \
+    'three: renewing: it has no certificate yet'
+check renew/issued-event has "$T_TMP/err" result default/three issued \
+    'three: issued'
+
 # Text stays the default, escaped as before.
 expect text/issue 0 "$ACMEC" -c "$T_TMP/conf" -s "$S" issue two
 grep_in text/line "$T_TMP/err" '^acmec: two: issued, valid until'
