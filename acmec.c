@@ -38,7 +38,9 @@ usage(FILE *f)
 	const struct verb *v;
 
 	fprintf(f,
-	    "usage: acmec [-c CONFIG] [-s STATEDIR] [-v|-q] COMMAND [ARGS]\n"
+	    "usage: acmec [-c CONFIG] [-s STATEDIR] [-v|-q] "
+	    "[--log-format text|json]\n"
+	    "             COMMAND [ARGS]\n"
 	    "       acmec --help | --version\n"
 	    "\n"
 	    "  -c, --config PATH     configuration file or directory of *.yaml\n"
@@ -49,6 +51,9 @@ usage(FILE *f)
 	    "      --secrets-dir DIR where Secrets live (default STATEDIR/secrets)\n"
 	    "  -v, --verbose         more detail on stderr (twice: protocol)\n"
 	    "  -q, --quiet           errors only\n"
+	    "      --log-format F    messages on stderr as text (default) or\n"
+	    "                        json, one object a line (also\n"
+	    "                        ACMEC_LOG_FORMAT)\n"
 	    "  -h, --help            this text\n"
 	    "  -V, --version         print the version\n"
 	    "\n"
@@ -83,6 +88,7 @@ main(int argc, char **argv)
 		{ "secrets-dir", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "log-format", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -90,8 +96,15 @@ main(int argc, char **argv)
 	struct globals g = { NULL, NULL, NULL, 0, 0 };
 	char *config_dflt = NULL, *state_dflt = NULL;
 	const struct verb *v;
+	const char *fmt;
 	int ch, rc;
 
+	if ((fmt = getenv("ACMEC_LOG_FORMAT")) != NULL && fmt[0] != '\0' &&
+	    log_set_format_name(fmt) < 0) {
+		log_error("ACMEC_LOG_FORMAT '%s': use text or json",
+		    log_esc(fmt));
+		return EXIT_USAGE;
+	}
 	/* "+": stop at the command; its own flags are its own. */
 	while ((ch = getopt_long(argc, argv, "+c:s:vqhV", longopts,
 	    NULL)) != -1) {
@@ -112,6 +125,13 @@ main(int argc, char **argv)
 		case 'q':
 			g.verbosity = -1;
 			break;
+		case 'L':
+			if (log_set_format_name(optarg) < 0) {
+				log_error("--log-format '%s': use text or json",
+				    log_esc(optarg));
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -126,7 +146,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
-		fprintf(stderr, "acmec: no command given\n");
+		log_error("no command given");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -146,8 +166,8 @@ main(int argc, char **argv)
 		if (strcmp(v->name, argv[0]) == 0)
 			break;
 	if (v->name == NULL) {
-		fprintf(stderr, "acmec: unknown command '%s'; 'acmec --help' "
-		    "lists the commands\n", argv[0]);
+		log_error("unknown command '%s'; 'acmec --help' lists the "
+		    "commands", log_esc(argv[0]));
 		rc = EXIT_USAGE;
 	} else {
 		util_catch_signals();

@@ -40,6 +40,7 @@ struct worker {
 	const struct store *st;
 	struct session *sessions;
 	size_t nsessions;
+	struct issue_report *rep; /* the current certificate's, or NULL */
 };
 
 /* The session for is, opened (and its account made ready) on first use. */
@@ -181,24 +182,28 @@ deploy_hook(const struct cfg_cert *c, const char *dir)
 	rc = hook_run(&c->deploy_hook, c->deploy_hook_shell, &env,
 	    DEPLOY_HOOK_TIMEOUT, "deploy hook");
 	if (rc != 0)
-		log_error("%s: the new certificate is in place, but its deploy "
-		    "hook failed", c->name);
+		log_event(LOG_ERROR, "hook", "%s: the new certificate is in "
+		    "place, but its deploy hook failed", c->name);
 	strlist_free(&env);
 	buf_free(&names);
 	return rc == 0 ? 0 : -1;
 }
 
-/* Write the certificate's files (and keystores) as one set. */
+/*
+ * Write the certificate's files (and keystores) as one set; their names
+ * are added to written (may be NULL).
+ */
 static int
 publish(const struct store *st, const struct cfg_cert *c, const char *dir,
-    const struct key *key, const struct order_result *res)
+    const struct key *key, const struct order_result *res,
+    struct strlist *written)
 {
 	struct fs_file files[5 + KEYSTORE_MAX_FILES];
 	struct keystore_files ks = { 0 };
 	struct buf combined = { 0 };
 	char *keypem = NULL, *capem = NULL;
 	unsigned char *keyder = NULL;
-	size_t keylen = 0, calen = 0, derlen = 0, n = 0;
+	size_t keylen = 0, calen = 0, derlen = 0, n = 0, i;
 	int rc = -1;
 
 	if (res->ca_pem != NULL) {
@@ -234,10 +239,13 @@ publish(const struct store *st, const struct cfg_cert *c, const char *dir,
 	memcpy(files + n, ks.v, ks.n * sizeof(*files));
 	n += ks.n;
 	if (fs_publish(dir, files, n) < 0) {
-		log_error("%s: cannot write %s: %s; the files in service are "
-		    "unchanged", c->name, dir, strerror(errno));
+		log_event(LOG_ERROR, "failed", "%s: cannot write %s: %s; the "
+		    "files in service are unchanged", c->name, dir,
+		    strerror(errno));
 		goto out;
 	}
+	for (i = 0; written != NULL && i < n; i++)
+		strlist_add(written, files[i].name);
 	rc = 0;
 out:
 	if (combined.data != NULL)
@@ -280,7 +288,7 @@ keystores_again(const struct store *st, const struct cfg_cert *c,
 	    &res.chain_len) < 0 || cert_chain_parse(res.chain_pem,
 	    res.chain_len, &res.chain) < 0)
 		log_error("%s: cannot read %s and its key again", c->name, dir);
-	else if ((rc = publish(st, c, dir, key, &res)) == 0)
+	else if ((rc = publish(st, c, dir, key, &res, NULL)) == 0)
 		log_result("%s: keystores written as spec.keystores asks, in "
 		    "%s (the certificate is unchanged)", c->name, dir);
 	free(path);
@@ -392,7 +400,8 @@ is_due(struct worker *w, const struct cfg_cert *c, bool cache,
 	if (save)
 		status_save(w->st, c, st);
 	if (why != NULL) {
-		log_result("%s: renewing: %s", c->name, why);
+		log_event(LOG_RESULT, "renewal-due", "%s: renewing: %s",
+		    c->name, why);
 		return true;
 	}
 	/* Only with -v: renew over many Certificates formats no dates. */
@@ -401,7 +410,8 @@ is_due(struct worker *w, const struct cfg_cert *c, bool cache,
 	at = st->ari_renew_at && st->ari_renew_at < cs->renewal_time ?
 	    st->ari_renew_at : cs->renewal_time;
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&at));
-	log_debug("%s: not due until %s", c->name, date);
+	log_event(LOG_DEBUG, "renewal-skipped", "%s: not due until %s",
+	    c->name, date);
 	return false;
 }
 
@@ -424,10 +434,11 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 		if ((key = cert_key(c, dir)) == NULL)
 			return -1;
 		if (local_obtain(w->st->secretsdir, c, key, res) < 0)
-			log_error("%s: not issued; the files in %s are "
-			    "unchanged", c->name, dir);
+			log_event(LOG_ERROR, "failed", "%s: not issued; the "
+			    "files in %s are unchanged", c->name, dir);
 		else
-			rc = publish(w->st, c, dir, key, res);
+			rc = publish(w->st, c, dir, key, res, w->rep ?
+			    &w->rep->files : NULL);
 		key_free(key);
 		return rc;
 	}
@@ -443,7 +454,8 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 	}
 	if ((key = cert_key(c, dir)) == NULL)
 		return -1;
-	log_info("%s: ordering from %s", c->name, log_esc(c->issuer->server));
+	log_event(LOG_INFO, "order", "%s: ordering from %s", c->name,
+	    log_esc(c->issuer->server));
 	if (order_run(&s->acme, c, key, w->st->secretsdir, replaces, st,
 	    res) < 0) {
 		if (s->acme.account_unknown)
@@ -453,11 +465,11 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 			    "'acmec account register --issuer %s' after that",
 			    c->name, log_esc(s->acme.kid), w->st->secretsdir,
 			    c->issuer->account_key.name, c->issuer->name);
-		log_error("%s: not issued; the files in %s are unchanged",
-		    c->name, dir);
+		log_event(LOG_ERROR, "failed", "%s: not issued; the files in "
+		    "%s are unchanged", c->name, dir);
 		goto out;
 	}
-	rc = publish(w->st, c, dir, key, res);
+	rc = publish(w->st, c, dir, key, res, w->rep ? &w->rep->files : NULL);
 out:
 	key_free(key);
 	return rc;
@@ -484,12 +496,32 @@ record_issued(struct worker *w, const struct cfg_cert *c, const char *dir,
 	issue_cache_files(st, cs);
 	na = cert_not_after(res->chain.v[0]);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&na));
-	log_result("%s: issued, valid until %s, in %s", c->name, date, dir);
+	log_event(LOG_RESULT, "issued", "%s: issued, valid until %s, in %s",
+	    c->name, date, dir);
+}
+
+/* What the run wrote, for issue --json (rep may be NULL). */
+static void
+report(struct issue_report *rep, enum issue_result result, const char *dir,
+    struct issue_files *cs)
+{
+	if (rep == NULL)
+		return;
+	rep->result = result;
+	rep->dir = util_strdup(dir);
+	if (result == ISSUE_FAILED)
+		rep->error = util_strdup(log_last_error()[0] != '\0' ?
+		    log_last_error() : "failed; see the messages on stderr");
+	/* Written (a deploy hook may still have failed): what is there. */
+	if (rep->files.n > 0) {
+		rep->in_service = *cs; /* moved: cs is zeroed */
+		memset(cs, 0, sizeof(*cs));
+	}
 }
 
 static enum issue_result
 issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
-    bool force)
+    bool force, struct issue_report *rep)
 {
 	struct order_result res = { 0 };
 	struct cert_status st;
@@ -501,6 +533,8 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	int lockfd = -1;
 
 	log_clear_error();
+	log_set_cert(c->namespace, c->name);
+	w->rep = rep;
 	dir = outdir ? util_strdup(outdir) :
 	    store_secret_dir(w->st, c->secret_name);
 	memset(&st, 0, sizeof(st));
@@ -530,6 +564,9 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 out:
 	fs_unlock(lockfd);
 out_unlocked:
+	report(rep, result, dir, &cs);
+	w->rep = NULL;
+	log_set_cert(NULL, NULL);
 	issue_files_free(&cs);
 	status_free(&st);
 	order_result_free(&res);
@@ -541,6 +578,7 @@ out_unlocked:
 struct queue {
 	const struct store *st;
 	const struct cfg_cert *const *certs;
+	struct issue_report **reports; /* NULL, or one per certificate */
 	size_t n, next;
 	bool force;
 	const char *outdir;
@@ -552,7 +590,7 @@ static void *
 work(void *arg)
 {
 	struct queue *q = arg;
-	struct worker w = { q->st, NULL, 0 };
+	struct worker w = { q->st, NULL, 0, NULL };
 	enum issue_result r;
 	size_t i;
 
@@ -562,7 +600,8 @@ work(void *arg)
 		pthread_mutex_unlock(&q->mu);
 		if (i >= q->n)
 			break;
-		r = issue_one(&w, q->certs[i], q->outdir, q->force);
+		r = issue_one(&w, q->certs[i], q->outdir, q->force,
+		    q->reports ? q->reports[i] : NULL);
 		pthread_mutex_lock(&q->mu);
 		if (r == ISSUE_DONE)
 			q->counts.done++;
@@ -579,8 +618,8 @@ work(void *arg)
 /* The Certificates of certs run in parallel; counts added to *counts. */
 static void
 run_wave(const struct store *st, const struct cfg_cert *const *certs,
-    size_t n, int jobs, bool force, const char *outdir,
-    struct issue_counts *counts)
+    struct issue_report **reports, size_t n, int jobs, bool force,
+    const char *outdir, struct issue_counts *counts)
 {
 	struct queue q;
 	pthread_t *threads;
@@ -589,6 +628,7 @@ run_wave(const struct store *st, const struct cfg_cert *const *certs,
 	memset(&q, 0, sizeof(q));
 	q.st = st;
 	q.certs = certs;
+	q.reports = reports;
 	q.n = n;
 	q.force = force;
 	q.outdir = outdir;
@@ -644,9 +684,10 @@ wave_of(const struct cfg_cert *const *certs, size_t n,
 void
 issue_run(const struct store *st, const struct cfg_cert *const *certs,
     size_t n, int jobs, bool force, const char *outdir,
-    struct issue_counts *counts)
+    struct issue_counts *counts, struct issue_report *reports)
 {
 	const struct cfg_cert **wave = util_alloc((n + 1) * sizeof(*wave));
+	struct issue_report **wrep = util_alloc((n + 1) * sizeof(*wrep));
 	size_t *depth = util_alloc((n + 1) * sizeof(*depth)), max = 0, d, i, k;
 
 	memset(counts, 0, sizeof(*counts));
@@ -658,11 +699,25 @@ issue_run(const struct store *st, const struct cfg_cert *const *certs,
 	/* CAs before the certificates they sign; each wave in parallel. */
 	for (d = 0; d <= max && !util_interrupted(); d++) {
 		for (i = k = 0; i < n; i++)
-			if (depth[i] == d)
+			if (depth[i] == d) {
+				wrep[k] = reports ? &reports[i] : NULL;
 				wave[k++] = certs[i];
+			}
 		if (k > 0)
-			run_wave(st, wave, k, jobs, force, outdir, counts);
+			run_wave(st, wave, reports ? wrep : NULL, k, jobs,
+			    force, outdir, counts);
 	}
 	free(wave);
+	free(wrep);
 	free(depth);
+}
+
+void
+issue_report_free(struct issue_report *r)
+{
+	free(r->dir);
+	strlist_free(&r->files);
+	issue_files_free(&r->in_service);
+	free(r->error);
+	memset(r, 0, sizeof(*r));
 }

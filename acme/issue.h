@@ -64,14 +64,27 @@ struct issue_counts {
 	size_t done, not_due, failed;
 };
 
+/* What one Certificate's run did and wrote, for issue --json. */
+struct issue_report {
+	enum issue_result result;
+	char *dir;             /* the Secret directory */
+	struct strlist files;  /* the files written in dir, by name */
+	struct issue_files in_service; /* what dir holds after an issuance */
+	char *error;           /* the first error, if it failed */
+};
+
+void issue_report_free(struct issue_report *r);
+
 /*
  * Issue every certificate of certs (n of them) on up to jobs parallel
  * workers: all of them with force, else those that are due (renew).
  * outdir overrides the Secret directory (ad hoc, one certificate).  One
- * failure does not stop the others; counts says what happened.
+ * failure does not stop the others; counts says what happened, and
+ * reports (NULL, or n of them, zeroed but for result, caller frees) what
+ * each certificate's run did.
  */
 void issue_run(const struct store *st, const struct cfg_cert *const *certs,
     size_t n, int jobs, bool force, const char *outdir,
-    struct issue_counts *counts);
+    struct issue_counts *counts, struct issue_report *reports);
 
 #endif

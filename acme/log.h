@@ -2,6 +2,7 @@
 #define ACMEC_ACME_LOG_H
 
 #include <stdbool.h>
+#include <time.h>
 
 /*
  * Progress and errors on stderr.  Errors and warnings always; results
@@ -9,14 +10,43 @@
  * unless -q, or unless the command is quiet when healthy (log_quiet());
  * debug with -v; the protocol exchange with -vv (never keys or MACs).  Text from a server or a file is printed only through "%s"
  * after log_esc(), which makes it safe for a terminal.
+ *
+ * Each message is one write(2), whole, even with several workers: a line
+ * "acmec: error: ..." (LOG_TEXT), or a JSON object (LOG_JSON, for CI logs
+ * and journald collectors; see log_json_line()).
  */
 
 enum log_level {
-	LOG_ERROR = -1,
-	LOG_INFO = 0,
-	LOG_DEBUG = 1,
-	LOG_PROTO = 2,
+	LOG_ERROR,
+	LOG_WARN,
+	LOG_RESULT,
+	LOG_NOTICE,
+	LOG_INFO,
+	LOG_DEBUG,
+	LOG_PROTO,
 };
+
+enum log_format {
+	LOG_TEXT,
+	LOG_JSON,
+};
+
+/* --log-format / ACMEC_LOG_FORMAT; "text" or "json", else -1. */
+int log_set_format_name(const char *name);
+
+/*
+ * The Certificate this thread works on ("namespace/name"), named in each
+ * JSON line until log_set_cert(NULL, NULL).
+ */
+void log_set_cert(const char *ns, const char *name);
+
+/*
+ * One JSON object and a newline: {"time", "level", "certificate" (omitted
+ * if cert is NULL), "event", "message"}; time in RFC 3339 UTC with
+ * milliseconds.  Bytes that are not UTF-8 become U+FFFD.  Caller frees.
+ */
+char *log_json_line(const struct timespec *ts, enum log_level level,
+    const char *cert, const char *event, const char *message);
 
 /* Drop every message (the fuzzers; acmec itself never does). */
 void log_discard(bool on);
@@ -47,6 +77,13 @@ void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_proto(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * The same with the kind of message for JSON lines: a short stable word
+ * ("issued", "failed", "order", "hook", ...); the others say "message".
+ */
+void log_event(enum log_level level, const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * The first error reported in this thread since log_clear_error(): what

@@ -9,18 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "acme/cmd/cmd.h"
 #include "acme/config/config.h"
 #include "acme/fs.h"
 #include "acme/issue.h"
 #include "acme/log.h"
 #include "acme/store.h"
+#include "crypto/cert.h"
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: acmec [-c CONFIG] issue [--jobs N] [NAME...]\n"
+	    "usage: acmec [-c CONFIG] issue [--jobs N] [--json] [NAME...]\n"
 	    "       acmec issue -d NAME [-d NAME...] --server URL "
 	    "[--email ADDR]\n"
 	    "             (--standalone [ADDR:PORT] | --webroot DIR |\n"
@@ -33,13 +36,15 @@ usage(FILE *f)
 	    "none is named),\n"
 	    "or, with -d, one certificate described by the flags alone.  "
 	    "-d takes DNS\n"
-	    "names and IP addresses.\n");
+	    "names and IP addresses.  --json prints what was written where on "
+	    "stdout.\n");
 }
 
 struct adhoc {
 	bool on;      /* -d given: the certificate is described by flags */
 	int flags;    /* ad hoc flags given */
 	int jobs;     /* --jobs */
+	bool json;    /* --json */
 	int modes;    /* --standalone, --tls-alpn, --webroot given */
 	char *first;  /* the first -d name */
 	struct cfg_issuer issuer;
@@ -137,6 +142,9 @@ opt_one(struct adhoc *ad, int ch, int argc, char **argv)
 	struct cfg_issuer *is = &ad->issuer;
 
 	switch (ch) {
+	case 'J':
+		ad->json = true;
+		return EXIT_OK;
 	case 'j':
 		return cmd_parse_jobs(optarg, &ad->jobs) < 0 ? EXIT_USAGE :
 		    EXIT_OK;
@@ -253,6 +261,7 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 		{ "ca-bundle", required_argument, NULL, 'b' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -272,7 +281,8 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 	ad->issuer.solvers = &ad->solver;
 	ad->issuer.nsolvers = 1;
 	while ((ch = getopt_long(argc, argv, "d:j:h", opts, NULL)) != -1) {
-		if (ch != 'd' && ch != 'j' && ch != 'h' && ch != '?')
+		if (ch != 'd' && ch != 'j' && ch != 'J' && ch != 'h' &&
+		    ch != '?')
 			ad->flags++;
 		if (opt_one(ad, ch, argc, argv) != EXIT_OK)
 			return EXIT_USAGE;
@@ -289,6 +299,96 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 	return adhoc_name(ad);
 }
 
+/* The names of the certificate in dir/tls.crt, else those c asks for. */
+static void
+json_names(cJSON *o, const struct cfg_cert *c, const char *dir)
+{
+	struct cert_chain chain = { 0 };
+	struct ident_list ids = { 0 };
+	cJSON *dns, *ips;
+	char *path = util_printf("%s/tls.crt", dir), *pem = NULL;
+	size_t i, len = 0;
+
+	dns = cJSON_AddArrayToObject(o, "dnsNames");
+	ips = cJSON_AddArrayToObject(o, "ipAddresses");
+	if (fs_read(path, FS_READ_MAX, &pem, &len) == 0 &&
+	    cert_chain_parse(pem, len, &chain) == 0 &&
+	    cert_sans(chain.v[0], &ids) == 0) {
+		for (i = 0; i < ids.n; i++)
+			cJSON_AddItemToArray(ids.v[i].type == IDENT_DNS ? dns :
+			    ips, cJSON_CreateString(ids.v[i].value));
+	} else {
+		for (i = 0; i < c->dns_names.n; i++)
+			cJSON_AddItemToArray(dns,
+			    cJSON_CreateString(c->dns_names.v[i]));
+		for (i = 0; i < c->ip_addresses.n; i++)
+			cJSON_AddItemToArray(ips,
+			    cJSON_CreateString(c->ip_addresses.v[i]));
+	}
+	ident_list_free(&ids);
+	cert_chain_free(&chain);
+	free(pem);
+	free(path);
+}
+
+/* One Certificate's run as JSON: what was written where. */
+static cJSON *
+json_cert(const struct cfg_cert *c, const struct issue_report *r)
+{
+	const struct issue_files *in = &r->in_service;
+	cJSON *o = cJSON_CreateObject(), *files;
+	char date[32], *path;
+	size_t i;
+
+	cJSON_AddStringToObject(o, "name", c->name);
+	cJSON_AddStringToObject(o, "namespace", c->namespace);
+	cJSON_AddBoolToObject(o, "issued", r->result == ISSUE_DONE);
+	if (r->dir != NULL)
+		cJSON_AddStringToObject(o, "secretDir", r->dir);
+	files = cJSON_AddObjectToObject(o, "files");
+	for (i = 0; i < r->files.n; i++) {
+		path = util_printf("%s/%s", r->dir, r->files.v[i]);
+		cJSON_AddStringToObject(files, r->files.v[i], path);
+		free(path);
+	}
+	if (r->files.n > 0 && in->exists) {
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ",
+		    gmtime(&in->not_after));
+		cJSON_AddStringToObject(o, "notAfter", date);
+		if (in->serial != NULL)
+			cJSON_AddStringToObject(o, "serial", in->serial);
+	}
+	if (r->dir != NULL)
+		json_names(o, c, r->dir);
+	if (r->error != NULL || r->dir == NULL)
+		cJSON_AddStringToObject(o, "error", r->error != NULL ?
+		    r->error : "not run: acmec was stopped");
+	return o;
+}
+
+/* issue --json: one document on stdout, for CI scripts. */
+static void
+json_print(const struct cfg_cert **certs, size_t n,
+    const struct issue_report *reports, const struct issue_counts *counts)
+{
+	cJSON *doc = cJSON_CreateObject(), *list;
+	char *text;
+	size_t i;
+
+	list = cJSON_AddArrayToObject(doc, "certificates");
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(list, json_cert(certs[i], &reports[i]));
+	cJSON_AddNumberToObject(doc, "issued", (double)counts->done);
+	cJSON_AddNumberToObject(doc, "failed", (double)counts->failed);
+	if ((text = cJSON_Print(doc)) != NULL) {
+		fputs(text, stdout);
+		fputs("\n", stdout);
+	}
+	fflush(stdout);
+	cJSON_free(text);
+	cJSON_Delete(doc);
+}
+
 int
 cmd_issue(const struct globals *g, int argc, char **argv)
 {
@@ -296,8 +396,9 @@ cmd_issue(const struct globals *g, int argc, char **argv)
 	struct adhoc ad = { 0 };
 	struct store st = { 0 };
 	struct issue_counts counts;
+	struct issue_report *reports = NULL;
 	const struct cfg_cert **certs = NULL;
-	size_t n = 0;
+	size_t n = 0, i;
 	int rc;
 
 	ad.jobs = 4;
@@ -321,11 +422,22 @@ cmd_issue(const struct globals *g, int argc, char **argv)
 		rc = EXIT_FAILED;
 		goto out;
 	}
-	issue_run(&st, certs, n, ad.jobs, true, ad.out, &counts);
+	if (ad.json) {
+		reports = util_alloc(n * sizeof(*reports));
+		/* Not run (a stop signal) is not issued. */
+		for (i = 0; i < n; i++)
+			reports[i].result = ISSUE_FAILED;
+	}
+	issue_run(&st, certs, n, ad.jobs, true, ad.out, &counts, reports);
 	if (n > 1 || counts.failed > 0)
 		log_info("%zu issued, %zu failed", counts.done, counts.failed);
+	if (ad.json)
+		json_print(certs, n, reports, &counts);
 	rc = counts.failed > 0 ? EXIT_FAILED : EXIT_OK;
 out:
+	for (i = 0; reports != NULL && i < n; i++)
+		issue_report_free(&reports[i]);
+	free(reports);
 	free(certs);
 	store_close(&st);
 	config_free(&cfg);

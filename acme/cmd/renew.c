@@ -110,7 +110,7 @@ renew(const struct globals *g, const struct cfg_cert **certs, size_t n,
 	}
 	if (store_open(&st, g->statedir, g->secretsdir) < 0)
 		return EXIT_FAILED;
-	issue_run(&st, certs, n, jobs, force, NULL, counts);
+	issue_run(&st, certs, n, jobs, force, NULL, counts, NULL);
 	store_close(&st);
 	/* Nothing done, nothing failed: nothing for cron to mail. */
 	if (counts->done + counts->failed > 0)

@@ -168,7 +168,9 @@ bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
 	X(webroot_links) \
 	X(metrics_prometheus) \
 	X(metrics_check) \
-	X(metrics_duration)
+	X(metrics_duration) \
+	X(log_json_line) \
+	X(log_json_escapes)
 
 #define UNIT_DECLARE(name) void test_##name(void);
 UNIT_TESTS(UNIT_DECLARE)
