@@ -54,7 +54,7 @@ static const char *const bash_script[] = {
 	"\twhile (( i < COMP_CWORD )); do",
 	"\t\tw=${COMP_WORDS[i]}",
 	"\t\tcase $w in",
-	"\t\t-c|--config|-s|--state-dir|--secrets-dir)",
+	"\t\t-c|--config|-s|--state-dir|--secrets-dir|--log-format)",
 	"\t\t\t[[ ${COMP_WORDS[i+1]} == = ]] && i=$((i + 1))",
 	"\t\t\ti=$((i + 1))",
 	"\t\t\t[[ $w == -c || $w == --config ]] && cfg=${COMP_WORDS[i]}",
@@ -70,6 +70,7 @@ static const char *const bash_script[] = {
 	"\tlocal j npos=0 v=\" -d --domain --server --email --webroot "
 	    "--key-type \"",
 	"\tv+=\"--ca-bundle --out -j --jobs --cert --key --reason --issuer \"",
+	"\tv+=\"--metrics-file --format --warn --crit \"",
 	"\tfor (( j = i + 1; j < COMP_CWORD; j++ )); do",
 	"\t\tw=${COMP_WORDS[j-1]}",
 	"\t\t[[ $w == = ]] && w=${COMP_WORDS[j-2]}",
@@ -79,16 +80,16 @@ static const char *const bash_script[] = {
 	"\tcase $cmd in",
 	"\t'')",
 	"\t\topts=\"-c --config -s --state-dir --secrets-dir -v "
-	    "--verbose -q --quiet -h --help -V --version\"",
+	    "--verbose -q --quiet --log-format -h --help -V --version\"",
 	"\t\targs=\"issue renew status revoke account check completion\"",
 	"\t\t;;",
 	"\tissue)",
 	"\t\topts=\"-d --domain --server --email --standalone "
 	    "--tls-alpn --webroot --key-type --ca-bundle --out -j --jobs "
-	    "-h --help\"",
+	    "--json -h --help\"",
 	"\t\t;;",
-	"\trenew) opts=\"-f --force -j --jobs -h --help\" ;;",
-	"\tstatus) opts=\"--json -h --help\" ;;",
+	"\trenew) opts=\"-f --force -j --jobs --metrics-file -h --help\" ;;",
+	"\tstatus) opts=\"--json --format --check --warn --crit -h --help\" ;;",
 	"\trevoke) opts=\"--cert --key --reason --issuer --server "
 	    "--ca-bundle -h --help\" ;;",
 	"\taccount)",
@@ -111,6 +112,17 @@ static const char *const bash_script[] = {
 	"\t\tmapfile -t COMPREPLY < <(compgen -W \"ec256 ec384 rsa2048 "
 	    "rsa3072 rsa4096 ed25519\" -- \"$cur\")",
 	"\t\treturn 0 ;;",
+	"\t--log-format)",
+	"\t\t[[ -z $cmd ]] && { mapfile -t COMPREPLY < <(compgen -W "
+	    "\"text json\" -- \"$cur\"); return 0; } ;;",
+	"\t--format)",
+	"\t\t[[ $cmd == status ]] && { mapfile -t COMPREPLY < <(compgen "
+	    "-W \"table json prometheus\" -- \"$cur\"); return 0; } ;;",
+	"\t--metrics-file)",
+	"\t\t[[ $cmd == renew ]] && { _acmec_files -f \"$cur\"; return "
+	    "0; } ;;",
+	"\t--warn|--crit)",
+	"\t\t[[ $cmd == status ]] && return 0 ;;",
 	"\t--reason)",
 	"\t\tmapfile -t COMPREPLY < <(compgen -W \"unspecified "
 	    "keyCompromise affiliationChanged superseded "
@@ -174,7 +186,7 @@ static const char *const zsh_script[] = {
 	"\t\t-c|--config) _acmec_cfg=${(Q)words[i+1]}; (( i++ )) ;;",
 	"\t\t--config=*) _acmec_cfg=${w#--config=} ;;",
 	"\t\t-c?*) _acmec_cfg=${w#-c} ;;",
-	"\t\t-s|--state-dir|--secrets-dir) (( i++ )) ;;",
+	"\t\t-s|--state-dir|--secrets-dir|--log-format) (( i++ )) ;;",
 	"\t\t-*) ;;",
 	"\t\t*) break ;;",
 	"\t\tesac",
@@ -188,6 +200,7 @@ static const char *const zsh_script[] = {
 	"\t\t'--secrets-dir=[where Secrets live]:directory:_files -/' \\",
 	"\t\t'(-q --quiet)*'{-v,--verbose}'[more detail on stderr]' \\",
 	"\t\t'(-v --verbose -q --quiet)'{-q,--quiet}'[errors only]' \\",
+	"\t\t'--log-format=[messages on stderr as]:format:(text json)' \\",
 	"\t\t'(- *)'{-h,--help}'[show the usage]' \\",
 	"\t\t'(- *)'{-V,--version}'[print the version]' \\",
 	"\t\t'1:command:_acmec_commands' \\",
@@ -210,17 +223,24 @@ static const char *const zsh_script[] = {
 	"\t\t\t'--ca-bundle=[CA certificates for the server]:file:_files' \\",
 	"\t\t\t'--out=[write the files here]:directory:_files -/' \\",
 	"\t\t\t'(-j --jobs)'{-j+,--jobs=}'[orders at once]:number:' \\",
+	"\t\t\t'--json[print what was written, as JSON]' \\",
 	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
 	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
 	"\trenew)",
 	"\t\t_arguments -S \\",
 	"\t\t\t'(-f --force)'{-f,--force}'[renew whether due or not]' \\",
 	"\t\t\t'(-j --jobs)'{-j+,--jobs=}'[orders at once]:number:' \\",
+	"\t\t\t'--metrics-file=[write metrics here after the "
+	    "run]:file:_files' \\",
 	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
 	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
 	"\tstatus)",
 	"\t\t_arguments -S \\",
 	"\t\t\t'--json[print JSON]' \\",
+	"\t\t\t'--format=[output]:format:(table json prometheus)' \\",
+	"\t\t\t'--check[one Nagios line, exit 0 1 2 3]' \\",
+	"\t\t\t'--warn=[warning when one expires within]:duration:' \\",
+	"\t\t\t'--crit=[critical when one expires within]:duration:' \\",
 	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
 	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
 	"\trevoke)",
@@ -273,7 +293,7 @@ static const char *const fish_script[] = {
 	"\t\t\t\tset cfg (string replace -- --config= '' $w)",
 	"\t\t\tcase '-c?*'",
 	"\t\t\t\tset cfg (string sub -s 3 -- $w)",
-	"\t\t\tcase -s --state-dir --secrets-dir",
+	"\t\t\tcase -s --state-dir --secrets-dir --log-format",
 	"\t\t\t\tset i (math $i + 1)",
 	"\t\t\tcase '-*'",
 	"\t\t\tcase '*'",
@@ -318,6 +338,20 @@ static const char *const fish_script[] = {
 	    "'more detail on stderr'",
 	"complete -c acmec -n __acmec_no_command -s q -l quiet -d "
 	    "'errors only'",
+	"complete -c acmec -n __acmec_no_command -l log-format -x -a "
+	    "'text json' -d 'messages on stderr as'",
+	"complete -c acmec -n '__acmec_using issue' -l json -d "
+	    "'print what was written, as JSON'",
+	"complete -c acmec -n '__acmec_using renew' -l metrics-file -r "
+	    "-F -d 'write metrics here after the run'",
+	"complete -c acmec -n '__acmec_using status' -l format -x -a "
+	    "'table json prometheus' -d output",
+	"complete -c acmec -n '__acmec_using status' -l check -d "
+	    "'one Nagios line, exit 0 1 2 3'",
+	"complete -c acmec -n '__acmec_using status' -l warn -x -d "
+	    "'warning when one expires within'",
+	"complete -c acmec -n '__acmec_using status' -l crit -x -d "
+	    "'critical when one expires within'",
 	"complete -c acmec -n __acmec_no_command -s h -l help -d "
 	    "'show the usage'",
 	"complete -c acmec -n __acmec_no_command -s V -l version -d "

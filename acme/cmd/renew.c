@@ -31,11 +31,11 @@ usage(FILE *f)
 	    "match, or\n"
 	    "the names or key settings changed.  --force renews regardless.  "
 	    "Nothing due\n"
-	    "is success.  --metrics-file writes the metrics of status --format "
-	    "prometheus\n"
-	    "and of the run to FILE (atomically, mode 0644) after the run, for "
-	    "node_exporter's\n"
-	    "textfile collector.\n");
+	    "is success.  --metrics-file writes the Prometheus metrics that "
+	    "status prints\n"
+	    "and those of the run to FILE (atomically, mode 0644) after the "
+	    "run,\n"
+	    "for node_exporter's textfile collector.\n");
 }
 
 /* Where --metrics-file goes: its directory (which must exist) and name. */
