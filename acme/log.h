@@ -48,7 +48,10 @@ void log_set_cert(const char *ns, const char *name);
 char *log_json_line(const struct timespec *ts, enum log_level level,
     const char *cert, const char *event, const char *message);
 
-/* Drop every message (the fuzzers; acmec itself never does). */
+/*
+ * Drop every message: the fuzzers, and completion --names, which prints
+ * nothing but names.
+ */
 void log_discard(bool on);
 
 /*
