@@ -405,7 +405,7 @@ is_due(struct worker *w, const struct cfg_cert *c, bool cache,
 		return true;
 	}
 	/* Only with -v: renew over many Certificates formats no dates. */
-	if (log_verbosity() < LOG_DEBUG)
+	if (!log_enabled(LOG_DEBUG))
 		return false;
 	at = st->ari_renew_at && st->ari_renew_at < cs->renewal_time ?
 	    st->ari_renew_at : cs->renewal_time;

@@ -231,14 +231,21 @@ emit(const char *s, size_t len)
 static void vlog(enum log_level level, const char *event, const char *fmt,
     va_list ap) __attribute__((format(printf, 3, 0)));
 
+bool
+log_enabled(enum log_level level)
+{
+	int min = levels[level].min == -2 ? routine : levels[level].min;
+
+	return verbosity >= min;
+}
+
 static void
 vlog(enum log_level level, const char *event, const char *fmt, va_list ap)
 {
 	char line[2048], text[2100], *json = NULL;
 	struct timespec ts;
-	int min = levels[level].min == -2 ? routine : levels[level].min;
 
-	if (verbosity < min)
+	if (!log_enabled(level))
 		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	/* The first error of a certificate's run is its "last error". */

@@ -66,6 +66,9 @@ unsigned long log_lines(void);
 void log_set_verbosity(int v);
 int log_verbosity(void);
 
+/* Would a message of level be printed (not to format one in vain)? */
+bool log_enabled(enum log_level level);
+
 /*
  * renew and status: quiet when healthy, for cron, which mails every line
  * it sees.  From now on notices and progress print only with -v; errors,
