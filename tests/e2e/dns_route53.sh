@@ -115,20 +115,26 @@ not_in env/secret-not-logged "$T_TMP/err" "$AWS_SECRET"
 mkdir -p "$HOME/.aws"
 printf '[default]\naws_access_key_id = AKIANOTTHISONE000000\naws_secret_access_key = x\n\n[dns]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
     "$AWS_KEY" "$AWS_SECRET" >"$HOME/.aws/credentials"
-expect profile/issue 0 run AWS_PROFILE=dns $(acmec) -vv -c "$T_TMP/amb.yaml" issue
+# (Each step a name of its own: Pebble reuses a valid authorization one
+# time in a hundred even with PEBBLE_AUTHZREUSE=0, its test being
+# rand.Intn(100) > 0, and then no record would be written.)
+conf ambient '{}' amb-profile.acmec.test >"$T_TMP/amb-profile.yaml"
+conf ambient '{}' amb-imds.acmec.test >"$T_TMP/amb-imds.yaml"
+conf ambient '{}' amb-none.acmec.test >"$T_TMP/amb-none.yaml"
+expect profile/issue 0 run AWS_PROFILE=dns $(acmec) -vv -c "$T_TMP/amb-profile.yaml" issue
 grep_in profile/said "$T_TMP/err" "route53: credentials from $HOME/.aws/credentials, profile dns"
-expect no-profile/exit 1 run AWS_PROFILE=nosuch $(acmec) -c "$T_TMP/amb.yaml" issue
+expect no-profile/exit 1 run AWS_PROFILE=nosuch $(acmec) -c "$T_TMP/amb-none.yaml" issue
 grep_in no-profile/words "$T_TMP/err" 'route53: .*credentials has no aws_access_key_id and aws_secret_access_key in the profile \[nosuch\]'
 rm -r "$HOME/.aws"
 # ...then the instance's role through IMDSv2.
 expect imds/issue 0 run AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$FAKE_IMDS_PORT" \
-    $(acmec) -vv -c "$T_TMP/amb.yaml" issue
+    $(acmec) -vv -c "$T_TMP/amb-imds.yaml" issue
 grep_in imds/said "$T_TMP/err" 'route53: credentials of the instance role acmec-node'
 check imds/v2-token grep -q 'imds PUT /latest/api/token auth=token-issued' "$FAKE_API_LOG"
 check imds/as-role grep -q 'route53 POST .* auth=role:acmec-node/' "$FAKE_API_LOG"
 # Nothing anywhere: what to give, exit 1.
 expect none/exit 1 run AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:9" \
-    $(acmec) -c "$T_TMP/amb.yaml" issue
+    $(acmec) -c "$T_TMP/amb-none.yaml" issue
 grep_in none/words "$T_TMP/err" 'route53: no AWS credentials: give accessKeyID'
 
 # Bad keys: AWS's words, exit 1, nothing left.
