@@ -16,6 +16,7 @@
 #include "acme/acme.h"
 #include "acme/fs.h"
 #include "acme/log.h"
+#include "crypto/b64.h"
 #include "crypto/digest.h"
 
 #define DIR_TRIES 4
@@ -62,19 +63,20 @@ get_directory(struct acme *a, const char *server, struct http_resp *r,
 	}
 }
 
-/* The file that keeps server's directory (caller frees). */
+/* The file that keeps server's directory (caller frees), or NULL. */
 static char *
 cache_name(const char *server)
 {
 	unsigned char md[DIGEST_MAX];
-	char hex[2 * 16 + 1];
-	size_t i;
+	char *id, *name;
 
-	if (digest_hash(DIGEST_SHA256, server, strlen(server), md) < 0)
+	/* base64url has no '/': 16 bytes of the hash name the file. */
+	if (digest_hash(DIGEST_SHA256, server, strlen(server), md) < 0 ||
+	    (id = b64_url_encode(md, 16)) == NULL)
 		return NULL;
-	for (i = 0; i < 16; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return util_printf("directory-%s.json", hex);
+	name = util_printf("directory-%s.json", id);
+	free(id);
+	return name;
 }
 
 /* Keep the directory body (JSON) of a's server; failures only logged. */
