@@ -108,6 +108,18 @@ int acme_open_cached(struct acme *a, const char *server, const char *ca,
     size_t calen, bool insecure, const char *cachedir,
     struct acme_problem *prob);
 
+/* Let's Encrypt's directories: ad hoc issue's default, and --staging. */
+#define ACME_LE_PRODUCTION "https://acme-v02.api.letsencrypt.org/directory"
+#define ACME_LE_STAGING \
+	"https://acme-staging-v02.api.letsencrypt.org/directory"
+
+/*
+ * The staging twin of a production directory URL whose CA publishes one
+ * (Let's Encrypt, Google Trust Services), as certbot's --dry-run uses it;
+ * NULL if server has none known (it may be a staging server already).
+ */
+const char *acme_staging_twin(const char *server);
+
 /* Read the directory from the server again (and keep it); -1 and prob. */
 int acme_dir_refresh(struct acme *a, struct acme_problem *prob);
 void acme_close(struct acme *a);

@@ -226,3 +226,20 @@ acme_open(struct acme *a, const char *server, const char *ca, size_t calen,
 {
 	return acme_open_cached(a, server, ca, calen, insecure, NULL, prob);
 }
+
+const char *
+acme_staging_twin(const char *server)
+{
+	/* Each CA's documentation: production, then its staging twin. */
+	static const char *const twins[][2] = {
+		{ ACME_LE_PRODUCTION, ACME_LE_STAGING },
+		{ "https://dv.acme-v02.api.pki.goog/directory",
+		  "https://dv.acme-v02.test-api.pki.goog/directory" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(twins) / sizeof(twins[0]); i++)
+		if (strcmp(server, twins[i][0]) == 0)
+			return twins[i][1];
+	return NULL;
+}

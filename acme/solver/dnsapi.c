@@ -11,6 +11,7 @@
 #include "acme/acme.h"
 #include "acme/log.h"
 #include "acme/solver/dnsapi.h"
+#include "acme/solver/solver.h"
 #include "crypto/err.h"
 
 #define RATE_TRIES 4
@@ -69,6 +70,29 @@ creds(const struct dnsapi *api, const struct dnsapi_ctx *ctx,
 	c->next = *ctx->cache;
 	*ctx->cache = c;
 	return &c->creds;
+}
+
+int
+solver_check_credentials(const struct cfg_solver *s, const char *secretsdir,
+    const char *domain)
+{
+	const struct dnsapi *api = dnsapi_find(s->api.provider);
+	struct dnsapi_ctx ctx = { s, secretsdir, NULL, NULL };
+	struct strlist hdrs = { 0 };
+	int rc = -1;
+
+	(void)domain;
+	if (api == NULL) {
+		log_error("dns-01: no provider %s", s->api.provider);
+		return -1;
+	}
+	if ((ctx.http = http_new(NULL, 0, false)) == NULL)
+		return -1;
+	/* The credentials can be read (and exchanged, for those that are). */
+	rc = api->auth(&ctx, &hdrs);
+	dnsapi_headers_free(&hdrs);
+	http_free(ctx.http);
+	return rc;
 }
 
 const struct dnsapi *

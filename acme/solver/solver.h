@@ -80,6 +80,15 @@ int solver_commit(struct solver_set *set);
  */
 int solver_unanswered(const struct solver_set *set);
 
+/*
+ * check --online: are the credentials of s (a dns01 solver with a
+ * provider's API) there and accepted by the provider, for the zone of
+ * domain?  Nothing is changed at the provider.  0, or -1 reported with
+ * what to change.
+ */
+int solver_check_credentials(const struct cfg_solver *s,
+    const char *secretsdir, const char *domain);
+
 /* Stop listeners, remove files and records; safe on an empty set. */
 void solver_cleanup(struct solver_set *set);
 
