@@ -12,6 +12,10 @@
 #include "acme/config/config.h"
 #include "acme/log.h"
 
+/* --dns PROVIDER, as acme/cmd/adhoc.c knows them. */
+#define DNS_PROVIDERS "cloudflare digitalocean route53 azureDNS cloudDNS " \
+	"akamai acmeDNS rfc2136"
+
 /*
  * The scripts, a line an entry.  Each knows the commands and flags of
  * acmec.c and acme/cmd/: a new flag goes there too
@@ -71,6 +75,8 @@ static const char *const bash_script[] = {
 	    "--key-type \"",
 	"\tv+=\"--ca-bundle --out -j --jobs --cert --key --reason --issuer \"",
 	"\tv+=\"--metrics-file --format --warn --crit \"",
+	"\tv+=\"--eab-kid --profile --preferred-chain --dns --dns-hook "
+	    "--dns-resolver --deploy-hook \"",
 	"\tfor (( j = i + 1; j < COMP_CWORD; j++ )); do",
 	"\t\tw=${COMP_WORDS[j-1]}",
 	"\t\t[[ $w == = ]] && w=${COMP_WORDS[j-2]}",
@@ -84,9 +90,10 @@ static const char *const bash_script[] = {
 	"\t\targs=\"issue renew status revoke account check completion\"",
 	"\t\t;;",
 	"\tissue)",
-	"\t\topts=\"-d --domain --server --email --standalone "
-	    "--tls-alpn --webroot --key-type --ca-bundle --out -j --jobs "
-	    "--json -h --help\"",
+	"\t\topts=\"-d --domain --server --staging --email --eab-kid "
+	    "--profile --preferred-chain --standalone --tls-alpn --webroot "
+	    "--dns --dns-hook --dns-resolver --key-type --ca-bundle --out --deploy-hook "
+	    "-j --jobs --json -h --help\"",
 	"\t\t;;",
 	"\trenew) opts=\"-f --force -j --jobs --metrics-file -h --help\" ;;",
 	"\tstatus) opts=\"--json --format --check --warn --crit -h --help\" ;;",
@@ -107,6 +114,12 @@ static const char *const bash_script[] = {
 	"\t\t[[ -z $cmd ]] && { _acmec_files -d \"$cur\"; return 0; } ;;",
 	"\t--webroot|--out)",
 	"\t\t[[ $cmd == issue ]] && { _acmec_files -d \"$cur\"; return "
+	    "0; } ;;",
+	"\t--dns)",
+	"\t\t[[ $cmd == issue ]] && { mapfile -t COMPREPLY < <(compgen "
+	    "-W \"" DNS_PROVIDERS "\" -- \"$cur\"); return 0; } ;;",
+	"\t--dns-hook)",
+	"\t\t[[ $cmd == issue ]] && { _acmec_files -f \"$cur\"; return "
 	    "0; } ;;",
 	"\t--key-type)",
 	"\t\tmapfile -t COMPREPLY < <(compgen -W \"ec256 ec384 rsa2048 "
@@ -214,6 +227,19 @@ static const char *const zsh_script[] = {
 	    "certificate]:name:_hosts' \\",
 	"\t\t\t'--server=[the CA directory URL]:url:_urls' \\",
 	"\t\t\t'--email=[account contact]:address:' \\",
+	"\t\t\t'--staging[Let'\\''s Encrypt'\\''s staging CA]' \\",
+	"\t\t\t'--eab-kid=[external account binding key ID]:id:' \\",
+	"\t\t\t'--profile=[the CA'\\''s certificate profile]:profile:' \\",
+	"\t\t\t'--preferred-chain=[the chain whose top is "
+	    "named]:name:' \\",
+	"\t\t\t'--dns=[answer dns-01 through a provider]:provider:("
+	    DNS_PROVIDERS ")' \\",
+	"\t\t\t'--dns-hook=[answer dns-01 through this "
+	    "program]:program:_files' \\",
+	"\t\t\t'*--dns-resolver=[ask this resolver for "
+	    "dns-01]:host\\:port:' \\",
+	"\t\t\t'--deploy-hook=[run after the files are written]:command:' "
+	    "\\",
 	"\t\t\t'--standalone[answer http-01 on port 80 or ADDR:PORT]' \\",
 	"\t\t\t'--tls-alpn[answer tls-alpn-01 on port 443 or ADDR:PORT]' \\",
 	"\t\t\t'--webroot=[answer http-01 from this "
@@ -387,6 +413,22 @@ static const char *const fish_script[] = {
 	"complete -c acmec -n '__acmec_using issue' -l webroot -x -a "
 	    "'(__fish_complete_directories)' -d 'answer http-01 from "
 	    "this directory'",
+	"complete -c acmec -n '__acmec_using issue' -l staging -d "
+	    "'Let'\\''s Encrypt'\\''s staging CA'",
+	"complete -c acmec -n '__acmec_using issue' -l eab-kid -x -d "
+	    "'external account binding key ID'",
+	"complete -c acmec -n '__acmec_using issue' -l profile -x -d "
+	    "'the CA'\\''s certificate profile'",
+	"complete -c acmec -n '__acmec_using issue' -l preferred-chain -x "
+	    "-d 'the chain whose top is named'",
+	"complete -c acmec -n '__acmec_using issue' -l dns -x -a '"
+	    DNS_PROVIDERS "' -d 'answer dns-01 through a provider'",
+	"complete -c acmec -n '__acmec_using issue' -l dns-hook -r -F -d "
+	    "'answer dns-01 through this program'",
+	"complete -c acmec -n '__acmec_using issue' -l dns-resolver -x -d "
+	    "'ask this resolver for dns-01'",
+	"complete -c acmec -n '__acmec_using issue' -l deploy-hook -x -d "
+	    "'run after the files are written'",
 	"complete -c acmec -n '__acmec_using issue' -l key-type -x "
 	    "-a 'ec256 ec384 rsa2048 rsa3072 rsa4096 ed25519' -d "
 	    "'certificate key'",

@@ -11,6 +11,8 @@
 
 #include <cJSON.h>
 
+#include "acme/acme.h"
+#include "acme/cmd/adhoc.h"
 #include "acme/cmd/cmd.h"
 #include "acme/config/config.h"
 #include "acme/fs.h"
@@ -24,34 +26,29 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: acmec [-c CONFIG] issue [--jobs N] [--json] [NAME...]\n"
-	    "       acmec issue -d NAME [-d NAME...] --server URL "
-	    "[--email ADDR]\n"
+	    "       acmec issue -d NAME [-d NAME...] [--server URL | --staging]\n"
+	    "             [--email ADDR] [--eab-kid KID] [--profile NAME]\n"
+	    "             [--preferred-chain CN]\n"
 	    "             (--standalone [ADDR:PORT] | --webroot DIR |\n"
-	    "              --tls-alpn [ADDR:PORT])\n"
+	    "              --tls-alpn [ADDR:PORT] | --dns PROVIDER |\n"
+	    "              --dns-hook PROGRAM) [--dns-resolver HOST:PORT...]\n"
 	    "             [--key-type ec256|ec384|rsa2048|rsa3072|rsa4096|"
 	    "ed25519]\n"
-	    "             [--ca-bundle FILE] [--out DIR]\n"
+	    "             [--ca-bundle FILE] [--out DIR] [--deploy-hook CMD]\n"
 	    "\n"
 	    "Issues the named Certificates of the configuration now (all if "
 	    "none is named),\n"
 	    "or, with -d, one certificate described by the flags alone.  "
 	    "-d takes DNS\n"
-	    "names and IP addresses.  --json prints what was written where on "
+	    "names and IP addresses.  Without --server, Let's Encrypt's "
+	    "production CA;\n"
+	    "--staging for its staging CA.  --dns takes the provider's "
+	    "credentials from\n"
+	    "its usual environment variables (acmec(1)); --eab-kid the MAC "
+	    "key from\n"
+	    "ACMEC_EAB_HMAC_KEY.  --json prints what was written where on "
 	    "stdout.\n");
 }
-
-struct adhoc {
-	bool on;      /* -d given: the certificate is described by flags */
-	int flags;    /* ad hoc flags given */
-	int jobs;     /* --jobs */
-	bool json;    /* --json */
-	int modes;    /* --standalone, --tls-alpn, --webroot given */
-	char *first;  /* the first -d name */
-	struct cfg_issuer issuer;
-	struct cfg_solver solver;
-	struct cfg_cert cert;
-	char *out;
-};
 
 /* -d NAME: a DNS name or an IP address. */
 static int
@@ -78,20 +75,24 @@ opt_name(struct adhoc *ad, const char *arg)
 static int
 opt_listen(struct adhoc *ad, int ch, int argc, char **argv)
 {
+	char *addr = NULL;
+	int port;
+
 	ad->modes++;
-	ad->solver.type = ch == 'S' ? SOLVER_HTTP01 : SOLVER_TLSALPN01;
-	ad->solver.http_mode = HTTP01_STANDALONE;
-	ad->solver.http_port = ch == 'S' ? 80 : 443;
+	ad->mode = (char)ch;
+	free(ad->listen);
+	ad->listen = util_strdup(ch == 'S' ? ":80" : ":443");
 	if (optind >= argc || argv[optind][0] == '-' ||
 	    strchr(argv[optind], ':') == NULL)
 		return EXIT_OK;
-	if (config_parse_listen(argv[optind], &ad->solver.http_address,
-	    &ad->solver.http_port) < 0) {
+	if (config_parse_listen(argv[optind], &addr, &port) < 0) {
 		log_error("--%s '%s': give ADDR:PORT or :PORT", ch == 'S' ?
 		    "standalone" : "tls-alpn", log_esc(argv[optind]));
 		return EXIT_USAGE;
 	}
-	optind++;
+	free(addr);
+	free(ad->listen);
+	ad->listen = util_strdup(argv[optind++]);
 	return EXIT_OK;
 }
 
@@ -121,17 +122,49 @@ opt_key_type(struct cfg_cert *c, const char *arg)
 
 /* --ca-bundle FILE. */
 static int
-opt_ca_bundle(struct cfg_issuer *is, const char *arg)
+opt_ca_bundle(struct adhoc *ad, const char *arg)
 {
-	size_t len;
-
-	free(is->ca_bundle);
-	is->ca_bundle = NULL;
-	if (fs_read(arg, FS_READ_MAX, &is->ca_bundle, &len) < 0) {
+	free(ad->ca_bundle);
+	ad->ca_bundle = NULL;
+	if (fs_read(arg, FS_READ_MAX, &ad->ca_bundle, &ad->ca_bundle_len) < 0) {
 		log_error("--ca-bundle %s: %s", arg, strerror(errno));
 		return EXIT_USAGE;
 	}
-	is->ca_bundle_len = len;
+	return EXIT_OK;
+}
+
+/* A flag whose value is kept as it is. */
+static int
+opt_str(char **to, const char *arg)
+{
+	free(*to);
+	*to = util_strdup(arg);
+	return EXIT_OK;
+}
+
+/* A flag that chooses the solver: --webroot, --dns, --dns-hook. */
+static int
+opt_solver(struct adhoc *ad, int ch, const char *arg)
+{
+	ad->modes++;
+	ad->mode = (char)ch;
+	if (ch == 'D' && adhoc_check_provider(arg) < 0)
+		return EXIT_USAGE;
+	return opt_str(ch == 'w' ? &ad->webroot : ch == 'D' ? &ad->dns :
+	    &ad->dns_hook, arg);
+}
+
+/* --deploy-hook CMD: run with sh -c, as an acmec.io/deploy-hook string. */
+static int
+opt_deploy_hook(struct cfg_cert *c, const char *arg)
+{
+	strlist_free(&c->deploy_hook);
+	if (arg[0] == '\0') {
+		log_error("--deploy-hook: the command is empty");
+		return EXIT_USAGE;
+	}
+	strlist_add(&c->deploy_hook, arg);
+	c->deploy_hook_shell = true;
 	return EXIT_OK;
 }
 
@@ -139,8 +172,6 @@ opt_ca_bundle(struct cfg_issuer *is, const char *arg)
 static int
 opt_one(struct adhoc *ad, int ch, int argc, char **argv)
 {
-	struct cfg_issuer *is = &ad->issuer;
-
 	switch (ch) {
 	case 'J':
 		ad->json = true;
@@ -151,30 +182,36 @@ opt_one(struct adhoc *ad, int ch, int argc, char **argv)
 	case 'd':
 		return opt_name(ad, optarg);
 	case 's':
-		free(is->server);
-		is->server = util_strdup(optarg);
+		return opt_str(&ad->server, optarg);
+	case 't':
+		ad->staging = true;
 		return EXIT_OK;
 	case 'e':
-		free(is->email);
-		is->email = util_strdup(optarg);
-		return EXIT_OK;
+		return opt_str(&ad->email, optarg);
+	case 'E':
+		return opt_str(&ad->eab_kid, optarg);
+	case 'p':
+		return opt_str(&ad->profile, optarg);
+	case 'P':
+		return opt_str(&ad->chain, optarg);
 	case 'S':
 	case 'T':
 		return opt_listen(ad, ch, argc, argv);
 	case 'w':
-		ad->modes++;
-		ad->solver.http_mode = HTTP01_WEBROOT;
-		free(ad->solver.webroot);
-		ad->solver.webroot = util_strdup(optarg);
+	case 'D':
+	case 'H':
+		return opt_solver(ad, ch, optarg);
+	case 'r':
+		strlist_add(&ad->resolvers, optarg);
 		return EXIT_OK;
 	case 'k':
 		return opt_key_type(&ad->cert, optarg);
 	case 'b':
-		return opt_ca_bundle(is, optarg);
+		return opt_ca_bundle(ad, optarg);
 	case 'o':
-		free(ad->out);
-		ad->out = util_strdup(optarg);
-		return EXIT_OK;
+		return opt_str(&ad->out, optarg);
+	case 'y':
+		return opt_deploy_hook(&ad->cert, optarg);
 	case 'h':
 		usage(stdout);
 		exit(EXIT_OK);
@@ -186,44 +223,51 @@ opt_one(struct adhoc *ad, int ch, int argc, char **argv)
 
 /* The ad hoc flags make sense together (the first -d name is given). */
 static int
-adhoc_check(const struct adhoc *ad, int argc)
+adhoc_check(struct adhoc *ad, int argc)
 {
-	const struct cfg_issuer *is = &ad->issuer;
-
 	if (optind < argc) {
 		log_error("names of configured Certificates cannot be mixed "
 		    "with -d");
 		return EXIT_USAGE;
 	}
-	if (is->server == NULL || strncmp(is->server, "https://", 8) != 0) {
-		log_error("ad hoc issue needs --server with the CA's https:// "
-		    "directory URL");
+	if (ad->staging && ad->server != NULL) {
+		log_error("give --server URL or --staging (Let's Encrypt's "
+		    "staging CA), not both");
+		return EXIT_USAGE;
+	}
+	if (ad->server == NULL)
+		ad->server = util_strdup(ad->staging ? ACME_LE_STAGING :
+		    ACME_LE_PRODUCTION);
+	if (strncmp(ad->server, "https://", 8) != 0) {
+		log_error("--server '%s': give the CA's https:// directory URL",
+		    log_esc(ad->server));
 		return EXIT_USAGE;
 	}
 	if (ad->modes != 1) {
 		log_error("ad hoc issue needs one of --standalone [ADDR:PORT], "
-		    "--tls-alpn [ADDR:PORT] or --webroot DIR");
+		    "--tls-alpn [ADDR:PORT], --webroot DIR, --dns PROVIDER or "
+		    "--dns-hook PROGRAM");
 		return EXIT_USAGE;
 	}
-	if (ad->solver.webroot != NULL && ad->solver.webroot[0] != '/') {
+	if (ad->resolvers.n > 0 && ad->mode != 'D' && ad->mode != 'H') {
+		log_error("--dns-resolver is for --dns and --dns-hook");
+		return EXIT_USAGE;
+	}
+	if (ad->webroot != NULL && ad->webroot[0] != '/') {
 		log_error("--webroot '%s' must be an absolute path",
-		    log_esc(ad->solver.webroot));
+		    log_esc(ad->webroot));
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
 }
 
-/* Name the ad hoc issuer, account and certificate (after the first -d). */
+/* Name the ad hoc certificate (after the first -d). */
 static int
 adhoc_name(struct adhoc *ad)
 {
-	struct cfg_issuer *is = &ad->issuer;
 	struct cfg_cert *c = &ad->cert;
 	char *p;
 
-	is->name = util_strdup("ad-hoc");
-	is->cluster = true;
-	is->account_key.name = util_strdup(CONFIG_ADHOC_ACCOUNT);
 	c->namespace = util_strdup("ad-hoc");
 	/* The first name, with "*." spelled out, names the certificate. */
 	c->name = strncmp(ad->first, "*.", 2) == 0 ?
@@ -233,13 +277,14 @@ adhoc_name(struct adhoc *ad)
 		if (*p == ':')
 			*p = '-';
 	c->secret_name = util_strdup(c->name);
-	if (ad->out == NULL && strcmp(c->secret_name, is->account_key.name) == 0) {
+	if (ad->out == NULL && strcmp(c->secret_name,
+	    CONFIG_ADHOC_ACCOUNT) == 0) {
 		log_error("-d %s: the Secret %s is where ad hoc issue keeps its "
 		    "account key; write the files elsewhere with -o DIR",
 		    c->secret_name, c->secret_name);
 		return EXIT_USAGE;
 	}
-	return EXIT_OK;
+	return adhoc_issuer(ad) < 0 ? EXIT_USAGE : EXIT_OK;
 }
 
 /*
@@ -253,13 +298,21 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 	static const struct option opts[] = {
 		{ "domain", required_argument, NULL, 'd' },
 		{ "server", required_argument, NULL, 's' },
+		{ "staging", no_argument, NULL, 't' },
 		{ "email", required_argument, NULL, 'e' },
+		{ "eab-kid", required_argument, NULL, 'E' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "preferred-chain", required_argument, NULL, 'P' },
 		{ "standalone", no_argument, NULL, 'S' },
 		{ "tls-alpn", no_argument, NULL, 'T' },
 		{ "webroot", required_argument, NULL, 'w' },
+		{ "dns", required_argument, NULL, 'D' },
+		{ "dns-hook", required_argument, NULL, 'H' },
+		{ "dns-resolver", required_argument, NULL, 'r' },
 		{ "key-type", required_argument, NULL, 'k' },
 		{ "ca-bundle", required_argument, NULL, 'b' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "deploy-hook", required_argument, NULL, 'y' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
@@ -267,7 +320,6 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 	};
 	int ch;
 
-	ad->cert.issuer = &ad->issuer;
 	config_cert_defaults(&ad->cert);
 	/*
 	 * Ad hoc issue is acmec's own command line, not a Certificate: its
@@ -275,11 +327,6 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 	 */
 	ad->cert.key_type = KEY_EC_P256;
 	ad->cert.key_bits = 0;
-	ad->solver.type = SOLVER_HTTP01;
-	ad->solver.http_mode = HTTP01_STANDALONE;
-	ad->solver.http_port = 80;
-	ad->issuer.solvers = &ad->solver;
-	ad->issuer.nsolvers = 1;
 	while ((ch = getopt_long(argc, argv, "d:j:h", opts, NULL)) != -1) {
 		if (ch != 'd' && ch != 'j' && ch != 'J' && ch != 'h' &&
 		    ch != '?')
@@ -441,13 +488,6 @@ out:
 	free(certs);
 	store_close(&st);
 	config_free(&cfg);
-	ad.issuer.solvers = NULL;
-	ad.issuer.nsolvers = 0;
-	config_issuer_free(&ad.issuer);
-	config_cert_free(&ad.cert);
-	free(ad.solver.http_address);
-	free(ad.solver.webroot);
-	free(ad.out);
-	free(ad.first);
+	adhoc_free(&ad);
 	return rc;
 }

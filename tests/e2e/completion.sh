@@ -107,8 +107,12 @@ bcase commands "acmec " issue renew status revoke account check completion
 bcase re "acmec re" renew revoke
 bcase renew-flags "acmec renew --" --force --jobs --metrics-file --help
 bcase status-flags "acmec -c $cfg status -" --json --format --check --warn --crit -h --help
-bcase issue-flags "acmec issue --" --domain --server --email --standalone \
-    --tls-alpn --webroot --key-type --ca-bundle --out --jobs --json --help
+bcase issue-flags "acmec issue --" --domain --server --staging --email \
+    --eab-kid --profile --preferred-chain --standalone --tls-alpn --webroot \
+    --dns --dns-hook --dns-resolver --key-type --ca-bundle --out --deploy-hook \
+    --jobs --json \
+    --help
+bcase dns-providers "acmec issue --dns cl" cloudflare cloudDNS
 bcase revoke-flags "acmec revoke --" --cert --key --reason --issuer \
     --server --ca-bundle --help
 bcase account-flags "acmec account --" --issuer --email --help
@@ -201,6 +205,8 @@ zcase config-eq-names "acmec --config=$cfg renew " www web shop/api blog/api
 zcase issue-w "acmec -c $cfg issue w" www web
 zcase bad-config "acmec -c $T_TMP/bad.yaml status "
 zcase key-types "acmec issue --key-type ec" ec256 ec384
+zcase dns-providers "acmec issue --dns=a" akamai acmeDNS azureDNS
+zcase staging "acmec issue --stag" --staging
 zcase account-actions "acmec account " register show update rekey \
     deactivate
 
@@ -230,6 +236,8 @@ fcase renew-flags "acmec renew --" --force --jobs --metrics-file --help
 fcase status-names "acmec -c $cfg status " www web shop/api blog/api
 fcase config-eq-names "acmec --config=$cfg renew " www web shop/api blog/api
 fcase issue-w "acmec -c $cfg issue w" www web
+fcase dns-providers "acmec issue --dns r" route53 rfc2136
+fcase staging "acmec issue --stag" --staging
 fcase bad-config "acmec -c $T_TMP/bad.yaml status "
 fcase key-types "acmec issue --key-type ec" ec256 ec384
 fcase reasons "acmec revoke www --reason s" superseded

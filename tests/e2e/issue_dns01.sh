@@ -90,20 +90,8 @@ check wrong-tsig/no-challenge-triggered test "$(triggers)" -eq "$before"
 not_in wrong-tsig/secret-not-shown "$T_TMP/err" "$DNS_SECRET"
 no_acmec_values wrong-tsig _acme-challenge.bad.acmec.test
 
-# The exec hook, writing through nsupdate (the key from a file, so the
-# secret is never in ps).
-cat >"$T_TMP/hook" <<EOF2
-#!/bin/sh
-echo "\$1 \$2 \$ACMEC_ACTION \$ACMEC_RECORD_NAME \$ACMEC_DOMAIN" >>"$T_TMP/hook.log"
-[ "\$3" = "\$ACMEC_RECORD_VALUE" ] || exit 3
-case "\$1" in
-present) op="update add \$2. 60 IN TXT \"\$3\"" ;;
-cleanup) op="update delete \$2. TXT \"\$3\"" ;;
-*) exit 2 ;;
-esac
-printf 'server 127.0.0.1 53\n%s\nsend\n' "\$op" | nsupdate -k "$DNS_KEYFILE"
-EOF2
-chmod +x "$T_TMP/hook"
+# The exec hook, writing through nsupdate.
+nsupdate_hook "$T_TMP/hook" "$T_TMP/hook.log"
 cat >"$T_TMP/exec.yaml" <<EOF2
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer

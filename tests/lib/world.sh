@@ -64,6 +64,25 @@ ZONE
 	fi
 }
 
+# nsupdate_hook FILE LOG: an acmec.io exec hook at FILE that writes the
+# record to BIND9 through nsupdate (the key from a file, so the secret is
+# never in ps), logging "ACTION NAME $ACMEC_ACTION $ACMEC_RECORD_NAME
+# $ACMEC_DOMAIN" to LOG; it fails if the value is not ACMEC_RECORD_VALUE.
+nsupdate_hook() {
+	cat >"$1" <<EOF2
+#!/bin/sh
+echo "\$1 \$2 \$ACMEC_ACTION \$ACMEC_RECORD_NAME \$ACMEC_DOMAIN" >>"$2"
+[ "\$3" = "\$ACMEC_RECORD_VALUE" ] || exit 3
+case "\$1" in
+present) op="update add \$2. 60 IN TXT \\"\$3\\"" ;;
+cleanup) op="update delete \$2. TXT \\"\$3\\"" ;;
+*) exit 2 ;;
+esac
+printf 'server 127.0.0.1 ${DNS_PORT:-53}\\n%s\\nsend\\n' "\$op" | nsupdate -k "$DNS_KEYFILE"
+EOF2
+	chmod +x "$1"
+}
+
 # start_pebble: Pebble with the environment given (PEBBLE_* variables);
 # VA sleeps are off.  $PEBBLE_EXTRA (e.g. '"certificateValidityPeriod": 10')
 # goes into its configuration.  Sets PEBBLE_DIR (directory URL), PEBBLE_CA (its TLS
