@@ -177,10 +177,12 @@ zpty -w z "compadd() {
 	builtin compadd \"\$@\"
 }"
 zpty -w z "zstyle ':completion:*' list-prompt ''; zstyle ':completion:*' menu no"
-zpty -w z "print ready-$$"
+# What zsh prints, not the echo of what was typed (a terminal still in
+# cooked mode echoes the line at once): r${:-eady} prints as ready.
+zpty -w z "print r\${:-eady}-$$"
 zpty -r -m z x "*ready-$$*" || exit 4
 zpty -w -n z "$line"$'\t'
-zpty -w z $'\C-u'"print done-$$"
+zpty -w z $'\C-u'"print d\${:-one}-$$"
 zpty -r -m z x "*done-$$*" || exit 5
 zpty -d z
 EOF2
