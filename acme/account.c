@@ -69,6 +69,24 @@ account_can_register(const struct acme *a, const struct cfg_issuer *is,
 }
 
 /* Load the existing account key, or NULL: *why if absent, else reported. */
+/*
+ * A new account key of type (bits for RSA) and its PEM: PKCS#1 for RSA, as
+ * cert-manager writes account keys, PKCS#8 otherwise; NULL (reported).
+ */
+static struct key *
+new_key(enum key_type type, int bits, char **pem, size_t *len)
+{
+	struct key *key = key_generate(type, type == KEY_RSA ? bits : 0);
+
+	if (key == NULL || key_save_pem(key, type == KEY_RSA ? KEY_ENC_PKCS1 :
+	    KEY_ENC_PKCS8, pem, len) < 0) {
+		log_error("cannot create an account key: %s", crypto_error());
+		key_free(key);
+		return NULL;
+	}
+	return key;
+}
+
 static struct key *
 load_key(const struct cfg_issuer *is, const struct store *st,
     enum account_none *why)
@@ -120,13 +138,16 @@ load_or_create_key(const struct cfg_issuer *is, const struct store *st,
 		    "remove that setting", path, is->name);
 		goto out;
 	}
-	if ((key = key_generate(KEY_EC_P256, 0)) == NULL ||
-	    key_save_pem(key, KEY_ENC_PKCS8, &pem, &len) < 0) {
-		log_error("cannot create an account key: %s", crypto_error());
-		key_free(key);
-		key = NULL;
+	/*
+	 * A configured issuer's account is cert-manager's kind, RSA 2048 in
+	 * PKCS#1, which its ACME issuer requires, so that the account can
+	 * move to a cluster (acmec export); ad hoc issue's is ECDSA P-256,
+	 * as certbot's and lego's are.
+	 */
+	if ((key = new_key(strcmp(is->account_key.name,
+	    CONFIG_ADHOC_ACCOUNT) == 0 ? KEY_EC_P256 : KEY_RSA, 2048, &pem,
+	    &len)) == NULL)
 		goto out;
-	}
 	dir = store_secret_dir(st, is->account_key.name);
 	if (fs_mkdirs(dir, 0700) < 0 ||
 	    fs_create_excl(dir, keyname, pem, len, 0600) < 0) {
@@ -440,7 +461,7 @@ account_update_email(struct acme *a, const char *email)
 
 int
 account_rekey(struct acme *a, const struct cfg_issuer *is,
-    const struct store *st, struct key **key)
+    const struct store *st, struct key **key, int type, int bits)
 {
 	const char *keyname = is->account_key.key ? is->account_key.key :
 	    "tls.key";
@@ -469,9 +490,13 @@ account_rekey(struct acme *a, const struct cfg_issuer *is,
 	}
 	if (store_lock(st, what, 1, &lockfd) < 0)
 		goto out;
-	if ((nk = key_generate(key_get_type(*key), key_bits(*key))) == NULL ||
-	    key_save_pem(nk, KEY_ENC_PKCS8, &pem, &len) < 0 ||
-	    (inner = jws_keychange(nk, *key, a->kid,
+	if (type < 0) {
+		type = (int)key_get_type(*key);
+		bits = key_bits(*key);
+	}
+	if ((nk = new_key((enum key_type)type, bits, &pem, &len)) == NULL)
+		goto out;
+	if ((inner = jws_keychange(nk, *key, a->kid,
 	    a->dir.key_change)) == NULL ||
 	    (text = cJSON_PrintUnformatted(inner)) == NULL) {
 		log_error("cannot make the new account key: %s",

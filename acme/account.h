@@ -56,12 +56,12 @@ int account_fetch(struct acme *a, char **status, struct strlist *contacts);
 int account_update_email(struct acme *a, const char *email);
 
 /*
- * Roll the account key (RFC 8555 §7.3.5): a new key of the same type; the
- * key file is replaced only once the CA has confirmed.  *key becomes the
- * new key.
+ * Roll the account key (RFC 8555 §7.3.5): a new key of type (bits for
+ * RSA), or of the same type if type is -1; the key file is replaced only
+ * once the CA has confirmed.  *key becomes the new key.
  */
 int account_rekey(struct acme *a, const struct cfg_issuer *is,
-    const struct store *st, struct key **key);
+    const struct store *st, struct key **key, int type, int bits);
 
 /*
  * Deactivate the account; its key is then renamed KEY.deactivated and the

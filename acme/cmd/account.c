@@ -21,7 +21,8 @@ usage(FILE *f)
 	    "       acmec [-c CONFIG] account show --issuer NAME\n"
 	    "       acmec [-c CONFIG] account update --issuer NAME --email "
 	    "ADDR\n"
-	    "       acmec [-c CONFIG] account rekey --issuer NAME\n"
+	    "       acmec [-c CONFIG] account rekey --issuer NAME "
+	    "[--key-type TYPE]\n"
 	    "       acmec [-c CONFIG] account deactivate --issuer NAME\n");
 }
 
@@ -107,10 +108,17 @@ open_account(const struct globals *g, const char *action, struct acme *a,
 }
 
 /* Do action to the account a has open. */
+struct account_args {
+	const char *issuer, *email, *action;
+	int key_type, key_bits; /* --key-type, or -1 */
+	bool help;
+};
+
 static int
-act(const char *action, struct acme *a, const struct cfg_issuer *is,
-    const struct store *st, struct key **key, const char *email)
+act(const struct account_args *aa, struct acme *a,
+    const struct cfg_issuer *is, const struct store *st, struct key **key)
 {
+	const char *action = aa->action, *email = aa->email;
 	struct strlist contacts = { 0 };
 	char *status = NULL;
 	size_t i;
@@ -134,7 +142,8 @@ act(const char *action, struct acme *a, const struct cfg_issuer *is,
 		log_info("account %s: contact is now mailto:%s",
 		    log_esc(a->kid), log_esc2(email));
 	} else if (strcmp(action, "rekey") == 0) {
-		if (account_rekey(a, is, st, key) < 0)
+		if (account_rekey(a, is, st, key, aa->key_type,
+		    aa->key_bits) < 0)
 			return -1;
 		log_info("account %s: new key in place", log_esc(a->kid));
 	} else {
@@ -147,11 +156,6 @@ act(const char *action, struct acme *a, const struct cfg_issuer *is,
 	return 0;
 }
 
-/* What the command line asks. */
-struct account_args {
-	const char *issuer, *email, *action;
-	bool help;
-};
 
 /* EXIT_OK with aa filled (aa->help: usage printed), or EXIT_USAGE. */
 static int
@@ -160,15 +164,18 @@ parse_args(int argc, char **argv, struct account_args *aa)
 	static const struct option opts[] = {
 		{ "issuer", required_argument, NULL, 'i' },
 		{ "email", required_argument, NULL, 'e' },
+		{ "key-type", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const actions[] = { "register", "show", "update",
 		"rekey", "deactivate", NULL };
+	enum key_type type;
 	size_t i;
 	int ch;
 
 	memset(aa, 0, sizeof(*aa));
+	aa->key_type = -1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -176,6 +183,11 @@ parse_args(int argc, char **argv, struct account_args *aa)
 			break;
 		case 'e':
 			aa->email = optarg;
+			break;
+		case 'k':
+			if (cmd_parse_key_type(optarg, &type, &aa->key_bits) < 0)
+				return EXIT_USAGE;
+			aa->key_type = (int)type;
 			break;
 		case 'h':
 			usage(stdout);
@@ -198,6 +210,10 @@ parse_args(int argc, char **argv, struct account_args *aa)
 		log_error(actions[i] == NULL ? "account: unknown action '%s'" :
 		    "account %s: give --issuer NAME", log_esc(aa->action));
 		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (aa->key_type >= 0 && strcmp(aa->action, "rekey") != 0) {
+		log_error("--key-type goes with rekey");
 		return EXIT_USAGE;
 	}
 	if ((strcmp(aa->action, "update") == 0) != (aa->email != NULL)) {
@@ -237,7 +253,7 @@ cmd_account(const struct globals *g, int argc, char **argv)
 		goto out;
 	}
 	if (open_account(g, aa.action, &a, is, &st, &key) < 0 ||
-	    act(aa.action, &a, is, &st, &key, aa.email) < 0)
+	    act(&aa, &a, is, &st, &key) < 0)
 		goto out;
 	rc = EXIT_OK;
 out:

@@ -1,6 +1,7 @@
 /* What the subcommands share: choosing Certificates, --jobs. */
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "acme/cmd/cmd.h"
 #include "acme/config/config.h"
@@ -80,6 +81,29 @@ cmd_parse_jobs(const char *s, int *jobs)
 	}
 	*jobs = (int)v;
 	return 0;
+}
+
+int
+cmd_parse_key_type(const char *s, enum key_type *type, int *bits)
+{
+	static const struct {
+		const char *name;
+		enum key_type type;
+		int bits;
+	} types[] = { { "ec256", KEY_EC_P256, 0 }, { "ec384", KEY_EC_P384, 0 },
+		{ "rsa2048", KEY_RSA, 2048 }, { "rsa3072", KEY_RSA, 3072 },
+		{ "rsa4096", KEY_RSA, 4096 }, { "ed25519", KEY_ED25519, 0 } };
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(s, types[i].name) == 0) {
+			*type = types[i].type;
+			*bits = types[i].bits;
+			return 0;
+		}
+	log_error("--key-type '%s': use ec256, ec384, rsa2048, rsa3072, "
+	    "rsa4096 or ed25519", log_esc(s));
+	return -1;
 }
 
 const struct cfg_issuer *

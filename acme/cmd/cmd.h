@@ -3,6 +3,8 @@
 
 #include <stdbool.h>
 
+#include "crypto/key.h"
+
 /* The subcommands; each returns the process exit status. */
 
 enum {
@@ -63,6 +65,9 @@ struct metrics_run;
 char *cmd_status_prometheus(const struct globals *g,
     const struct cfg_cert *const *certs, size_t n,
     const struct metrics_run *run);
+
+/* --key-type: ec256 ec384 rsa2048 rsa3072 rsa4096 ed25519; -1 reported. */
+int cmd_parse_key_type(const char *s, enum key_type *type, int *bits);
 
 /* --jobs N: 1 to 256; -1 (reported) otherwise. */
 int cmd_parse_jobs(const char *s, int *jobs);

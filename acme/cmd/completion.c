@@ -100,7 +100,7 @@ static const char *const bash_script[] = {
 	"\trevoke) opts=\"--cert --key --reason --issuer --server "
 	    "--ca-bundle -h --help\" ;;",
 	"\taccount)",
-	"\t\topts=\"--issuer --email -h --help\"",
+	"\t\topts=\"--issuer --email --key-type -h --help\"",
 	"\t\targs=\"register show update rekey deactivate\"",
 	"\t\t;;",
 	"\tcompletion) args=\"bash zsh fish\" ;;",
@@ -285,6 +285,8 @@ static const char *const zsh_script[] = {
 	"\t\t_arguments -S \\",
 	"\t\t\t'--issuer=[the issuer of the account]:issuer:' \\",
 	"\t\t\t'--email=[new contact (update)]:address:' \\",
+	"\t\t\t'--key-type=[the new key (rekey)]:type:(ec256 ec384 "
+	    "rsa2048 rsa3072 rsa4096 ed25519)' \\",
 	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
 	"\t\t\t'1:action:(register show update rekey deactivate)' && ret=0 ;;",
 	"\tcompletion)",
@@ -429,6 +431,9 @@ static const char *const fish_script[] = {
 	    "'ask this resolver for dns-01'",
 	"complete -c acmec -n '__acmec_using issue' -l deploy-hook -x -d "
 	    "'run after the files are written'",
+	"complete -c acmec -n '__acmec_using account' -l key-type -x "
+	    "-a 'ec256 ec384 rsa2048 rsa3072 rsa4096 ed25519' -d "
+	    "'the new key (rekey)'",
 	"complete -c acmec -n '__acmec_using issue' -l key-type -x "
 	    "-a 'ec256 ec384 rsa2048 rsa3072 rsa4096 ed25519' -d "
 	    "'certificate key'",

@@ -96,30 +96,6 @@ opt_listen(struct adhoc *ad, int ch, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* --key-type. */
-static int
-opt_key_type(struct cfg_cert *c, const char *arg)
-{
-	static const struct {
-		const char *name;
-		enum key_type type;
-		int bits;
-	} types[] = { { "ec256", KEY_EC_P256, 0 }, { "ec384", KEY_EC_P384, 0 },
-		{ "rsa2048", KEY_RSA, 2048 }, { "rsa3072", KEY_RSA, 3072 },
-		{ "rsa4096", KEY_RSA, 4096 }, { "ed25519", KEY_ED25519, 0 } };
-	size_t i;
-
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(arg, types[i].name) == 0) {
-			c->key_type = types[i].type;
-			c->key_bits = types[i].bits;
-			return EXIT_OK;
-		}
-	log_error("--key-type '%s': use ec256, ec384, rsa2048, rsa3072, "
-	    "rsa4096 or ed25519", log_esc(arg));
-	return EXIT_USAGE;
-}
-
 /* --ca-bundle FILE. */
 static int
 opt_ca_bundle(struct adhoc *ad, const char *arg)
@@ -205,7 +181,8 @@ opt_one(struct adhoc *ad, int ch, int argc, char **argv)
 		strlist_add(&ad->resolvers, optarg);
 		return EXIT_OK;
 	case 'k':
-		return opt_key_type(&ad->cert, optarg);
+		return cmd_parse_key_type(optarg, &ad->cert.key_type,
+		    &ad->cert.key_bits) < 0 ? EXIT_USAGE : EXIT_OK;
 	case 'b':
 		return opt_ca_bundle(ad, optarg);
 	case 'o':

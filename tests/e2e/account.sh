@@ -36,6 +36,18 @@ check rekey/key-replaced test "$(sha256sum <"$S/secrets/account/tls.key")" != "$
 check rekey/key-mode test "$(stat -c %a "$S/secrets/account/tls.key")" = 600
 expect rekey/show 0 $A show --issuer le
 grep_in rekey/same-account "$T_TMP/out" "^URL: *$url"
+# --key-type: the same account with a key of another type (an EC account
+# of an older acmec becomes one cert-manager takes), and back.
+expect rekey-type/ec 0 $A rekey --issuer le --key-type ec256
+check rekey-type/ec-key sh -c "openssl pkey -in '$S/secrets/account/tls.key' -noout -text | grep -q prime256v1"
+expect rekey-type/rsa 0 $A rekey --issuer le --key-type rsa2048
+check rekey-type/rsa-key grep -q 'BEGIN RSA PRIVATE KEY' "$S/secrets/account/tls.key"
+expect rekey-type/show 0 $A show --issuer le
+grep_in rekey-type/same-account "$T_TMP/out" "^URL: *$url"
+expect rekey-type/bad 2 $A rekey --issuer le --key-type rsa1024
+grep_in rekey-type/bad-says "$T_TMP/err" "use ec256, ec384, rsa2048"
+expect rekey-type/not-rekey 2 $A show --issuer le --key-type ec256
+grep_in rekey-type/not-rekey-says "$T_TMP/err" "goes with rekey"
 expect rekey/issue 0 "$ACMEC" -c "$T_TMP/c.yaml" -s "$S" issue
 not_in rekey/no-new-account "$T_TMP/err" 'registered account'
 

@@ -41,6 +41,8 @@ expect rfc2136/issue 0 rfc "$DNS_SECRET" -d rfc.acmec.test \
     -d '*.rfc.acmec.test' --out "$T_TMP/rfc"
 cert_ok rfc2136 "$T_TMP/rfc" "Private-Key: (256 bit" rfc.acmec.test '*.rfc.acmec.test'
 grep_in rfc2136/dns-01 "$T_TMP/err" 'dns-01'
+# Ad hoc issue's account key is ECDSA P-256, as certbot's and lego's are.
+check rfc2136/account-p256 sh -c "openssl pkey -in '$S/secrets/acmec-adhoc-account/tls.key' -noout -text | grep -q prime256v1"
 not_in rfc2136/secret-not-logged "$T_TMP/err" "$DNS_SECRET"
 check rfc2136/records-removed test -z "$(txt _acme-challenge.rfc.acmec.test)"
 expect rfc2136/wrong-secret 1 rfc 'bm90IHRoZSBzZWNyZXQgYXQgYWxsIG5vdCBhdCBhbGwK' \

@@ -115,7 +115,7 @@ bcase issue-flags "acmec issue --" --domain --server --staging --email \
 bcase dns-providers "acmec issue --dns cl" cloudflare cloudDNS
 bcase revoke-flags "acmec revoke --" --cert --key --reason --issuer \
     --server --ca-bundle --help
-bcase account-flags "acmec account --" --issuer --email --help
+bcase account-flags "acmec account --" --issuer --email --key-type --help
 bcase global-flags "acmec --" --config --state-dir --secrets-dir --verbose \
     --quiet --log-format --help --version
 bcase log-formats "acmec --log-format " text json

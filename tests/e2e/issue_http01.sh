@@ -56,7 +56,10 @@ cert_ok rsa4096 "$S/secrets/example-com-tls" "Private-Key: (4096 bit" \
     example.acmec.test www.example.acmec.test
 check rsa4096/pkcs1 grep -q 'BEGIN RSA PRIVATE KEY' "$S/secrets/example-com-tls/tls.key"
 check account/key-mode test "$(stat -c %a "$S/secrets/letsencrypt-staging-account/tls.key")" = 600
-check account/ec-p256 sh -c "openssl pkey -in '$S/secrets/letsencrypt-staging-account/tls.key' -noout -text | grep -q prime256v1"
+# cert-manager's kind of account key (its ACME issuer takes RSA only), in
+# PKCS#1 as it writes them, so that the account can move to a cluster.
+check account/rsa2048 sh -c "openssl pkey -in '$S/secrets/letsencrypt-staging-account/tls.key' -noout -text | grep -q 'Private-Key: (2048 bit'"
+check account/pkcs1 grep -q 'BEGIN RSA PRIVATE KEY' "$S/secrets/letsencrypt-staging-account/tls.key"
 accounts=$(pebble_count 'POST /sign-me-up')
 
 # ECDSA P-256 with a webroot solver: a static web server serves the files.
