@@ -155,7 +155,10 @@ acme_problem_parse(const char *body, size_t len, long status,
 long long
 acme_retry_after(const char *v)
 {
+	static const char *const forms[] = { "%a, %d %b %Y %H:%M:%S GMT",
+		"%A, %d-%b-%y %H:%M:%S GMT", "%a %b %d %H:%M:%S %Y" };
 	struct tm tm;
+	size_t i;
 	char *end;
 	long long secs;
 	time_t when;
@@ -168,9 +171,17 @@ acme_retry_after(const char *v)
 			return -1;
 		return secs > 86400 ? 86400 : secs;
 	}
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(v, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	if (end == NULL || *end != '\0')
+	/*
+	 * An HTTP-date (RFC 9110 §5.6.7): IMF-fixdate, which senders must
+	 * use, and the obsolete RFC 850 and asctime forms recipients must
+	 * still read.
+	 */
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		memset(&tm, 0, sizeof(tm));
+		if ((end = strptime(v, forms[i], &tm)) != NULL && *end == '\0')
+			break;
+	}
+	if (i == sizeof(forms) / sizeof(forms[0]))
 		return -1;
 	when = timegm(&tm);
 	secs = (long long)(when - time(NULL));

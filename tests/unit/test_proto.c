@@ -695,6 +695,21 @@ test_proto_retry_after(void)
 	CHECK(acme_retry_after("Wed, 21 Oct 2015 07:28:00 GMT+1") == -1);
 	CHECK(acme_retry_after("2015-10-21T07:28:00Z") == -1);
 	CHECK(acme_retry_after("Wed, 21 Oct 2015") == -1);
+	/* RFC 9110's obsolete forms: RFC 850 and asctime. */
+	CHECK(acme_retry_after("Sunday, 06-Nov-94 08:49:37 GMT") == 0);
+	CHECK(acme_retry_after("Sun Nov  6 08:49:37 1994") == 0);
+	CHECK(acme_retry_after("Fri Dec 31 23:59:59 9998") == 86400);
+	/* %y spelled out: the compiler rightly warns of two-digit years. */
+	strftime(date, sizeof(date), "%A, %d-%b-", &tm);
+	snprintf(date + strlen(date), 8, "%02d", tm.tm_year % 100);
+	strftime(date + strlen(date), 20, " %H:%M:%S GMT", &tm);
+	v = acme_retry_after(date);
+	CHECK(v >= 118 && v <= 120);
+	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm);
+	v = acme_retry_after(date);
+	CHECK(v >= 118 && v <= 120);
+	CHECK(acme_retry_after("Sunday, 06-Nov-94 08:49:37") == -1);
+	CHECK(acme_retry_after("Sun Nov  6 08:49:37 1994 GMT") == -1);
 }
 
 void
