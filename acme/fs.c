@@ -463,9 +463,35 @@ switch_to(int dfd, const char *rev, const struct fs_file *files, size_t n)
 	return fsync(dfd);
 }
 
-/* Old revisions, and any left by a crash, are no longer referenced. */
+/*
+ * Is name one of our links into ..data/ for a file that is no longer in
+ * files (n), as Kubernetes' atomic writer removes them?
+ */
+static bool
+stale_link(int dfd, const char *name, const struct fs_file *files, size_t n)
+{
+	char target[300];
+	ssize_t len;
+	size_t i;
+
+	if (name[0] == '.' ||
+	    (len = readlinkat(dfd, name, target, sizeof(target) - 1)) < 0)
+		return false;
+	target[len] = '\0';
+	if (strncmp(target, "..data/", 7) != 0 || strcmp(target + 7, name) != 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strcmp(files[i].name, name) == 0)
+			return false;
+	return true;
+}
+
+/*
+ * Old revisions, and any left by a crash, are no longer referenced; nor
+ * are the links to files that left the set.
+ */
 static void
-remove_old(int dfd, const char *keep)
+remove_old(int dfd, const char *keep, const struct fs_file *files, size_t n)
 {
 	struct dirent *de;
 	DIR *d;
@@ -481,6 +507,9 @@ remove_old(int dfd, const char *keep)
 		if (strncmp(de->d_name, "..rev-", 6) == 0 &&
 		    strcmp(de->d_name, keep) != 0)
 			remove_tree(dfd, de->d_name, 0);
+		else if ((de->d_type == DT_LNK || de->d_type == DT_UNKNOWN) &&
+		    stale_link(dfd, de->d_name, files, n))
+			unlinkat(dfd, de->d_name, 0);
 	closedir(d);
 }
 
@@ -510,7 +539,7 @@ fs_publish(const char *dir, const struct fs_file *files, size_t n)
 	}
 	made = false;
 	rc = 0;
-	remove_old(dfd, rev);
+	remove_old(dfd, rev, files, n);
 out:
 	if (made) {
 		int saved = errno;

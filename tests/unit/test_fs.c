@@ -85,6 +85,35 @@ test_fs_planted_links(void)
 	free(root);
 }
 
+/*
+ * A file that leaves the set (additionalOutputFormats removed) takes its
+ * link with it, as in Kubernetes' atomic writer; links and files that are
+ * not ours stay.
+ */
+void
+test_fs_publish_shrinks(void)
+{
+	static const struct fs_file set3[] = { { "tls.crt", "crt", 3, 0644 },
+		{ "tls.key", "key", 3, 0600 },
+		{ "tls-combined.pem", "both", 4, 0600 } };
+	char *root = mktmp(), dir[256];
+
+	REQUIRE(root != NULL);
+	snprintf(dir, sizeof(dir), "%s/secret", root);
+	CHECK(fs_publish(dir, set3, 3) == 0);
+	CHECK(exists(dir, "tls-combined.pem"));
+	REQUIRE(sh("ln -s ..data/other %s/mine && ln -s /etc/hostname "
+	    "%s/theirs && echo x >%s/plain", dir, dir, dir) == 0);
+	CHECK(fs_publish(dir, set1, 2) == 0);
+	CHECK(sh("test ! -e %s/tls-combined.pem && ! test -L "
+	    "%s/tls-combined.pem", dir, dir) == 0);
+	CHECK(exists(dir, "tls.crt") && exists(dir, "tls.key"));
+	CHECK(sh("test -L %s/mine && test -L %s/theirs && test -f %s/plain",
+	    dir, dir, dir) == 0);
+	CHECK(sh("rm -rf %s", root) == 0);
+	free(root);
+}
+
 void
 test_fs_unsafe_dirs(void)
 {

@@ -163,6 +163,7 @@ bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
 	X(dns_exchange_drops_forged) \
 	X(dns_exchange_tcp_when_truncated) \
 	X(fs_planted_links) \
+	X(fs_publish_shrinks) \
 	X(fs_unsafe_dirs) \
 	X(fs_cloexec) \
 	X(webroot_links) \
