@@ -160,9 +160,13 @@ yaml_cert site web web.acmec.test >>"$C/more.yaml"
 echo --- >>"$C/more.yaml"
 yaml_issuer good account "[$(tsig tsig | sed 's/tsigKeyName: acme-key/tsigKeyName: other-key/')]" >>"$C/more.yaml"
 yaml_cert mixed good dns.acmec.test >>"$C/more.yaml"
+echo --- >>"$C/more.yaml"
+yaml_issuer cf cf-account "[{dns01: {cloudflare: {apiTokenSecretRef: {name: cf-token, key: token}}}}]" >>"$C/more.yaml"
+yaml_cert cf cf cf.acmec.test >>"$C/more.yaml"
 expect more/exit 1 with_hosts "$ACMEC" -c "$C/more.yaml" -s "$S" check --online
 grep_in more/no-webroot "$T_TMP/out" "web.acmec.test: http-01 webroot .*: FAILED: the webroot $T_TMP/nowhere does not exist; create it, and serve it at http://web.acmec.test/\$"
 check more/not-created test ! -e "$T_TMP/nowhere"
+grep_in more/provider "$T_TMP/out" '^certificate default/cf: cf.acmec.test: dns-01 cloudflare credentials for cf.acmec.test: FAILED: .*cf-token'
 grep_in more/badkey "$T_TMP/out" 'TSIG key other-key at 127.0.0.1:53 for dns.acmec.test: FAILED: .*BADKEY'
 
 # No web server at all on port 80.
