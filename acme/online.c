@@ -256,8 +256,8 @@ fetch_probe(const char *url, const char *want, const char *root)
 		    "serve %s/.well-known/acme-challenge/ at that URL", url,
 		    r.status == 200 ? "other content (HTTP " : "HTTP ",
 		    r.status, r.status == 200 ? ")" : r.location != NULL ?
-		    " (a redirect; the CA follows it, this check does not)" : "",
-		    log_esc(root), log_esc2(root));
+		    " (a redirect; the CA follows it, this check does not)" :
+		    "", log_esc(root), log_esc2(root));
 	else
 		rc = 0;
 	http_resp_free(&r);
