@@ -1,10 +1,12 @@
 #!/bin/sh
 # acmec check --online against the real Pebble and BIND9: every check OK on
 # a good configuration, and each failure caught with what to change: an
-# unreachable directory, a missing account key, an unregistered account, a
-# port another server holds, a webroot no server serves (or serves from
-# elsewhere), a planted link in a webroot, a wrong TSIG secret, a missing
-# hook.  check --online writes nothing: no key, no account, no probe file
+# unreachable directory, a missing account key, an unregistered and a
+# deactivated account, a port another server holds (http-01 and
+# tls-alpn-01), a webroot no server serves (or serves from elsewhere, or
+# that does not exist), a planted link in a webroot, a wrong TSIG secret and
+# key name, a missing hook, a DNS provider's missing credentials.  check
+# --online writes nothing: no key, no account, no probe file or directory
 # left.  Plain check stays offline.
 NEED_NETNS=1
 . "$(dirname "$0")/../lib/e2e.sh"
@@ -100,6 +102,7 @@ SERVER=https://127.0.0.1:1/dir ANN="acmec.io/http01-listen: \"127.0.0.1:5003\"" 
 yaml_cert d down d.acmec.test >>"$C/down.yaml"
 expect offline/exit 0 "$ACMEC" -c "$C/down.yaml" -s "$S" check
 check offline/no-lines test ! -s "$T_TMP/out"
+expect offline/bad-flag 2 "$ACMEC" -c "$C/down.yaml" -s "$S" check --bogus
 expect offline/no-names 2 "$ACMEC" -c "$C/down.yaml" -s "$S" check d
 grep_in offline/no-names-says "$T_TMP/err" 'NAMEs only with --online'
 
@@ -163,10 +166,19 @@ yaml_cert mixed good dns.acmec.test >>"$C/more.yaml"
 echo --- >>"$C/more.yaml"
 yaml_issuer cf cf-account "[{dns01: {cloudflare: {apiTokenSecretRef: {name: cf-token, key: token}}}}]" >>"$C/more.yaml"
 yaml_cert cf cf cf.acmec.test >>"$C/more.yaml"
+echo --- >>"$C/more.yaml"
+ANN="acmec.io/tlsalpn01-listen: \"127.0.0.1:5002\"" yaml_issuer alpn gone-account "[{http01: {ingress: {}}}]" >>"$C/more.yaml"
+yaml_cert alpn alpn alpn.acmec.test >>"$C/more.yaml"
+# An account deactivated (its key set aside).
+expect more/register 0 "$ACMEC" -c "$C/more.yaml" -s "$S" account register --issuer alpn
+expect more/deactivate 0 "$ACMEC" -c "$C/more.yaml" -s "$S" account deactivate --issuer alpn
 expect more/exit 1 with_hosts "$ACMEC" -c "$C/more.yaml" -s "$S" check --online
 grep_in more/no-webroot "$T_TMP/out" "web.acmec.test: http-01 webroot .*: FAILED: the webroot $T_TMP/nowhere does not exist; create it, and serve it at http://web.acmec.test/\$"
 check more/not-created test ! -e "$T_TMP/nowhere"
 grep_in more/provider "$T_TMP/out" '^certificate default/cf: cf.acmec.test: dns-01 cloudflare credentials for cf.acmec.test: FAILED: .*cf-token'
+grep_in more/alpn-port "$T_TMP/out" '^certificate default/alpn: alpn.acmec.test: tls-alpn-01 on port 127.0.0.1:5002: FAILED: port 5002 is held by another server; stop it, give acmec another address (acmec.io/tlsalpn01-listen), or stop that server around runs with --pre-hook and --post-hook$'
+grep_in more/deactivated "$T_TMP/out" '^issuer alpn: account key .*: FAILED: the account is deactivated (its key is kept with .deactivated added); register a new one: acmec .* account register --issuer alpn$'
+grep_in more/summary "$T_TMP/out" '^12 checks: 6 OK, 6 FAILED$'
 grep_in more/badkey "$T_TMP/out" 'TSIG key other-key at 127.0.0.1:53 for dns.acmec.test: FAILED: .*BADKEY'
 
 # No web server at all on port 80.
