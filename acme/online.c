@@ -78,7 +78,7 @@ end(struct online *o, int rc, const char *what, const char *note)
 	log_clear_error();
 }
 
-/* "issuer NAME" (ClusterIssuer) or "issuer NAMESPACE/NAME"; caller frees. */
+/* --issuer's NAME (ClusterIssuer) or NAMESPACE/NAME; caller frees. */
 static char *
 issuer_arg(const struct cfg_issuer *is)
 {
