@@ -193,9 +193,13 @@ probe_port(const char *address, int port, const char *type)
 
 	sin6.sin6_port = htons((uint16_t)port);
 	sin.sin_port = htons((uint16_t)port);
-	if (address != NULL && (v6 ? inet_pton(AF_INET6, address,
-	    &sin6.sin6_addr) : inet_pton(AF_INET, address, &sin.sin_addr)) !=
-	    1) {
+	if (address != NULL && v6)
+		err = inet_pton(AF_INET6, address, &sin6.sin6_addr);
+	else if (address != NULL)
+		err = inet_pton(AF_INET, address, &sin.sin_addr);
+	else
+		err = 1;
+	if (err != 1) {
 		log_error("'%s' is not an IP address", log_esc(address));
 		return -1;
 	}
