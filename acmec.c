@@ -26,7 +26,8 @@ static const struct verb verbs[] = {
 	{ "status", cmd_status, "show certificates and their last orders" },
 	{ "revoke", cmd_revoke, "revoke a certificate" },
 	{ "account", cmd_account, "register, show, update, rekey, deactivate" },
-	{ "check", cmd_check, "validate the configuration (no network)" },
+	{ "check", cmd_check, "validate the configuration (or probe the CA "
+	    "and solvers)" },
 	{ "completion", cmd_completion, "print a bash, zsh or fish completion "
 	    "script" },
 	{ NULL, NULL, NULL },

@@ -377,9 +377,10 @@ out:
 	return rc;
 }
 
-int
-account_find(struct acme *a, const struct cfg_issuer *is,
-    const struct store *st, struct key **keyp, enum account_none *why)
+/* account_find(), trusting the stored URL or (ask) asking the CA. */
+static int
+find(struct acme *a, const struct cfg_issuer *is, const struct store *st,
+    struct key **keyp, enum account_none *why, bool ask)
 {
 	struct key *key;
 	int found;
@@ -389,7 +390,7 @@ account_find(struct acme *a, const struct cfg_issuer *is,
 		return *why == ACCOUNT_UNKNOWN ? -1 : 1;
 	a->key = key;
 	free(a->kid);
-	if ((a->kid = stored_url(is, st)) == NULL &&
+	if ((a->kid = ask ? NULL : stored_url(is, st)) == NULL &&
 	    (found = new_account(a, is, st, true)) != 1) {
 		a->key = NULL;
 		key_free(key);
@@ -398,6 +399,20 @@ account_find(struct acme *a, const struct cfg_issuer *is,
 	}
 	*keyp = key;
 	return 0;
+}
+
+int
+account_find(struct acme *a, const struct cfg_issuer *is,
+    const struct store *st, struct key **keyp, enum account_none *why)
+{
+	return find(a, is, st, keyp, why, false);
+}
+
+int
+account_lookup(struct acme *a, const struct cfg_issuer *is,
+    const struct store *st, struct key **keyp, enum account_none *why)
+{
+	return find(a, is, st, keyp, why, true);
 }
 
 int

@@ -40,6 +40,14 @@ enum account_none {
 int account_find(struct acme *a, const struct cfg_issuer *is,
     const struct store *st, struct key **key, enum account_none *why);
 
+/*
+ * account_find() that always asks the CA (newAccount with
+ * onlyReturnExisting, RFC 8555 §7.3.1), whatever URL is stored: check
+ * --online.  Nothing is created or written.
+ */
+int account_lookup(struct acme *a, const struct cfg_issuer *is,
+    const struct store *st, struct key **key, enum account_none *why);
+
 /* The path of the issuer's account key file; caller frees. */
 char *account_key_path(const struct cfg_issuer *is, const struct store *st);
 

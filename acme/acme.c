@@ -207,6 +207,7 @@ acme_parse_directory(const char *body, size_t len, struct acme_dir *d)
 	d->renewal_info = jdup(j, "renewalInfo");
 	meta = cJSON_GetObjectItemCaseSensitive(j, "meta");
 	d->tos = jdup(meta, "termsOfService");
+	d->website = jdup(meta, "website");
 	eab = cJSON_GetObjectItemCaseSensitive(meta,
 	    "externalAccountRequired");
 	d->eab_required = cJSON_IsTrue(eab);
@@ -232,6 +233,7 @@ acme_dir_free(struct acme_dir *d)
 	free(d->key_change);
 	free(d->renewal_info);
 	free(d->tos);
+	free(d->website);
 	strlist_free(&d->profiles);
 	memset(d, 0, sizeof(*d));
 }

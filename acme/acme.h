@@ -32,7 +32,7 @@ struct acme_problem {
 
 struct acme_dir {
 	char *new_nonce, *new_account, *new_order, *revoke_cert, *key_change;
-	char *renewal_info, *tos;
+	char *renewal_info, *tos, *website; /* meta.termsOfService, website */
 	bool eab_required;
 	struct strlist profiles; /* meta.profiles (names) */
 };

@@ -40,7 +40,8 @@ struct http *http_new(const char *ca_pem, size_t ca_len, bool insecure);
 
 /*
  * A transport for a cloud's instance metadata service (AWS IMDS, Azure
- * IMDS, Google's metadata server): plain http:// only, never through a
+ * IMDS, Google's metadata server), and for check --online's webroot probe
+ * of this host's own web server: plain http:// only, never through a
  * proxy, and quick to give up (1 s to connect, 5 s in all).
  */
 struct http *http_new_metadata(void);

@@ -103,6 +103,7 @@ static const char *const bash_script[] = {
 	"\t\topts=\"--issuer --email --key-type -h --help\"",
 	"\t\targs=\"register show update rekey deactivate\"",
 	"\t\t;;",
+	"\tcheck) opts=\"--online -h --help\" ;;",
 	"\tcompletion) args=\"bash zsh fish\" ;;",
 	"\t*) return 0 ;;",
 	"\tesac",
@@ -152,7 +153,7 @@ static const char *const bash_script[] = {
 	"\t[[ $cmd == @(account|completion|revoke) ]] && (( npos > 0 )) &&",
 	"\t\treturn 0",
 	"\tcase $cmd in",
-	"\tissue|renew|status|revoke) _acmec_names \"$bin\" \"$cfg\" "
+	"\tissue|renew|status|revoke|check) _acmec_names \"$bin\" \"$cfg\" "
 	    "\"$cur\" ;;",
 	"\t*) mapfile -t COMPREPLY < <(compgen -W \"$args\" -- \"$cur\") ;;",
 	"\tesac",
@@ -182,7 +183,7 @@ static const char *const zsh_script[] = {
 	"\t\t'status:show certificates and their last orders'",
 	"\t\t'revoke:revoke a certificate'",
 	"\t\t'account:register, show, update, rekey, deactivate'",
-	"\t\t'check:validate the configuration (no network)'",
+	"\t\t'check:validate the configuration (or probe the CA and solvers)'",
 	"\t\t'completion:print a shell completion script'",
 	"\t)",
 	"\t_describe -t commands 'acmec command' cmds",
@@ -289,6 +290,11 @@ static const char *const zsh_script[] = {
 	    "rsa2048 rsa3072 rsa4096 ed25519)' \\",
 	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
 	"\t\t\t'1:action:(register show update rekey deactivate)' && ret=0 ;;",
+	"\tcheck)",
+	"\t\t_arguments -S \\",
+	"\t\t\t'--online[probe the CA, the account and the solvers]' \\",
+	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
+	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
 	"\tcompletion)",
 	"\t\t_arguments '1:shell:(bash zsh fish)' && ret=0 ;;",
 	"\tesac",
@@ -395,13 +401,15 @@ static const char *const fish_script[] = {
 	"complete -c acmec -n __acmec_no_command -a account -d "
 	    "'register, show, update, rekey, deactivate'",
 	"complete -c acmec -n __acmec_no_command -a check -d "
-	    "'validate the configuration (no network)'",
+	    "'validate the configuration (or probe the CA and solvers)'",
+	"complete -c acmec -n '__acmec_using check' -l online -d "
+	    "'probe the CA, the account and the solvers'",
 	"complete -c acmec -n __acmec_no_command -a completion -d "
 	    "'print a shell completion script'",
 	"complete -c acmec -n '__acmec_using issue renew status "
-	    "revoke' -a '(__acmec_names)' -d Certificate",
+	    "revoke check' -a '(__acmec_names)' -d Certificate",
 	"complete -c acmec -n '__acmec_using issue renew status "
-	    "revoke account' -s h -l help -d 'show the usage'",
+	    "revoke account check' -s h -l help -d 'show the usage'",
 	"complete -c acmec -n '__acmec_using issue' -s d -l domain "
 	    "-x -d 'a name of an ad hoc certificate'",
 	"complete -c acmec -n '__acmec_using issue revoke' -l server "

@@ -695,3 +695,77 @@ out:
 	ldns_pkt_free(pkt);
 	return ret;
 }
+
+/* RFC 8945 §5.2: the TSIG error of a refusal, named. */
+static const char *
+tsig_error_name(unsigned e)
+{
+	switch (e) {
+	case 16:
+		return "BADSIG: the secret is wrong";
+	case 17:
+		return "BADKEY: the server knows no key of this name and "
+		    "algorithm";
+	case 18:
+		return "BADTIME: this host's clock is off";
+	case 22:
+		return "BADTRUNC";
+	}
+	return "a TSIG error";
+}
+
+/* The TSIG error field of pkt's TSIG record, 0 if none. */
+static unsigned
+tsig_error(const ldns_pkt *pkt)
+{
+	const ldns_rr *rr = ldns_pkt_tsig(pkt);
+	const ldns_rdf *e = rr != NULL ? ldns_rr_rdf(rr, 5) : NULL;
+
+	return e != NULL && ldns_rdf_size(e) == 2 ?
+	    (unsigned)ldns_rdf2native_int16(e) : 0;
+}
+
+int
+dns_tsig_check(const struct dns_server *s, const struct dns_tsig *tsig,
+    const char *zone)
+{
+	ldns_pkt *query, *answer = NULL;
+	ldns_rdf *dname;
+	ldns_pkt_rcode rc;
+	uint8_t *wire = NULL;
+	size_t wlen = 0;
+	char *keyname = util_printf("%s.", tsig->name);
+	int ret = -1;
+
+	if ((dname = ldns_dname_new_frm_str(zone)) == NULL ||
+	    (query = ldns_pkt_query_new(dname, LDNS_RR_TYPE_SOA,
+	    LDNS_RR_CLASS_IN, 0)) == NULL) {
+		util_seterr("cannot build an SOA query for %s", log_esc(zone));
+		free(keyname);
+		return -1;
+	}
+	if (exchange(s, query, tsig, keyname, &answer, &wire, &wlen) < 0)
+		goto out;
+	rc = ldns_pkt_get_rcode(answer);
+	if (tsig_error(answer) != 0)
+		util_seterr("%s refused TSIG key %s (%s): %s", s->label,
+		    tsig->name, tsig->alg, tsig_error_name(tsig_error(answer)));
+	else if (rc != LDNS_RCODE_NOERROR)
+		util_seterr("%s answered the signed SOA query for zone %s with "
+		    "%s%s", s->label, zone, rcode_name(rc),
+		    rc == LDNS_RCODE_NOTAUTH ? " (is the TSIG key name, "
+		    "algorithm and secret right?)" : rc == LDNS_RCODE_REFUSED ?
+		    " (is it a primary server of the zone?)" : "");
+	else if (!ldns_pkt_tsig_verify(answer, wire, wlen, keyname,
+	    tsig->secret, ldns_rr_rdf(ldns_pkt_tsig(query), 3)))
+		util_seterr("%s: the answer's TSIG signature does not verify "
+		    "with key %s (is the secret right?)", s->label, tsig->name);
+	else
+		ret = 0;
+out:
+	free(keyname);
+	free(wire);
+	ldns_pkt_free(answer);
+	ldns_pkt_free(query);
+	return ret;
+}

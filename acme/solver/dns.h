@@ -77,4 +77,12 @@ int dns_update_txt(const struct dns_server *s, const struct dns_tsig *tsig,
     const char *zone, bool add, const struct strlist *names,
     const struct strlist *values, int ttl);
 
+/*
+ * check --online: is tsig accepted by server s?  A signed SOA query for
+ * zone, whose answer must be NOERROR and signed with the same key; else
+ * util_error() says which (BADKEY, BADSIG, NOTAUTH, REFUSED...).
+ */
+int dns_tsig_check(const struct dns_server *s, const struct dns_tsig *tsig,
+    const char *zone);
+
 #endif

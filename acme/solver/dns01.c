@@ -191,6 +191,74 @@ tsig_secret(const struct solver_set *set, const struct cfg_solver *s,
 	return data;
 }
 
+/* The zone where s writes domain's record, by locate(); caller frees. */
+static char *
+check_zone(struct solver_set *set, const struct cfg_solver *s,
+    const char *domain)
+{
+	struct dns_record r;
+	struct dns_servers via;
+	char *zone = NULL;
+
+	memset(&r, 0, sizeof(r));
+	r.solver = s;
+	r.domain = util_strdup(domain);
+	r.name = util_printf("_acme-challenge.%s", domain);
+	if (lookup_servers(s, &via) == 0) {
+		if (locate(set, &r, &via, true) == 0)
+			zone = r.zone;
+		else
+			free(r.zone);
+		dns_servers_free(&via);
+	}
+	free(r.target);
+	free(r.name);
+	free(r.domain);
+	return zone;
+}
+
+int
+solver_check_tsig(const struct cfg_solver *s, const char *secretsdir,
+    const char *domain)
+{
+	struct solver_set set = { .secretsdir = secretsdir };
+	struct dns_server server = { 0 };
+	struct dns_tsig tsig;
+	char *secret = NULL, *zone = NULL;
+	size_t slen = 0;
+	int rc = -1;
+
+	if (strncmp(domain, "*.", 2) == 0)
+		domain += 2;
+	if (s->tsig_key_name == NULL) {
+		log_error("dns-01: the rfc2136 solver has no tsigKeyName: "
+		    "nothing to check");
+		return -1;
+	}
+	if ((secret = tsig_secret(&set, s, &slen)) == NULL ||
+	    (zone = check_zone(&set, s, domain)) == NULL)
+		goto out;
+	if (dns_server_parse(s->rfc2136_nameserver, &server) < 0) {
+		log_error("dns-01: rfc2136 nameserver '%s': %s",
+		    s->rfc2136_nameserver, util_error());
+		goto out;
+	}
+	server.tcp = s->rfc2136_tcp;
+	tsig.name = s->tsig_key_name;
+	tsig.alg = tsig_names[s->tsig_alg];
+	tsig.secret = secret;
+	if ((rc = dns_tsig_check(&server, &tsig, zone)) < 0)
+		log_error("dns-01: %s; fix the rfc2136 solver's tsigKeyName, "
+		    "tsigAlgorithm or tsigSecretSecretRef to match the "
+		    "nameserver's key", util_error());
+out:
+	crypto_secret_free(secret, slen);
+	free(zone);
+	free(server.label);
+	free(server.addr);
+	return rc;
+}
+
 /*
  * Add (or delete) the values of solver s's records that are not (or are)
  * in place, with one UPDATE per zone; r->added follows what succeeded.

@@ -89,6 +89,14 @@ int solver_unanswered(const struct solver_set *set);
 int solver_check_credentials(const struct cfg_solver *s,
     const char *secretsdir, const char *domain);
 
+/*
+ * check --online: does the nameserver of s (a dns01 rfc2136 solver)
+ * accept its TSIG key?  A signed SOA query for the zone where domain's
+ * record goes; nothing is changed.  0, or -1 reported with what to change.
+ */
+int solver_check_tsig(const struct cfg_solver *s, const char *secretsdir,
+    const char *domain);
+
 /* Stop listeners, remove files and records; safe on an empty set. */
 void solver_cleanup(struct solver_set *set);
 

@@ -116,6 +116,7 @@ bcase dns-providers "acmec issue --dns cl" cloudflare cloudDNS
 bcase revoke-flags "acmec revoke --" --cert --key --reason --issuer \
     --server --ca-bundle --help
 bcase account-flags "acmec account --" --issuer --email --key-type --help
+bcase check-flags "acmec check --" --online --help
 bcase global-flags "acmec --" --config --state-dir --secrets-dir --verbose \
     --quiet --log-format --help --version
 bcase log-formats "acmec --log-format " text json
@@ -246,7 +247,7 @@ fcase reasons "acmec revoke www --reason s" superseded
 
 # --- every long flag a command's --help names, each shell offers after "--"
 # (a flag added to acmec.c or acme/cmd/ goes into acme/cmd/completion.c too)
-for c in "" issue renew status revoke account; do
+for c in "" issue renew status revoke account check; do
 	"$ACMEC" $c --help | grep -o -- '--[a-z][a-z-]*' | sort -u \
 	    >"$T_TMP/flags"
 	check "flags/${c:-global}-some" test -s "$T_TMP/flags"

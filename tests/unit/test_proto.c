@@ -76,6 +76,7 @@ test_proto_directory(void)
 	    "draft-ietf-acme-ari-03/renewalInfo");
 	CHECK_STR(d.tos, "https://letsencrypt.org/documents/LE-SA-v1.5-"
 	    "February-24-2025.pdf");
+	CHECK_STR(d.website, "https://letsencrypt.org");
 	CHECK(!d.eab_required);
 	REQUIRE(d.profiles.n == 3);
 	CHECK_STR(d.profiles.v[0], "classic");
@@ -87,6 +88,7 @@ test_proto_directory(void)
 	REQUIRE(parse_dir(rfc_directory, &d) == 0);
 	CHECK_STR(d.new_account, "https://example.com/acme/new-account");
 	CHECK_STR(d.tos, "https://example.com/acme/terms/2017-5-30");
+	CHECK_STR(d.website, "https://www.example.com/");
 	CHECK(!d.eab_required);
 	CHECK(d.renewal_info == NULL && d.profiles.n == 0);
 	acme_dir_free(&d);
