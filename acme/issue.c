@@ -529,6 +529,7 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	struct session *s = NULL;
 	enum issue_result result = ISSUE_FAILED;
 	time_t now = time(NULL);
+	long long start;
 	char *dir;
 	int lockfd = -1;
 
@@ -550,9 +551,12 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 			result = ISSUE_FAILED;
 		goto out;
 	}
+	start = util_now_ms();
 	if (obtain(w, c, dir, &cs, &st, &res, &s) < 0) {
 		status_record_failure(&st, now, log_last_error(), true);
 	} else {
+		/* From the order's start to the files written, for metrics. */
+		st.issue_seconds = (double)(util_now_ms() - start) / 1000.0;
 		record_issued(w, c, dir, s, &res, &st, &cs, now);
 		if (deploy_hook(c, dir) == 0)
 			result = ISSUE_DONE;
