@@ -70,7 +70,7 @@ static const char *const bash_script[] = {
 	"\tlocal j npos=0 v=\" -d --domain --server --email --webroot "
 	    "--key-type \"",
 	"\tv+=\"--ca-bundle --out -j --jobs --cert --key --reason --issuer \"",
-	"\tv+=\"--metrics-file --format --warn --crit \"",
+	"\tv+=\"--metrics-file --format --warn --crit --pre-hook --post-hook \"",
 	"\tfor (( j = i + 1; j < COMP_CWORD; j++ )); do",
 	"\t\tw=${COMP_WORDS[j-1]}",
 	"\t\t[[ $w == = ]] && w=${COMP_WORDS[j-2]}",
@@ -86,9 +86,10 @@ static const char *const bash_script[] = {
 	"\tissue)",
 	"\t\topts=\"-d --domain --server --email --standalone "
 	    "--tls-alpn --webroot --key-type --ca-bundle --out -j --jobs "
-	    "--json -h --help\"",
+	    "--json --pre-hook --post-hook -h --help\"",
 	"\t\t;;",
-	"\trenew) opts=\"-f --force -j --jobs --metrics-file -h --help\" ;;",
+	"\trenew) opts=\"-f --force -j --jobs --metrics-file --pre-hook "
+	    "--post-hook -h --help\" ;;",
 	"\tstatus) opts=\"--json --format --check --warn --crit -h --help\" ;;",
 	"\trevoke) opts=\"--cert --key --reason --issuer --server "
 	    "--ca-bundle -h --help\" ;;",
@@ -121,6 +122,9 @@ static const char *const bash_script[] = {
 	"\t--metrics-file)",
 	"\t\t[[ $cmd == renew ]] && { _acmec_files -f \"$cur\"; return "
 	    "0; } ;;",
+	"\t--pre-hook|--post-hook)",
+	"\t\t[[ $cmd == issue || $cmd == renew ]] && { mapfile -t "
+	    "COMPREPLY < <(compgen -c -- \"$cur\"); return 0; } ;;",
 	"\t--warn|--crit)",
 	"\t\t[[ $cmd == status ]] && return 0 ;;",
 	"\t--reason)",
@@ -224,6 +228,10 @@ static const char *const zsh_script[] = {
 	"\t\t\t'--out=[write the files here]:directory:_files -/' \\",
 	"\t\t\t'(-j --jobs)'{-j+,--jobs=}'[orders at once]:number:' \\",
 	"\t\t\t'--json[print what was written, as JSON]' \\",
+	"\t\t\t'--pre-hook=[run before the first order]:command:"
+	    "_command_names -e' \\",
+	"\t\t\t'--post-hook=[run after the last order]:command:"
+	    "_command_names -e' \\",
 	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
 	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
 	"\trenew)",
@@ -232,6 +240,10 @@ static const char *const zsh_script[] = {
 	"\t\t\t'(-j --jobs)'{-j+,--jobs=}'[orders at once]:number:' \\",
 	"\t\t\t'--metrics-file=[write metrics here after the "
 	    "run]:file:_files' \\",
+	"\t\t\t'--pre-hook=[run before the first order]:command:"
+	    "_command_names -e' \\",
+	"\t\t\t'--post-hook=[run after the last order]:command:"
+	    "_command_names -e' \\",
 	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
 	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
 	"\tstatus)",
@@ -344,6 +356,10 @@ static const char *const fish_script[] = {
 	    "'print what was written, as JSON'",
 	"complete -c acmec -n '__acmec_using renew' -l metrics-file -r "
 	    "-F -d 'write metrics here after the run'",
+	"complete -c acmec -n '__acmec_using issue renew' -l pre-hook -x "
+	    "-a '(__fish_complete_command)' -d 'run before the first order'",
+	"complete -c acmec -n '__acmec_using issue renew' -l post-hook -x "
+	    "-a '(__fish_complete_command)' -d 'run after the last order'",
 	"complete -c acmec -n '__acmec_using status' -l format -x -a "
 	    "'table json prometheus' -d output",
 	"complete -c acmec -n '__acmec_using status' -l check -d "

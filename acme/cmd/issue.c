@@ -23,7 +23,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: acmec [-c CONFIG] issue [--jobs N] [--json] [NAME...]\n"
+	    "usage: acmec [-c CONFIG] issue [--jobs N] [--json] "
+	    "[--pre-hook CMD] [--post-hook CMD]\n"
+	    "             [NAME...]\n"
 	    "       acmec issue -d NAME [-d NAME...] --server URL "
 	    "[--email ADDR]\n"
 	    "             (--standalone [ADDR:PORT] | --webroot DIR |\n"
@@ -37,7 +39,10 @@ usage(FILE *f)
 	    "or, with -d, one certificate described by the flags alone.  "
 	    "-d takes DNS\n"
 	    "names and IP addresses.  --json prints what was written where on "
-	    "stdout.\n");
+	    "stdout.\n"
+	    "--pre-hook runs CMD (sh -c) once before the first order, "
+	    "--post-hook once\n"
+	    "after the last.\n");
 }
 
 struct adhoc {
@@ -45,6 +50,7 @@ struct adhoc {
 	int flags;    /* ad hoc flags given */
 	int jobs;     /* --jobs */
 	bool json;    /* --json */
+	struct cfg_hooks hooks; /* --pre-hook, --post-hook */
 	int modes;    /* --standalone, --tls-alpn, --webroot given */
 	char *first;  /* the first -d name */
 	struct cfg_issuer issuer;
@@ -145,6 +151,10 @@ opt_one(struct adhoc *ad, int ch, int argc, char **argv)
 	case 'J':
 		ad->json = true;
 		return EXIT_OK;
+	case CMD_PRE_HOOK:
+	case CMD_POST_HOOK:
+		return cmd_parse_hook(ch, optarg, &ad->hooks) < 0 ?
+		    EXIT_USAGE : EXIT_OK;
 	case 'j':
 		return cmd_parse_jobs(optarg, &ad->jobs) < 0 ? EXIT_USAGE :
 		    EXIT_OK;
@@ -262,6 +272,8 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 		{ "out", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "pre-hook", required_argument, NULL, CMD_PRE_HOOK },
+		{ "post-hook", required_argument, NULL, CMD_POST_HOOK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -282,7 +294,7 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 	ad->issuer.nsolvers = 1;
 	while ((ch = getopt_long(argc, argv, "d:j:h", opts, NULL)) != -1) {
 		if (ch != 'd' && ch != 'j' && ch != 'J' && ch != 'h' &&
-		    ch != '?')
+		    ch != '?' && ch != CMD_PRE_HOOK && ch != CMD_POST_HOOK)
 			ad->flags++;
 		if (opt_one(ad, ch, argc, argv) != EXIT_OK)
 			return EXIT_USAGE;
@@ -428,12 +440,13 @@ cmd_issue(const struct globals *g, int argc, char **argv)
 		for (i = 0; i < n; i++)
 			reports[i].result = ISSUE_FAILED;
 	}
-	issue_run(&st, certs, n, ad.jobs, true, ad.out, &counts, reports);
+	issue_run(&st, certs, n, ad.jobs, true, ad.out, &ad.hooks, &counts,
+	    reports);
 	if (n > 1 || counts.failed > 0)
 		log_info("%zu issued, %zu failed", counts.done, counts.failed);
 	if (ad.json)
 		json_print(certs, n, reports, &counts);
-	rc = counts.failed > 0 ? EXIT_FAILED : EXIT_OK;
+	rc = counts.failed > 0 || counts.hook_failed ? EXIT_FAILED : EXIT_OK;
 out:
 	for (i = 0; reports != NULL && i < n; i++)
 		issue_report_free(&reports[i]);
@@ -449,5 +462,6 @@ out:
 	free(ad.solver.webroot);
 	free(ad.out);
 	free(ad.first);
+	cmd_hooks_free(&ad.hooks);
 	return rc;
 }
