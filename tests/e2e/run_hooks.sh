@@ -138,10 +138,11 @@ expect adhoc/issue 0 "$ACMEC" -s "$S" -c /nonexistent issue -d adhoc.acmec.test 
 printf 'adhoc pre adhoc.acmec.test\nadhoc post adhoc.acmec.test\n' >"$T_TMP/want"
 check adhoc/hooks cmp "$L" "$T_TMP/want"
 
-# A stop signal mid-run (s1's deploy hook sends it): s2 is not ordered,
-# the post hook still runs, for what was ordered.
+# A stop signal mid-run (s1's deploy hook sends it, and is killed for it
+# while it waits): s2 is not ordered, the post hook still runs, for what
+# was ordered.
 { yaml_issuer le account '[{http01: {ingress: {}}}]'
-  DEPLOY='kill -TERM $PPID' yaml_cert s1 le s1.acmec.test
+  DEPLOY='kill -TERM $PPID; sleep 30' yaml_cert s1 le s1.acmec.test
   yaml_cert s2 le s2.acmec.test; } >"$T_TMP/sig.yaml"
 : >"$L"
 expect signal/renew 1 $ACMEC -c "$T_TMP/sig.yaml" -s "$S" renew --jobs 1 \
