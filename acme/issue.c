@@ -16,6 +16,7 @@
 #include "acme/keystore.h"
 #include "acme/log.h"
 #include "acme/order.h"
+#include "acme/runhook.h"
 #include "acme/acme.h"
 #include "crypto/b64.h"
 #include "crypto/cert.h"
@@ -41,6 +42,7 @@ struct worker {
 	struct session *sessions;
 	size_t nsessions;
 	struct issue_report *rep; /* the current certificate's, or NULL */
+	struct runhook *hooks;    /* the run's pre and post hooks */
 };
 
 /* The session for is, opened (and its account made ready) on first use. */
@@ -529,6 +531,7 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	struct session *s = NULL;
 	enum issue_result result = ISSUE_FAILED;
 	time_t now = time(NULL);
+	long long start;
 	char *dir;
 	int lockfd = -1;
 
@@ -550,9 +553,16 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 			result = ISSUE_FAILED;
 		goto out;
 	}
+	if (runhook_pre(w->hooks, c) < 0) {
+		status_record_failure(&st, now, log_last_error(), false);
+		goto save;
+	}
+	start = util_now_ms();
 	if (obtain(w, c, dir, &cs, &st, &res, &s) < 0) {
 		status_record_failure(&st, now, log_last_error(), true);
 	} else {
+		/* From the order's start to the files written, for metrics. */
+		st.issue_seconds = (double)(util_now_ms() - start) / 1000.0;
 		record_issued(w, c, dir, s, &res, &st, &cs, now);
 		if (deploy_hook(c, dir) == 0)
 			result = ISSUE_DONE;
@@ -560,6 +570,7 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 			status_record_failure(&st, now, log_last_error(),
 			    false);
 	}
+save:
 	status_save(w->st, c, &st);
 out:
 	fs_unlock(lockfd);
@@ -582,6 +593,7 @@ struct queue {
 	size_t n, next;
 	bool force;
 	const char *outdir;
+	struct runhook *hooks;
 	pthread_mutex_t mu;
 	struct issue_counts counts;
 };
@@ -590,7 +602,7 @@ static void *
 work(void *arg)
 {
 	struct queue *q = arg;
-	struct worker w = { q->st, NULL, 0, NULL };
+	struct worker w = { q->st, NULL, 0, NULL, q->hooks };
 	enum issue_result r;
 	size_t i;
 
@@ -619,7 +631,7 @@ work(void *arg)
 static void
 run_wave(const struct store *st, const struct cfg_cert *const *certs,
     struct issue_report **reports, size_t n, int jobs, bool force,
-    const char *outdir, struct issue_counts *counts)
+    const char *outdir, struct runhook *hooks, struct issue_counts *counts)
 {
 	struct queue q;
 	pthread_t *threads;
@@ -632,6 +644,7 @@ run_wave(const struct store *st, const struct cfg_cert *const *certs,
 	q.n = n;
 	q.force = force;
 	q.outdir = outdir;
+	q.hooks = hooks;
 	pthread_mutex_init(&q.mu, NULL);
 	if (jobs < 1)
 		jobs = 1;
@@ -684,8 +697,10 @@ wave_of(const struct cfg_cert *const *certs, size_t n,
 void
 issue_run(const struct store *st, const struct cfg_cert *const *certs,
     size_t n, int jobs, bool force, const char *outdir,
-    struct issue_counts *counts, struct issue_report *reports)
+    const struct cfg_hooks *hooks, struct issue_counts *counts,
+    struct issue_report *reports)
 {
+	struct runhook *rh = runhook_new(hooks, certs, n);
 	const struct cfg_cert **wave = util_alloc((n + 1) * sizeof(*wave));
 	struct issue_report **wrep = util_alloc((n + 1) * sizeof(*wrep));
 	size_t *depth = util_alloc((n + 1) * sizeof(*depth)), max = 0, d, i, k;
@@ -705,8 +720,11 @@ issue_run(const struct store *st, const struct cfg_cert *const *certs,
 			}
 		if (k > 0)
 			run_wave(st, wave, reports ? wrep : NULL, k, jobs,
-			    force, outdir, counts);
+			    force, outdir, rh, counts);
 	}
+	/* After the last order, also after a stop signal. */
+	counts->hook_failed = runhook_post(rh) < 0;
+	runhook_free(rh);
 	free(wave);
 	free(wrep);
 	free(depth);

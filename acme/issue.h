@@ -62,6 +62,7 @@ enum issue_result {
 /* What a run did, for the summary line. */
 struct issue_counts {
 	size_t done, not_due, failed;
+	bool hook_failed; /* a post hook (a pre hook fails its orders) */
 };
 
 /* What one Certificate's run did and wrote, for issue --json. */
@@ -78,13 +79,16 @@ void issue_report_free(struct issue_report *r);
 /*
  * Issue every certificate of certs (n of them) on up to jobs parallel
  * workers: all of them with force, else those that are due (renew).
- * outdir overrides the Secret directory (ad hoc, one certificate).  One
+ * outdir overrides the Secret directory (ad hoc, one certificate).  The
+ * pre and post hooks of hooks (NULL: none) and of the certificates'
+ * issuers run around the orders (runhook.h).  One
  * failure does not stop the others; counts says what happened, and
  * reports (NULL, or n of them, zeroed but for result, caller frees) what
  * each certificate's run did.
  */
 void issue_run(const struct store *st, const struct cfg_cert *const *certs,
     size_t n, int jobs, bool force, const char *outdir,
-    struct issue_counts *counts, struct issue_report *reports);
+    const struct cfg_hooks *hooks, struct issue_counts *counts,
+    struct issue_report *reports);
 
 #endif

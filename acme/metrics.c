@@ -27,6 +27,7 @@ enum field {
 	F_FAILURE,
 	F_FAILED,
 	F_REVISION,
+	F_DURATION, /* seconds, to the millisecond */
 };
 
 struct family {
@@ -54,6 +55,7 @@ value(const struct metrics_cert *m, enum field f)
 	case F_REVISION:
 		return m->revision;
 	case F_READY:
+	case F_DURATION:
 		break;
 	}
 	return 0;
@@ -67,6 +69,9 @@ static const struct family families[] = {
 	{ "acmec_certificate_last_failure_timestamp_seconds", "When the last "
 	  "failed attempt ended, 0 if none since the last success, expressed "
 	  "in Unix Epoch Time.", "gauge", L_NAME, F_FAILURE },
+	{ "acmec_certificate_last_issuance_duration_seconds", "How long the "
+	  "last successful issuance took, from the order's start to the files "
+	  "written, 0 if unknown.", "gauge", L_NAME, F_DURATION },
 	{ "acmec_certificate_last_issued_timestamp_seconds", "When acmec last "
 	  "put a new certificate in service, 0 if never, expressed in Unix "
 	  "Epoch Time.", "gauge", L_NAME, F_ISSUED },
@@ -132,7 +137,10 @@ add_sample(struct buf *out, const struct family *f,
 	}
 	add_label(out, "name", m->name, false);
 	add_label(out, "namespace", m->namespace, true);
-	snprintf(num, sizeof(num), "} %lld\n", v);
+	if (f->field == F_DURATION)
+		snprintf(num, sizeof(num), "} %.3f\n", m->issue_seconds);
+	else
+		snprintf(num, sizeof(num), "} %lld\n", v);
 	buf_addstr(out, num);
 }
 

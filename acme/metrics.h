@@ -23,6 +23,7 @@ struct metrics_cert {
 	time_t last_issued, last_failure;      /* 0: none */
 	int failed_attempts; /* since the last success */
 	long revision;       /* certificates issued so far */
+	double issue_seconds; /* the last issuance's duration; 0 unknown */
 };
 
 /* One renew run (renew --metrics-file). */

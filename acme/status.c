@@ -57,6 +57,7 @@ status_load(const struct store *st, const struct cfg_cert *c,
 	}
 	s->revision = (long)jnum(j, "revision");
 	s->last_issued = (time_t)jnum(j, "lastIssued");
+	s->issue_seconds = jnum(j, "lastIssuanceSeconds");
 	s->last_failure = (time_t)jnum(j, "lastFailureTime");
 	s->failed_attempts = (int)jnum(j, "failedIssuanceAttempts");
 	s->last_error = util_strdup(jstr(j, "lastError"));
@@ -118,6 +119,9 @@ status_save(const struct store *st, const struct cfg_cert *c,
 
 	cJSON_AddNumberToObject(j, "revision", (double)s->revision);
 	cJSON_AddNumberToObject(j, "lastIssued", (double)s->last_issued);
+	if (s->issue_seconds > 0)
+		cJSON_AddNumberToObject(j, "lastIssuanceSeconds",
+		    s->issue_seconds);
 	cJSON_AddNumberToObject(j, "lastFailureTime", (double)s->last_failure);
 	cJSON_AddNumberToObject(j, "failedIssuanceAttempts",
 	    s->failed_attempts);

@@ -27,6 +27,7 @@ struct status_authz {
 struct cert_status {
 	long revision;        /* certificates issued so far */
 	time_t last_issued;
+	double issue_seconds;  /* how long that issuance took; 0 unknown */
 	time_t last_failure;  /* 0: none since the last success */
 	int failed_attempts;  /* since the last success */
 	char *last_error;

@@ -17,6 +17,7 @@ struct adhoc {
 	int flags;    /* ad hoc flags given */
 	int jobs;     /* --jobs */
 	bool json;    /* --json */
+	struct cfg_hooks hooks; /* --pre-hook, --post-hook */
 	int modes;    /* --standalone, --tls-alpn, --webroot, --dns... given */
 	char *first;  /* the first -d name */
 	/* the issuer's flags */

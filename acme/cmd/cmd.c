@@ -1,4 +1,4 @@
-/* What the subcommands share: choosing Certificates, --jobs. */
+/* What the subcommands share: choosing Certificates, --jobs, hooks. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +104,29 @@ cmd_parse_key_type(const char *s, enum key_type *type, int *bits)
 	log_error("--key-type '%s': use ec256, ec384, rsa2048, rsa3072, "
 	    "rsa4096 or ed25519", log_esc(s));
 	return -1;
+}
+
+int
+cmd_parse_hook(int ch, const char *arg, struct cfg_hooks *h)
+{
+	struct cfg_hook *hk = ch == CMD_PRE_HOOK ? &h->pre : &h->post;
+
+	if (arg[strspn(arg, " \t\n")] == '\0') {
+		log_error("--%s-hook: give a command, run with sh -c",
+		    ch == CMD_PRE_HOOK ? "pre" : "post");
+		return -1;
+	}
+	strlist_free(&hk->argv);
+	strlist_add(&hk->argv, arg);
+	hk->shell = true;
+	return 0;
+}
+
+void
+cmd_hooks_free(struct cfg_hooks *h)
+{
+	strlist_free(&h->pre.argv);
+	strlist_free(&h->post.argv);
 }
 
 const struct cfg_issuer *

@@ -72,4 +72,17 @@ int cmd_parse_key_type(const char *s, enum key_type *type, int *bits);
 /* --jobs N: 1 to 256; -1 (reported) otherwise. */
 int cmd_parse_jobs(const char *s, int *jobs);
 
+/*
+ * --pre-hook CMD and --post-hook CMD (getopt's codes below) of issue and
+ * renew into h: a command line for sh -c; -1 (reported) if it is empty.
+ * cmd_hooks_free() frees h's.
+ */
+enum {
+	CMD_PRE_HOOK = 0x100,
+	CMD_POST_HOOK,
+};
+struct cfg_hooks;
+int cmd_parse_hook(int ch, const char *arg, struct cfg_hooks *h);
+void cmd_hooks_free(struct cfg_hooks *h);
+
 #endif

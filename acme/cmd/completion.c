@@ -74,7 +74,7 @@ static const char *const bash_script[] = {
 	"\tlocal j npos=0 v=\" -d --domain --server --email --webroot "
 	    "--key-type \"",
 	"\tv+=\"--ca-bundle --out -j --jobs --cert --key --reason --issuer \"",
-	"\tv+=\"--metrics-file --format --warn --crit \"",
+	"\tv+=\"--metrics-file --format --warn --crit --pre-hook --post-hook \"",
 	"\tv+=\"--eab-kid --profile --preferred-chain --dns --dns-hook "
 	    "--dns-resolver --deploy-hook \"",
 	"\tfor (( j = i + 1; j < COMP_CWORD; j++ )); do",
@@ -92,10 +92,11 @@ static const char *const bash_script[] = {
 	"\tissue)",
 	"\t\topts=\"-d --domain --server --staging --email --eab-kid "
 	    "--profile --preferred-chain --standalone --tls-alpn --webroot "
-	    "--dns --dns-hook --dns-resolver --key-type --ca-bundle --out --deploy-hook "
-	    "-j --jobs --json -h --help\"",
+	    "--dns --dns-hook --dns-resolver --key-type --ca-bundle --out "
+	    "--deploy-hook --pre-hook --post-hook -j --jobs --json -h --help\"",
 	"\t\t;;",
-	"\trenew) opts=\"-f --force -j --jobs --metrics-file -h --help\" ;;",
+	"\trenew) opts=\"-f --force -j --jobs --metrics-file --pre-hook "
+	    "--post-hook -h --help\" ;;",
 	"\tstatus) opts=\"--json --format --check --warn --crit -h --help\" ;;",
 	"\trevoke) opts=\"--cert --key --reason --issuer --server "
 	    "--ca-bundle -h --help\" ;;",
@@ -135,6 +136,9 @@ static const char *const bash_script[] = {
 	"\t--metrics-file)",
 	"\t\t[[ $cmd == renew ]] && { _acmec_files -f \"$cur\"; return "
 	    "0; } ;;",
+	"\t--pre-hook|--post-hook)",
+	"\t\t[[ $cmd == issue || $cmd == renew ]] && { mapfile -t "
+	    "COMPREPLY < <(compgen -c -- \"$cur\"); return 0; } ;;",
 	"\t--warn|--crit)",
 	"\t\t[[ $cmd == status ]] && return 0 ;;",
 	"\t--reason)",
@@ -251,6 +255,10 @@ static const char *const zsh_script[] = {
 	"\t\t\t'--out=[write the files here]:directory:_files -/' \\",
 	"\t\t\t'(-j --jobs)'{-j+,--jobs=}'[orders at once]:number:' \\",
 	"\t\t\t'--json[print what was written, as JSON]' \\",
+	"\t\t\t'--pre-hook=[run before the first order]:command:"
+	    "_command_names -e' \\",
+	"\t\t\t'--post-hook=[run after the last order]:command:"
+	    "_command_names -e' \\",
 	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
 	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
 	"\trenew)",
@@ -259,6 +267,10 @@ static const char *const zsh_script[] = {
 	"\t\t\t'(-j --jobs)'{-j+,--jobs=}'[orders at once]:number:' \\",
 	"\t\t\t'--metrics-file=[write metrics here after the "
 	    "run]:file:_files' \\",
+	"\t\t\t'--pre-hook=[run before the first order]:command:"
+	    "_command_names -e' \\",
+	"\t\t\t'--post-hook=[run after the last order]:command:"
+	    "_command_names -e' \\",
 	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
 	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
 	"\tstatus)",
@@ -378,6 +390,10 @@ static const char *const fish_script[] = {
 	    "'print what was written, as JSON'",
 	"complete -c acmec -n '__acmec_using renew' -l metrics-file -r "
 	    "-F -d 'write metrics here after the run'",
+	"complete -c acmec -n '__acmec_using issue renew' -l pre-hook -x "
+	    "-a '(__fish_complete_command)' -d 'run before the first order'",
+	"complete -c acmec -n '__acmec_using issue renew' -l post-hook -x "
+	    "-a '(__fish_complete_command)' -d 'run after the last order'",
 	"complete -c acmec -n '__acmec_using status' -l format -x -a "
 	    "'table json prometheus' -d output",
 	"complete -c acmec -n '__acmec_using status' -l check -d "

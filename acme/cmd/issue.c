@@ -25,7 +25,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: acmec [-c CONFIG] issue [--jobs N] [--json] [NAME...]\n"
+	    "usage: acmec [-c CONFIG] issue [--jobs N] [--json] "
+	    "[--pre-hook CMD] [--post-hook CMD]\n"
+	    "             [NAME...]\n"
 	    "       acmec issue -d NAME [-d NAME...] [--server URL | --staging]\n"
 	    "             [--email ADDR] [--eab-kid KID] [--profile NAME]\n"
 	    "             [--preferred-chain CN]\n"
@@ -47,7 +49,10 @@ usage(FILE *f)
 	    "its usual environment variables (acmec(1)); --eab-kid the MAC "
 	    "key from\n"
 	    "ACMEC_EAB_HMAC_KEY.  --json prints what was written where on "
-	    "stdout.\n");
+	    "stdout.\n"
+	    "--pre-hook runs CMD (sh -c) once before the first order, "
+	    "--post-hook once\n"
+	    "after the last.\n");
 }
 
 /* -d NAME: a DNS name or an IP address. */
@@ -152,6 +157,10 @@ opt_one(struct adhoc *ad, int ch, int argc, char **argv)
 	case 'J':
 		ad->json = true;
 		return EXIT_OK;
+	case CMD_PRE_HOOK:
+	case CMD_POST_HOOK:
+		return cmd_parse_hook(ch, optarg, &ad->hooks) < 0 ?
+		    EXIT_USAGE : EXIT_OK;
 	case 'j':
 		return cmd_parse_jobs(optarg, &ad->jobs) < 0 ? EXIT_USAGE :
 		    EXIT_OK;
@@ -292,6 +301,8 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 		{ "deploy-hook", required_argument, NULL, 'y' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "pre-hook", required_argument, NULL, CMD_PRE_HOOK },
+		{ "post-hook", required_argument, NULL, CMD_POST_HOOK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -306,7 +317,7 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 	ad->cert.key_bits = 0;
 	while ((ch = getopt_long(argc, argv, "d:j:h", opts, NULL)) != -1) {
 		if (ch != 'd' && ch != 'j' && ch != 'J' && ch != 'h' &&
-		    ch != '?')
+		    ch != '?' && ch != CMD_PRE_HOOK && ch != CMD_POST_HOOK)
 			ad->flags++;
 		if (opt_one(ad, ch, argc, argv) != EXIT_OK)
 			return EXIT_USAGE;
@@ -452,12 +463,13 @@ cmd_issue(const struct globals *g, int argc, char **argv)
 		for (i = 0; i < n; i++)
 			reports[i].result = ISSUE_FAILED;
 	}
-	issue_run(&st, certs, n, ad.jobs, true, ad.out, &counts, reports);
+	issue_run(&st, certs, n, ad.jobs, true, ad.out, &ad.hooks, &counts,
+	    reports);
 	if (n > 1 || counts.failed > 0)
 		log_info("%zu issued, %zu failed", counts.done, counts.failed);
 	if (ad.json)
 		json_print(certs, n, reports, &counts);
-	rc = counts.failed > 0 ? EXIT_FAILED : EXIT_OK;
+	rc = counts.failed > 0 || counts.hook_failed ? EXIT_FAILED : EXIT_OK;
 out:
 	for (i = 0; reports != NULL && i < n; i++)
 		issue_report_free(&reports[i]);
@@ -465,6 +477,7 @@ out:
 	free(certs);
 	store_close(&st);
 	config_free(&cfg);
+	cmd_hooks_free(&ad.hooks);
 	adhoc_free(&ad);
 	return rc;
 }

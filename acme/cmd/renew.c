@@ -21,7 +21,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: acmec [-c CONFIG] renew [--force] [--jobs N] "
-	    "[--metrics-file FILE] [NAME...]\n"
+	    "[--metrics-file FILE]\n"
+	    "             [--pre-hook CMD] [--post-hook CMD] [NAME...]\n"
 	    "\n"
 	    "Renews the named Certificates (all if none is named) that are "
 	    "due: when the\n"
@@ -35,7 +36,11 @@ usage(FILE *f)
 	    "status prints\n"
 	    "and those of the run to FILE (atomically, mode 0644) after the "
 	    "run,\n"
-	    "for node_exporter's textfile collector.\n");
+	    "for node_exporter's textfile collector.  --pre-hook runs CMD "
+	    "(sh -c) once\n"
+	    "before the first order, --post-hook once after the last; "
+	    "nothing due runs\n"
+	    "neither.\n");
 }
 
 /* Where --metrics-file goes: its directory (which must exist) and name. */
@@ -100,7 +105,8 @@ metrics_file_write(const struct globals *g, const struct metrics_file *mf,
 
 static int
 renew(const struct globals *g, const struct cfg_cert **certs, size_t n,
-    int jobs, bool force, struct issue_counts *counts)
+    int jobs, bool force, const struct cfg_hooks *hooks,
+    struct issue_counts *counts)
 {
 	struct store st = { 0 };
 
@@ -110,7 +116,7 @@ renew(const struct globals *g, const struct cfg_cert **certs, size_t n,
 	}
 	if (store_open(&st, g->statedir, g->secretsdir) < 0)
 		return EXIT_FAILED;
-	issue_run(&st, certs, n, jobs, force, NULL, counts, NULL);
+	issue_run(&st, certs, n, jobs, force, NULL, hooks, counts, NULL);
 	store_close(&st);
 	/* Nothing done, nothing failed: nothing for cron to mail. */
 	if (counts->done + counts->failed > 0)
@@ -119,7 +125,8 @@ renew(const struct globals *g, const struct cfg_cert **certs, size_t n,
 	else
 		log_info("%zu renewed, %zu not due, %zu failed", counts->done,
 		    counts->not_due, counts->failed);
-	return counts->failed > 0 ? EXIT_FAILED : EXIT_OK;
+	return counts->failed > 0 || counts->hook_failed ? EXIT_FAILED :
+	    EXIT_OK;
 }
 
 int
@@ -129,11 +136,14 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "metrics-file", required_argument, NULL, 'M' },
+		{ "pre-hook", required_argument, NULL, CMD_PRE_HOOK },
+		{ "post-hook", required_argument, NULL, CMD_POST_HOOK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct config cfg = { 0 };
 	struct issue_counts counts = { 0 };
+	struct cfg_hooks hooks = { 0 };
 	struct metrics_file mf = { NULL, NULL };
 	const struct cfg_cert **certs = NULL;
 	const char *metrics = NULL;
@@ -155,23 +165,33 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 		case 'M':
 			metrics = optarg;
 			break;
+		case CMD_PRE_HOOK:
+		case CMD_POST_HOOK:
+			if (cmd_parse_hook(ch, optarg, &hooks) < 0) {
+				cmd_hooks_free(&hooks);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
+			cmd_hooks_free(&hooks);
 			return EXIT_OK;
 		default:
 			usage(stderr);
+			cmd_hooks_free(&hooks);
 			return EXIT_USAGE;
 		}
 	}
 	if (metrics != NULL && metrics_file_parse(metrics, &mf) < 0) {
 		free(mf.dir);
+		cmd_hooks_free(&hooks);
 		return EXIT_USAGE;
 	}
 	if ((certs = cmd_load_certs(g, argc - optind, argv + optind, &cfg,
 	    &n)) == NULL)
 		rc = EXIT_USAGE;
 	else
-		rc = renew(g, certs, n, jobs, force, &counts);
+		rc = renew(g, certs, n, jobs, force, &hooks, &counts);
 	/* Also after a failed run: the file says it failed. */
 	if (metrics != NULL)
 		rc = metrics_file_write(g, &mf, certs, certs ? n : 0, &counts,
@@ -179,5 +199,6 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 	free(mf.dir);
 	free(certs);
 	config_free(&cfg);
+	cmd_hooks_free(&hooks);
 	return rc;
 }

@@ -293,6 +293,7 @@ view_metrics(const struct view *v, struct metrics_cert *m)
 	m->last_failure = v->st.last_failure;
 	m->failed_attempts = v->st.failed_attempts;
 	m->revision = v->st.revision;
+	m->issue_seconds = v->st.issue_seconds;
 }
 
 /* The views of certs (n) as metrics, for metrics_*(); caller frees. */

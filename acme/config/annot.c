@@ -27,6 +27,8 @@ enum ann_key {
 	A_HTTP01_WEBROOT,
 	A_TLSALPN01_LISTEN,
 	A_DNS01_TIMEOUT,
+	A_PRE_HOOK, /* the issuer's own, not a solver's */
+	A_POST_HOOK,
 	A_NKEYS
 };
 
@@ -35,6 +37,8 @@ static const char *const issuer_keys[A_NKEYS] = {
 	[A_HTTP01_WEBROOT] = "http01-webroot",
 	[A_TLSALPN01_LISTEN] = "tlsalpn01-listen",
 	[A_DNS01_TIMEOUT] = "dns01-propagation-timeout",
+	[A_PRE_HOOK] = "pre-hook",
+	[A_POST_HOOK] = "post-hook",
 };
 
 /* One annotation: its key node (for messages) and value. */
@@ -211,6 +215,8 @@ apply_one(struct ld *ld, const struct ann *a, const char *path,
 			cfgw_perr(ld, a->key, path, "'%s' is not a duration such "
 			    "as 5m or 90s", log_esc(a->value));
 		return;
+	case A_PRE_HOOK: /* run_hook()'s */
+	case A_POST_HOOK:
 	case A_NKEYS:
 		break;
 	}
@@ -284,6 +290,44 @@ fits(struct ld *ld, const struct ann *a, const struct cfg_issuer *is)
 	return false;
 }
 
+static int json_argv(const char *s, struct strlist *out);
+
+/*
+ * acmec.io/pre-hook or post-hook into h: a command for sh -c, or a JSON
+ * list, the command and its arguments.  Around a run, not one solver's.
+ */
+static bool
+run_hook(struct ld *ld, const struct ann *a, struct cfg_hook *h)
+{
+	const char *key = cfgw_scalar(a->key);
+
+	if (a->solver >= 0) {
+		cfgw_perr(ld, a->key, "metadata.annotations", "'%s': a pre or "
+		    "post hook runs around the issuer's orders, not one "
+		    "solver's; write " PREFIX "%s", log_esc(key),
+		    issuer_keys[a->which]);
+		return false;
+	}
+	strlist_free(&h->argv);
+	h->shell = a->value[0] != '[';
+	if (h->shell && a->value[0] != '\0') {
+		strlist_add(&h->argv, a->value);
+		return true;
+	}
+	if (h->shell)
+		cfgw_perr(ld, a->key, "metadata.annotations", "%s: the command "
+		    "is empty", key);
+	else if (json_argv(a->value, &h->argv) == 0)
+		return true;
+	else
+		cfgw_perr(ld, a->key, "metadata.annotations", "%s: a value "
+		    "starting with '[' is a JSON list of strings, the command "
+		    "and its arguments: '[\"/usr/bin/systemctl\", \"stop\", "
+		    "\"nginx\"]'", key);
+	strlist_free(&h->argv);
+	return false;
+}
+
 void
 cfgw_issuer_annotations(struct ld *ld, const yaml_node_t *n,
     struct cfg_issuer *is)
@@ -295,7 +339,11 @@ cfgw_issuer_annotations(struct ld *ld, const yaml_node_t *n,
 
 	list = collect(ld, n, issuer_keys, A_NKEYS, true, &count);
 	for (i = 0; i < count; i++)
-		ok = fits(ld, &list[i], is) && ok;
+		if (list[i].which == A_PRE_HOOK || list[i].which == A_POST_HOOK)
+			ok = run_hook(ld, &list[i], list[i].which ==
+			    A_PRE_HOOK ? &is->hooks.pre : &is->hooks.post) && ok;
+		else
+			ok = fits(ld, &list[i], is) && ok;
 	wide = mode_of(ld, list, count, -1);
 	for (i = 0; ok && i < is->nsolvers; i++) {
 		struct cfg_solver *s = &is->solvers[i];

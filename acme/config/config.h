@@ -126,6 +126,17 @@ struct cfg_solver {
 	char *unsupported; /* why acmec cannot run it (a cluster's solver) */
 };
 
+/* A hook's command: argv run directly, or argv.v[0] given to sh -c. */
+struct cfg_hook {
+	struct strlist argv; /* empty: none */
+	bool shell;
+};
+
+/* A run's pre and post hooks (acmec.io/pre-hook, --pre-hook...). */
+struct cfg_hooks {
+	struct cfg_hook pre, post;
+};
+
 /*
  * The issuer types of cert-manager; acmec runs the ones
  * config_issuer_runs() says, and skips the Certificates of the others.
@@ -164,6 +175,7 @@ struct cfg_issuer {
 	struct strlist crl_urls;       /* crlDistributionPoints */
 	struct strlist ocsp_urls;      /* ca.ocspServers */
 	struct strlist issuer_urls;    /* ca.issuingCertificateURLs */
+	struct cfg_hooks hooks; /* around the run's orders of its Certificates */
 };
 
 /* spec.subject (cert-manager's X509Subject, less the common name). */

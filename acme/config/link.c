@@ -501,6 +501,8 @@ config_issuer_free(struct cfg_issuer *is)
 	strlist_free(&is->crl_urls);
 	strlist_free(&is->ocsp_urls);
 	strlist_free(&is->issuer_urls);
+	strlist_free(&is->hooks.pre.argv);
+	strlist_free(&is->hooks.post.argv);
 	for (i = 0; i < is->nsolvers; i++) {
 		struct cfg_solver *s = &is->solvers[i];
 

@@ -39,6 +39,12 @@ grep_in renew/run-failed "$M/acmec.prom" '^acmec_renew_last_run_certificates{res
 now=$(date +%s)
 t=$(awk '/^acmec_renew_last_run_timestamp_seconds /{print $2}' "$M/acmec.prom")
 check renew/run-time test "$t" -le "$now" -a "$t" -ge $((now - 60))
+# How long each issuance took: more than nothing, less than the run.
+d=$(awk '/^acmec_renew_last_run_duration_seconds /{print $2}' "$M/acmec.prom")
+for n in web api; do
+	v=$(sample "$M/acmec.prom" acmec_certificate_last_issuance_duration_seconds "name=\"$n\"")
+	check renew/$n-duration awk -v v="$v" -v d="$d" 'BEGIN { exit !(v ~ /^[0-9]+\.[0-9][0-9][0-9]$/ && v > 0 && v <= d) }'
+done
 check renew/expiry test "$(sample "$M/acmec.prom" certmanager_certificate_expiration_timestamp_seconds 'name="web"')" = "$(epoch "$S/secrets/web-tls/tls.crt")"
 
 # status --format prometheus: promtool-valid, cert-manager's HELP, TYPE,

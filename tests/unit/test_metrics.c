@@ -30,8 +30,15 @@ test_metrics_prometheus(void)
 	struct buf out = { 0 };
 
 	m.namespace = "a\"b\\c\nd";
+	m.issue_seconds = 2.25;
 	metrics_prometheus(&out, &m, 1, &run);
 	REQUIRE(out.data != NULL);
+	/* A duration to the millisecond, not truncated to whole seconds. */
+	CHECK(strstr(out.data, "\nacmec_certificate_last_issuance_duration_"
+	    "seconds{name=\"web\",namespace=\"a\\\"b\\\\c\\nd\"} 2.250\n") !=
+	    NULL);
+	CHECK(strstr(out.data, "# TYPE acmec_certificate_last_issuance_"
+	    "duration_seconds gauge\n") != NULL);
 	/* cert-manager's series, labels in name order, one per condition. */
 	CHECK(strstr(out.data, "\ncertmanager_certificate_expiration_timestamp_"
 	    "seconds{issuer_group=\"cert-manager.io\",issuer_kind=\""

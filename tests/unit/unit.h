@@ -109,6 +109,8 @@ bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
 	X(config_issuer_kinds) \
 	X(config_k8s_scalars) \
 	X(config_annotations) \
+	X(runhook_annotations) \
+	X(runhook_once) \
 	X(config_listen) \
 	X(config_one_pass) \
 	X(config_duplicates) \
