@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "acme/account.h"
+#include "acme/dryrun.h"
 #include "acme/fs.h"
 #include "acme/hook.h"
 #include "acme/http.h"
@@ -41,6 +42,7 @@ struct worker {
 	struct session *sessions;
 	size_t nsessions;
 	struct issue_report *rep; /* the current certificate's, or NULL */
+	bool dry_run;             /* ISSUE_DRY_RUN */
 };
 
 /* The session for is, opened (and its account made ready) on first use. */
@@ -66,8 +68,9 @@ session_for(struct worker *w, const struct cfg_issuer *is)
 		    "identity is NOT checked; anyone on the path can issue "
 		    "in its name", is->name);
 	cache = util_printf("%s/cache", w->st->statedir);
-	rc = acme_open_cached(&s->acme, is->server, is->ca_bundle,
-	    is->ca_bundle_len, is->skip_tls_verify, cache, &prob);
+	rc = acme_open_cached(&s->acme, w->dry_run ? dryrun_server(is) :
+	    is->server, is->ca_bundle, is->ca_bundle_len, is->skip_tls_verify,
+	    cache, &prob);
 	free(cache);
 	if (rc < 0) {
 		char *what = util_printf("issuer '%s'", is->name);
@@ -122,17 +125,19 @@ worker_free(struct worker *w)
 }
 
 /*
- * The key for the new certificate: the one in service if rotationPolicy is
- * Never and it still fits, a new one otherwise.
+ * The key for the new certificate: the one in service in dir if
+ * rotationPolicy is Never and it still fits, a new one otherwise (always
+ * with dir NULL: a dry run's throwaway key).
  */
 static struct key *
 cert_key(const struct cfg_cert *c, const char *dir)
 {
-	char *path = util_printf("%s/tls.key", dir), *pem = NULL;
+	char *path = dir ? util_printf("%s/tls.key", dir) : NULL, *pem = NULL;
 	struct key *key = NULL;
 	size_t len = 0;
 
-	if (!c->rotate_always && fs_read(path, FS_READ_MAX, &pem, &len) == 0) {
+	if (dir != NULL && !c->rotate_always &&
+	    fs_read(path, FS_READ_MAX, &pem, &len) == 0) {
 		key = key_load_pem(pem, len);
 		crypto_secret_free(pem, len);
 		if (key != NULL && (key_get_type(key) != c->key_type ||
@@ -322,7 +327,8 @@ ari_check(struct worker *w, const struct cfg_cert *c,
 	long long ra = -1;
 	time_t start, end;
 
-	if (st->ari_id == NULL || cs->ari_id == NULL ||
+	/* A dry run's server (a staging twin) may not know the certificate. */
+	if (w->dry_run || st->ari_id == NULL || cs->ari_id == NULL ||
 	    strcmp(st->ari_id, cs->ari_id) != 0 || now < st->ari_next_check)
 		return false;
 	if ((s = session_for(w, c->issuer)) == NULL ||
@@ -397,7 +403,7 @@ is_due(struct worker *w, const struct cfg_cert *c, bool cache,
 		why = due_reason(c, cs, st, now);
 		save = true;
 	}
-	if (save)
+	if (save && !w->dry_run)
 		status_save(w->st, c, st);
 	if (why != NULL) {
 		log_event(LOG_RESULT, "renewal-due", "%s: renewing: %s",
@@ -431,31 +437,35 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 
 	*sp = NULL;
 	if (c->issuer->type != ISSUER_ACME) {
-		if ((key = cert_key(c, dir)) == NULL)
+		if ((key = cert_key(c, w->dry_run ? NULL : dir)) == NULL)
 			return -1;
 		if (local_obtain(w->st->secretsdir, c, key, res) < 0)
 			log_event(LOG_ERROR, "failed", "%s: not issued; the "
 			    "files in %s are unchanged", c->name, dir);
 		else
-			rc = publish(w->st, c, dir, key, res, w->rep ?
-			    &w->rep->files : NULL);
+			rc = w->dry_run ? 0 : publish(w->st, c, dir, key, res,
+			    w->rep ? &w->rep->files : NULL);
 		key_free(key);
 		return rc;
 	}
 	if ((*sp = s = session_for(w, c->issuer)) == NULL)
 		return -1;
-	/* Tell the CA which certificate this one replaces (RFC 9773 §5). */
-	if (s->acme.dir.renewal_info != NULL && cs->exists && cs->ari_id != NULL)
+	/*
+	 * Tell the CA which certificate this one replaces (RFC 9773 §5); not
+	 * a dry run's order, which would use up the one replacement.
+	 */
+	if (s->acme.dir.renewal_info != NULL && cs->exists &&
+	    cs->ari_id != NULL && !w->dry_run)
 		replaces = cs->ari_id;
 	if (keystore_check(c, w->st->secretsdir) < 0) {
 		log_error("%s: not ordered; the files in %s are unchanged",
 		    c->name, dir);
 		return -1;
 	}
-	if ((key = cert_key(c, dir)) == NULL)
+	if ((key = cert_key(c, w->dry_run ? NULL : dir)) == NULL)
 		return -1;
 	log_event(LOG_INFO, "order", "%s: ordering from %s", c->name,
-	    log_esc(c->issuer->server));
+	    log_esc(s->acme.server));
 	if (order_run(&s->acme, c, key, w->st->secretsdir, replaces, st,
 	    res) < 0) {
 		if (s->acme.account_unknown)
@@ -469,7 +479,8 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 		    "%s are unchanged", c->name, dir);
 		goto out;
 	}
-	rc = publish(w->st, c, dir, key, res, w->rep ? &w->rep->files : NULL);
+	rc = w->dry_run ? 0 : publish(w->st, c, dir, key, res, w->rep ?
+	    &w->rep->files : NULL);
 out:
 	key_free(key);
 	return rc;
@@ -530,7 +541,7 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	enum issue_result result = ISSUE_FAILED;
 	time_t now = time(NULL);
 	char *dir;
-	int lockfd = -1;
+	int lockfd = -1, rc;
 
 	log_clear_error();
 	log_set_cert(c->namespace, c->name);
@@ -545,9 +556,16 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	issue_inspect(w->st, c, dir, &st, &cs);
 	if (!force && !is_due(w, c, outdir == NULL, &st, &cs, now)) {
 		result = ISSUE_NOT_DUE;
-		if (keystore_stale(c, dir) && (keystores_again(w->st, c,
-		    dir) < 0 || deploy_hook(c, dir) < 0))
+		if (keystore_stale(c, dir) && !w->dry_run &&
+		    (keystores_again(w->st, c, dir) < 0 ||
+		    deploy_hook(c, dir) < 0))
 			result = ISSUE_FAILED;
+		goto out;
+	}
+	if (w->dry_run) {
+		rc = obtain(w, c, dir, &cs, &st, &res, &s);
+		dryrun_result(c, rc == 0, &res, dir);
+		result = rc == 0 ? ISSUE_DONE : ISSUE_FAILED;
 		goto out;
 	}
 	if (obtain(w, c, dir, &cs, &st, &res, &s) < 0) {
@@ -580,7 +598,7 @@ struct queue {
 	const struct cfg_cert *const *certs;
 	struct issue_report **reports; /* NULL, or one per certificate */
 	size_t n, next;
-	bool force;
+	unsigned flags;
 	const char *outdir;
 	pthread_mutex_t mu;
 	struct issue_counts counts;
@@ -590,7 +608,8 @@ static void *
 work(void *arg)
 {
 	struct queue *q = arg;
-	struct worker w = { q->st, NULL, 0, NULL };
+	struct worker w = { q->st, NULL, 0, NULL,
+		(q->flags & ISSUE_DRY_RUN) != 0 };
 	enum issue_result r;
 	size_t i;
 
@@ -600,7 +619,8 @@ work(void *arg)
 		pthread_mutex_unlock(&q->mu);
 		if (i >= q->n)
 			break;
-		r = issue_one(&w, q->certs[i], q->outdir, q->force,
+		r = issue_one(&w, q->certs[i], q->outdir,
+		    (q->flags & ISSUE_FORCE) != 0,
 		    q->reports ? q->reports[i] : NULL);
 		pthread_mutex_lock(&q->mu);
 		if (r == ISSUE_DONE)
@@ -618,7 +638,7 @@ work(void *arg)
 /* The Certificates of certs run in parallel; counts added to *counts. */
 static void
 run_wave(const struct store *st, const struct cfg_cert *const *certs,
-    struct issue_report **reports, size_t n, int jobs, bool force,
+    struct issue_report **reports, size_t n, int jobs, unsigned flags,
     const char *outdir, struct issue_counts *counts)
 {
 	struct queue q;
@@ -630,7 +650,7 @@ run_wave(const struct store *st, const struct cfg_cert *const *certs,
 	q.certs = certs;
 	q.reports = reports;
 	q.n = n;
-	q.force = force;
+	q.flags = flags;
 	q.outdir = outdir;
 	pthread_mutex_init(&q.mu, NULL);
 	if (jobs < 1)
@@ -683,7 +703,7 @@ wave_of(const struct cfg_cert *const *certs, size_t n,
 
 void
 issue_run(const struct store *st, const struct cfg_cert *const *certs,
-    size_t n, int jobs, bool force, const char *outdir,
+    size_t n, int jobs, unsigned flags, const char *outdir,
     struct issue_counts *counts, struct issue_report *reports)
 {
 	const struct cfg_cert **wave = util_alloc((n + 1) * sizeof(*wave));
@@ -693,6 +713,8 @@ issue_run(const struct store *st, const struct cfg_cert *const *certs,
 	memset(counts, 0, sizeof(*counts));
 	/* libcurl's global state, once, before any thread. */
 	http_init();
+	if (flags & ISSUE_DRY_RUN)
+		dryrun_announce(certs, n);
 	for (i = 0; i < n; i++)
 		if ((depth[i] = wave_of(certs, n, certs[i])) > max)
 			max = depth[i];
@@ -705,7 +727,7 @@ issue_run(const struct store *st, const struct cfg_cert *const *certs,
 			}
 		if (k > 0)
 			run_wave(st, wave, reports ? wrep : NULL, k, jobs,
-			    force, outdir, counts);
+			    flags, outdir, counts);
 	}
 	free(wave);
 	free(wrep);
