@@ -105,10 +105,10 @@ bcase() { # bcase NAME LINE WANT...
 }
 bcase commands "acmec " issue renew status revoke account check completion
 bcase re "acmec re" renew revoke
-bcase renew-flags "acmec renew --" --force --jobs --metrics-file --help
+bcase renew-flags "acmec renew --" --force --dry-run --jobs --metrics-file --help
 bcase status-flags "acmec -c $cfg status -" --json --format --check --warn --crit -h --help
 bcase issue-flags "acmec issue --" --domain --server --email --standalone \
-    --tls-alpn --webroot --key-type --ca-bundle --out --jobs --json --help
+    --tls-alpn --webroot --key-type --ca-bundle --out --jobs --json --dry-run --help
 bcase revoke-flags "acmec revoke --" --cert --key --reason --issuer \
     --server --ca-bundle --help
 bcase account-flags "acmec account --" --issuer --email --help
@@ -193,7 +193,7 @@ zcase() { # zcase NAME LINE WANT...
 }
 zcase re "acmec re" renew revoke
 zcase commands "acmec " issue renew status revoke account check completion
-zcase renew-flags "acmec renew --" --force --jobs --metrics-file --help
+zcase renew-flags "acmec renew --" --force --dry-run --jobs --metrics-file --help
 zcase revoke-flags "acmec revoke --" --cert --key --reason --issuer \
     --server --ca-bundle --help
 zcase status-names "acmec -c $cfg status " www web shop/api blog/api
@@ -226,7 +226,7 @@ fcase() {
 }
 fcase re "acmec re" renew revoke
 fcase commands "acmec " issue renew status revoke account check completion
-fcase renew-flags "acmec renew --" --force --jobs --metrics-file --help
+fcase renew-flags "acmec renew --" --force --dry-run --jobs --metrics-file --help
 fcase status-names "acmec -c $cfg status " www web shop/api blog/api
 fcase config-eq-names "acmec --config=$cfg renew " www web shop/api blog/api
 fcase issue-w "acmec -c $cfg issue w" www web
