@@ -336,7 +336,7 @@ account_ensure(struct acme *a, const struct cfg_issuer *is,
 {
 	struct key *key = NULL;
 	char *what = util_printf("account-%s", is->account_key.name);
-	bool created;
+	bool created, own;
 	int lockfd = -1, rc = -1, found = 0;
 
 	*keyp = NULL;
@@ -349,7 +349,13 @@ account_ensure(struct acme *a, const struct cfg_issuer *is,
 		goto out;
 	a->key = key;
 	free(a->kid);
-	if ((a->kid = stored_url(is, st)) != NULL) {
+	/*
+	 * The URL recorded is the issuer's server's; at another server (a
+	 * dry run's staging twin) the key is looked up each time and the
+	 * record is left as it is.
+	 */
+	own = strcmp(a->server, is->server) == 0;
+	if ((a->kid = own ? stored_url(is, st) : NULL) != NULL) {
 		log_debug("account %s", log_esc(a->kid));
 		rc = 0;
 		goto out;
@@ -362,7 +368,7 @@ account_ensure(struct acme *a, const struct cfg_issuer *is,
 		log_info("registered account %s at %s", log_esc(a->kid),
 		    log_esc2(a->server));
 	}
-	if (save_url(is, st, a->kid) < 0)
+	if (own && save_url(is, st, a->kid) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -10,8 +10,9 @@
  * EC P-256 key, 0600, unless disableAccountKeyGeneration), and reuse the
  * account URL stored beside it for this server; without one, look the key
  * up (onlyReturnExisting) and register it if the CA does not know it,
- * agreeing to the terms of service.  *key (caller frees) is the key.
- * Errors are reported here.
+ * agreeing to the terms of service.  At a server other than the issuer's
+ * (a->server: a dry run's staging twin) no URL is read or stored.  *key
+ * (caller frees) is the key.  Errors are reported here.
  */
 int account_ensure(struct acme *a, const struct cfg_issuer *is,
     const struct store *st, struct key **key);

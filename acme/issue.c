@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "acme/account.h"
+#include "acme/dryrun.h"
 #include "acme/fs.h"
 #include "acme/hook.h"
 #include "acme/http.h"
@@ -43,6 +44,7 @@ struct worker {
 	size_t nsessions;
 	struct issue_report *rep; /* the current certificate's, or NULL */
 	struct runhook *hooks;    /* the run's pre and post hooks */
+	bool dry_run;             /* ISSUE_DRY_RUN */
 };
 
 /* The session for is, opened (and its account made ready) on first use. */
@@ -68,8 +70,9 @@ session_for(struct worker *w, const struct cfg_issuer *is)
 		    "identity is NOT checked; anyone on the path can issue "
 		    "in its name", is->name);
 	cache = util_printf("%s/cache", w->st->statedir);
-	rc = acme_open_cached(&s->acme, is->server, is->ca_bundle,
-	    is->ca_bundle_len, is->skip_tls_verify, cache, &prob);
+	rc = acme_open_cached(&s->acme, w->dry_run ? dryrun_server(is) :
+	    is->server, is->ca_bundle, is->ca_bundle_len, is->skip_tls_verify,
+	    cache, &prob);
 	free(cache);
 	if (rc < 0) {
 		char *what = util_printf("issuer '%s'", is->name);
@@ -124,17 +127,19 @@ worker_free(struct worker *w)
 }
 
 /*
- * The key for the new certificate: the one in service if rotationPolicy is
- * Never and it still fits, a new one otherwise.
+ * The key for the new certificate: the one in service in dir if
+ * rotationPolicy is Never and it still fits, a new one otherwise (always
+ * with dir NULL: a dry run's throwaway key).
  */
 static struct key *
 cert_key(const struct cfg_cert *c, const char *dir)
 {
-	char *path = util_printf("%s/tls.key", dir), *pem = NULL;
+	char *path = dir ? util_printf("%s/tls.key", dir) : NULL, *pem = NULL;
 	struct key *key = NULL;
 	size_t len = 0;
 
-	if (!c->rotate_always && fs_read(path, FS_READ_MAX, &pem, &len) == 0) {
+	if (dir != NULL && !c->rotate_always &&
+	    fs_read(path, FS_READ_MAX, &pem, &len) == 0) {
 		key = key_load_pem(pem, len);
 		crypto_secret_free(pem, len);
 		if (key != NULL && (key_get_type(key) != c->key_type ||
@@ -324,7 +329,8 @@ ari_check(struct worker *w, const struct cfg_cert *c,
 	long long ra = -1;
 	time_t start, end;
 
-	if (st->ari_id == NULL || cs->ari_id == NULL ||
+	/* A dry run's server (a staging twin) may not know the certificate. */
+	if (w->dry_run || st->ari_id == NULL || cs->ari_id == NULL ||
 	    strcmp(st->ari_id, cs->ari_id) != 0 || now < st->ari_next_check)
 		return false;
 	if ((s = session_for(w, c->issuer)) == NULL ||
@@ -399,7 +405,7 @@ is_due(struct worker *w, const struct cfg_cert *c, bool cache,
 		why = due_reason(c, cs, st, now);
 		save = true;
 	}
-	if (save)
+	if (save && !w->dry_run)
 		status_save(w->st, c, st);
 	if (why != NULL) {
 		log_event(LOG_RESULT, "renewal-due", "%s: renewing: %s",
@@ -433,31 +439,35 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 
 	*sp = NULL;
 	if (c->issuer->type != ISSUER_ACME) {
-		if ((key = cert_key(c, dir)) == NULL)
+		if ((key = cert_key(c, w->dry_run ? NULL : dir)) == NULL)
 			return -1;
 		if (local_obtain(w->st->secretsdir, c, key, res) < 0)
 			log_event(LOG_ERROR, "failed", "%s: not issued; the "
 			    "files in %s are unchanged", c->name, dir);
 		else
-			rc = publish(w->st, c, dir, key, res, w->rep ?
-			    &w->rep->files : NULL);
+			rc = w->dry_run ? 0 : publish(w->st, c, dir, key, res,
+			    w->rep ? &w->rep->files : NULL);
 		key_free(key);
 		return rc;
 	}
 	if ((*sp = s = session_for(w, c->issuer)) == NULL)
 		return -1;
-	/* Tell the CA which certificate this one replaces (RFC 9773 §5). */
-	if (s->acme.dir.renewal_info != NULL && cs->exists && cs->ari_id != NULL)
+	/*
+	 * Tell the CA which certificate this one replaces (RFC 9773 §5); not
+	 * a dry run's order, which would use up the one replacement.
+	 */
+	if (s->acme.dir.renewal_info != NULL && cs->exists &&
+	    cs->ari_id != NULL && !w->dry_run)
 		replaces = cs->ari_id;
 	if (keystore_check(c, w->st->secretsdir) < 0) {
 		log_error("%s: not ordered; the files in %s are unchanged",
 		    c->name, dir);
 		return -1;
 	}
-	if ((key = cert_key(c, dir)) == NULL)
+	if ((key = cert_key(c, w->dry_run ? NULL : dir)) == NULL)
 		return -1;
 	log_event(LOG_INFO, "order", "%s: ordering from %s", c->name,
-	    log_esc(c->issuer->server));
+	    log_esc(s->acme.server));
 	if (order_run(&s->acme, c, key, w->st->secretsdir, replaces, st,
 	    res) < 0) {
 		if (s->acme.account_unknown)
@@ -471,7 +481,8 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 		    "%s are unchanged", c->name, dir);
 		goto out;
 	}
-	rc = publish(w->st, c, dir, key, res, w->rep ? &w->rep->files : NULL);
+	rc = w->dry_run ? 0 : publish(w->st, c, dir, key, res, w->rep ?
+	    &w->rep->files : NULL);
 out:
 	key_free(key);
 	return rc;
@@ -533,7 +544,7 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	time_t now = time(NULL);
 	long long start;
 	char *dir;
-	int lockfd = -1;
+	int lockfd = -1, rc;
 
 	log_clear_error();
 	log_set_cert(c->namespace, c->name);
@@ -548,16 +559,25 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 	issue_inspect(w->st, c, dir, &st, &cs);
 	if (!force && !is_due(w, c, outdir == NULL, &st, &cs, now)) {
 		result = ISSUE_NOT_DUE;
-		if (keystore_stale(c, dir) && (keystores_again(w->st, c,
-		    dir) < 0 || deploy_hook(c, dir) < 0))
+		if (keystore_stale(c, dir) && !w->dry_run &&
+		    (keystores_again(w->st, c, dir) < 0 ||
+		    deploy_hook(c, dir) < 0))
 			result = ISSUE_FAILED;
 		goto out;
 	}
 	if (runhook_pre(w->hooks, c) < 0) {
+		if (w->dry_run)
+			goto out; /* nothing recorded */
 		status_record_failure(&st, now, log_last_error(), false);
 		goto save;
 	}
 	start = util_now_ms();
+	if (w->dry_run) {
+		rc = obtain(w, c, dir, &cs, &st, &res, &s);
+		dryrun_result(c, rc == 0, &res, dir);
+		result = rc == 0 ? ISSUE_DONE : ISSUE_FAILED;
+		goto out;
+	}
 	if (obtain(w, c, dir, &cs, &st, &res, &s) < 0) {
 		status_record_failure(&st, now, log_last_error(), true);
 	} else {
@@ -591,7 +611,7 @@ struct queue {
 	const struct cfg_cert *const *certs;
 	struct issue_report **reports; /* NULL, or one per certificate */
 	size_t n, next;
-	bool force;
+	unsigned flags;
 	const char *outdir;
 	struct runhook *hooks;
 	pthread_mutex_t mu;
@@ -602,7 +622,8 @@ static void *
 work(void *arg)
 {
 	struct queue *q = arg;
-	struct worker w = { q->st, NULL, 0, NULL, q->hooks };
+	struct worker w = { q->st, NULL, 0, NULL, q->hooks,
+		(q->flags & ISSUE_DRY_RUN) != 0 };
 	enum issue_result r;
 	size_t i;
 
@@ -612,7 +633,8 @@ work(void *arg)
 		pthread_mutex_unlock(&q->mu);
 		if (i >= q->n)
 			break;
-		r = issue_one(&w, q->certs[i], q->outdir, q->force,
+		r = issue_one(&w, q->certs[i], q->outdir,
+		    (q->flags & ISSUE_FORCE) != 0,
 		    q->reports ? q->reports[i] : NULL);
 		pthread_mutex_lock(&q->mu);
 		if (r == ISSUE_DONE)
@@ -630,7 +652,7 @@ work(void *arg)
 /* The Certificates of certs run in parallel; counts added to *counts. */
 static void
 run_wave(const struct store *st, const struct cfg_cert *const *certs,
-    struct issue_report **reports, size_t n, int jobs, bool force,
+    struct issue_report **reports, size_t n, int jobs, unsigned flags,
     const char *outdir, struct runhook *hooks, struct issue_counts *counts)
 {
 	struct queue q;
@@ -642,7 +664,7 @@ run_wave(const struct store *st, const struct cfg_cert *const *certs,
 	q.certs = certs;
 	q.reports = reports;
 	q.n = n;
-	q.force = force;
+	q.flags = flags;
 	q.outdir = outdir;
 	q.hooks = hooks;
 	pthread_mutex_init(&q.mu, NULL);
@@ -696,7 +718,7 @@ wave_of(const struct cfg_cert *const *certs, size_t n,
 
 void
 issue_run(const struct store *st, const struct cfg_cert *const *certs,
-    size_t n, int jobs, bool force, const char *outdir,
+    size_t n, int jobs, unsigned flags, const char *outdir,
     const struct cfg_hooks *hooks, struct issue_counts *counts,
     struct issue_report *reports)
 {
@@ -708,6 +730,8 @@ issue_run(const struct store *st, const struct cfg_cert *const *certs,
 	memset(counts, 0, sizeof(*counts));
 	/* libcurl's global state, once, before any thread. */
 	http_init();
+	if (flags & ISSUE_DRY_RUN)
+		dryrun_announce(certs, n);
 	for (i = 0; i < n; i++)
 		if ((depth[i] = wave_of(certs, n, certs[i])) > max)
 			max = depth[i];
@@ -720,7 +744,7 @@ issue_run(const struct store *st, const struct cfg_cert *const *certs,
 			}
 		if (k > 0)
 			run_wave(st, wave, reports ? wrep : NULL, k, jobs,
-			    force, outdir, rh, counts);
+			    flags, outdir, rh, counts);
 	}
 	/* After the last order, also after a stop signal. */
 	counts->hook_failed = runhook_post(rh) < 0;

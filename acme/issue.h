@@ -76,18 +76,28 @@ struct issue_report {
 
 void issue_report_free(struct issue_report *r);
 
+/* issue_run's flags. */
+enum {
+	ISSUE_FORCE = 1,   /* every certificate, due or not */
+	ISSUE_DRY_RUN = 2, /* order, verify and drop (acme/dryrun.h) */
+};
+
 /*
  * Issue every certificate of certs (n of them) on up to jobs parallel
- * workers: all of them with force, else those that are due (renew).
- * outdir overrides the Secret directory (ad hoc, one certificate).  The
- * pre and post hooks of hooks (NULL: none) and of the certificates'
- * issuers run around the orders (runhook.h).  One
- * failure does not stop the others; counts says what happened, and
- * reports (NULL, or n of them, zeroed but for result, caller frees) what
- * each certificate's run did.
+ * workers: all of them with ISSUE_FORCE, else those that are due (renew).
+ * ISSUE_DRY_RUN: each order goes to dryrun_server(), for a throwaway key,
+ * without ARI's "replaces"; the certificate is verified and dropped, and
+ * nothing is written (Secrets, keystores, status) nor run (deploy hook;
+ * the pre and post hooks do run, as certbot's do); the certificate's lock
+ * is taken as in a real run, and DONE means the order worked.  outdir
+ * overrides the Secret directory (ad hoc, one certificate).  The pre and
+ * post hooks of hooks (NULL: none) and of the certificates' issuers run
+ * around the orders (runhook.h).  One failure does not stop the others;
+ * counts says what happened, and reports (NULL, or n of them, zeroed but
+ * for result, caller frees) what each certificate's run did.
  */
 void issue_run(const struct store *st, const struct cfg_cert *const *certs,
-    size_t n, int jobs, bool force, const char *outdir,
+    size_t n, int jobs, unsigned flags, const char *outdir,
     const struct cfg_hooks *hooks, struct issue_counts *counts,
     struct issue_report *reports);
 

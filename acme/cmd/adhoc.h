@@ -18,6 +18,7 @@ struct adhoc {
 	int jobs;     /* --jobs */
 	bool json;    /* --json */
 	struct cfg_hooks hooks; /* --pre-hook, --post-hook */
+	bool dry_run; /* --dry-run */
 	int modes;    /* --standalone, --tls-alpn, --webroot, --dns... given */
 	char *first;  /* the first -d name */
 	/* the issuer's flags */

@@ -93,10 +93,11 @@ static const char *const bash_script[] = {
 	"\t\topts=\"-d --domain --server --staging --email --eab-kid "
 	    "--profile --preferred-chain --standalone --tls-alpn --webroot "
 	    "--dns --dns-hook --dns-resolver --key-type --ca-bundle --out "
-	    "--deploy-hook --pre-hook --post-hook -j --jobs --json -h --help\"",
+	    "--deploy-hook --pre-hook --post-hook --dry-run -j --jobs --json "
+	    "-h --help\"",
 	"\t\t;;",
-	"\trenew) opts=\"-f --force -j --jobs --metrics-file --pre-hook "
-	    "--post-hook -h --help\" ;;",
+	"\trenew) opts=\"-f --force --dry-run -j --jobs --metrics-file "
+	    "--pre-hook --post-hook -h --help\" ;;",
 	"\tstatus) opts=\"--json --format --check --warn --crit -h --help\" ;;",
 	"\trevoke) opts=\"--cert --key --reason --issuer --server "
 	    "--ca-bundle -h --help\" ;;",
@@ -259,11 +260,13 @@ static const char *const zsh_script[] = {
 	    "_command_names -e' \\",
 	"\t\t\t'--post-hook=[run after the last order]:command:"
 	    "_command_names -e' \\",
+	"\t\t\t'--dry-run[order and drop, write nothing]' \\",
 	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
 	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
 	"\trenew)",
 	"\t\t_arguments -S \\",
 	"\t\t\t'(-f --force)'{-f,--force}'[renew whether due or not]' \\",
+	"\t\t\t'--dry-run[order and drop, write nothing]' \\",
 	"\t\t\t'(-j --jobs)'{-j+,--jobs=}'[orders at once]:number:' \\",
 	"\t\t\t'--metrics-file=[write metrics here after the "
 	    "run]:file:_files' \\",
@@ -469,6 +472,8 @@ static const char *const fish_script[] = {
 	    "jobs -x -d 'orders at once'",
 	"complete -c acmec -n '__acmec_using renew' -s f -l force -d "
 	    "'renew whether due or not'",
+	"complete -c acmec -n '__acmec_using issue renew' -l dry-run -d "
+	    "'order and drop, write nothing'",
 	"complete -c acmec -n '__acmec_using status' -l json -d 'print JSON'",
 	"complete -c acmec -n '__acmec_using revoke' -l cert -r -F "
 	    "-d 'the certificate to revoke'",

@@ -25,9 +25,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: acmec [-c CONFIG] issue [--jobs N] [--json] "
-	    "[--pre-hook CMD] [--post-hook CMD]\n"
-	    "             [NAME...]\n"
+	    "usage: acmec [-c CONFIG] issue [--dry-run] [--jobs N] [--json] "
+	    "[--pre-hook CMD]\n"
+	    "             [--post-hook CMD] [NAME...]\n"
 	    "       acmec issue -d NAME [-d NAME...] [--server URL | --staging]\n"
 	    "             [--email ADDR] [--eab-kid KID] [--profile NAME]\n"
 	    "             [--preferred-chain CN]\n"
@@ -52,7 +52,12 @@ usage(FILE *f)
 	    "stdout.\n"
 	    "--pre-hook runs CMD (sh -c) once before the first order, "
 	    "--post-hook once\n"
-	    "after the last.\n");
+	    "after the last.  --dry-run (also with -d) orders from the "
+	    "issuer's server (a\n"
+	    "production server's staging twin where one is known) for a "
+	    "throwaway key,\n"
+	    "verifies the certificate and drops it: nothing is written, no "
+	    "deploy hook runs.\n");
 }
 
 /* -d NAME: a DNS name or an IP address. */
@@ -161,6 +166,9 @@ opt_one(struct adhoc *ad, int ch, int argc, char **argv)
 	case CMD_POST_HOOK:
 		return cmd_parse_hook(ch, optarg, &ad->hooks) < 0 ?
 		    EXIT_USAGE : EXIT_OK;
+	case 'N':
+		ad->dry_run = true;
+		return EXIT_OK;
 	case 'j':
 		return cmd_parse_jobs(optarg, &ad->jobs) < 0 ? EXIT_USAGE :
 		    EXIT_OK;
@@ -303,6 +311,7 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 		{ "json", no_argument, NULL, 'J' },
 		{ "pre-hook", required_argument, NULL, CMD_PRE_HOOK },
 		{ "post-hook", required_argument, NULL, CMD_POST_HOOK },
+		{ "dry-run", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -316,8 +325,9 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 	ad->cert.key_type = KEY_EC_P256;
 	ad->cert.key_bits = 0;
 	while ((ch = getopt_long(argc, argv, "d:j:h", opts, NULL)) != -1) {
-		if (ch != 'd' && ch != 'j' && ch != 'J' && ch != 'h' &&
-		    ch != '?' && ch != CMD_PRE_HOOK && ch != CMD_POST_HOOK)
+		if (ch != 'd' && ch != 'j' && ch != 'J' && ch != 'N' &&
+		    ch != 'h' && ch != '?' && ch != CMD_PRE_HOOK &&
+		    ch != CMD_POST_HOOK)
 			ad->flags++;
 		if (opt_one(ad, ch, argc, argv) != EXIT_OK)
 			return EXIT_USAGE;
@@ -334,19 +344,22 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 	return adhoc_name(ad);
 }
 
-/* The names of the certificate in dir/tls.crt, else those c asks for. */
+/*
+ * The names of the certificate in dir/tls.crt, else (or with dir NULL)
+ * those c asks for.
+ */
 static void
 json_names(cJSON *o, const struct cfg_cert *c, const char *dir)
 {
 	struct cert_chain chain = { 0 };
 	struct ident_list ids = { 0 };
 	cJSON *dns, *ips;
-	char *path = util_printf("%s/tls.crt", dir), *pem = NULL;
+	char *path = dir ? util_printf("%s/tls.crt", dir) : NULL, *pem = NULL;
 	size_t i, len = 0;
 
 	dns = cJSON_AddArrayToObject(o, "dnsNames");
 	ips = cJSON_AddArrayToObject(o, "ipAddresses");
-	if (fs_read(path, FS_READ_MAX, &pem, &len) == 0 &&
+	if (path != NULL && fs_read(path, FS_READ_MAX, &pem, &len) == 0 &&
 	    cert_chain_parse(pem, len, &chain) == 0 &&
 	    cert_sans(chain.v[0], &ids) == 0) {
 		for (i = 0; i < ids.n; i++)
@@ -366,9 +379,12 @@ json_names(cJSON *o, const struct cfg_cert *c, const char *dir)
 	free(path);
 }
 
-/* One Certificate's run as JSON: what was written where. */
+/*
+ * One Certificate's run as JSON: what was written where; a dry run's wrote
+ * nothing, and its names are those ordered.
+ */
 static cJSON *
-json_cert(const struct cfg_cert *c, const struct issue_report *r)
+json_cert(const struct cfg_cert *c, const struct issue_report *r, bool dry)
 {
 	const struct issue_files *in = &r->in_service;
 	cJSON *o = cJSON_CreateObject(), *files;
@@ -378,6 +394,8 @@ json_cert(const struct cfg_cert *c, const struct issue_report *r)
 	cJSON_AddStringToObject(o, "name", c->name);
 	cJSON_AddStringToObject(o, "namespace", c->namespace);
 	cJSON_AddBoolToObject(o, "issued", r->result == ISSUE_DONE);
+	if (dry)
+		cJSON_AddTrueToObject(o, "dryRun");
 	if (r->dir != NULL)
 		cJSON_AddStringToObject(o, "secretDir", r->dir);
 	files = cJSON_AddObjectToObject(o, "files");
@@ -394,7 +412,7 @@ json_cert(const struct cfg_cert *c, const struct issue_report *r)
 			cJSON_AddStringToObject(o, "serial", in->serial);
 	}
 	if (r->dir != NULL)
-		json_names(o, c, r->dir);
+		json_names(o, c, dry ? NULL : r->dir);
 	if (r->error != NULL || r->dir == NULL)
 		cJSON_AddStringToObject(o, "error", r->error != NULL ?
 		    r->error : "not run: acmec was stopped");
@@ -404,15 +422,19 @@ json_cert(const struct cfg_cert *c, const struct issue_report *r)
 /* issue --json: one document on stdout, for CI scripts. */
 static void
 json_print(const struct cfg_cert **certs, size_t n,
-    const struct issue_report *reports, const struct issue_counts *counts)
+    const struct issue_report *reports, const struct issue_counts *counts,
+    bool dry)
 {
 	cJSON *doc = cJSON_CreateObject(), *list;
 	char *text;
 	size_t i;
 
+	if (dry)
+		cJSON_AddTrueToObject(doc, "dryRun");
 	list = cJSON_AddArrayToObject(doc, "certificates");
 	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(list, json_cert(certs[i], &reports[i]));
+		cJSON_AddItemToArray(list, json_cert(certs[i], &reports[i],
+		    dry));
 	cJSON_AddNumberToObject(doc, "issued", (double)counts->done);
 	cJSON_AddNumberToObject(doc, "failed", (double)counts->failed);
 	if ((text = cJSON_Print(doc)) != NULL) {
@@ -463,12 +485,15 @@ cmd_issue(const struct globals *g, int argc, char **argv)
 		for (i = 0; i < n; i++)
 			reports[i].result = ISSUE_FAILED;
 	}
-	issue_run(&st, certs, n, ad.jobs, true, ad.out, &ad.hooks, &counts,
-	    reports);
-	if (n > 1 || counts.failed > 0)
+	issue_run(&st, certs, n, ad.jobs, ISSUE_FORCE | (ad.dry_run ?
+	    ISSUE_DRY_RUN : 0), ad.out, &ad.hooks, &counts, reports);
+	if (ad.dry_run && (n > 1 || counts.failed > 0))
+		log_info("dry run: %zu would be issued, %zu failed; nothing "
+		    "written", counts.done, counts.failed);
+	else if (n > 1 || counts.failed > 0)
 		log_info("%zu issued, %zu failed", counts.done, counts.failed);
 	if (ad.json)
-		json_print(certs, n, reports, &counts);
+		json_print(certs, n, reports, &counts, ad.dry_run);
 	rc = counts.failed > 0 || counts.hook_failed ? EXIT_FAILED : EXIT_OK;
 out:
 	for (i = 0; reports != NULL && i < n; i++)

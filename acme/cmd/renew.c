@@ -20,9 +20,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: acmec [-c CONFIG] renew [--force] [--jobs N] "
-	    "[--metrics-file FILE]\n"
-	    "             [--pre-hook CMD] [--post-hook CMD] [NAME...]\n"
+	    "usage: acmec [-c CONFIG] renew [--dry-run] [--force] [--jobs N]\n"
+	    "             [--metrics-file FILE] [--pre-hook CMD] [--post-hook CMD]\n"
+	    "             [NAME...]\n"
 	    "\n"
 	    "Renews the named Certificates (all if none is named) that are "
 	    "due: when the\n"
@@ -40,7 +40,13 @@ usage(FILE *f)
 	    "(sh -c) once\n"
 	    "before the first order, --post-hook once after the last; "
 	    "nothing due runs\n"
-	    "neither.\n");
+	    "neither.  --dry-run orders what is due from the issuer's server "
+	    "(a production\n"
+	    "server's staging twin where one is known) for throwaway keys and "
+	    "drops the\n"
+	    "certificates: nothing is written, not even the metrics file, and "
+	    "no deploy\n"
+	    "hook runs.\n");
 }
 
 /* Where --metrics-file goes: its directory (which must exist) and name. */
@@ -105,7 +111,7 @@ metrics_file_write(const struct globals *g, const struct metrics_file *mf,
 
 static int
 renew(const struct globals *g, const struct cfg_cert **certs, size_t n,
-    int jobs, bool force, const struct cfg_hooks *hooks,
+    int jobs, unsigned flags, const struct cfg_hooks *hooks,
     struct issue_counts *counts)
 {
 	struct store st = { 0 };
@@ -116,10 +122,14 @@ renew(const struct globals *g, const struct cfg_cert **certs, size_t n,
 	}
 	if (store_open(&st, g->statedir, g->secretsdir) < 0)
 		return EXIT_FAILED;
-	issue_run(&st, certs, n, jobs, force, NULL, hooks, counts, NULL);
+	issue_run(&st, certs, n, jobs, flags, NULL, hooks, counts, NULL);
 	store_close(&st);
+	if (flags & ISSUE_DRY_RUN)
+		log_result("dry run: %zu would be renewed, %zu not due, %zu "
+		    "failed; nothing written", counts->done, counts->not_due,
+		    counts->failed);
 	/* Nothing done, nothing failed: nothing for cron to mail. */
-	if (counts->done + counts->failed > 0)
+	else if (counts->done + counts->failed > 0)
 		log_result("%zu renewed, %zu not due, %zu failed", counts->done,
 		    counts->not_due, counts->failed);
 	else
@@ -134,6 +144,7 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'y' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "metrics-file", required_argument, NULL, 'M' },
 		{ "pre-hook", required_argument, NULL, CMD_PRE_HOOK },
@@ -148,15 +159,17 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 	const struct cfg_cert **certs = NULL;
 	const char *metrics = NULL;
 	long long start = util_now_ms();
-	bool force = false;
+	unsigned flags = 0;
 	size_t n = 0;
 	int ch, jobs = 4, rc;
 
-	log_quiet();
 	while ((ch = getopt_long(argc, argv, "fj:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			force = true;
+			flags |= ISSUE_FORCE;
+			break;
+		case 'y':
+			flags |= ISSUE_DRY_RUN;
 			break;
 		case 'j':
 			if (cmd_parse_jobs(optarg, &jobs) < 0)
@@ -182,6 +195,9 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	/* A dry run is watched, not mailed by cron: its progress shows. */
+	if (!(flags & ISSUE_DRY_RUN))
+		log_quiet();
 	if (metrics != NULL && metrics_file_parse(metrics, &mf) < 0) {
 		free(mf.dir);
 		cmd_hooks_free(&hooks);
@@ -191,9 +207,13 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 	    &n)) == NULL)
 		rc = EXIT_USAGE;
 	else
-		rc = renew(g, certs, n, jobs, force, &hooks, &counts);
+		rc = renew(g, certs, n, jobs, flags, &hooks, &counts);
+	/* Checked above as in a real run; a dry run leaves it as it is. */
+	if (metrics != NULL && (flags & ISSUE_DRY_RUN))
+		log_info("dry run: the metrics file %s is not written",
+		    log_esc(metrics));
 	/* Also after a failed run: the file says it failed. */
-	if (metrics != NULL)
+	else if (metrics != NULL)
 		rc = metrics_file_write(g, &mf, certs, certs ? n : 0, &counts,
 		    start, rc);
 	free(mf.dir);

@@ -105,12 +105,12 @@ bcase() { # bcase NAME LINE WANT...
 }
 bcase commands "acmec " issue renew status revoke account check completion
 bcase re "acmec re" renew revoke
-bcase renew-flags "acmec renew --" --force --jobs --metrics-file --pre-hook --post-hook --help
+bcase renew-flags "acmec renew --" --force --dry-run --jobs --metrics-file --pre-hook --post-hook --help
 bcase status-flags "acmec -c $cfg status -" --json --format --check --warn --crit -h --help
 bcase issue-flags "acmec issue --" --domain --server --staging --email \
     --eab-kid --profile --preferred-chain --standalone --tls-alpn --webroot \
     --dns --dns-hook --dns-resolver --key-type --ca-bundle --out --deploy-hook \
-    --jobs --json --pre-hook --post-hook --help
+    --jobs --json --pre-hook --post-hook --dry-run --help
 bcase dns-providers "acmec issue --dns cl" cloudflare cloudDNS
 bcase revoke-flags "acmec revoke --" --cert --key --reason --issuer \
     --server --ca-bundle --help
@@ -199,7 +199,7 @@ zcase() { # zcase NAME LINE WANT...
 }
 zcase re "acmec re" renew revoke
 zcase commands "acmec " issue renew status revoke account check completion
-zcase renew-flags "acmec renew --" --force --jobs --metrics-file --pre-hook --post-hook --help
+zcase renew-flags "acmec renew --" --force --dry-run --jobs --metrics-file --pre-hook --post-hook --help
 zcase revoke-flags "acmec revoke --" --cert --key --reason --issuer \
     --server --ca-bundle --help
 zcase status-names "acmec -c $cfg status " www web shop/api blog/api
@@ -234,7 +234,7 @@ fcase() {
 }
 fcase re "acmec re" renew revoke
 fcase commands "acmec " issue renew status revoke account check completion
-fcase renew-flags "acmec renew --" --force --jobs --metrics-file --pre-hook --post-hook --help
+fcase renew-flags "acmec renew --" --force --dry-run --jobs --metrics-file --pre-hook --post-hook --help
 fcase status-names "acmec -c $cfg status " www web shop/api blog/api
 fcase config-eq-names "acmec --config=$cfg renew " www web shop/api blog/api
 fcase issue-w "acmec -c $cfg issue w" www web

@@ -22,7 +22,13 @@ CONTROL is a JSON file, read at every request:
    "windows": {"<certID>" or "*": {"start": RFC3339, "end": RFC3339}},
    "retryAfter": seconds,
    "parallel": "reset" | "503",
+   "paths": {"/directory": "/dir"},
    "faults": [RULE, ...]}
+
+PATHS: a GET of a path named there asks Pebble for the path it maps to,
+so that the front can stand in for a CA whose directory URL is not
+Pebble's /dir (a staging server's, with /etc/hosts pointing its name at
+the front).
 
 PARALLEL: with "parallel" set the front imitates a CA that will not serve
 two requests at once: each request is held 0.2 s, and one that arrives
@@ -333,6 +339,7 @@ class Front(http.server.BaseHTTPRequestHandler):
         rule = fault("GET", self.path)
         if rule and self.injected(rule):
             return
+        self.path = control().get("paths", {}).get(self.path, self.path)
         status, data, ctype, hdrs = self.forward()
         if self.path == "/dir" and status == 200:
             d = json.loads(data)

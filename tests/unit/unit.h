@@ -157,6 +157,8 @@ bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
 	X(http_links_hostile) \
 	X(http_links_rfc8288) \
 	X(issue_renewal_time) \
+	X(dryrun_staging_twin) \
+	X(dryrun_server) \
 	X(solver_select) \
 	X(solver_select_labels) \
 	X(solver_select_types) \
