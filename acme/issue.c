@@ -532,19 +532,62 @@ report(struct issue_report *rep, enum issue_result result, const char *dir,
 	}
 }
 
+/*
+ * Order c's certificate (due, locked) into dir after the pre hooks, and
+ * record the outcome in st (a dry run records nothing).
+ */
+static enum issue_result
+order_one(struct worker *w, const struct cfg_cert *c, const char *dir,
+    struct cert_status *st, struct issue_files *cs, time_t now)
+{
+	struct order_result res = { 0 };
+	struct session *s = NULL;
+	enum issue_result result = ISSUE_FAILED;
+	long long start;
+	int rc;
+
+	if (runhook_pre(w->hooks, c) < 0) {
+		if (!w->dry_run) {
+			status_record_failure(st, now, log_last_error(), false);
+			status_save(w->st, c, st);
+		}
+		return ISSUE_FAILED;
+	}
+	start = util_now_ms();
+	rc = obtain(w, c, dir, cs, st, &res, &s);
+	if (w->dry_run) {
+		dryrun_result(c, rc == 0, &res, dir);
+		result = rc == 0 ? ISSUE_DONE : ISSUE_FAILED;
+		goto out;
+	}
+	if (rc < 0) {
+		status_record_failure(st, now, log_last_error(), true);
+	} else {
+		/* From the order's start to the files written, for metrics. */
+		st->issue_seconds = (double)(util_now_ms() - start) / 1000.0;
+		record_issued(w, c, dir, s, &res, st, cs, now);
+		if (deploy_hook(c, dir) == 0)
+			result = ISSUE_DONE;
+		else
+			status_record_failure(st, now, log_last_error(),
+			    false);
+	}
+	status_save(w->st, c, st);
+out:
+	order_result_free(&res);
+	return result;
+}
+
 static enum issue_result
 issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
     bool force, struct issue_report *rep)
 {
-	struct order_result res = { 0 };
 	struct cert_status st;
 	struct issue_files cs;
-	struct session *s = NULL;
 	enum issue_result result = ISSUE_FAILED;
 	time_t now = time(NULL);
-	long long start;
 	char *dir;
-	int lockfd = -1, rc;
+	int lockfd = -1;
 
 	log_clear_error();
 	log_set_cert(c->namespace, c->name);
@@ -565,33 +608,7 @@ issue_one(struct worker *w, const struct cfg_cert *c, const char *outdir,
 			result = ISSUE_FAILED;
 		goto out;
 	}
-	if (runhook_pre(w->hooks, c) < 0) {
-		if (w->dry_run)
-			goto out; /* nothing recorded */
-		status_record_failure(&st, now, log_last_error(), false);
-		goto save;
-	}
-	start = util_now_ms();
-	if (w->dry_run) {
-		rc = obtain(w, c, dir, &cs, &st, &res, &s);
-		dryrun_result(c, rc == 0, &res, dir);
-		result = rc == 0 ? ISSUE_DONE : ISSUE_FAILED;
-		goto out;
-	}
-	if (obtain(w, c, dir, &cs, &st, &res, &s) < 0) {
-		status_record_failure(&st, now, log_last_error(), true);
-	} else {
-		/* From the order's start to the files written, for metrics. */
-		st.issue_seconds = (double)(util_now_ms() - start) / 1000.0;
-		record_issued(w, c, dir, s, &res, &st, &cs, now);
-		if (deploy_hook(c, dir) == 0)
-			result = ISSUE_DONE;
-		else
-			status_record_failure(&st, now, log_last_error(),
-			    false);
-	}
-save:
-	status_save(w->st, c, &st);
+	result = order_one(w, c, dir, &st, &cs, now);
 out:
 	fs_unlock(lockfd);
 out_unlocked:
@@ -600,7 +617,6 @@ out_unlocked:
 	log_set_cert(NULL, NULL);
 	issue_files_free(&cs);
 	status_free(&st);
-	order_result_free(&res);
 	free(dir);
 	return result;
 }

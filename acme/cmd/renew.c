@@ -139,8 +139,17 @@ renew(const struct globals *g, const struct cfg_cert **certs, size_t n,
 	    EXIT_OK;
 }
 
-int
-cmd_renew(const struct globals *g, int argc, char **argv)
+/* renew's flags. */
+struct renew_args {
+	unsigned flags;
+	int jobs;
+	const char *metrics;
+	struct cfg_hooks hooks;
+};
+
+/* EXIT_OK, or EXIT_USAGE (reported); -1 when --help was printed. */
+static int
+parse_args(int argc, char **argv, struct renew_args *ra)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
@@ -152,73 +161,81 @@ cmd_renew(const struct globals *g, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct config cfg = { 0 };
-	struct issue_counts counts = { 0 };
-	struct cfg_hooks hooks = { 0 };
-	struct metrics_file mf = { NULL, NULL };
-	const struct cfg_cert **certs = NULL;
-	const char *metrics = NULL;
-	long long start = util_now_ms();
-	unsigned flags = 0;
-	size_t n = 0;
-	int ch, jobs = 4, rc;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "fj:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			flags |= ISSUE_FORCE;
+			ra->flags |= ISSUE_FORCE;
 			break;
 		case 'y':
-			flags |= ISSUE_DRY_RUN;
+			ra->flags |= ISSUE_DRY_RUN;
 			break;
 		case 'j':
-			if (cmd_parse_jobs(optarg, &jobs) < 0)
+			if (cmd_parse_jobs(optarg, &ra->jobs) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'M':
-			metrics = optarg;
+			ra->metrics = optarg;
 			break;
 		case CMD_PRE_HOOK:
 		case CMD_POST_HOOK:
-			if (cmd_parse_hook(ch, optarg, &hooks) < 0) {
-				cmd_hooks_free(&hooks);
+			if (cmd_parse_hook(ch, optarg, &ra->hooks) < 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			usage(stdout);
-			cmd_hooks_free(&hooks);
-			return EXIT_OK;
+			return -1;
 		default:
 			usage(stderr);
-			cmd_hooks_free(&hooks);
 			return EXIT_USAGE;
 		}
 	}
+	return EXIT_OK;
+}
+
+int
+cmd_renew(const struct globals *g, int argc, char **argv)
+{
+	struct renew_args ra;
+	struct config cfg = { 0 };
+	struct issue_counts counts = { 0 };
+	struct metrics_file mf = { NULL, NULL };
+	const struct cfg_cert **certs = NULL;
+	long long start = util_now_ms();
+	size_t n = 0;
+	int rc;
+
+	memset(&ra, 0, sizeof(ra));
+	ra.jobs = 4;
+	if ((rc = parse_args(argc, argv, &ra)) != EXIT_OK) {
+		rc = rc < 0 ? EXIT_OK : rc;
+		goto out;
+	}
 	/* A dry run is watched, not mailed by cron: its progress shows. */
-	if (!(flags & ISSUE_DRY_RUN))
+	if (!(ra.flags & ISSUE_DRY_RUN))
 		log_quiet();
-	if (metrics != NULL && metrics_file_parse(metrics, &mf) < 0) {
-		free(mf.dir);
-		cmd_hooks_free(&hooks);
-		return EXIT_USAGE;
+	if (ra.metrics != NULL && metrics_file_parse(ra.metrics, &mf) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	if ((certs = cmd_load_certs(g, argc - optind, argv + optind, &cfg,
 	    &n)) == NULL)
 		rc = EXIT_USAGE;
 	else
-		rc = renew(g, certs, n, jobs, flags, &hooks, &counts);
+		rc = renew(g, certs, n, ra.jobs, ra.flags, &ra.hooks, &counts);
 	/* Checked above as in a real run; a dry run leaves it as it is. */
-	if (metrics != NULL && (flags & ISSUE_DRY_RUN))
+	if (ra.metrics != NULL && (ra.flags & ISSUE_DRY_RUN))
 		log_info("dry run: the metrics file %s is not written",
-		    log_esc(metrics));
+		    log_esc(ra.metrics));
 	/* Also after a failed run: the file says it failed. */
-	else if (metrics != NULL)
+	else if (ra.metrics != NULL)
 		rc = metrics_file_write(g, &mf, certs, certs ? n : 0, &counts,
 		    start, rc);
+out:
 	free(mf.dir);
 	free(certs);
 	config_free(&cfg);
-	cmd_hooks_free(&hooks);
+	cmd_hooks_free(&ra.hooks);
 	return rc;
 }
