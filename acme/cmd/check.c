@@ -5,6 +5,7 @@
 
 #include "acme/cmd/cmd.h"
 #include "acme/config/config.h"
+#include "acme/csrfile.h"
 #include "acme/log.h"
 
 int
@@ -21,7 +22,8 @@ cmd_check(const struct globals *g, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	(void)argv;
-	if (config_load(g->config, &cfg) < 0) {
+	if (config_load(g->config, &cfg) < 0 ||
+	    csrfile_check_config(&cfg) < 0) {
 		rc = EXIT_USAGE;
 		goto out;
 	}

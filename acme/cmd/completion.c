@@ -70,6 +70,7 @@ static const char *const bash_script[] = {
 	"\tlocal j npos=0 v=\" -d --domain --server --email --webroot "
 	    "--key-type \"",
 	"\tv+=\"--ca-bundle --out -j --jobs --cert --key --reason --issuer \"",
+	"\tv+=\"--csr \"",
 	"\tv+=\"--metrics-file --format --warn --crit \"",
 	"\tfor (( j = i + 1; j < COMP_CWORD; j++ )); do",
 	"\t\tw=${COMP_WORDS[j-1]}",
@@ -86,7 +87,7 @@ static const char *const bash_script[] = {
 	"\tissue)",
 	"\t\topts=\"-d --domain --server --email --standalone "
 	    "--tls-alpn --webroot --key-type --ca-bundle --out -j --jobs "
-	    "--json -h --help\"",
+	    "--json --csr -h --help\"",
 	"\t\t;;",
 	"\trenew) opts=\"-f --force -j --jobs --metrics-file -h --help\" ;;",
 	"\tstatus) opts=\"--json --format --check --warn --crit -h --help\" ;;",
@@ -100,7 +101,7 @@ static const char *const bash_script[] = {
 	"\t*) return 0 ;;",
 	"\tesac",
 	"\tcase $prev in",
-	"\t-c|--config|--ca-bundle|--cert|--key)",
+	"\t-c|--config|--ca-bundle|--cert|--key|--csr)",
 	"\t\t[[ -z $cmd || $prev != -c && $prev != --config ]] &&",
 	"\t\t\t{ _acmec_files -f \"$cur\"; return 0; } ;;",
 	"\t-s|--state-dir|--secrets-dir)",
@@ -222,6 +223,7 @@ static const char *const zsh_script[] = {
 	    "rsa3072 rsa4096 ed25519)' \\",
 	"\t\t\t'--ca-bundle=[CA certificates for the server]:file:_files' \\",
 	"\t\t\t'--out=[write the files here]:directory:_files -/' \\",
+	"\t\t\t'--csr=[order for this CSR, made elsewhere]:file:_files' \\",
 	"\t\t\t'(-j --jobs)'{-j+,--jobs=}'[orders at once]:number:' \\",
 	"\t\t\t'--json[print what was written, as JSON]' \\",
 	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
@@ -392,6 +394,8 @@ static const char *const fish_script[] = {
 	    "'certificate key'",
 	"complete -c acmec -n '__acmec_using issue revoke' -l "
 	    "ca-bundle -r -F -d 'CA certificates for the server'",
+	"complete -c acmec -n '__acmec_using issue' -l csr -r -F -d "
+	    "'order for this CSR, made elsewhere'",
 	"complete -c acmec -n '__acmec_using issue' -l out -x -a "
 	    "'(__fish_complete_directories)' -d 'write the files here'",
 	"complete -c acmec -n '__acmec_using issue renew' -s j -l "

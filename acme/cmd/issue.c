@@ -13,6 +13,7 @@
 
 #include "acme/cmd/cmd.h"
 #include "acme/config/config.h"
+#include "acme/csrfile.h"
 #include "acme/fs.h"
 #include "acme/issue.h"
 #include "acme/log.h"
@@ -31,13 +32,17 @@ usage(FILE *f)
 	    "             [--key-type ec256|ec384|rsa2048|rsa3072|rsa4096|"
 	    "ed25519]\n"
 	    "             [--ca-bundle FILE] [--out DIR]\n"
+	    "       acmec issue --csr FILE [-d NAME...] --server URL ...\n"
 	    "\n"
 	    "Issues the named Certificates of the configuration now (all if "
 	    "none is named),\n"
 	    "or, with -d, one certificate described by the flags alone.  "
 	    "-d takes DNS\n"
-	    "names and IP addresses.  --json prints what was written where on "
-	    "stdout.\n");
+	    "names and IP addresses.  --csr FILE orders for a CSR made "
+	    "elsewhere (PEM or\n"
+	    "DER): its names, its key; tls.crt and ca.crt are written, no "
+	    "tls.key.\n"
+	    "--json prints what was written where on stdout.\n");
 }
 
 struct adhoc {
@@ -47,6 +52,8 @@ struct adhoc {
 	bool json;    /* --json */
 	int modes;    /* --standalone, --tls-alpn, --webroot given */
 	char *first;  /* the first -d name */
+	char *csr;    /* --csr FILE */
+	bool key_type; /* --key-type given */
 	struct cfg_issuer issuer;
 	struct cfg_solver solver;
 	struct cfg_cert cert;
@@ -168,7 +175,12 @@ opt_one(struct adhoc *ad, int ch, int argc, char **argv)
 		ad->solver.webroot = util_strdup(optarg);
 		return EXIT_OK;
 	case 'k':
+		ad->key_type = true;
 		return opt_key_type(&ad->cert, optarg);
+	case 'C':
+		free(ad->csr);
+		ad->csr = util_strdup(optarg);
+		return EXIT_OK;
 	case 'b':
 		return opt_ca_bundle(is, optarg);
 	case 'o':
@@ -242,6 +254,27 @@ adhoc_name(struct adhoc *ad)
 	return EXIT_OK;
 }
 
+/* --csr FILE: the names are the CSR's (-d, if given, must be the same). */
+static int
+adhoc_csr(struct adhoc *ad)
+{
+	const struct cfg_cert *c = &ad->cert;
+
+	if (ad->key_type) {
+		log_error("--key-type and --csr: the CSR's key is the "
+		    "certificate's; drop --key-type");
+		return EXIT_USAGE;
+	}
+	if (csrfile_adhoc(ad->csr, &ad->cert) < 0) {
+		log_error("--csr: %s", util_error());
+		return EXIT_USAGE;
+	}
+	if (ad->first == NULL)
+		ad->first = util_strdup(c->dns_names.n > 0 ?
+		    c->dns_names.v[0] : c->ip_addresses.v[0]);
+	return EXIT_OK;
+}
+
 /*
  * Parse issue's flags; with -d, build an issuer and certificate from them.
  * Names of configured Certificates are left at argv[optind...].
@@ -260,6 +293,7 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 		{ "key-type", required_argument, NULL, 'k' },
 		{ "ca-bundle", required_argument, NULL, 'b' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "csr", required_argument, NULL, 'C' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
@@ -287,6 +321,8 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 		if (opt_one(ad, ch, argc, argv) != EXIT_OK)
 			return EXIT_USAGE;
 	}
+	if (ad->csr != NULL && adhoc_csr(ad) != EXIT_OK)
+		return EXIT_USAGE;
 	if (ad->first == NULL) {
 		if (ad->flags == 0)
 			return EXIT_OK; /* names from the configuration */
@@ -449,5 +485,6 @@ out:
 	free(ad.solver.webroot);
 	free(ad.out);
 	free(ad.first);
+	free(ad.csr);
 	return rc;
 }

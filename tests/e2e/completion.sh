@@ -108,7 +108,7 @@ bcase re "acmec re" renew revoke
 bcase renew-flags "acmec renew --" --force --jobs --metrics-file --help
 bcase status-flags "acmec -c $cfg status -" --json --format --check --warn --crit -h --help
 bcase issue-flags "acmec issue --" --domain --server --email --standalone \
-    --tls-alpn --webroot --key-type --ca-bundle --out --jobs --json --help
+    --tls-alpn --webroot --key-type --ca-bundle --out --jobs --json --csr --help
 bcase revoke-flags "acmec revoke --" --cert --key --reason --issuer \
     --server --ca-bundle --help
 bcase account-flags "acmec account --" --issuer --email --help
