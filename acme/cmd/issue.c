@@ -326,7 +326,8 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 	if (ad->first == NULL) {
 		if (ad->flags == 0)
 			return EXIT_OK; /* names from the configuration */
-		log_error("ad hoc issue needs at least one -d NAME");
+		log_error("ad hoc issue needs at least one -d NAME, or --csr "
+		    "FILE");
 		return EXIT_USAGE;
 	}
 	ad->on = true;
