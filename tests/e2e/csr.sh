@@ -147,6 +147,13 @@ grep_in config/keystores-where "$T_TMP/err" "ci.yaml:14:14: spec: keystores need
 csr_cert req.pem csr.acmec.test >"$C/ci.yaml"
 expect config/relative 2 "$ACMEC" -c "$C" -s "$S" check
 grep_in config/relative-says "$T_TMP/err" "ci.yaml:7:5: metadata.annotations: acmec.io/csr: 'req.pem' must be an absolute path"
+printf -- '---\napiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: self}\nspec: {selfSigned: {}}\n' >"$C/self.yaml"
+csr_cert "$H/req.pem" csr.acmec.test www.csr.acmec.test |
+    sed 's/name: le, kind/name: self, kind/' >"$C/ci.yaml"
+expect config/local-issuer 2 "$ACMEC" -c "$C" -s "$S" check
+grep_in config/local-issuer-says "$T_TMP/err" "acmec.io/csr needs an ACME issuer; issuer 'self' is a selfSigned issuer"
+expect config/local-issuer-issue 1 "$ACMEC" -c "$C" -s "$S" issue ci
+rm -f "$C/self.yaml"
 unchanged config
 
 # --- a Certificate that had a key of acmec's, then gets acmec.io/csr:
