@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "acme/csrfile.h"
 #include "acme/fs.h"
 #include "acme/issue.h"
 #include "acme/store.h"
@@ -69,14 +70,40 @@ files_digest(const char *crt, size_t crtlen, const char *key, size_t keylen)
 	return out;
 }
 
+/*
+ * Why the key material does not go with leaf, or NULL: tls.key (keypem),
+ * or for acmec.io/csr the CSR's public key (no tls.key is expected).
+ */
+static const char *
+key_problem(const struct cfg_cert *c, const struct cert *leaf,
+    const char *keypem, size_t keylen, const struct csr *csr)
+{
+	struct key *key;
+	bool ok;
+
+	if (c->csr_file != NULL) {
+		if (csr == NULL)
+			return "the CSR file (acmec.io/csr) cannot be read";
+		return cert_matches_key(leaf, csr_key(csr)) ? NULL :
+		    "tls.crt is not for the public key of the CSR "
+		    "(acmec.io/csr)";
+	}
+	if (keypem == NULL || (key = key_load_pem(keypem, keylen)) == NULL)
+		return "tls.key is missing or not a key";
+	ok = cert_matches_key(leaf, key);
+	key_free(key);
+	return ok ? NULL : "tls.key is not the key of tls.crt";
+}
+
 void
 issue_inspect(const struct store *st, const struct cfg_cert *c,
     const char *dir, const struct cert_status *cache, struct issue_files *cs)
 {
 	struct cert_chain chain = { 0 };
-	struct key *key = NULL;
+	struct csr *csr = NULL;
+	const unsigned char *der;
 	char *d, *path, *crt = NULL, *keypem = NULL;
-	size_t crtlen = 0, keylen = 0;
+	size_t crtlen = 0, keylen = 0, derlen;
 
 	memset(cs, 0, sizeof(*cs));
 	d = dir ? util_strdup(dir) : store_secret_dir(st, c->secret_name);
@@ -87,10 +114,16 @@ issue_inspect(const struct store *st, const struct cfg_cert *c,
 	}
 	free(path);
 	path = util_printf("%s/tls.key", d);
-	if (fs_read(path, FS_READ_MAX, &keypem, &keylen) < 0)
+	/* With a CSR from elsewhere, its bytes stand for tls.key. */
+	if (c->csr_file != NULL && (csr = csrfile_read(c->csr_file)) != NULL) {
+		der = csr_der(csr, &derlen);
+		cs->files_hash = files_digest(crt, crtlen, (const char *)der,
+		    derlen);
+	} else if (c->csr_file == NULL &&
+	    fs_read(path, FS_READ_MAX, &keypem, &keylen) < 0)
 		keypem = NULL;
-	cs->files_hash = keypem ? files_digest(crt, crtlen, keypem, keylen) :
-	    NULL;
+	if (keypem != NULL)
+		cs->files_hash = files_digest(crt, crtlen, keypem, keylen);
 	if (cache != NULL && cache->files_hash != NULL &&
 	    cs->files_hash != NULL && cache->serial != NULL &&
 	    strcmp(cache->files_hash, cs->files_hash) == 0 &&
@@ -115,14 +148,9 @@ issue_inspect(const struct store *st, const struct cfg_cert *c,
 	cs->ari_id = issue_ari_id(chain.v[0]);
 	cs->serial = cert_serial_hex(chain.v[0]);
 	cs->issuer_cn = cert_issuer_cn(chain.v[0]);
-	if (keypem == NULL || (key = key_load_pem(keypem, keylen)) == NULL) {
-		cs->problem = "tls.key is missing or not a key";
+	if ((cs->problem = key_problem(c, chain.v[0], keypem, keylen,
+	    csr)) != NULL)
 		goto out;
-	}
-	if (!cert_matches_key(chain.v[0], key)) {
-		cs->problem = "tls.key is not the key of tls.crt";
-		goto out;
-	}
 	cs->key_ok = true;
 dates:
 	cs->renewal_time = issue_renewal_time(c, cs->not_before,
@@ -130,7 +158,7 @@ dates:
 	if (time(NULL) >= cs->not_after)
 		cs->problem = "the certificate has expired";
 out:
-	key_free(key);
+	csr_free(csr);
 	crypto_secret_free(keypem, keylen);
 	free(crt);
 	cert_chain_free(&chain);

@@ -9,6 +9,7 @@
 
 #include "acme/account.h"
 #include "acme/dryrun.h"
+#include "acme/csrfile.h"
 #include "acme/fs.h"
 #include "acme/hook.h"
 #include "acme/http.h"
@@ -198,7 +199,8 @@ deploy_hook(const struct cfg_cert *c, const char *dir)
 
 /*
  * Write the certificate's files (and keystores) as one set; their names
- * are added to written (may be NULL).
+ * are added to written (may be NULL).  Without key (acmec.io/csr: the key
+ * is elsewhere) the set is tls.crt and ca.crt, and an old tls.key goes.
  */
 static int
 publish(const struct store *st, const struct cfg_cert *c, const char *dir,
@@ -217,7 +219,8 @@ publish(const struct store *st, const struct cfg_cert *c, const char *dir,
 		capem = util_strndup(res->ca_pem, res->ca_len);
 		calen = res->ca_len;
 	}
-	if (key_save_pem(key, c->key_encoding, &keypem, &keylen) < 0 ||
+	if ((key != NULL && key_save_pem(key, c->key_encoding, &keypem,
+	    &keylen) < 0) ||
 	    (capem == NULL && cert_to_pem(res->chain.v[res->chain.n - 1],
 	    &capem, &calen) < 0) ||
 	    (c->out_der && key_save_der(key, c->key_encoding, &keyder,
@@ -227,7 +230,9 @@ publish(const struct store *st, const struct cfg_cert *c, const char *dir,
 	}
 	files[n++] = (struct fs_file){ "tls.crt", res->chain_pem,
 		res->chain_len, 0644 };
-	files[n++] = (struct fs_file){ "tls.key", keypem, keylen, 0600 };
+	if (key != NULL)
+		files[n++] = (struct fs_file){ "tls.key", keypem, keylen,
+			0600 };
 	files[n++] = (struct fs_file){ "ca.crt", capem, calen, 0644 };
 	if (c->out_combined) {
 		buf_add(&combined, keypem, keylen);
@@ -238,8 +243,8 @@ publish(const struct store *st, const struct cfg_cert *c, const char *dir,
 	if (c->out_der)
 		files[n++] = (struct fs_file){ "key.der", keyder, derlen,
 			0600 };
-	if (keystore_build(c, st->secretsdir, key, &res->chain, capem, calen,
-	    &ks) < 0) {
+	if (key != NULL && keystore_build(c, st->secretsdir, key, &res->chain,
+	    capem, calen, &ks) < 0) {
 		log_error("%s: the files in %s are unchanged", c->name, dir);
 		goto out;
 	}
@@ -253,6 +258,8 @@ publish(const struct store *st, const struct cfg_cert *c, const char *dir,
 	}
 	for (i = 0; written != NULL && i < n; i++)
 		strlist_add(written, files[i].name);
+	if (key == NULL)
+		csrfile_drop_key_link(dir);
 	rc = 0;
 out:
 	if (combined.data != NULL)
@@ -423,9 +430,30 @@ is_due(struct worker *w, const struct cfg_cert *c, bool cache,
 	return false;
 }
 
+/* A CA or selfSigned issuer's certificate for c, put in service in dir. */
+static int
+obtain_local(struct worker *w, const struct cfg_cert *c, const char *dir,
+    struct order_result *res)
+{
+	struct key *key;
+	int rc = -1;
+
+	if ((key = cert_key(c, w->dry_run ? NULL : dir)) == NULL)
+		return -1;
+	if (local_obtain(w->st->secretsdir, c, key, res) < 0)
+		log_event(LOG_ERROR, "failed", "%s: not issued; the files "
+		    "in %s are unchanged", c->name, dir);
+	else
+		rc = w->dry_run ? 0 : publish(w->st, c, dir, key, res, w->rep ?
+		    &w->rep->files : NULL);
+	key_free(key);
+	return rc;
+}
+
 /*
- * Order a certificate for c with its key and put it in service in dir;
- * st gets the last order.  The session is returned in *sp.
+ * Order a certificate for c with its key (or its CSR from elsewhere) and
+ * put it in service in dir; st gets the last order.  The session is
+ * returned in *sp.
  */
 static int
 obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
@@ -434,24 +462,21 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 {
 	struct session *s;
 	struct key *key = NULL;
+	struct csr *csr = NULL;
 	const char *replaces = NULL;
 	int rc = -1;
 
 	*sp = NULL;
-	if (c->issuer->type != ISSUER_ACME) {
-		if ((key = cert_key(c, w->dry_run ? NULL : dir)) == NULL)
-			return -1;
-		if (local_obtain(w->st->secretsdir, c, key, res) < 0)
-			log_event(LOG_ERROR, "failed", "%s: not issued; the "
-			    "files in %s are unchanged", c->name, dir);
-		else
-			rc = w->dry_run ? 0 : publish(w->st, c, dir, key, res,
-			    w->rep ? &w->rep->files : NULL);
-		key_free(key);
-		return rc;
-	}
-	if ((*sp = s = session_for(w, c->issuer)) == NULL)
+	/* A CSR from elsewhere is read afresh each run, before anything. */
+	if (c->csr_file != NULL && (csr = csrfile_load(c)) == NULL) {
+		log_event(LOG_ERROR, "failed", "%s: %s; not ordered, the files "
+		    "in %s are unchanged", c->name, util_error(), dir);
 		return -1;
+	}
+	if (c->issuer->type != ISSUER_ACME)
+		return obtain_local(w, c, dir, res);
+	if ((*sp = s = session_for(w, c->issuer)) == NULL)
+		goto out;
 	/*
 	 * Tell the CA which certificate this one replaces (RFC 9773 §5); not
 	 * a dry run's order, which would use up the one replacement.
@@ -462,14 +487,14 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 	if (keystore_check(c, w->st->secretsdir) < 0) {
 		log_error("%s: not ordered; the files in %s are unchanged",
 		    c->name, dir);
-		return -1;
+		goto out;
 	}
-	if ((key = cert_key(c, w->dry_run ? NULL : dir)) == NULL)
-		return -1;
+	if (csr == NULL && (key = cert_key(c, w->dry_run ? NULL : dir)) == NULL)
+		goto out;
 	log_event(LOG_INFO, "order", "%s: ordering from %s", c->name,
 	    log_esc(s->acme.server));
-	if (order_run(&s->acme, c, key, w->st->secretsdir, replaces, st,
-	    res) < 0) {
+	if (order_run(&s->acme, c, csr ? csr_key(csr) : key, csr,
+	    w->st->secretsdir, replaces, st, res) < 0) {
 		if (s->acme.account_unknown)
 			log_error("%s: the CA does not know the account %s (was "
 			    "the CA reset?); acmec keeps its key: to register "
@@ -481,10 +506,12 @@ obtain(struct worker *w, const struct cfg_cert *c, const char *dir,
 		    "%s are unchanged", c->name, dir);
 		goto out;
 	}
+	/* With a CSR, the key is not acmec's: tls.crt and ca.crt only. */
 	rc = w->dry_run ? 0 : publish(w->st, c, dir, key, res, w->rep ?
 	    &w->rep->files : NULL);
 out:
 	key_free(key);
+	csr_free(csr);
 	return rc;
 }
 

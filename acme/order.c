@@ -97,7 +97,8 @@ poll_order(struct acme *a, const char *url, struct acme_order *o,
 
 static int
 finalize(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
-    const struct ident_list *ids, const char *url, struct acme_order *o)
+    const struct csr *csr, const struct ident_list *ids, const char *url,
+    struct acme_order *o)
 {
 	struct acme_problem prob = { 0 };
 	struct http_resp r;
@@ -111,8 +112,14 @@ finalize(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 
 	/* cert-manager's request: subject, every name, usages if asked. */
 	local_tpl_init(&t, c, certkey, ids);
-	if (certgen_csr(&t.g, c->encode_usages, &der, &derlen) < 0 ||
-	    (csr64 = b64_url_encode(der, derlen)) == NULL) {
+	if (csr != NULL) {
+		const unsigned char *given = csr_der(csr, &derlen);
+
+		der = util_alloc(derlen);
+		memcpy(der, given, derlen);
+	} else if (certgen_csr(&t.g, c->encode_usages, &der, &derlen) < 0)
+		der = NULL;
+	if (der == NULL || (csr64 = b64_url_encode(der, derlen)) == NULL) {
 		log_error("%s: cannot build the certificate request: %s",
 		    c->name, crypto_error());
 		goto out;
@@ -338,8 +345,8 @@ prefer_chain(struct acme *a, const struct cfg_cert *c,
 
 int
 order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
-    const char *secretsdir, const char *replaces, struct cert_status *trace,
-    struct order_result *res)
+    const struct csr *csr, const char *secretsdir, const char *replaces,
+    struct cert_status *trace, struct order_result *res)
 {
 	struct acme_problem prob = { 0 };
 	struct acme_order o = { 0 };
@@ -365,7 +372,7 @@ order_run(struct acme *a, const struct cfg_cert *c, const struct key *certkey,
 	    authz_run(a, c, &ids, &o, res->order_url, secretsdir, trace) < 0)
 		goto out;
 	if (o.status != ST_VALID) {
-		rc = finalize(a, c, certkey, &ids, res->order_url, &o);
+		rc = finalize(a, c, certkey, csr, &ids, res->order_url, &o);
 		status_set_order(trace, acme_status_name(o.status));
 		if (rc < 0)
 			goto out;

@@ -9,6 +9,7 @@
 #include "crypto/cert.h"
 #include "crypto/ident.h"
 
+struct csr;
 struct key;
 
 struct order_result {
@@ -28,6 +29,8 @@ void order_identifiers(const struct cfg_cert *c, struct ident_list *ids);
  * set): newOrder, every authorization, all challenges presented, then
  * triggered, then polled together; finalize, wait, download, choose the
  * preferred chain, and check the leaf against the key and the names.
+ * With csr (a request made elsewhere; else NULL), finalize sends its DER
+ * as it is, and certkey is its public key.
  * Solvers are cleaned up whatever happens; secretsdir holds the secrets
  * they need (TSIG keys).  replaces (may be NULL) is the ARI identifier of
  * the certificate this one replaces.  The order's URL and state, and each
@@ -35,8 +38,9 @@ void order_identifiers(const struct cfg_cert *c, struct ident_list *ids);
  * reported here.
  */
 int order_run(struct acme *a, const struct cfg_cert *c,
-    const struct key *certkey, const char *secretsdir, const char *replaces,
-    struct cert_status *trace, struct order_result *res);
+    const struct key *certkey, const struct csr *csr, const char *secretsdir,
+    const char *replaces, struct cert_status *trace,
+    struct order_result *res);
 
 void order_result_free(struct order_result *res);
 

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "crypto/certgen.h"
 #include "crypto/csr.h"
 #include "crypto/internal.h"
+#include "crypto/key.h"
 
 int
 csr_create(const struct key *key, const char *cn,
@@ -32,93 +34,213 @@ csr_create(const struct key *key, const char *cn,
 	return certgen_csr(&g, false, der, derlen);
 }
 
-static X509_REQ *
-parse_req(const unsigned char *buf, size_t len)
-{
-	X509_REQ *req = NULL;
-	const unsigned char *p = buf;
-	BIO *bio;
+/* A user's CSR: parsed, its signature verified, its names and key read. */
+struct csr {
+	unsigned char *der; /* the request exactly as given (DER) */
+	size_t derlen;
+	struct key *pub;    /* its public key, and nothing private */
+	struct ident_list ids;
+	char *cn;
+};
 
+/*
+ * The DER of a PEM or DER request, copied as it is (a PEM block's content
+ * is the DER the requester signed).
+ */
+static int
+req_der(const unsigned char *buf, size_t len, unsigned char **der,
+    size_t *derlen)
+{
+	char *name = NULL, *header = NULL;
+	unsigned char *data = NULL;
+	long dlen = 0;
+	BIO *bio;
+	int ok = 0;
+
+	*der = NULL;
 	if (len > INT_MAX) {
 		crypto_seterr("certificate request too large");
-		return NULL;
+		return -1;
 	}
-	if (len > 10 && memcmp(buf, "-----BEGIN", 10) == 0) {
-		if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL)
-			return NULL;
-		req = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL);
-		BIO_free(bio);
-	} else {
-		req = d2i_X509_REQ(NULL, &p, (long)len);
-		if (req != NULL && p != buf + len) {
-			X509_REQ_free(req);
-			req = NULL;
+	if (len < 10 || memcmp(buf, "-----BEGIN", 10) != 0) {
+		if (len == 0 || (*der = malloc(len)) == NULL) {
+			crypto_seterr(len == 0 ? "empty certificate request" :
+			    "out of memory");
+			return -1;
 		}
+		memcpy(*der, buf, len);
+		*derlen = len;
+		return 0;
 	}
-	if (req == NULL)
-		crypto_ossl_err("not a PEM or DER certificate request");
-	return req;
+	if ((bio = BIO_new_mem_buf(buf, (int)len)) != NULL)
+		ok = PEM_read_bio(bio, &name, &header, &data, &dlen);
+	BIO_free(bio);
+	if (!ok || dlen <= 0) {
+		crypto_ossl_err("not a PEM certificate request");
+	} else if (strcmp(name, PEM_STRING_X509_REQ) != 0 &&
+	    strcmp(name, PEM_STRING_X509_REQ_OLD) != 0) {
+		crypto_seterr("the PEM block is a %s, not a CERTIFICATE "
+		    "REQUEST", name);
+	} else if ((*der = malloc((size_t)dlen)) == NULL) {
+		crypto_seterr("out of memory");
+	} else {
+		memcpy(*der, data, (size_t)dlen);
+		*derlen = (size_t)dlen;
+	}
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	OPENSSL_free(data);
+	return *der != NULL ? 0 : -1;
 }
 
-int
-csr_identifiers(const unsigned char *buf, size_t len, struct ident_list *ids,
-    char **cn)
+/* The request's common name, added to ids if no SAN names it (as CAs do). */
+static int
+add_cn(struct csr *r)
 {
-	X509_REQ *req = NULL;
-	EVP_PKEY *pub;
+	char ipbuf[64];
+
+	if (r->cn == NULL)
+		return 0;
+	if (ident_ip_canonical(r->cn, ipbuf, sizeof(ipbuf)) == 0)
+		return ident_list_has(&r->ids, IDENT_IP, ipbuf) ? 0 :
+		    ident_list_add(&r->ids, IDENT_IP, ipbuf);
+	for (char *c = r->cn; *c != '\0'; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return ident_list_has(&r->ids, IDENT_DNS, r->cn) ? 0 :
+	    ident_list_add(&r->ids, IDENT_DNS, r->cn);
+}
+
+/* The names of req into r: SAN DNS names and IP addresses, and the CN. */
+static int
+req_names(X509_REQ *req, struct csr *r)
+{
 	STACK_OF(X509_EXTENSION) *exts = NULL;
 	GENERAL_NAMES *gens = NULL;
 	int rc = -1, crit = 0;
 
-	*cn = NULL;
-	memset(ids, 0, sizeof(*ids));
-	if ((req = parse_req(buf, len)) == NULL)
-		return -1;
-	if ((pub = X509_REQ_get0_pubkey(req)) == NULL ||
-	    X509_REQ_verify(req, pub) != 1) {
-		crypto_ossl_err("the certificate request's signature does not "
-		    "verify");
-		goto out;
-	}
 	exts = X509_REQ_get_extensions(req);
 	gens = X509V3_get_d2i(exts, NID_subject_alt_name, &crit, NULL);
 	if (gens == NULL && crit != -1) {
 		crypto_ossl_err("malformed subjectAltName in the request");
 		goto out;
 	}
-	if (gens != NULL && crypto_san_read(gens, ids) < 0)
+	if ((gens != NULL && crypto_san_read(gens, &r->ids) < 0) ||
+	    crypto_name_cn(X509_REQ_get_subject_name(req), &r->cn) < 0 ||
+	    add_cn(r) < 0)
 		goto out;
-	if (crypto_name_cn(X509_REQ_get_subject_name(req), cn) < 0)
-		goto out;
-	if (*cn != NULL) {
-		char ipbuf[64];
-
-		if (ident_ip_canonical(*cn, ipbuf, sizeof(ipbuf)) == 0) {
-			if (!ident_list_has(ids, IDENT_IP, ipbuf) &&
-			    ident_list_add(ids, IDENT_IP, ipbuf) < 0)
-				goto out;
-		} else {
-			for (char *c = *cn; *c != '\0'; c++)
-				*c = (char)tolower((unsigned char)*c);
-			if (!ident_list_has(ids, IDENT_DNS, *cn) &&
-			    ident_list_add(ids, IDENT_DNS, *cn) < 0)
-				goto out;
-		}
-	}
-	if (ids->n == 0) {
+	if (r->ids.n == 0) {
 		crypto_seterr("the certificate request names no DNS name or "
-		    "IP address");
+		    "IP address (neither in subjectAltName nor as the common "
+		    "name)");
 		goto out;
 	}
 	rc = 0;
 out:
-	if (rc < 0) {
-		ident_list_free(ids);
-		free(*cn);
-		*cn = NULL;
-	}
 	GENERAL_NAMES_free(gens);
 	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
-	X509_REQ_free(req);
 	return rc;
+}
+
+struct csr *
+csr_parse(const unsigned char *buf, size_t len)
+{
+	struct csr *r;
+	X509_REQ *req = NULL;
+	EVP_PKEY *pub;
+	const unsigned char *p;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		crypto_seterr("out of memory");
+		return NULL;
+	}
+	if (req_der(buf, len, &r->der, &r->derlen) < 0)
+		goto fail;
+	p = r->der;
+	if (r->derlen > LONG_MAX ||
+	    (req = d2i_X509_REQ(NULL, &p, (long)r->derlen)) == NULL ||
+	    p != r->der + r->derlen) {
+		crypto_ossl_err("not a PEM or DER certificate request");
+		goto fail;
+	}
+	if ((pub = X509_REQ_get_pubkey(req)) == NULL) {
+		crypto_ossl_err("the certificate request's public key cannot "
+		    "be read");
+		goto fail;
+	}
+	/* Refuses what the CA would (RSA under 2048 bits, other curves). */
+	if ((r->pub = crypto_key_wrap(pub)) == NULL) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", crypto_error());
+		crypto_seterr("the certificate request's key: %s", why);
+		goto fail;
+	}
+	if (X509_REQ_verify(req, r->pub->pkey) != 1) {
+		crypto_ossl_err("the certificate request's signature does not "
+		    "verify (was it changed after it was signed?)");
+		goto fail;
+	}
+	if (req_names(req, r) < 0)
+		goto fail;
+	X509_REQ_free(req);
+	return r;
+fail:
+	X509_REQ_free(req);
+	csr_free(r);
+	return NULL;
+}
+
+const struct ident_list *
+csr_ids(const struct csr *r)
+{
+	return &r->ids;
+}
+
+const char *
+csr_cn(const struct csr *r)
+{
+	return r->cn;
+}
+
+const struct key *
+csr_key(const struct csr *r)
+{
+	return r->pub;
+}
+
+const unsigned char *
+csr_der(const struct csr *r, size_t *len)
+{
+	*len = r->derlen;
+	return r->der;
+}
+
+void
+csr_free(struct csr *r)
+{
+	if (r == NULL)
+		return;
+	free(r->der);
+	key_free(r->pub);
+	ident_list_free(&r->ids);
+	free(r->cn);
+	free(r);
+}
+
+int
+csr_identifiers(const unsigned char *buf, size_t len, struct ident_list *ids,
+    char **cn)
+{
+	struct csr *r;
+
+	*cn = NULL;
+	memset(ids, 0, sizeof(*ids));
+	if ((r = csr_parse(buf, len)) == NULL)
+		return -1;
+	*ids = r->ids;
+	*cn = r->cn;
+	memset(&r->ids, 0, sizeof(r->ids));
+	r->cn = NULL;
+	csr_free(r);
+	return 0;
 }

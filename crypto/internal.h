@@ -47,6 +47,12 @@ GENERAL_NAME *crypto_general_name(const struct ident *id);
 void crypto_ossl_err(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/*
+ * pkey (owned; freed on failure) as a struct key, if it is a type and size
+ * acmec accepts (key_load_pem's rules); NULL on failure.
+ */
+struct key *crypto_key_wrap(EVP_PKEY *pkey);
+
 /* The digest a key signs with (NULL for Ed25519, which hashes itself). */
 const EVP_MD *crypto_key_md(const struct key *key);
 

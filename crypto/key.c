@@ -108,6 +108,12 @@ wrap(EVP_PKEY *pkey)
 }
 
 struct key *
+crypto_key_wrap(EVP_PKEY *pkey)
+{
+	return wrap(pkey);
+}
+
+struct key *
 key_generate(enum key_type type, int bits)
 {
 	EVP_PKEY_CTX *ctx = NULL;

@@ -435,4 +435,5 @@ adhoc_free(struct adhoc *ad)
 	strlist_free(&ad->resolvers);
 	free(ad->out);
 	free(ad->first);
+	free(ad->csr);
 }

@@ -21,6 +21,8 @@ struct adhoc {
 	bool dry_run; /* --dry-run */
 	int modes;    /* --standalone, --tls-alpn, --webroot, --dns... given */
 	char *first;  /* the first -d name */
+	char *csr;    /* --csr FILE */
+	bool key_type; /* --key-type given */
 	/* the issuer's flags */
 	char *server, *email, *profile, *chain, *eab_kid;
 	bool staging;

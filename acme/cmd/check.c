@@ -9,6 +9,7 @@
 
 #include "acme/cmd/cmd.h"
 #include "acme/config/config.h"
+#include "acme/csrfile.h"
 #include "acme/log.h"
 #include "acme/online.h"
 
@@ -27,7 +28,8 @@ check_offline(const struct globals *g)
 	size_t i, skipped = 0;
 	int rc;
 
-	if (config_load(g->config, &cfg) < 0) {
+	if (config_load(g->config, &cfg) < 0 ||
+	    csrfile_check_config(&cfg) < 0) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -56,7 +58,9 @@ check_online(const struct globals *g, int argc, char **argv)
 	struct online o;
 	size_t i, j, n, failed;
 
-	if ((certs = cmd_load_certs(g, argc, argv, &cfg, &n)) == NULL) {
+	if ((certs = cmd_load_certs(g, argc, argv, &cfg, &n)) == NULL ||
+	    csrfile_check_config(&cfg) < 0) {
+		free(certs);
 		config_free(&cfg);
 		return EXIT_USAGE;
 	}

@@ -76,7 +76,7 @@ static const char *const bash_script[] = {
 	"\tv+=\"--ca-bundle --out -j --jobs --cert --key --reason --issuer \"",
 	"\tv+=\"--metrics-file --format --warn --crit --pre-hook --post-hook \"",
 	"\tv+=\"--eab-kid --profile --preferred-chain --dns --dns-hook "
-	    "--dns-resolver --deploy-hook \"",
+	    "--dns-resolver --deploy-hook --csr \"",
 	"\tfor (( j = i + 1; j < COMP_CWORD; j++ )); do",
 	"\t\tw=${COMP_WORDS[j-1]}",
 	"\t\t[[ $w == = ]] && w=${COMP_WORDS[j-2]}",
@@ -93,8 +93,8 @@ static const char *const bash_script[] = {
 	"\t\topts=\"-d --domain --server --staging --email --eab-kid "
 	    "--profile --preferred-chain --standalone --tls-alpn --webroot "
 	    "--dns --dns-hook --dns-resolver --key-type --ca-bundle --out "
-	    "--deploy-hook --pre-hook --post-hook --dry-run -j --jobs --json "
-	    "-h --help\"",
+	    "--deploy-hook --pre-hook --post-hook --dry-run --csr -j --jobs "
+	    "--json -h --help\"",
 	"\t\t;;",
 	"\trenew) opts=\"-f --force --dry-run -j --jobs --metrics-file "
 	    "--pre-hook --post-hook -h --help\" ;;",
@@ -110,7 +110,7 @@ static const char *const bash_script[] = {
 	"\t*) return 0 ;;",
 	"\tesac",
 	"\tcase $prev in",
-	"\t-c|--config|--ca-bundle|--cert|--key)",
+	"\t-c|--config|--ca-bundle|--cert|--key|--csr)",
 	"\t\t[[ -z $cmd || $prev != -c && $prev != --config ]] &&",
 	"\t\t\t{ _acmec_files -f \"$cur\"; return 0; } ;;",
 	"\t-s|--state-dir|--secrets-dir)",
@@ -254,6 +254,7 @@ static const char *const zsh_script[] = {
 	    "rsa3072 rsa4096 ed25519)' \\",
 	"\t\t\t'--ca-bundle=[CA certificates for the server]:file:_files' \\",
 	"\t\t\t'--out=[write the files here]:directory:_files -/' \\",
+	"\t\t\t'--csr=[order for this CSR, made elsewhere]:file:_files' \\",
 	"\t\t\t'(-j --jobs)'{-j+,--jobs=}'[orders at once]:number:' \\",
 	"\t\t\t'--json[print what was written, as JSON]' \\",
 	"\t\t\t'--pre-hook=[run before the first order]:command:"
@@ -466,6 +467,8 @@ static const char *const fish_script[] = {
 	    "'certificate key'",
 	"complete -c acmec -n '__acmec_using issue revoke' -l "
 	    "ca-bundle -r -F -d 'CA certificates for the server'",
+	"complete -c acmec -n '__acmec_using issue' -l csr -r -F -d "
+	    "'order for this CSR, made elsewhere'",
 	"complete -c acmec -n '__acmec_using issue' -l out -x -a "
 	    "'(__fish_complete_directories)' -d 'write the files here'",
 	"complete -c acmec -n '__acmec_using issue renew' -s j -l "

@@ -15,6 +15,7 @@
 #include "acme/cmd/adhoc.h"
 #include "acme/cmd/cmd.h"
 #include "acme/config/config.h"
+#include "acme/csrfile.h"
 #include "acme/fs.h"
 #include "acme/issue.h"
 #include "acme/log.h"
@@ -37,6 +38,7 @@ usage(FILE *f)
 	    "             [--key-type ec256|ec384|rsa2048|rsa3072|rsa4096|"
 	    "ed25519]\n"
 	    "             [--ca-bundle FILE] [--out DIR] [--deploy-hook CMD]\n"
+	    "       acmec issue --csr FILE [-d NAME...] ...\n"
 	    "\n"
 	    "Issues the named Certificates of the configuration now (all if "
 	    "none is named),\n"
@@ -48,15 +50,18 @@ usage(FILE *f)
 	    "credentials from\n"
 	    "its usual environment variables (acmec(1)); --eab-kid the MAC "
 	    "key from\n"
-	    "ACMEC_EAB_HMAC_KEY.  --json prints what was written where on "
-	    "stdout.\n"
-	    "--pre-hook runs CMD (sh -c) once before the first order, "
-	    "--post-hook once\n"
-	    "after the last.  --dry-run (also with -d) orders from the "
-	    "issuer's server (a\n"
-	    "production server's staging twin where one is known) for a "
-	    "throwaway key,\n"
-	    "verifies the certificate and drops it: nothing is written, no "
+	    "ACMEC_EAB_HMAC_KEY.  --csr FILE orders for a CSR made elsewhere "
+	    "(PEM or DER):\n"
+	    "its names, its key; tls.crt and ca.crt are written, no tls.key.  "
+	    "--json prints\n"
+	    "what was written where on stdout.  "
+	    "--pre-hook runs CMD (sh -c) once before the first\n"
+	    "order, --post-hook once after the last.  --dry-run (also with -d) "
+	    "orders from\n"
+	    "the issuer's server (a production server's staging twin where one "
+	    "is known) for\n"
+	    "a throwaway key, verifies the certificate and drops it: nothing is "
+	    "written, no\n"
 	    "deploy hook runs.\n");
 }
 
@@ -198,8 +203,11 @@ opt_one(struct adhoc *ad, int ch, int argc, char **argv)
 		strlist_add(&ad->resolvers, optarg);
 		return EXIT_OK;
 	case 'k':
+		ad->key_type = true;
 		return cmd_parse_key_type(optarg, &ad->cert.key_type,
 		    &ad->cert.key_bits) < 0 ? EXIT_USAGE : EXIT_OK;
+	case 'C':
+		return opt_str(&ad->csr, optarg);
 	case 'b':
 		return opt_ca_bundle(ad, optarg);
 	case 'o':
@@ -281,6 +289,27 @@ adhoc_name(struct adhoc *ad)
 	return adhoc_issuer(ad) < 0 ? EXIT_USAGE : EXIT_OK;
 }
 
+/* --csr FILE: the names are the CSR's (-d, if given, must be the same). */
+static int
+adhoc_csr(struct adhoc *ad)
+{
+	const struct cfg_cert *c = &ad->cert;
+
+	if (ad->key_type) {
+		log_error("--key-type and --csr: the CSR's key is the "
+		    "certificate's; drop --key-type");
+		return EXIT_USAGE;
+	}
+	if (csrfile_adhoc(ad->csr, &ad->cert) < 0) {
+		log_error("--csr: %s", util_error());
+		return EXIT_USAGE;
+	}
+	if (ad->first == NULL)
+		ad->first = util_strdup(c->dns_names.n > 0 ?
+		    c->dns_names.v[0] : c->ip_addresses.v[0]);
+	return EXIT_OK;
+}
+
 /*
  * Parse issue's flags; with -d, build an issuer and certificate from them.
  * Names of configured Certificates are left at argv[optind...].
@@ -307,6 +336,7 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 		{ "ca-bundle", required_argument, NULL, 'b' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "deploy-hook", required_argument, NULL, 'y' },
+		{ "csr", required_argument, NULL, 'C' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "pre-hook", required_argument, NULL, CMD_PRE_HOOK },
@@ -332,10 +362,13 @@ parse_args(int argc, char **argv, struct adhoc *ad)
 		if (opt_one(ad, ch, argc, argv) != EXIT_OK)
 			return EXIT_USAGE;
 	}
+	if (ad->csr != NULL && adhoc_csr(ad) != EXIT_OK)
+		return EXIT_USAGE;
 	if (ad->first == NULL) {
 		if (ad->flags == 0)
 			return EXIT_OK; /* names from the configuration */
-		log_error("ad hoc issue needs at least one -d NAME");
+		log_error("ad hoc issue needs at least one -d NAME, or --csr "
+		    "FILE");
 		return EXIT_USAGE;
 	}
 	ad->on = true;

@@ -221,6 +221,9 @@ describe(const struct view *v, const struct store *st)
 		printf(" %s", c->dns_names.v[i]);
 	for (i = 0; i < c->ip_addresses.n; i++)
 		printf(" %s", c->ip_addresses.v[i]);
+	if (c->csr_file != NULL)
+		printf("\nCSR:              %s (acmec.io/csr; no tls.key: the "
+		    "private key stays where the CSR was made)", c->csr_file);
 	printf("\nReady:            %s (%s: %s)\n", v->ready ? "True" :
 	    "False", v->reason, v->message);
 	if (v->cs.exists) {

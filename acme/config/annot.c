@@ -390,15 +390,51 @@ out:
 	return rc;
 }
 
+/*
+ * acmec.io/csr: the names and the key come from that CSR, so the settings
+ * that need the private key are errors where they are written.
+ */
+static void
+cert_csr(struct ld *ld, const struct ann *a, struct cfg_cert *c)
+{
+	static const char *const need_key[] = { "privateKey", "keystores",
+		"additionalOutputFormats" };
+	const yaml_node_t *spec, *v;
+	size_t i;
+
+	if (a->value[0] != '/') {
+		cfgw_perr(ld, a->key, "metadata.annotations", PREFIX "csr: "
+		    "'%s' must be an absolute path to a PEM or DER CSR file",
+		    log_esc(a->value));
+		return;
+	}
+	free(c->csr_file);
+	c->csr_file = util_strdup(a->value);
+	c->csr_pos = cfgw_pos_of(ld, a->key);
+	spec = cfgw_lookup(ld, yaml_document_get_root_node(ld->doc), "spec");
+	for (i = 0; spec != NULL && i < 3; i++)
+		if ((v = cfgw_lookup(ld, spec, need_key[i])) != NULL &&
+		    !cfgw_is_null(v))
+			cfgw_perr(ld, v, "spec", "%s needs the "
+			    "certificate's private key, which acmec never "
+			    "has with " PREFIX "csr (the key stays where the "
+			    "CSR was made): remove spec.%s or the annotation",
+			    need_key[i], need_key[i]);
+}
+
 void
 cfgw_cert_annotations(struct ld *ld, const yaml_node_t *n, struct cfg_cert *c)
 {
-	static const char *const cert_keys[] = { "deploy-hook" };
+	static const char *const cert_keys[] = { "deploy-hook", "csr" };
 	struct ann *list;
 	size_t count, i;
 
-	list = collect(ld, n, cert_keys, 1, false, &count);
+	list = collect(ld, n, cert_keys, 2, false, &count);
 	for (i = 0; i < count; i++) {
+		if (list[i].which == 1) {
+			cert_csr(ld, &list[i], c);
+			continue;
+		}
 		strlist_free(&c->deploy_hook);
 		c->deploy_hook_shell = list[i].value[0] != '[';
 		if (c->deploy_hook_shell) {

@@ -621,6 +621,7 @@ config_cert_free(struct cfg_cert *c)
 	strlist_free(&c->dns_names);
 	strlist_free(&c->ip_addresses);
 	strlist_free(&c->deploy_hook);
+	free(c->csr_file);
 	certx_free(c);
 	certk8s_free(c);
 	if (c->x != NULL) {

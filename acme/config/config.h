@@ -251,6 +251,8 @@ struct cfg_cert {
 	bool renewal_disabled;              /* renewal.policy: Disabled */
 	struct strlist deploy_hook;       /* argv; one element = sh -c */
 	bool deploy_hook_shell;
+	char *csr_file; /* acmec.io/csr: names and key from this CSR file */
+	struct cfg_pos csr_pos;
 	bool external_issuer; /* issuerRef.group not cert-manager.io */
 };
 

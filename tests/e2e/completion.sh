@@ -110,7 +110,7 @@ bcase status-flags "acmec -c $cfg status -" --json --format --check --warn --cri
 bcase issue-flags "acmec issue --" --domain --server --staging --email \
     --eab-kid --profile --preferred-chain --standalone --tls-alpn --webroot \
     --dns --dns-hook --dns-resolver --key-type --ca-bundle --out --deploy-hook \
-    --jobs --json --pre-hook --post-hook --dry-run --help
+    --jobs --json --pre-hook --post-hook --dry-run --csr --help
 bcase dns-providers "acmec issue --dns cl" cloudflare cloudDNS
 bcase revoke-flags "acmec revoke --" --cert --key --reason --issuer \
     --server --ca-bundle --help

@@ -79,6 +79,9 @@ bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
 	X(csr_roundtrip) \
 	X(csr_user_supplied) \
 	X(csr_rejects) \
+	X(csr_parse) \
+	X(csr_cn_only) \
+	X(csr_refusals) \
 	X(cert_chain_fields) \
 	X(cert_ari_parts) \
 	X(cert_chain_rejects) \
