@@ -76,6 +76,13 @@ pub_is annotation/csr-public-key "$D/tls.crt"
 sans_are annotation/csr-names "$D/tls.crt" csr.acmec.test www.csr.acmec.test
 serial1=$(openssl x509 -in "$D/tls.crt" -noout -serial)
 
+# --- a dry run orders the CSR and writes nothing
+before=$(cd "$S" && find . -type f -exec sha256sum {} + | sort)
+expect dry-run/issue 0 "$ACMEC" -c "$C" -s "$S" issue --dry-run ci
+grep_in dry-run/result "$T_TMP/err" 'dry run: ci: would be issued'
+check dry-run/nothing-written test "$(cd "$S" && find . -type f -exec sha256sum {} + | sort)" = "$before"
+no_key dry-run "$D"
+
 # --- status: ready without tls.key, and says why there is none
 expect status/table 0 "$ACMEC" -c "$C" -s "$S" status
 grep_in status/ready "$T_TMP/out" '^ci  *True'
