@@ -27,6 +27,7 @@ static const struct verb verbs[] = {
 	{ "revoke", cmd_revoke, "revoke a certificate" },
 	{ "account", cmd_account, "register, show, update, rekey, deactivate" },
 	{ "check", cmd_check, "validate the configuration (no network)" },
+	{ "export", cmd_export, "print Kubernetes manifests for cert-manager" },
 	{ "completion", cmd_completion, "print a bash, zsh or fish completion "
 	    "script" },
 	{ NULL, NULL, NULL },

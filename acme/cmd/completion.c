@@ -74,7 +74,7 @@ static const char *const bash_script[] = {
 	"\tlocal j npos=0 v=\" -d --domain --server --email --webroot "
 	    "--key-type \"",
 	"\tv+=\"--ca-bundle --out -j --jobs --cert --key --reason --issuer \"",
-	"\tv+=\"--metrics-file --format --warn --crit \"",
+	"\tv+=\"--metrics-file --format --warn --crit --namespace \"",
 	"\tv+=\"--eab-kid --profile --preferred-chain --dns --dns-hook "
 	    "--dns-resolver --deploy-hook \"",
 	"\tfor (( j = i + 1; j < COMP_CWORD; j++ )); do",
@@ -87,7 +87,8 @@ static const char *const bash_script[] = {
 	"\t'')",
 	"\t\topts=\"-c --config -s --state-dir --secrets-dir -v "
 	    "--verbose -q --quiet --log-format -h --help -V --version\"",
-	"\t\targs=\"issue renew status revoke account check completion\"",
+	"\t\targs=\"issue renew status revoke account check export "
+	    "completion\"",
 	"\t\t;;",
 	"\tissue)",
 	"\t\topts=\"-d --domain --server --staging --email --eab-kid "
@@ -104,6 +105,7 @@ static const char *const bash_script[] = {
 	"\t\targs=\"register show update rekey deactivate\"",
 	"\t\t;;",
 	"\tcompletion) args=\"bash zsh fish\" ;;",
+	"\texport) opts=\"--namespace --include-keys -h --help\" ;;",
 	"\t*) return 0 ;;",
 	"\tesac",
 	"\tcase $prev in",
@@ -141,7 +143,7 @@ static const char *const bash_script[] = {
 	    "keyCompromise affiliationChanged superseded "
 	    "cessationOfOperation\" -- \"$cur\")",
 	"\t\treturn 0 ;;",
-	"\t-d|--domain|--server|--email|--issuer|-j|--jobs)",
+	"\t-d|--domain|--server|--email|--issuer|-j|--jobs|--namespace)",
 	"\t\t[[ -n $cmd ]] && return 0 ;;",
 	"\tesac",
 	"\tif [[ $cur == -* ]]; then",
@@ -152,8 +154,8 @@ static const char *const bash_script[] = {
 	"\t[[ $cmd == @(account|completion|revoke) ]] && (( npos > 0 )) &&",
 	"\t\treturn 0",
 	"\tcase $cmd in",
-	"\tissue|renew|status|revoke) _acmec_names \"$bin\" \"$cfg\" "
-	    "\"$cur\" ;;",
+	"\tissue|renew|status|revoke|export) _acmec_names \"$bin\" "
+	    "\"$cfg\" \"$cur\" ;;",
 	"\t*) mapfile -t COMPREPLY < <(compgen -W \"$args\" -- \"$cur\") ;;",
 	"\tesac",
 	"\treturn 0",
@@ -183,6 +185,7 @@ static const char *const zsh_script[] = {
 	"\t\t'revoke:revoke a certificate'",
 	"\t\t'account:register, show, update, rekey, deactivate'",
 	"\t\t'check:validate the configuration (no network)'",
+	"\t\t'export:print Kubernetes manifests for cert-manager'",
 	"\t\t'completion:print a shell completion script'",
 	"\t)",
 	"\t_describe -t commands 'acmec command' cmds",
@@ -289,6 +292,12 @@ static const char *const zsh_script[] = {
 	"\t\t\t'1:action:(register show update rekey deactivate)' && ret=0 ;;",
 	"\tcompletion)",
 	"\t\t_arguments '1:shell:(bash zsh fish)' && ret=0 ;;",
+	"\texport)",
+	"\t\t_arguments -S \\",
+	"\t\t\t'--namespace=[for objects that name none]:namespace:' \\",
+	"\t\t\t'--include-keys[include the private keys]' \\",
+	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
+	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
 	"\tesac",
 	"\treturn ret",
 	"}",
@@ -396,6 +405,16 @@ static const char *const fish_script[] = {
 	    "'validate the configuration (no network)'",
 	"complete -c acmec -n __acmec_no_command -a completion -d "
 	    "'print a shell completion script'",
+	"complete -c acmec -n __acmec_no_command -a export -d "
+	    "'print Kubernetes manifests for cert-manager'",
+	"complete -c acmec -n '__acmec_using export' -a "
+	    "'(__acmec_names)' -d Certificate",
+	"complete -c acmec -n '__acmec_using export' -l namespace -x -d "
+	    "'for objects that name none'",
+	"complete -c acmec -n '__acmec_using export' -l include-keys -d "
+	    "'include the private keys'",
+	"complete -c acmec -n '__acmec_using export' -s h -l help "
+	    "-d 'show the usage'",
 	"complete -c acmec -n '__acmec_using issue renew status "
 	    "revoke' -a '(__acmec_names)' -d Certificate",
 	"complete -c acmec -n '__acmec_using issue renew status "
