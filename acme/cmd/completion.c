@@ -88,7 +88,7 @@ static const char *const bash_script[] = {
 	"\t\topts=\"-c --config -s --state-dir --secrets-dir -v "
 	    "--verbose -q --quiet --log-format -h --help -V --version\"",
 	"\t\targs=\"issue renew status revoke account check export "
-	    "completion\"",
+	    "import completion\"",
 	"\t\t;;",
 	"\tissue)",
 	"\t\topts=\"-d --domain --server --staging --email --eab-kid "
@@ -106,6 +106,7 @@ static const char *const bash_script[] = {
 	"\t\t;;",
 	"\tcompletion) args=\"bash zsh fish\" ;;",
 	"\texport) opts=\"--namespace --include-keys -h --help\" ;;",
+	"\timport) opts=\"--force -h --help\" ;;",
 	"\t*) return 0 ;;",
 	"\tesac",
 	"\tcase $prev in",
@@ -156,6 +157,7 @@ static const char *const bash_script[] = {
 	"\tcase $cmd in",
 	"\tissue|renew|status|revoke|export) _acmec_names \"$bin\" "
 	    "\"$cfg\" \"$cur\" ;;",
+	"\timport) _acmec_files -f \"$cur\" ;;",
 	"\t*) mapfile -t COMPREPLY < <(compgen -W \"$args\" -- \"$cur\") ;;",
 	"\tesac",
 	"\treturn 0",
@@ -186,6 +188,7 @@ static const char *const zsh_script[] = {
 	"\t\t'account:register, show, update, rekey, deactivate'",
 	"\t\t'check:validate the configuration (no network)'",
 	"\t\t'export:print Kubernetes manifests for cert-manager'",
+	"\t\t'import:install Secrets kubectl printed'",
 	"\t\t'completion:print a shell completion script'",
 	"\t)",
 	"\t_describe -t commands 'acmec command' cmds",
@@ -298,6 +301,11 @@ static const char *const zsh_script[] = {
 	"\t\t\t'--include-keys[include the private keys]' \\",
 	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
 	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
+	"\timport)",
+	"\t\t_arguments -S \\",
+	"\t\t\t'--force[replace newer certificates too]' \\",
+	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
+	"\t\t\t'*:file:_files' && ret=0 ;;",
 	"\tesac",
 	"\treturn ret",
 	"}",
@@ -407,13 +415,18 @@ static const char *const fish_script[] = {
 	    "'print a shell completion script'",
 	"complete -c acmec -n __acmec_no_command -a export -d "
 	    "'print Kubernetes manifests for cert-manager'",
+	"complete -c acmec -n __acmec_no_command -a import -d "
+	    "'install Secrets kubectl printed'",
 	"complete -c acmec -n '__acmec_using export' -a "
 	    "'(__acmec_names)' -d Certificate",
 	"complete -c acmec -n '__acmec_using export' -l namespace -x -d "
 	    "'for objects that name none'",
 	"complete -c acmec -n '__acmec_using export' -l include-keys -d "
 	    "'include the private keys'",
-	"complete -c acmec -n '__acmec_using export' -s h -l help "
+	"complete -c acmec -n '__acmec_using import' -l force -d "
+	    "'replace newer certificates too'",
+	"complete -c acmec -n '__acmec_using import' -r -F",
+	"complete -c acmec -n '__acmec_using export import' -s h -l help "
 	    "-d 'show the usage'",
 	"complete -c acmec -n '__acmec_using issue renew status "
 	    "revoke' -a '(__acmec_names)' -d Certificate",

@@ -137,4 +137,191 @@ check export/nokeys-nothing-leaks test ! -s "$T_TMP/leak"
 grep_in export/nokeys-empty-key "$T_TMP/nokeys.yaml" '"tls.key": ""'
 grep_in export/nokeys-notice "$T_TMP/err" 'without --include-keys these Secrets have an empty tls.key, and cert-manager will issue their certificates anew: shop/web-tls, default/api-tls, shop/internal-tls'
 check export/nokeys-fails-uptodate sh -c "! $K8S uptodate '$T_TMP/nokeys.yaml'"
+
+# ---- import into a fresh state directory: the same files, the same status ----
+chmod 600 "$T_TMP/all.yaml" "$T_TMP/nokeys.yaml"
+S2=$T_TMP/state2
+expect import/fresh 0 "$ACMEC" -c "$C" -s "$S2" import "$T_TMP/all.yaml"
+grep_in import/says "$T_TMP/err" '4 Secrets installed, 0 already in service'
+for f in web-tls/tls.crt web-tls/tls.key web-tls/ca.crt web-tls/key.der \
+    web-tls/tls-combined.pem api-tls/tls.crt api-tls/tls.key api-tls/ca.crt \
+    internal-tls/tls.crt internal-tls/tls.key internal-tls/ca.crt \
+    rsa-account/tls.key; do
+	check import/bytes/$f cmp "$S/secrets/$f" "$S2/secrets/$f"
+done
+check import/key-mode test "$(stat -L -c %a "$S2/secrets/web-tls/tls.key")" = 600
+check import/der-mode test "$(stat -L -c %a "$S2/secrets/web-tls/key.der")" = 600
+check import/crt-mode test "$(stat -L -c %a "$S2/secrets/web-tls/tls.crt")" = 644
+check import/account-mode test "$(stat -c %a "$S2/secrets/rsa-account/tls.key")" = 600
+"$ACMEC" -c "$C" -s "$S" status --json >"$T_TMP/st1.json" 2>/dev/null
+"$ACMEC" -c "$C" -s "$S2" status --json >"$T_TMP/st2.json" 2>/dev/null
+check import/status-json diff "$T_TMP/st1.json" "$T_TMP/st2.json"
+grep_in import/status-ready "$T_TMP/st2.json" '"reason":	"Ready"'
+grep_in import/status-revision "$T_TMP/st2.json" '"revision":	1'
+orders=$(pebble_count 'POST /order-plz')
+expect import/renew-nothing-due 0 "$ACMEC" -c "$C" -s "$S2" renew
+check import/renew-no-order test "$(pebble_count 'POST /order-plz')" = "$orders"
+expect import/again 0 "$ACMEC" -c "$C" -s "$S2" import "$T_TMP/all.yaml"
+grep_in import/again-nothing "$T_TMP/err" '0 Secrets installed, 4 already in service'
+
+# What kubectl prints: a List, with uid, resourceVersion, managedFields,
+# status and kubectl's own annotations, and Secrets as cert-manager wrote
+# them (no acmec.io/status); the Certificates and issuers from it, no -c.
+python3 - "$T_TMP/all.yaml" >"$T_TMP/kubectl.yaml" <<'EOF2'
+import sys, yaml
+items = []
+for i, d in enumerate(yaml.safe_load_all(open(sys.argv[1]))):
+    if not d:
+        continue
+    m = d.setdefault("metadata", {})
+    if d["kind"] != "ClusterIssuer":
+        m.setdefault("namespace", "default")
+    m["uid"] = "5f0c7a1e-0000-4000-8000-%012d" % i
+    m["resourceVersion"] = str(1000 + i)
+    m["creationTimestamp"] = "2026-11-01T00:00:00Z"
+    m["managedFields"] = [{"apiVersion": d["apiVersion"],
+                           "fieldsType": "FieldsV1",
+                           "fieldsV1": {"f:metadata": {"f:labels": {}}},
+                           "manager": "cert-manager-certificates-issuing",
+                           "operation": "Apply",
+                           "time": "2026-11-01T00:00:00Z"}]
+    m.setdefault("annotations", {})[
+        "kubectl.kubernetes.io/last-applied-configuration"] = "{}"
+    m["annotations"].pop("acmec.io/status", None)
+    if d["kind"] in ("Certificate", "ClusterIssuer"):
+        d["status"] = {"conditions": [{"type": "Ready", "status": "True",
+                       "lastTransitionTime": "2026-11-01T00:00:00Z"}]}
+    if d["kind"] == "Certificate":
+        d["status"]["revision"] = 1
+    items.append(d)
+yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": items,
+                "metadata": {"resourceVersion": ""}}, sys.stdout)
+EOF2
+chmod 600 "$T_TMP/kubectl.yaml"
+S3=$T_TMP/state3
+expect import/kubectl-list 0 "$ACMEC" -s "$S3" -c /nonexistent import "$T_TMP/kubectl.yaml"
+for f in web-tls/tls.crt web-tls/tls.key api-tls/tls.key internal-tls/tls.key \
+    rsa-account/tls.key; do
+	check import/kubectl-bytes/$f cmp "$S/secrets/$f" "$S3/secrets/$f"
+done
+not_in import/kubectl-no-warning "$T_TMP/err" 'is also the Secret document'
+"$ACMEC" -c "$C" -s "$S3" status --json >"$T_TMP/st3.json" 2>/dev/null
+check import/kubectl-status-json diff "$T_TMP/st1.json" "$T_TMP/st3.json"
+
+# Several FILEs, the Secrets apart; and the Secrets alone, the
+# Certificates and issuers from -c.
+python3 - "$T_TMP/all.yaml" >"$T_TMP/secrets.yaml" <<'EOF2'
+import sys, yaml
+yaml.safe_dump_all([d for d in yaml.safe_load_all(open(sys.argv[1]))
+                    if d and d["kind"] == "Secret"], sys.stdout)
+EOF2
+chmod 600 "$T_TMP/secrets.yaml"
+expect import/files 0 "$ACMEC" -c /nonexistent -s "$T_TMP/state6" import \
+    "$C/issuers.yaml" "$C/certs.yaml" "$T_TMP/secrets.yaml"
+check import/files-bytes cmp "$S/secrets/web-tls/tls.key" "$T_TMP/state6/secrets/web-tls/tls.key"
+expect import/config 0 "$ACMEC" -c "$C" -s "$T_TMP/state7" import "$T_TMP/secrets.yaml"
+check import/config-bytes cmp "$S/secrets/api-tls/tls.crt" "$T_TMP/state7/secrets/api-tls/tls.crt"
+"$ACMEC" -c "$C" -s "$T_TMP/state7" status --json >"$T_TMP/st7.json" 2>/dev/null
+check import/config-status-json diff "$T_TMP/st1.json" "$T_TMP/st7.json"
+
+# ---- refusals: each named, with what to do; nothing installed ----
+python3 - "$T_TMP/all.yaml" "$T_TMP/nokeys.yaml" >"$T_TMP/bad.yaml" <<'EOF2'
+import base64, datetime, sys, yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+ds = {d["metadata"]["name"]: d for d in yaml.safe_load_all(open(sys.argv[1]))
+      if d and d["kind"] == "Secret"}
+nokeys = {d["metadata"]["name"]: d for d in
+          yaml.safe_load_all(open(sys.argv[2])) if d and d["kind"] == "Secret"}
+b64 = lambda b: base64.b64encode(b).decode()
+# web: expired (a certificate of its names and key, valid in 2020 only)
+k = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+n = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "web.acmec.test")])
+c = (x509.CertificateBuilder().subject_name(n).issuer_name(n)
+     .public_key(k.public_key()).serial_number(7)
+     .not_valid_before(datetime.datetime(2020, 1, 1))
+     .not_valid_after(datetime.datetime(2020, 2, 1))
+     .add_extension(x509.SubjectAlternativeName(
+         [x509.DNSName("web.acmec.test")]), False)
+     .sign(k, hashes.SHA256()))
+web = ds["web-tls"]
+web["data"] = {"tls.crt": b64(c.public_bytes(serialization.Encoding.PEM)),
+               "tls.key": b64(k.private_bytes(
+                   serialization.Encoding.PEM,
+                   serialization.PrivateFormat.TraditionalOpenSSL,
+                   serialization.NoEncryption()))}
+# internal: the key of another certificate
+internal = ds["internal-tls"]
+internal["data"]["tls.key"] = ds["api-tls"]["data"]["tls.key"]
+# api: another type
+api = ds["api-tls"]
+api["type"] = "Opaque"
+# a Secret nothing reads
+stray = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+         "metadata": {"name": "stray", "namespace": "shop"},
+         "data": {"token": b64(b"x")}}
+# an export without keys
+keyless = nokeys["internal-tls"]
+keyless["metadata"]["namespace"] = "other"
+print(yaml.safe_dump_all([web, internal, api, stray, ds["rsa-account"]]))
+print("---")
+k2 = dict(keyless)
+print(yaml.safe_dump(k2))
+EOF2
+chmod 600 "$T_TMP/bad.yaml"
+cat >>"$C/certs.yaml" <<'EOF2'
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: internal, namespace: other}
+spec:
+  secretName: internal-tls2
+  issuerRef: {name: local, kind: ClusterIssuer}
+  dnsNames: [internal.other]
+EOF2
+sed -i 's/^  name: internal-tls$/  name: internal-tls2/' "$T_TMP/bad.yaml"
+sed -i '0,/name: internal-tls2/s//name: internal-tls/' "$T_TMP/bad.yaml"
+S4=$T_TMP/state4
+mkdir -p "$S4"
+"$ACMEC" -c "$C" -s "$S4" import "$T_TMP/all.yaml" >/dev/null 2>&1
+rm -rf "$S4/secrets/web-tls" "$S4/secrets/rsa-account"
+snapshot() { (cd "$1" && find . -printf '%p %y %m %l\n' | sort &&
+    find . -type f -exec sha256sum {} + | sort); }
+snapshot "$S4" >"$T_TMP/before"
+expect import/refused 1 "$ACMEC" -c "$C" -s "$S4" import "$T_TMP/bad.yaml"
+grep_in import/expired "$T_TMP/err" "Secret 'shop/web-tls': its certificate expired at 2020-02-01T00:00:00Z: leave the Secret out and run 'acmec issue web'"
+grep_in import/mismatch "$T_TMP/err" "Secret 'shop/internal-tls': tls.key is not the key of the certificate in tls.crt"
+grep_in import/type "$T_TMP/err" "Secret 'default/api-tls': its type is 'Opaque', and Certificate 'default/api' writes a kubernetes.io/tls Secret"
+grep_in import/stray "$T_TMP/err" "Secret 'shop/stray': no Certificate, issuer or keystore of the configuration reads it: leave it out"
+grep_in import/keyless "$T_TMP/err" "Secret 'other/internal-tls2': tls.key is empty (exported without --include-keys?): export it again with --include-keys"
+grep_in import/file-line "$T_TMP/err" "bad.yaml:[0-9]*:[0-9]*: Secret 'shop/web-tls'"
+grep_in import/nothing "$T_TMP/err" 'nothing imported: 5 Secrets refused'
+snapshot "$S4" >"$T_TMP/after"
+check import/refused-untouched cmp "$T_TMP/before" "$T_TMP/after"
+check import/refused-no-account test ! -e "$S4/secrets/rsa-account"
+
+# ---- a link planted in the secrets directory is not followed ----
+S5=$T_TMP/state5
+mkdir -p "$S5/secrets" "$T_TMP/elsewhere"
+chmod 700 "$S5" "$S5/secrets"
+ln -s "$T_TMP/elsewhere" "$S5/secrets/web-tls"
+expect import/link 1 "$ACMEC" -c "$C" -s "$S5" import "$T_TMP/all.yaml"
+grep_in import/link-named "$T_TMP/err" "secrets/web-tls is a symbolic link: remove it"
+check import/link-elsewhere-empty test -z "$(ls -A "$T_TMP/elsewhere")"
+check import/link-nothing-else test ! -e "$S5/secrets/api-tls"
+
+# ---- a newer certificate in service: replaced only with --force ----
+sleep 1
+expect import/reissue 0 "$ACMEC" -c "$C" -s "$S2" issue web
+check import/same-account cmp "$S/secrets/rsa-account/account.json" \
+    "$S2/secrets/rsa-account/account.json"
+cp "$S2/secrets/web-tls/tls.crt" "$T_TMP/newer.crt"
+expect import/newer-refused 1 "$ACMEC" -c "$C" -s "$S2" import "$T_TMP/all.yaml"
+grep_in import/newer-named "$T_TMP/err" "secrets/web-tls holds a certificate valid until .*, longer than the imported one (until .*): leave the Secret out, or pass --force to replace it"
+check import/newer-kept cmp "$T_TMP/newer.crt" "$S2/secrets/web-tls/tls.crt"
+expect import/force 0 "$ACMEC" -c "$C" -s "$S2" import --force "$T_TMP/all.yaml"
+check import/forced cmp "$S/secrets/web-tls/tls.crt" "$S2/secrets/web-tls/tls.crt"
+
 finish
