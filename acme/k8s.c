@@ -111,6 +111,27 @@ k8s_secret_clear(struct k8s_secret *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* Does s start with a rune Go's unicode.IsSpace takes for a space? */
+static bool
+starts_with_space(const char *s)
+{
+	static const char *const wide[] = { "\xc2\x85", "\xc2\xa0",
+		"\xe1\x9a\x80", "\xe2\x80\xa8", "\xe2\x80\xa9",
+		"\xe2\x80\xaf", "\xe2\x81\x9f", "\xe3\x80\x80" };
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i;
+
+	if (strchr(" \t\n\v\f\r", s[0]) != NULL && s[0] != '\0')
+		return true;
+	/* U+2000 to U+200A */
+	if (u[0] == 0xe2 && u[1] == 0x80 && u[2] >= 0x80 && u[2] <= 0x8a)
+		return true;
+	for (i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (strncmp(s, wide[i], strlen(wide[i])) == 0)
+			return true;
+	return false;
+}
+
 /* Go's fieldNeedsQuotes (encoding/csv, Comma ','). */
 static bool
 needs_quotes(const char *f)
@@ -119,7 +140,7 @@ needs_quotes(const char *f)
 		return false;
 	if (strcmp(f, "\\.") == 0 || strpbrk(f, ",\"\r\n") != NULL)
 		return true;
-	return f[0] == ' ' || f[0] == '\t' || f[0] == '\v' || f[0] == '\f';
+	return starts_with_space(f);
 }
 
 char *
