@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #include "acme/status.h"
 #include "acme/store.h"
 #include "crypto/cert.h"
+#include "crypto/certinfo.h"
 #include "crypto/err.h"
 #include "crypto/key.h"
 
@@ -286,23 +288,42 @@ out:
 		crypto_secret_free(key, keylen);
 }
 
+/* Are the leaf's names of field f those of want (DNS and IP as such)? */
+static bool
+same_names(const struct cert *leaf, enum cert_field f,
+    const struct strlist *want)
+{
+	struct cert_values v = { 0 };
+	char a[64], b[64];
+	bool ok;
+	size_t i, j;
+
+	ok = cert_values(leaf, f, &v) == 0 && v.n == want->n;
+	for (i = 0; ok && i < want->n; i++) {
+		for (j = 0; j < v.n; j++)
+			if (f == CERT_F_SAN_DNS ? strcasecmp(v.v[j],
+			    want->v[i]) == 0 : f != CERT_F_SAN_IP ?
+			    strcmp(v.v[j], want->v[i]) == 0 :
+			    ident_ip_canonical(v.v[j], a, sizeof(a)) == 0 &&
+			    ident_ip_canonical(want->v[i], b, sizeof(b)) == 0 &&
+			    strcmp(a, b) == 0)
+				break;
+		ok = j < v.n;
+	}
+	cert_values_free(&v);
+	return ok;
+}
+
 /* Does leaf name exactly what c asks for (else renew replaces it)? */
 static bool
 names_match(const struct cfg_cert *c, const struct cert *leaf)
 {
-	struct ident_list ids = { 0 };
-	bool ok;
-	size_t i;
+	const struct cfg_cert_x *x = config_cert_x(c);
 
-	if (cert_sans(leaf, &ids) < 0)
-		return false;
-	ok = ids.n == c->dns_names.n + c->ip_addresses.n;
-	for (i = 0; ok && i < c->dns_names.n; i++)
-		ok = ident_list_has(&ids, IDENT_DNS, c->dns_names.v[i]);
-	for (i = 0; ok && i < c->ip_addresses.n; i++)
-		ok = ident_list_has(&ids, IDENT_IP, c->ip_addresses.v[i]);
-	ident_list_free(&ids);
-	return ok;
+	return same_names(leaf, CERT_F_SAN_DNS, &c->dns_names) &&
+	    same_names(leaf, CERT_F_SAN_IP, &c->ip_addresses) &&
+	    same_names(leaf, CERT_F_SAN_EMAIL, &x->email_addresses) &&
+	    same_names(leaf, CERT_F_SAN_URI, &x->uris);
 }
 
 /* acmec's status from the annotation export wrote, if it is this leaf's. */

@@ -25,6 +25,11 @@ chmod 600 "$S/secrets/rsa-account/tls.key"
   echo 'kind: ClusterIssuer'
   echo 'metadata: {name: local}'
   echo 'spec: {selfSigned: {}}'
+  echo ---
+  echo 'apiVersion: cert-manager.io/v1'
+  echo 'kind: ClusterIssuer'
+  echo 'metadata: {name: root-ca}'
+  echo 'spec: {ca: {secretName: root-secret}}'
 } >"$C/issuers.yaml"
 cat >"$C/certs.yaml" <<'EOF2'
 apiVersion: cert-manager.io/v1
@@ -58,10 +63,31 @@ spec:
   dnsNames: [internal.shop]
   ipAddresses: [192.0.2.7, "2001:db8::7"]
   renewBefore: 240h
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: root, namespace: cert-manager}
+spec:
+  isCA: true
+  commonName: acmec export root
+  secretName: root-secret
+  privateKey: {algorithm: ECDSA, size: 384}
+  issuerRef: {name: local, kind: ClusterIssuer}
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: leaf, namespace: shop}
+spec:
+  secretName: leaf-tls
+  issuerRef: {name: root-ca, kind: ClusterIssuer}
+  dnsNames: [leaf.shop]
+  emailAddresses: [ops@acmec.test]
+  uris: ["spiffe://acmec.test/leaf"]
+  renewBeforePercentage: 20
 EOF2
 expect issue 0 "$ACMEC" -c "$C" -s "$S" issue
-for n in web api internal; do
-	check issue/$n test -s "$S/secrets/$n-tls/tls.crt"
+for n in web-tls api-tls internal-tls root-secret leaf-tls; do
+	check issue/$n test -s "$S/secrets/$n/tls.crt"
 done
 
 # ---- export, with the keys ----
@@ -87,6 +113,9 @@ EOF2
 grep_in export/web "$T_TMP/kinds" '^Secret shop web-tls kubernetes.io/tls ca.crt key.der tls-combined.pem tls.crt tls.key -$'
 grep_in export/api-default-ns "$T_TMP/kinds" '^Secret default api-tls kubernetes.io/tls ca.crt tls.crt tls.key -$'
 grep_in export/local "$T_TMP/kinds" '^Secret shop internal-tls kubernetes.io/tls ca.crt tls.crt tls.key -$'
+grep_in export/ca-root "$T_TMP/kinds" '^Secret cert-manager root-secret kubernetes.io/tls ca.crt tls.crt tls.key -$'
+grep_in export/email-sans "$T_TMP/all.yaml" '"cert-manager.io/email-sans": "ops@acmec.test"'
+grep_in export/uri-sans "$T_TMP/all.yaml" '"cert-manager.io/uri-sans": "spiffe://acmec.test/leaf"'
 grep_in export/rsa-account "$T_TMP/kinds" '^Secret cert-manager rsa-account Opaque tls.key cert-manager$'
 not_in export/no-ec-account "$T_TMP/kinds" 'ec-account'
 grep_in export/ec-account-notice "$T_TMP/all.err" "ClusterIssuer 'pebble-ec': its account key is not RSA.*account rekey --issuer pebble-ec --key-type rsa2048"
@@ -101,7 +130,8 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
             open(os.path.join(p, k), "wb").write(base64.b64decode(v))
 EOF2
 for f in web-tls/tls.crt web-tls/tls.key web-tls/ca.crt web-tls/key.der \
-    web-tls/tls-combined.pem internal-tls/tls.key rsa-account/tls.key; do
+    web-tls/tls-combined.pem internal-tls/tls.key rsa-account/tls.key \
+    root-secret/tls.key leaf-tls/tls.crt; do
 	check export/bytes/$f cmp "$T_TMP/x/$f" "$S/secrets/$f"
 done
 # With NAMEs: only their Secrets (the documents are all there still).
@@ -142,10 +172,11 @@ check export/nokeys-fails-uptodate sh -c "! $K8S uptodate '$T_TMP/nokeys.yaml'"
 chmod 600 "$T_TMP/all.yaml" "$T_TMP/nokeys.yaml"
 S2=$T_TMP/state2
 expect import/fresh 0 "$ACMEC" -c "$C" -s "$S2" import "$T_TMP/all.yaml"
-grep_in import/says "$T_TMP/err" '4 Secrets installed, 0 already in service'
+grep_in import/says "$T_TMP/err" '6 Secrets installed, 0 already in service'
 for f in web-tls/tls.crt web-tls/tls.key web-tls/ca.crt web-tls/key.der \
     web-tls/tls-combined.pem api-tls/tls.crt api-tls/tls.key api-tls/ca.crt \
     internal-tls/tls.crt internal-tls/tls.key internal-tls/ca.crt \
+    root-secret/tls.crt root-secret/tls.key leaf-tls/tls.crt leaf-tls/tls.key \
     rsa-account/tls.key; do
 	check import/bytes/$f cmp "$S/secrets/$f" "$S2/secrets/$f"
 done
@@ -162,7 +193,7 @@ orders=$(pebble_count 'POST /order-plz')
 expect import/renew-nothing-due 0 "$ACMEC" -c "$C" -s "$S2" renew
 check import/renew-no-order test "$(pebble_count 'POST /order-plz')" = "$orders"
 expect import/again 0 "$ACMEC" -c "$C" -s "$S2" import "$T_TMP/all.yaml"
-grep_in import/again-nothing "$T_TMP/err" '0 Secrets installed, 4 already in service'
+grep_in import/again-nothing "$T_TMP/err" '0 Secrets installed, 6 already in service'
 
 # What kubectl prints: a List, with uid, resourceVersion, managedFields,
 # status and kubectl's own annotations, and Secrets as cert-manager wrote
@@ -207,6 +238,20 @@ done
 not_in import/kubectl-no-warning "$T_TMP/err" 'is also the Secret document'
 "$ACMEC" -c "$C" -s "$S3" status --json >"$T_TMP/st3.json" 2>/dev/null
 check import/kubectl-status-json diff "$T_TMP/st1.json" "$T_TMP/st3.json"
+# A Certificate whose names are no longer the certificate's: installed,
+# and due (renew replaces it), not taken for up to date.
+python3 - "$T_TMP/kubectl.yaml" >"$T_TMP/kubectl2.yaml" <<'EOF2'
+import sys, yaml
+l = yaml.safe_load(open(sys.argv[1]))
+for d in l["items"]:
+    if d["kind"] == "Certificate" and d["metadata"]["name"] == "web":
+        d["spec"]["dnsNames"].append("new.acmec.test")
+yaml.safe_dump(l, sys.stdout)
+EOF2
+chmod 600 "$T_TMP/kubectl2.yaml"
+expect import/names-changed 0 "$ACMEC" -s "$T_TMP/state8" -c /nonexistent import "$T_TMP/kubectl2.yaml"
+"$ACMEC" -c "$T_TMP/kubectl2.yaml" -s "$T_TMP/state8" status --json web >"$T_TMP/st8.json" 2>/dev/null
+grep_in import/names-changed-due "$T_TMP/st8.json" '"reason":	"SecretMismatch"'
 
 # Several FILEs, the Secrets apart; and the Secrets alone, the
 # Certificates and issuers from -c.

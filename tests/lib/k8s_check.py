@@ -7,9 +7,11 @@ k8s_check.py schema FILE
     ValidateSecret): apiVersion v1, kind Secret, metadata.name a DNS-1123
     subdomain (at most 253 characters, [a-z0-9]([-a-z0-9]*[a-z0-9])? labels
     joined by '.'), metadata.namespace a DNS-1123 label, data keys
-    [-._a-zA-Z0-9]+, data values standard base64 (RFC 4648 section 4, with
+    [-._a-zA-Z0-9]+ of at most 253, not "." or ".." or starting with ".."
+    (IsConfigMapKey), data values standard base64 (RFC 4648 section 4, with
     padding: Go's base64.StdEncoding), total data at most 1 MiB, and a
-    kubernetes.io/tls Secret holds the keys tls.crt and tls.key.
+    kubernetes.io/tls Secret holds the keys tls.crt and tls.key (present;
+    ValidateSecret does not look at their length).
 
 k8s_check.py uptodate FILE CERTDIR
     cert-manager's trigger policy chain (internal/controller/certificates/
@@ -73,7 +75,8 @@ def schema(d):
     total = 0
     data = d.get("data") or {}
     for k, v in data.items():
-        if not isinstance(k, str) or not KEY.match(k) or len(k) > 253:
+        if not isinstance(k, str) or not KEY.match(k) or len(k) > 253 \
+                or k in (".", "..") or k.startswith(".."):
             bad("%s: data key %r" % (where, k))
         if not isinstance(v, str):
             bad("%s: data %s is not a string" % (where, k))
