@@ -645,6 +645,13 @@ parse(struct import *im, int argc, char **argv)
 static int
 load(struct import *im, const struct globals *g, int argc, char **argv)
 {
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (access(argv[i], R_OK) < 0) {
+			log_error("%s: %s", argv[i], strerror(errno));
+			return -1;
+		}
 	if (config_load_paths((const char *const *)argv, (size_t)argc,
 	    &im->fcfg) < 0)
 		return -1;

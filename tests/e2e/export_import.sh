@@ -141,6 +141,11 @@ grep_in export/name-ns "$T_TMP/out" 'namespace: "prod"'
 not_in export/name-only "$T_TMP/out" 'name: "web-tls"'
 not_in export/name-no-rsa-account "$T_TMP/out" 'name: "rsa-account"'
 
+expect export/unknown-name 2 "$ACMEC" -c "$C" -s "$S" export nosuch
+grep_in export/unknown-name-says "$T_TMP/err" 'nosuch: no Certificate of this name in the configuration'
+expect export/bad-namespace 2 "$ACMEC" -c "$C" -s "$S" export --namespace Bad_NS
+grep_in export/bad-namespace-says "$T_TMP/err" "--namespace 'Bad_NS': give a Kubernetes namespace name"
+
 # ---- export without the keys ----
 expect export/nokeys 0 "$ACMEC" -c "$C" -s "$S" export
 cp "$T_TMP/out" "$T_TMP/nokeys.yaml"
@@ -169,6 +174,11 @@ grep_in export/nokeys-notice "$T_TMP/err" 'without --include-keys these Secrets 
 check export/nokeys-fails-uptodate sh -c "! $K8S uptodate '$T_TMP/nokeys.yaml'"
 
 # ---- import into a fresh state directory: the same files, the same status ----
+expect import/no-file 2 "$ACMEC" -c "$C" -s "$T_TMP/none" import
+grep_in import/no-file-says "$T_TMP/err" 'import: give the FILEs'
+expect import/missing-file 2 "$ACMEC" -c "$C" -s "$T_TMP/none" import "$T_TMP/nosuch.yaml"
+grep_in import/missing-file-says "$T_TMP/err" 'nosuch.yaml: No such file or directory$'
+check import/missing-nothing test ! -e "$T_TMP/none"
 chmod 600 "$T_TMP/all.yaml" "$T_TMP/nokeys.yaml"
 S2=$T_TMP/state2
 expect import/fresh 0 "$ACMEC" -c "$C" -s "$S2" import "$T_TMP/all.yaml"
