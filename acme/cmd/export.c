@@ -172,8 +172,9 @@ add_tls_secret(struct export *ex, const struct cfg_cert *c)
 	s.type = K8S_TLS_TYPE;
 	if (tls_metadata(ex, c, data[0], len[0], &s) < 0)
 		goto out;
+	/* tls.key is always there: a kubernetes.io/tls Secret needs it. */
 	for (i = 0; i < NFILES; i++)
-		if (tls_files[i].secret && !ex->include_keys && i == 1)
+		if (i == 1 && (!ex->include_keys || data[1] == NULL))
 			k8s_secret_add(&s, "tls.key", "", 0);
 		else if (data[i] != NULL &&
 		    (!tls_files[i].secret || ex->include_keys))
