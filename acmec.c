@@ -28,6 +28,8 @@ static const struct verb verbs[] = {
 	{ "account", cmd_account, "register, show, update, rekey, deactivate" },
 	{ "check", cmd_check, "validate the configuration (or probe the CA "
 	    "and solvers)" },
+	{ "export", cmd_export, "print Kubernetes manifests for cert-manager" },
+	{ "import", cmd_import, "install Secrets kubectl printed" },
 	{ "completion", cmd_completion, "print a bash, zsh or fish completion "
 	    "script" },
 	{ NULL, NULL, NULL },

@@ -235,7 +235,9 @@ publish(const struct store *st, const struct cfg_cert *c, const char *dir,
 			0600 };
 	files[n++] = (struct fs_file){ "ca.crt", capem, calen, 0644 };
 	if (c->out_combined) {
+		/* cert-manager's bytes: key and chain joined by "\n". */
 		buf_add(&combined, keypem, keylen);
+		buf_addstr(&combined, "\n");
 		buf_add(&combined, res->chain_pem, res->chain_len);
 		files[n++] = (struct fs_file){ "tls-combined.pem",
 			combined.data, combined.len, 0600 };

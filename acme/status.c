@@ -38,9 +38,7 @@ status_load(const struct store *st, const struct cfg_cert *c,
     struct cert_status *s)
 {
 	char *dir = status_dir(st, c), *path, *data = NULL;
-	const cJSON *az, *a;
-	cJSON *j = NULL;
-	size_t len, n = 0;
+	size_t len;
 
 	memset(s, 0, sizeof(*s));
 	path = util_printf("%s/%s.json", dir, c->name);
@@ -51,9 +49,25 @@ status_load(const struct store *st, const struct cfg_cert *c,
 		free(path);
 		return 0;
 	}
-	if ((j = cJSON_ParseWithLength(data, len)) == NULL) {
+	if (status_parse(data, len, s) < 0)
 		log_warn("%s is not JSON; starting afresh", path);
-		goto out;
+	free(data);
+	free(path);
+	return 0;
+}
+
+int
+status_parse(const char *data, size_t len, struct cert_status *s)
+{
+	const cJSON *az, *a;
+	cJSON *j = NULL;
+	size_t n = 0;
+
+	memset(s, 0, sizeof(*s));
+	if ((j = cJSON_ParseWithLength(data, len)) == NULL ||
+	    !cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		return -1;
 	}
 	s->revision = (long)jnum(j, "revision");
 	s->last_issued = (time_t)jnum(j, "lastIssued");
@@ -94,10 +108,7 @@ status_load(const struct store *st, const struct cfg_cert *c,
 		}
 		s->nauthz = n;
 	}
-out:
 	cJSON_Delete(j);
-	free(data);
-	free(path);
 	return 0;
 }
 
@@ -108,14 +119,12 @@ add_str(cJSON *j, const char *name, const char *v)
 		cJSON_AddStringToObject(j, name, v);
 }
 
-int
-status_save(const struct store *st, const struct cfg_cert *c,
-    const struct cert_status *s)
+char *
+status_json(const struct cert_status *s, bool pretty)
 {
-	char *dir = status_dir(st, c), *name, *text;
 	cJSON *j = cJSON_CreateObject(), *az, *a;
+	char *text, *out;
 	size_t i;
-	int rc = -1;
 
 	cJSON_AddNumberToObject(j, "revision", (double)s->revision);
 	cJSON_AddNumberToObject(j, "lastIssued", (double)s->last_issued);
@@ -153,8 +162,20 @@ status_save(const struct store *st, const struct cfg_cert *c,
 		add_str(a, "errorDetail", s->authz[i].error_detail);
 		cJSON_AddItemToArray(az, a);
 	}
-	text = cJSON_Print(j);
+	text = pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
+	out = util_strdup(text);
+	cJSON_free(text);
+	return out;
+}
+
+int
+status_save(const struct store *st, const struct cfg_cert *c,
+    const struct cert_status *s)
+{
+	char *dir = status_dir(st, c), *name, *text = status_json(s, true);
+	int rc = -1;
+
 	name = util_printf("%s.json", c->name);
 	if (text == NULL)
 		log_error("out of memory");
@@ -164,7 +185,7 @@ status_save(const struct store *st, const struct cfg_cert *c,
 		    dir, strerror(errno));
 	else
 		rc = 0;
-	cJSON_free(text);
+	free(text);
 	free(name);
 	free(dir);
 	return rc;

@@ -56,6 +56,15 @@ struct cert_status {
 int status_load(const struct store *st, const struct cfg_cert *c,
     struct cert_status *s);
 
+/*
+ * The status as the JSON text status_save() writes (pretty: indented),
+ * caller frees; and back (0, or -1 if data is not a JSON object; s is
+ * zeroed first and always freed with status_free()).  export carries it
+ * in an annotation, import writes it back.
+ */
+char *status_json(const struct cert_status *s, bool pretty);
+int status_parse(const char *data, size_t len, struct cert_status *s);
+
 /* Save atomically; errors are reported. */
 int status_save(const struct store *st, const struct cfg_cert *c,
     const struct cert_status *s);

@@ -11,37 +11,59 @@
 static const char url_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-char *
-b64_url_encode(const unsigned char *buf, size_t len)
+static const char std_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* buf in the alphabet a; '=' padding to a multiple of 4 if pad. */
+static char *
+encode(const unsigned char *buf, size_t len, const char *a, bool pad)
 {
 	char *out, *p;
 	size_t i;
 
 	if (len > (SIZE_MAX - 4) / 4 * 3) {
-		crypto_seterr("base64url: input too large");
+		crypto_seterr("base64: input too large");
 		return NULL;
 	}
-	if ((out = malloc(len / 3 * 4 + 4)) == NULL) {
+	if ((out = malloc(len / 3 * 4 + 5)) == NULL) {
 		crypto_seterr("out of memory");
 		return NULL;
 	}
 	p = out;
 	for (i = 0; i + 2 < len; i += 3) {
-		*p++ = url_alphabet[buf[i] >> 2];
-		*p++ = url_alphabet[(buf[i] & 0x03) << 4 | buf[i + 1] >> 4];
-		*p++ = url_alphabet[(buf[i + 1] & 0x0f) << 2 | buf[i + 2] >> 6];
-		*p++ = url_alphabet[buf[i + 2] & 0x3f];
+		*p++ = a[buf[i] >> 2];
+		*p++ = a[(buf[i] & 0x03) << 4 | buf[i + 1] >> 4];
+		*p++ = a[(buf[i + 1] & 0x0f) << 2 | buf[i + 2] >> 6];
+		*p++ = a[buf[i + 2] & 0x3f];
 	}
 	if (len - i == 1) {
-		*p++ = url_alphabet[buf[i] >> 2];
-		*p++ = url_alphabet[(buf[i] & 0x03) << 4];
+		*p++ = a[buf[i] >> 2];
+		*p++ = a[(buf[i] & 0x03) << 4];
+		if (pad) {
+			*p++ = '=';
+			*p++ = '=';
+		}
 	} else if (len - i == 2) {
-		*p++ = url_alphabet[buf[i] >> 2];
-		*p++ = url_alphabet[(buf[i] & 0x03) << 4 | buf[i + 1] >> 4];
-		*p++ = url_alphabet[(buf[i + 1] & 0x0f) << 2];
+		*p++ = a[buf[i] >> 2];
+		*p++ = a[(buf[i] & 0x03) << 4 | buf[i + 1] >> 4];
+		*p++ = a[(buf[i + 1] & 0x0f) << 2];
+		if (pad)
+			*p++ = '=';
 	}
 	*p = '\0';
 	return out;
+}
+
+char *
+b64_url_encode(const unsigned char *buf, size_t len)
+{
+	return encode(buf, len, url_alphabet, false);
+}
+
+char *
+b64_std_encode(const unsigned char *buf, size_t len)
+{
+	return encode(buf, len, std_alphabet, true);
 }
 
 /* The 6-bit value of c, or -1 if c is not in the alphabet. */

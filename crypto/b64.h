@@ -10,6 +10,12 @@
 char *b64_url_encode(const unsigned char *buf, size_t len);
 
 /*
+ * Standard base64 with padding (RFC 4648 §4), as Kubernetes writes a
+ * Secret's data.  Same contract as b64_url_encode().
+ */
+char *b64_std_encode(const unsigned char *buf, size_t len);
+
+/*
  * Decode base64url without padding.  Padding, white space and characters
  * outside the URL-safe alphabet are errors, as are non-zero trailing bits.
  * *out (caller frees) is NUL-terminated for convenience; *outlen excludes it.

@@ -6,7 +6,7 @@
 set -eu
 
 build="gcc make pkg-config libcurl4-openssl-dev libssl-dev libcjson-dev libyaml-dev libldns-dev libexpat1-dev"
-test="openssl curl iproute2 util-linux python3 python3-yaml strace clang libclang-rt-14-dev pebble bind9 bind9-utils bind9-dnsutils mandoc default-jre-headless prometheus zsh fish"
+test="openssl curl iproute2 util-linux python3 python3-yaml python3-cryptography strace clang libclang-rt-14-dev pebble bind9 bind9-utils bind9-dnsutils mandoc default-jre-headless prometheus zsh fish"
 
 want=$build
 case "${1:-build}" in

@@ -28,6 +28,8 @@ int cmd_status(const struct globals *g, int argc, char **argv);
 int cmd_revoke(const struct globals *g, int argc, char **argv);
 int cmd_account(const struct globals *g, int argc, char **argv);
 int cmd_check(const struct globals *g, int argc, char **argv);
+int cmd_export(const struct globals *g, int argc, char **argv);
+int cmd_import(const struct globals *g, int argc, char **argv);
 int cmd_completion(const struct globals *g, int argc, char **argv);
 
 struct config;

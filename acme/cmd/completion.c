@@ -75,6 +75,7 @@ static const char *const bash_script[] = {
 	    "--key-type \"",
 	"\tv+=\"--ca-bundle --out -j --jobs --cert --key --reason --issuer \"",
 	"\tv+=\"--metrics-file --format --warn --crit --pre-hook --post-hook \"",
+	"\tv+=\"--namespace \"",
 	"\tv+=\"--eab-kid --profile --preferred-chain --dns --dns-hook "
 	    "--dns-resolver --deploy-hook --csr \"",
 	"\tfor (( j = i + 1; j < COMP_CWORD; j++ )); do",
@@ -87,7 +88,8 @@ static const char *const bash_script[] = {
 	"\t'')",
 	"\t\topts=\"-c --config -s --state-dir --secrets-dir -v "
 	    "--verbose -q --quiet --log-format -h --help -V --version\"",
-	"\t\targs=\"issue renew status revoke account check completion\"",
+	"\t\targs=\"issue renew status revoke account check export "
+	    "import completion\"",
 	"\t\t;;",
 	"\tissue)",
 	"\t\topts=\"-d --domain --server --staging --email --eab-kid "
@@ -107,6 +109,8 @@ static const char *const bash_script[] = {
 	"\t\t;;",
 	"\tcheck) opts=\"--online -h --help\" ;;",
 	"\tcompletion) args=\"bash zsh fish\" ;;",
+	"\texport) opts=\"--namespace --include-keys -h --help\" ;;",
+	"\timport) opts=\"--force -h --help\" ;;",
 	"\t*) return 0 ;;",
 	"\tesac",
 	"\tcase $prev in",
@@ -147,7 +151,7 @@ static const char *const bash_script[] = {
 	    "keyCompromise affiliationChanged superseded "
 	    "cessationOfOperation\" -- \"$cur\")",
 	"\t\treturn 0 ;;",
-	"\t-d|--domain|--server|--email|--issuer|-j|--jobs)",
+	"\t-d|--domain|--server|--email|--issuer|-j|--jobs|--namespace)",
 	"\t\t[[ -n $cmd ]] && return 0 ;;",
 	"\tesac",
 	"\tif [[ $cur == -* ]]; then",
@@ -158,8 +162,9 @@ static const char *const bash_script[] = {
 	"\t[[ $cmd == @(account|completion|revoke) ]] && (( npos > 0 )) &&",
 	"\t\treturn 0",
 	"\tcase $cmd in",
-	"\tissue|renew|status|revoke|check) _acmec_names \"$bin\" \"$cfg\" "
-	    "\"$cur\" ;;",
+	"\tissue|renew|status|revoke|check|export) _acmec_names \"$bin\" "
+	    "\"$cfg\" \"$cur\" ;;",
+	"\timport) _acmec_files -f \"$cur\" ;;",
 	"\t*) mapfile -t COMPREPLY < <(compgen -W \"$args\" -- \"$cur\") ;;",
 	"\tesac",
 	"\treturn 0",
@@ -189,6 +194,8 @@ static const char *const zsh_script[] = {
 	"\t\t'revoke:revoke a certificate'",
 	"\t\t'account:register, show, update, rekey, deactivate'",
 	"\t\t'check:validate the configuration (or probe the CA and solvers)'",
+	"\t\t'export:print Kubernetes manifests for cert-manager'",
+	"\t\t'import:install Secrets kubectl printed'",
 	"\t\t'completion:print a shell completion script'",
 	"\t)",
 	"\t_describe -t commands 'acmec command' cmds",
@@ -313,6 +320,17 @@ static const char *const zsh_script[] = {
 	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
 	"\tcompletion)",
 	"\t\t_arguments '1:shell:(bash zsh fish)' && ret=0 ;;",
+	"\texport)",
+	"\t\t_arguments -S \\",
+	"\t\t\t'--namespace=[for objects that name none]:namespace:' \\",
+	"\t\t\t'--include-keys[include the private keys]' \\",
+	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
+	"\t\t\t'*:certificate:_acmec_names' && ret=0 ;;",
+	"\timport)",
+	"\t\t_arguments -S \\",
+	"\t\t\t'--force[replace newer certificates too]' \\",
+	"\t\t\t'(- *)'{-h,--help}'[show the usage]' \\",
+	"\t\t\t'*:file:_files' && ret=0 ;;",
 	"\tesac",
 	"\treturn ret",
 	"}",
@@ -426,6 +444,21 @@ static const char *const fish_script[] = {
 	    "'probe the CA, the account and the solvers'",
 	"complete -c acmec -n __acmec_no_command -a completion -d "
 	    "'print a shell completion script'",
+	"complete -c acmec -n __acmec_no_command -a export -d "
+	    "'print Kubernetes manifests for cert-manager'",
+	"complete -c acmec -n __acmec_no_command -a import -d "
+	    "'install Secrets kubectl printed'",
+	"complete -c acmec -n '__acmec_using export' -a "
+	    "'(__acmec_names)' -d Certificate",
+	"complete -c acmec -n '__acmec_using export' -l namespace -x -d "
+	    "'for objects that name none'",
+	"complete -c acmec -n '__acmec_using export' -l include-keys -d "
+	    "'include the private keys'",
+	"complete -c acmec -n '__acmec_using import' -l force -d "
+	    "'replace newer certificates too'",
+	"complete -c acmec -n '__acmec_using import' -r -F",
+	"complete -c acmec -n '__acmec_using export import' -s h -l help "
+	    "-d 'show the usage'",
 	"complete -c acmec -n '__acmec_using issue renew status "
 	    "revoke check' -a '(__acmec_names)' -d Certificate",
 	"complete -c acmec -n '__acmec_using issue renew status "

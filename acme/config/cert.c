@@ -607,6 +607,12 @@ config_cert_defaults(struct cfg_cert *c)
 /* One "default" for every Certificate that names no namespace. */
 char cfgw_default_ns[] = "default";
 
+bool
+config_cert_namespace_given(const struct cfg_cert *c)
+{
+	return c->namespace != cfgw_default_ns;
+}
+
 void
 config_cert_free(struct cfg_cert *c)
 {

@@ -40,6 +40,8 @@ struct cfg_secret_item {
 struct cfg_secret {
 	struct cfg_pos pos; /* of metadata.name */
 	char *name, *namespace;
+	char *type;                          /* NULL if not given */
+	struct strlist ann_keys, ann_values; /* metadata.annotations */
 	struct cfg_secret_item *items;
 	size_t nitems;
 };
@@ -153,6 +155,7 @@ struct cfg_issuer {
 	struct cfg_pos pos;
 	bool cluster; /* ClusterIssuer */
 	char *name, *namespace;
+	bool namespace_given; /* metadata.namespace written, not "default" */
 	char *server, *email;
 	struct cfg_secret_ref account_key; /* privateKeySecretRef */
 	char *ca_bundle;                   /* PEM, decoded from base64 */
@@ -302,6 +305,16 @@ const struct cfg_issuer *config_find_issuer(const struct config *cfg,
  */
 const struct cfg_issuer *config_find_issuer_arg(const struct config *cfg,
     const char *arg, bool *ambiguous);
+
+/*
+ * Load several files or directories as one configuration (import reads
+ * what kubectl printed, in as many files as given).
+ */
+int config_load_paths(const char *const *paths, size_t n,
+    struct config *cfg);
+
+/* Did c's document write metadata.namespace (else it is "default")? */
+bool config_cert_namespace_given(const struct cfg_cert *c);
 
 /* Free everything; accepts a zeroed config. */
 void config_free(struct config *cfg);

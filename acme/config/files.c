@@ -276,25 +276,40 @@ read_dir(struct config *cfg, const char *path, struct src **srcs, size_t *n)
 int
 config_load(const char *path, struct config *cfg)
 {
+	return config_load_paths(&path, 1, cfg);
+}
+
+int
+config_load_paths(const char *const *paths, size_t n, struct config *cfg)
+{
 	struct loading l = { 0 };
 	struct src *srcs = NULL;
 	struct stat st;
 	struct buf b = { 0 };
 	size_t i, nsrcs = 0;
+	int e;
 
 	memset(cfg, 0, sizeof(*cfg));
 	l.cfg = cfg;
-	if (stat(path, &st) < 0) {
-		log_error("%s: %s; give the configuration with -c FILE|DIR",
-		    path, strerror(errno));
-		return -1;
+	for (i = 0; i < n; i++) {
+		if (stat(paths[i], &st) < 0) {
+			log_error("%s: %s; give the configuration with -c "
+			    "FILE|DIR", paths[i], strerror(errno));
+			l.errors++;
+		} else if (S_ISDIR(st.st_mode)) {
+			/* An unreadable directory: nothing else to say. */
+			if ((e = read_dir(cfg, paths[i], &srcs, &nsrcs)) < 0) {
+				free(srcs);
+				return -1;
+			}
+			l.errors += e;
+		} else if (read_source(cfg, paths[i], &srcs, &nsrcs) < 0) {
+			l.errors++;
+		}
 	}
-	if (S_ISDIR(st.st_mode)) {
-		/* An unreadable directory: nothing else to say. */
-		if ((l.errors = read_dir(cfg, path, &srcs, &nsrcs)) < 0)
-			return -1;
-	} else if (read_source(cfg, path, &srcs, &nsrcs) < 0) {
-		l.errors++;
+	if (l.errors > 0 && nsrcs == 0) {
+		free(srcs);
+		return -1;
 	}
 	load_sources(&l, srcs, nsrcs);
 	free(srcs);

@@ -33,19 +33,17 @@ struct meta {
 	struct strlist label_keys, label_values;
 	const yaml_node_t *name_node;
 	const yaml_node_t *annotations; /* read after the spec */
+	struct strlist ann_keys, ann_values;
 };
 
 static void
 f_annotations(struct ld *ld, const yaml_node_t *n, const char *path,
     void *obj)
 {
-	struct strlist keys = { 0 }, values = { 0 };
 	struct meta *m = obj;
 
 	/* Kubernetes' map[string]string: every value a string. */
-	cfgw_read_strmap(ld, n, path, &keys, &values);
-	strlist_free(&keys);
-	strlist_free(&values);
+	cfgw_read_strmap(ld, n, path, &m->ann_keys, &m->ann_values);
 	m->annotations = n;
 }
 
@@ -195,6 +193,8 @@ meta_free(struct meta *m)
 	free(m->namespace);
 	strlist_free(&m->label_keys);
 	strlist_free(&m->label_values);
+	strlist_free(&m->ann_keys);
+	strlist_free(&m->ann_values);
 }
 
 /* The kinds acmec reads, each with the one apiVersion it has. */
@@ -283,6 +283,7 @@ read_issuer(struct ld *ld, const yaml_node_t *root, struct meta *m,
 	is->cluster = cluster;
 	is->name = m->name;
 	is->namespace = m->namespace;
+	is->namespace_given = m->namespace != NULL;
 	m->name = m->namespace = NULL;
 	if (is->cluster && is->namespace != NULL) {
 		free(is->namespace);
@@ -388,6 +389,8 @@ read_cert(struct ld *ld, const yaml_node_t *root, struct meta *m)
 	c->label_keys = m->label_keys;
 	c->label_values = m->label_values;
 	ann = m->annotations;
+	strlist_free(&m->ann_keys);
+	strlist_free(&m->ann_values);
 	memset(m, 0, sizeof(*m));
 	if (skipped_cert(ld, root, c)) {
 		read_skipped_cert(ld, root, c);
@@ -418,6 +421,10 @@ read_secret(struct ld *ld, const yaml_node_t *root, struct meta *m)
 	s->name = m->name;
 	s->namespace = m->namespace ? m->namespace : util_strdup("default");
 	m->name = m->namespace = NULL;
+	s->ann_keys = m->ann_keys;
+	s->ann_values = m->ann_values;
+	memset(&m->ann_keys, 0, sizeof(m->ann_keys));
+	memset(&m->ann_values, 0, sizeof(m->ann_values));
 	cfgw_secret_doc(ld, root, s);
 }
 

@@ -235,6 +235,8 @@ cfgw_secret_doc(struct ld *ld, const yaml_node_t *root, struct cfg_secret *s)
 	if (d.string_data != NULL)
 		read_values(ld, d.string_data, "stringData", true, s);
 	check_whole(ld, root, &d, s);
+	if (d.type != NULL && d.type->type == YAML_SCALAR_NODE)
+		s->type = util_strdup(cfgw_scalar(d.type));
 }
 
 void
@@ -249,6 +251,9 @@ cfgw_secret_free(struct cfg_secret *s)
 	free(s->items);
 	free(s->name);
 	free(s->namespace);
+	free(s->type);
+	strlist_free(&s->ann_keys);
+	strlist_free(&s->ann_values);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -396,11 +401,25 @@ link_keystores(const struct config *cfg, struct cfg_cert *c)
 	return errors;
 }
 
+/* Is s the Secret cert-manager (or acmec export) wrote for c? */
+static bool
+written_for(const struct cfg_secret *s, const struct cfg_cert *c)
+{
+	size_t i;
+
+	for (i = 0; i < s->ann_keys.n; i++)
+		if (strcmp(s->ann_keys.v[i], "cert-manager.io/certificate-name")
+		    == 0)
+			return strcmp(s->ann_values.v[i], c->name) == 0;
+	return false;
+}
+
 /*
  * A Certificate's secretName naming a Secret document: cert-manager would
  * overwrite that Secret's data; acmec writes files and leaves the
- * document as it is.  Said, not refused: an exported tree holds the TLS
- * Secrets of its Certificates.
+ * document as it is.  Said, not refused, and not of the Secret written for
+ * that Certificate: an exported tree holds the TLS Secrets of its
+ * Certificates.
  */
 static void
 warn_secret_names(const struct config *cfg)
@@ -412,7 +431,8 @@ warn_secret_names(const struct config *cfg)
 	for (i = 0; i < cfg->ncerts; i++) {
 		c = &cfg->certs[i];
 		if (c->secret_name == NULL || !config_cert_runs(c) ||
-		    (s = find(cfg, c->secret_name, c->namespace, NULL)) == NULL)
+		    (s = find(cfg, c->secret_name, c->namespace, NULL)) == NULL ||
+		    written_for(s, c))
 			continue;
 		log_warn("%s:%d:%d: spec.secretName: '%s' is also the Secret "
 		    "document at %s:%d:%d; acmec writes the certificate to "

@@ -103,7 +103,7 @@ bcase() { # bcase NAME LINE WANT...
 	check "bash/$_bn-runs" test $? -eq 0 -a ! -s "$T_TMP/cerr"
 	same "bash/$_bn" "$T_TMP/c" "$@"
 }
-bcase commands "acmec " issue renew status revoke account check completion
+bcase commands "acmec " issue renew status revoke account check export import completion
 bcase re "acmec re" renew revoke
 bcase renew-flags "acmec renew --" --force --dry-run --jobs --metrics-file --pre-hook --post-hook --help
 bcase status-flags "acmec -c $cfg status -" --json --format --check --warn --crit -h --help
@@ -198,7 +198,7 @@ zcase() { # zcase NAME LINE WANT...
 	same "zsh/$_zn" "$T_TMP/c" "$@"
 }
 zcase re "acmec re" renew revoke
-zcase commands "acmec " issue renew status revoke account check completion
+zcase commands "acmec " issue renew status revoke account check export import completion
 zcase renew-flags "acmec renew --" --force --dry-run --jobs --metrics-file --pre-hook --post-hook --help
 zcase revoke-flags "acmec revoke --" --cert --key --reason --issuer \
     --server --ca-bundle --help
@@ -233,7 +233,7 @@ fcase() {
 	same "fish/$_fn" "$T_TMP/c" "$@"
 }
 fcase re "acmec re" renew revoke
-fcase commands "acmec " issue renew status revoke account check completion
+fcase commands "acmec " issue renew status revoke account check export import completion
 fcase renew-flags "acmec renew --" --force --dry-run --jobs --metrics-file --pre-hook --post-hook --help
 fcase status-names "acmec -c $cfg status " www web shop/api blog/api
 fcase config-eq-names "acmec --config=$cfg renew " www web shop/api blog/api
@@ -246,7 +246,7 @@ fcase reasons "acmec revoke www --reason s" superseded
 
 # --- every long flag a command's --help names, each shell offers after "--"
 # (a flag added to acmec.c or acme/cmd/ goes into acme/cmd/completion.c too)
-for c in "" issue renew status revoke account check; do
+for c in "" issue renew status revoke account check export import; do
 	"$ACMEC" $c --help | grep -o -- '--[a-z][a-z-]*' | sort -u \
 	    >"$T_TMP/flags"
 	check "flags/${c:-global}-some" test -s "$T_TMP/flags"

@@ -100,6 +100,9 @@ cert_ok webroot "$S/secrets/web-ec-tls" "Private-Key: (256 bit" web.acmec.test
 check webroot/served grep -q 'GET /.well-known/acme-challenge/' "$T_TMP/www.log"
 check webroot/cleaned sh -c "[ -z \"\$(ls -A '$T_TMP/www/.well-known/acme-challenge')\" ]"
 check webroot/combined sh -c "grep -q 'PRIVATE KEY' '$S/secrets/web-ec-tls/tls-combined.pem' && grep -q CERTIFICATE '$S/secrets/web-ec-tls/tls-combined.pem'"
+# As cert-manager writes it (OutputFormatCombinedPEM): tls.key, "\n", tls.crt.
+{ cat "$S/secrets/web-ec-tls/tls.key"; echo; cat "$S/secrets/web-ec-tls/tls.crt"; } >"$T_TMP/combined"
+check webroot/combined-bytes cmp "$T_TMP/combined" "$S/secrets/web-ec-tls/tls-combined.pem"
 check webroot/der openssl pkey -inform DER -in "$S/secrets/web-ec-tls/key.der" -noout
 kill $! 2>/dev/null
 

@@ -32,6 +32,18 @@ test_b64_rfc4648(void)
 	enc = b64_url_encode(hi, sizeof(hi));
 	CHECK_STR(enc, "----__8");
 	free(enc);
+	/* §10 with its padding, and §4's alphabet: Kubernetes' data. */
+	static const char *const padded[] = { "", "Zg==", "Zm8=", "Zm9v",
+		"Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		enc = b64_std_encode((const unsigned char *)v[i][0],
+		    strlen(v[i][0]));
+		CHECK_STR(enc, padded[i]);
+		free(enc);
+	}
+	enc = b64_std_encode(hi, sizeof(hi));
+	CHECK_STR(enc, "++++//8=");
+	free(enc);
 	CHECK(b64_url_decode("----__8", 7, &dec, &n) == 0);
 	CHECK_MEM(dec, n, hi, sizeof(hi));
 	free(dec);

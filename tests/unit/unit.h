@@ -178,7 +178,10 @@ bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
 	X(metrics_check) \
 	X(metrics_duration) \
 	X(log_json_line) \
-	X(log_json_escapes)
+	X(log_json_escapes) \
+	X(k8s_csv) \
+	X(k8s_cert_annotations) \
+	X(k8s_secret_yaml)
 
 #define UNIT_DECLARE(name) void test_##name(void);
 UNIT_TESTS(UNIT_DECLARE)
