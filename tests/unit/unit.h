@@ -170,7 +170,8 @@ bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
 	X(metrics_check) \
 	X(metrics_duration) \
 	X(log_json_line) \
-	X(log_json_escapes)
+	X(log_json_escapes) \
+	X(dnsapi_check)
 
 #define UNIT_DECLARE(name) void test_##name(void);
 UNIT_TESTS(UNIT_DECLARE)
