@@ -224,9 +224,12 @@ adns_check(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		    util_error());
 		goto out;
 	}
-	if (adns_answer_ok(&resp, "asking the server's /health", false)) {
-		log_info("dns-01: acmeDNS: the account of %s is complete and %s "
-		    "answers; acme-dns has no call to check its password "
+	if (!adns_answer_ok(&resp, "asking the server's /health", false)) {
+		log_error("dns-01: acmeDNS: give as host the URL where "
+		    "acme-dns serves its API (it answers GET /health there)");
+	} else {
+		log_info("dns-01: acmeDNS: the account of %s is complete and "
+		    "%s answers; acme-dns has no call to check its password "
 		    "without writing (a wrong one shows at the first order)",
 		    name, host);
 		rc = 0;

@@ -542,8 +542,8 @@ ak_check(const struct dnsapi_ctx *ctx, const struct strlist *cred,
 	what = util_printf("reading the zone %s", zone);
 	if (ak_send(ctx, cred, "GET", path, NULL, &resp) == 0) {
 		if (ak_answer_ok(&resp, what, false)) {
-			log_info("dns-01: akamai: the API client reads the zone "
-			    "%s", zone);
+			log_info("dns-01: akamai: the API client reads the "
+			    "zone %s", zone);
 			rc = 0;
 		} else if (resp.status == 400 || resp.status == 401) {
 			log_error("dns-01: akamai: give the client token, "

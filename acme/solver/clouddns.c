@@ -730,16 +730,18 @@ gcp_check_given(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		j = dnsapi_json(&resp);
 		dns = cJSON_GetObjectItemCaseSensitive(j, "dnsName");
 		n = strlen(name);
-		d = cJSON_IsString(dns) ? strlen(dns->valuestring) : 0;
 		/* dnsName ends in a dot; name does not. */
-		if (d > 1 && (d - 1 == n || (n > d - 1 && name[n - d] == '.')) &&
-		    strncasecmp(name + n - (d - 1), dns->valuestring, d - 1) == 0)
+		d = cJSON_IsString(dns) && dns->valuestring[0] != '\0' ?
+		    strlen(dns->valuestring) - 1 : 0;
+		if (d > 0 && (d == n || (n > d && name[n - d - 1] == '.')) &&
+		    strncasecmp(name + n - d, dns->valuestring, d) == 0)
 			rc = 0;
 		else
 			log_error("dns-01: cloudDNS: the managed zone %s "
 			    "(hostedZoneName) serves %s, not %s: give the zone "
-			    "that holds it", log_esc(given), cJSON_IsString(dns) ?
-			    log_esc2(dns->valuestring) : "no DNS name", name);
+			    "that holds it", log_esc(given),
+			    cJSON_IsString(dns) ? log_esc2(dns->valuestring) :
+			    "no DNS name", name);
 	}
 	cJSON_Delete(j);
 	http_resp_free(&resp);

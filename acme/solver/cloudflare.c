@@ -235,7 +235,8 @@ cf_verify_token(const struct dnsapi_ctx *ctx, const struct strlist *hdrs)
 	    "apiTokenSecretRef", false)) != NULL) {
 		st = cJSON_GetObjectItemCaseSensitive(
 		    cJSON_GetObjectItemCaseSensitive(j, "result"), "status");
-		if (cJSON_IsString(st) && strcmp(st->valuestring, "active") == 0)
+		if (cJSON_IsString(st) &&
+		    strcmp(st->valuestring, "active") == 0)
 			rc = 0;
 		else
 			log_error("dns-01: cloudflare: the API token of "

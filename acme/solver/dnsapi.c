@@ -100,8 +100,8 @@ solver_check_credentials(const struct cfg_solver *s, const char *secretsdir,
 		goto out;
 	/* Each check says what it proved. */
 	if (api->check == NULL)
-		log_info("dns-01: %s: the credentials can be read (the provider "
-		    "has no call to check them)", api->name);
+		log_info("dns-01: %s: the credentials can be read (the "
+		    "provider has no call to check them)", api->name);
 	else if (api->check(&ctx, &hdrs, zone, target) < 0)
 		goto out;
 	rc = 0;
