@@ -184,7 +184,64 @@ out:
 	return rc;
 }
 
+/*
+ * acme-dns has no call that proves a password without writing a value
+ * (POST /update is its only authenticated call), so check --online
+ * proves what it can: the account for name is complete in the Secret,
+ * and the server answers GET /health (200, acme-dns's README).  A wrong
+ * password shows at the first order, with acme-dns's "forbidden".
+ */
+static int
+adns_check(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
+    const char *zone, const char *name)
+{
+	const char *host = config_dnsapi_str(&ctx->solver->api, "host");
+	struct http_req req = { "GET", NULL, NULL, NULL, NULL, NULL };
+	const cJSON *account;
+	struct http_resp resp;
+	cJSON *all;
+	char *url = NULL;
+	int rc = -1;
+
+	(void)hdrs;
+	(void)zone;
+	if ((all = accounts(ctx)) == NULL)
+		return -1;
+	account = account_of(all, name);
+	if (account == NULL || field(account, "username") == NULL ||
+	    field(account, "password") == NULL ||
+	    field(account, "subdomain") == NULL) {
+		log_error("dns-01: acmeDNS: no complete account (username, "
+		    "password, subdomain) for %s in the accountSecretRef "
+		    "Secret: add the one acme-dns's /register gave", name);
+		goto out;
+	}
+	url = util_printf("%s%shealth", host, host[strlen(host) - 1] == '/' ?
+	    "" : "/");
+	req.url = url;
+	if (dnsapi_send(ctx, &req, &resp) < 0) {
+		log_error("dns-01: acmeDNS: %s does not answer: %s", host,
+		    util_error());
+		goto out;
+	}
+	if (!adns_answer_ok(&resp, "asking the server's /health", false)) {
+		log_error("dns-01: acmeDNS: give as host the URL where "
+		    "acme-dns serves its API (it answers GET /health there)");
+	} else {
+		log_info("dns-01: acmeDNS: the account of %s is complete and "
+		    "%s answers; acme-dns has no call to check its password "
+		    "without writing (a wrong one shows at the first order)",
+		    name, host);
+		rc = 0;
+	}
+	http_resp_free(&resp);
+out:
+	free(url);
+	cJSON_Delete(all);
+	return rc;
+}
+
 const struct dnsapi dnsapi_acmedns = {
 	"acmeDNS", adns_auth, adns_present, adns_answer_ok, adns_target,
-	    NULL,
+	    NULL, adns_check,
 };

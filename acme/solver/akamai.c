@@ -519,6 +519,45 @@ ak_cleanup(const struct dnsapi_ctx *ctx, const struct strlist *cred,
 		    "remove them by hand", added->name);
 }
 
+/*
+ * GET /config-dns/v2/zones/ZONE: the signed credentials are accepted and
+ * the API client's grants reach the zone (a 403 says it lacks them);
+ * whether they allow writing shows only in a write.
+ */
+static int
+ak_check(const struct dnsapi_ctx *ctx, const struct strlist *cred,
+    const char *zone, const char *name)
+{
+	struct http_resp resp;
+	char *path, *what;
+	int rc = -1;
+
+	(void)name;
+	if (!ak_name_ok(zone)) {
+		log_error("dns-01: akamai: the zone %s is not a name Edge DNS "
+		    "takes", log_esc(zone));
+		return -1;
+	}
+	path = util_printf("/config-dns/v2/zones/%s", zone);
+	what = util_printf("reading the zone %s", zone);
+	if (ak_send(ctx, cred, "GET", path, NULL, &resp) == 0) {
+		if (ak_answer_ok(&resp, what, false)) {
+			log_info("dns-01: akamai: the API client reads the "
+			    "zone %s", zone);
+			rc = 0;
+		} else if (resp.status == 400 || resp.status == 401) {
+			log_error("dns-01: akamai: give the client token, "
+			    "client secret and access token of one API client "
+			    "(its .edgerc section), and check this machine's "
+			    "clock");
+		}
+		http_resp_free(&resp);
+	}
+	free(what);
+	free(path);
+	return rc;
+}
+
 const struct dnsapi dnsapi_akamai = {
-	"akamai", ak_auth, ak_present, ak_answer_ok, NULL, ak_cleanup,
+	"akamai", ak_auth, ak_present, ak_answer_ok, NULL, ak_cleanup, ak_check,
 };

@@ -692,26 +692,42 @@ az_zone_check(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 	return rc;
 }
 
+/*
+ * The zone present writes name in (hostedZoneName, else the one DNS
+ * found, without a trailing dot) into *z, and name relative to it into
+ * *rel; -1 reported if name is not in it.
+ */
+static int
+az_zone_of(const struct dnsapi_ctx *ctx, const char *zone, const char *name,
+    char **z, char **rel)
+{
+	const char *hosted = az_str(ctx, "hostedZoneName");
+	size_t n;
+
+	if (hosted != NULL)
+		zone = hosted;
+	n = strlen(zone);
+	*z = util_strndup(zone, n - (n > 1 && zone[n - 1] == '.'));
+	if ((*rel = az_relative(name, *z)) == NULL) {
+		log_error("dns-01: azureDNS: %s is not in the zone %s%s", name,
+		    log_esc(*z), hosted ? " (hostedZoneName)" : "");
+		free(*z);
+		*z = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 az_present(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
     const char *zone, const char *name, const struct strlist *values,
     struct dnsapi_added *added)
 {
-	const char *hosted = az_str(ctx, "hostedZoneName");
 	char *z, *rel, *url;
-	size_t n;
 	int i, rc = -1;
 
-	if (hosted != NULL)
-		zone = hosted;
-	n = strlen(zone);
-	z = util_strndup(zone, n - (n > 1 && zone[n - 1] == '.'));
-	if ((rel = az_relative(name, z)) == NULL) {
-		log_error("dns-01: azureDNS: %s is not in the zone %s%s", name,
-		    log_esc(z), hosted ? " (hostedZoneName)" : "");
-		free(z);
+	if (az_zone_of(ctx, zone, name, &z, &rel) < 0)
 		return -1;
-	}
 	url = az_url(ctx, z, rel);
 	if (az_zone_check(ctx, hdrs, z) == 0) {
 		added->zone = util_strdup(z);
@@ -752,6 +768,29 @@ az_cleanup(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 	free(rel);
 }
 
+/*
+ * The token (signed in as present signs in) reads the zone present
+ * writes in: GET on the zone resource.  Whether the principal may write
+ * its record sets shows only in a write.
+ */
+static int
+az_check(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
+    const char *zone, const char *name)
+{
+	char *z, *rel;
+	int rc;
+
+	if (az_zone_of(ctx, zone, name, &z, &rel) < 0)
+		return -1;
+	if ((rc = az_zone_check(ctx, hdrs, z)) == 0)
+		log_info("dns-01: azureDNS: the credentials read the %szone %s",
+		    az_kind(ctx) == &private_zones ? "private " : "", z);
+	free(rel);
+	free(z);
+	return rc;
+}
+
 const struct dnsapi dnsapi_azuredns = {
 	"azureDNS", az_auth, az_present, az_answer_ok, NULL, az_cleanup,
+	    az_check,
 };

@@ -704,6 +704,81 @@ gcp_cleanup(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 	free(base);
 }
 
+/* hostedZoneName read (managedZones.get); its DNS name must hold name. */
+static int
+gcp_check_given(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
+    const char *project, const char *given, const char *name)
+{
+	struct http_req req = { "GET", NULL, NULL, NULL, "application/json",
+		hdrs };
+	struct http_resp resp;
+	const cJSON *dns;
+	char *g = dnsapi_pct(given, ""), *url, *what;
+	cJSON *j = NULL;
+	size_t n, d;
+	int rc = -1;
+
+	url = util_printf(GCP_DNS "/%s/managedZones/%s", project, g);
+	what = util_printf("reading the managed zone %s (hostedZoneName) of "
+	    "project %s", log_esc(given), project);
+	req.url = url;
+	if (dnsapi_send(ctx, &req, &resp) < 0) {
+		log_error("dns-01: cloudDNS: %s: %s", what, util_error());
+		goto out;
+	}
+	if (gcp_answer_ok(&resp, what, false)) {
+		j = dnsapi_json(&resp);
+		dns = cJSON_GetObjectItemCaseSensitive(j, "dnsName");
+		n = strlen(name);
+		/* dnsName ends in a dot; name does not. */
+		d = cJSON_IsString(dns) && dns->valuestring[0] != '\0' ?
+		    strlen(dns->valuestring) - 1 : 0;
+		if (d > 0 && (d == n || (n > d && name[n - d - 1] == '.')) &&
+		    strncasecmp(name + n - d, dns->valuestring, d) == 0)
+			rc = 0;
+		else
+			log_error("dns-01: cloudDNS: the managed zone %s "
+			    "(hostedZoneName) serves %s, not %s: give the zone "
+			    "that holds it", log_esc(given),
+			    cJSON_IsString(dns) ? log_esc2(dns->valuestring) :
+			    "no DNS name", name);
+	}
+	cJSON_Delete(j);
+	http_resp_free(&resp);
+out:
+	free(what);
+	free(url);
+	free(g);
+	return rc;
+}
+
+/*
+ * The managed zone as present finds it (listed by DNS name, or
+ * hostedZoneName read): the token is accepted in the project and sees
+ * the zone.  Whether it may change records shows only in a change.
+ */
+static int
+gcp_check(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
+    const char *zone, const char *name)
+{
+	const char *project = config_dnsapi_str(&ctx->solver->api, "project");
+	const char *given = config_dnsapi_str(&ctx->solver->api,
+	    "hostedZoneName");
+	char *found = NULL;
+
+	if (given != NULL) {
+		if (gcp_check_given(ctx, hdrs, project, given, name) < 0)
+			return -1;
+	} else if ((found = zone_find(ctx, hdrs, project, zone)) == NULL) {
+		return -1;
+	}
+	log_info("dns-01: cloudDNS: the credentials see the managed zone %s "
+	    "of project %s", found ? found : given, project);
+	free(found);
+	return 0;
+}
+
 const struct dnsapi dnsapi_clouddns = {
 	"cloudDNS", gcp_auth, gcp_present, gcp_answer_ok, NULL, gcp_cleanup,
+	    gcp_check,
 };

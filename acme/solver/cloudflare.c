@@ -213,6 +213,65 @@ cf_present(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 	return rc;
 }
 
+/*
+ * An API token's status (GET /user/tokens/verify: active, disabled or
+ * expired); -1 reported unless active.
+ */
+static int
+cf_verify_token(const struct dnsapi_ctx *ctx, const struct strlist *hdrs)
+{
+	struct http_req req = { "GET", CF_API "/user/tokens/verify", NULL, NULL,
+		"application/json", hdrs };
+	struct http_resp resp;
+	const cJSON *st;
+	cJSON *j;
+	int rc = -1;
+
+	if (dnsapi_send(ctx, &req, &resp) < 0) {
+		log_error("dns-01: cloudflare: %s", util_error());
+		return -1;
+	}
+	if ((j = cf_result(&resp, "verifying the API token of "
+	    "apiTokenSecretRef", false)) != NULL) {
+		st = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(j, "result"), "status");
+		if (cJSON_IsString(st) &&
+		    strcmp(st->valuestring, "active") == 0)
+			rc = 0;
+		else
+			log_error("dns-01: cloudflare: the API token of "
+			    "apiTokenSecretRef is %s: give an active token",
+			    cJSON_IsString(st) ? log_esc(st->valuestring) :
+			    "of no known status");
+		cJSON_Delete(j);
+	}
+	http_resp_free(&resp);
+	return rc;
+}
+
+/*
+ * The token is active (a global key has no such call), and the zone is
+ * one the credentials see: the two lookups present makes first.
+ */
+static int
+cf_check(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
+    const char *zone, const char *name)
+{
+	bool token = hdrs->n == 1; /* Authorization: Bearer */
+	char *zone_id;
+
+	(void)name;
+	if (token && cf_verify_token(ctx, hdrs) < 0)
+		return -1;
+	if ((zone_id = cf_zone_id(ctx, hdrs, zone)) == NULL)
+		return -1;
+	log_info("dns-01: cloudflare: the %s%s sees the zone %s", token ?
+	    "API token" : "global API key", token ? " is active and" : "",
+	    zone);
+	free(zone_id);
+	return 0;
+}
+
 const struct dnsapi dnsapi_cloudflare = {
-	"cloudflare", cf_auth, cf_present, cf_answer_ok, NULL, NULL,
+	"cloudflare", cf_auth, cf_present, cf_answer_ok, NULL, NULL, cf_check,
 };

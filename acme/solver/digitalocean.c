@@ -130,6 +130,49 @@ do_present(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 	return rc;
 }
 
+/*
+ * GET /v2/domains/ZONE: the token is valid and its account has the
+ * domain present writes to (whether its scopes allow writing shows only
+ * in a write).
+ */
+static int
+do_check(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
+    const char *zone, const char *name)
+{
+	struct http_req req = { "GET", NULL, NULL, NULL, "application/json",
+		hdrs };
+	struct http_resp resp;
+	char *url, *what;
+	int rc = -1;
+
+	(void)name;
+	url = util_printf(DO_API "/domains/%s", zone);
+	what = util_printf("reading the domain %s with the token of "
+	    "tokenSecretRef", zone);
+	req.url = url;
+	if (dnsapi_send(ctx, &req, &resp) < 0) {
+		log_error("dns-01: digitalocean: %s: %s", what, util_error());
+	} else {
+		if (do_answer_ok(&resp, what, false))
+			rc = 0;
+		if (resp.status == 401)
+			log_error("dns-01: digitalocean: give a valid personal "
+			    "access token in tokenSecretRef");
+		else if (resp.status == 403 || resp.status == 404)
+			log_error("dns-01: digitalocean: give a token of the "
+			    "account that has the domain %s, with access to "
+			    "its records", zone);
+		else if (rc == 0)
+			log_info("dns-01: digitalocean: the token reads the "
+			    "domain %s", zone);
+		http_resp_free(&resp);
+	}
+	free(what);
+	free(url);
+	return rc;
+}
+
 const struct dnsapi dnsapi_digitalocean = {
 	"digitalocean", do_auth, do_present, do_answer_ok, NULL, NULL,
+	    do_check,
 };

@@ -122,41 +122,66 @@ lookup_servers(const struct cfg_solver *s, struct dns_servers *via)
 	return 0;
 }
 
-/* Where the record goes: the CNAME target (Follow) and its zone. */
+/* Where the record of name goes: the CNAME target (Follow) and its zone. */
 static int
-locate(struct solver_set *set, struct dns_record *r,
-    const struct dns_servers *via, bool need_zone)
+locate(const struct cfg_solver *s, const char *secretsdir,
+    const struct dns_servers *via, const char *domain, const char *name,
+    bool need_zone, char **target, char **zone)
 {
-	const struct dnsapi *api = r->solver->dns_provider == DNS01_API ?
-	    dnsapi_find(r->solver->api.provider) : NULL;
-	struct dnsapi_ctx ctx = { r->solver, set->secretsdir, NULL,
-		&set->dnsapi_cache };
+	const struct dnsapi *api = s->dns_provider == DNS01_API ?
+	    dnsapi_find(s->api.provider) : NULL;
+	struct dnsapi_ctx ctx = { s, secretsdir, NULL, NULL };
 
 	if (api != NULL && api->target != NULL) {
-		if (api->target(&ctx, r->domain, &r->target) < 0)
+		if (api->target(&ctx, domain, target) < 0)
 			return -1;
 		log_info("dns-01: %s: the values of %s go to %s", api->name,
-		    r->name, r->target);
-	} else if (r->solver->dns_follow_cname) {
-		if (dns_follow_cname(via, r->name, &r->target) < 0) {
-			log_error("dns-01: following CNAMEs of %s: %s",
-			    r->name, util_error());
+		    name, *target);
+	} else if (s->dns_follow_cname) {
+		if (dns_follow_cname(via, name, target) < 0) {
+			log_error("dns-01: following CNAMEs of %s: %s", name,
+			    util_error());
 			return -1;
 		}
-		if (strcmp(r->target, r->name) != 0)
+		if (strcmp(*target, name) != 0)
 			log_info("dns-01: %s is a CNAME; writing the record at "
-			    "%s", r->name, r->target);
+			    "%s", name, *target);
 	} else {
-		r->target = util_strdup(r->name);
+		*target = util_strdup(name);
 	}
-	if (!need_zone)
-		return 0;
-	if (dns_find_zone(via, r->target, &r->zone) < 0) {
-		log_error("dns-01: finding the zone of %s: %s", r->target,
+	if (need_zone && dns_find_zone(via, *target, zone) < 0) {
+		log_error("dns-01: finding the zone of %s: %s", *target,
 		    util_error());
 		return -1;
 	}
 	return 0;
+}
+
+int
+dns01_locate(const struct cfg_solver *s, const char *secretsdir,
+    const char *domain, bool need_zone, char **target, char **zone)
+{
+	struct dns_servers via;
+	char *name;
+	int rc;
+
+	*target = NULL;
+	*zone = NULL;
+	if (strncmp(domain, "*.", 2) == 0)
+		domain += 2;
+	if (lookup_servers(s, &via) < 0)
+		return -1;
+	name = util_printf("_acme-challenge.%s", domain);
+	rc = locate(s, secretsdir, &via, domain, name, need_zone, target,
+	    zone);
+	dns_servers_free(&via);
+	free(name);
+	if (rc < 0) {
+		free(*target);
+		free(*zone);
+		*target = *zone = NULL;
+	}
+	return rc;
 }
 
 /* The TSIG secret of s, base64 as in a BIND key; caller frees (secret). */
@@ -191,32 +216,6 @@ tsig_secret(const struct solver_set *set, const struct cfg_solver *s,
 	return data;
 }
 
-/* The zone where s writes domain's record, by locate(); caller frees. */
-static char *
-check_zone(struct solver_set *set, const struct cfg_solver *s,
-    const char *domain)
-{
-	struct dns_record r;
-	struct dns_servers via;
-	char *zone = NULL;
-
-	memset(&r, 0, sizeof(r));
-	r.solver = s;
-	r.domain = util_strdup(domain);
-	r.name = util_printf("_acme-challenge.%s", domain);
-	if (lookup_servers(s, &via) == 0) {
-		if (locate(set, &r, &via, true) == 0)
-			zone = r.zone;
-		else
-			free(r.zone);
-		dns_servers_free(&via);
-	}
-	free(r.target);
-	free(r.name);
-	free(r.domain);
-	return zone;
-}
-
 int
 solver_check_tsig(const struct cfg_solver *s, const char *secretsdir,
     const char *domain)
@@ -224,19 +223,17 @@ solver_check_tsig(const struct cfg_solver *s, const char *secretsdir,
 	struct solver_set set = { .secretsdir = secretsdir };
 	struct dns_server server = { 0 };
 	struct dns_tsig tsig;
-	char *secret = NULL, *zone = NULL;
+	char *secret = NULL, *zone = NULL, *target = NULL;
 	size_t slen = 0;
 	int rc = -1;
 
-	if (strncmp(domain, "*.", 2) == 0)
-		domain += 2;
 	if (s->tsig_key_name == NULL) {
 		log_error("dns-01: the rfc2136 solver has no tsigKeyName: "
 		    "nothing to check");
 		return -1;
 	}
 	if ((secret = tsig_secret(&set, s, &slen)) == NULL ||
-	    (zone = check_zone(&set, s, domain)) == NULL)
+	    dns01_locate(s, secretsdir, domain, true, &target, &zone) < 0)
 		goto out;
 	if (dns_server_parse(s->rfc2136_nameserver, &server) < 0) {
 		log_error("dns-01: rfc2136 nameserver '%s': %s",
@@ -253,6 +250,7 @@ solver_check_tsig(const struct cfg_solver *s, const char *secretsdir,
 		    "nameserver's key", util_error());
 out:
 	crypto_secret_free(secret, slen);
+	free(target);
 	free(zone);
 	free(server.label);
 	free(server.addr);
@@ -532,10 +530,8 @@ out:
 int
 dns01_commit(struct solver_set *set)
 {
-	struct dns_servers via;
 	const struct cfg_solver *s;
 	size_t i, j;
-	int rc;
 
 	if (set->nrecords == 0)
 		return 0;
@@ -545,11 +541,8 @@ dns01_commit(struct solver_set *set)
 		bool need_zone = r->solver->dns_provider != DNS01_EXEC ||
 		    r->solver->propagation_check;
 
-		if (lookup_servers(r->solver, &via) < 0)
-			return -1;
-		rc = locate(set, r, &via, need_zone);
-		dns_servers_free(&via);
-		if (rc < 0)
+		if (dns01_locate(r->solver, set->secretsdir, r->domain,
+		    need_zone, &r->target, &r->zone) < 0)
 			return -1;
 	}
 	/* Then write them: one UPDATE per rfc2136 solver and zone. */

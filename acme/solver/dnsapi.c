@@ -11,7 +11,7 @@
 #include "acme/acme.h"
 #include "acme/log.h"
 #include "acme/solver/dnsapi.h"
-#include "acme/solver/solver.h"
+#include "acme/solver/internal.h"
 #include "crypto/err.h"
 
 #define RATE_TRIES 4
@@ -76,22 +76,40 @@ int
 solver_check_credentials(const struct cfg_solver *s, const char *secretsdir,
     const char *domain)
 {
-	const struct dnsapi *api = dnsapi_find(s->api.provider);
+	const struct dnsapi *api = s->dns_provider == DNS01_API ?
+	    dnsapi_find(s->api.provider) : NULL;
 	struct dnsapi_ctx ctx = { s, secretsdir, NULL, NULL };
 	struct strlist hdrs = { 0 };
+	char *target = NULL, *zone = NULL;
 	int rc = -1;
 
-	(void)domain;
 	if (api == NULL) {
-		log_error("dns-01: no provider %s", s->api.provider);
+		log_error("dns-01: the solver of %s uses no provider's API",
+		    domain);
 		return -1;
 	}
-	if ((ctx.http = http_new(NULL, 0, false)) == NULL)
+	if ((ctx.http = http_new(NULL, 0, false)) == NULL) {
+		log_error("dns-01: %s: %s", api->name, util_error());
 		return -1;
-	/* The credentials can be read (and exchanged, for those that are). */
-	rc = api->auth(&ctx, &hdrs);
+	}
+	/* Read (and exchanged, for those that are), then shown to it. */
+	if (api->auth(&ctx, &hdrs) < 0)
+		goto out;
+	/* Where present would write, found as for an order. */
+	if (dns01_locate(s, secretsdir, domain, true, &target, &zone) < 0)
+		goto out;
+	/* Each check says what it proved. */
+	if (api->check == NULL)
+		log_info("dns-01: %s: the credentials can be read (the "
+		    "provider has no call to check them)", api->name);
+	else if (api->check(&ctx, &hdrs, zone, target) < 0)
+		goto out;
+	rc = 0;
+out:
 	dnsapi_headers_free(&hdrs);
 	http_free(ctx.http);
+	free(target);
+	free(zone);
 	return rc;
 }
 

@@ -80,6 +80,14 @@ struct dnsapi {
 	 */
 	void (*cleanup)(const struct dnsapi_ctx *ctx,
 	    const struct strlist *hdrs, const struct dnsapi_added *added);
+	/*
+	 * check --online: with the credentials hdrs, ask the provider,
+	 * changing nothing, whether they reach zone (as DNS found it), where
+	 * present would write name; -1 reported with the provider's words
+	 * and what to change.  NULL: only reading the credentials is checked.
+	 */
+	int (*check)(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
+	    const char *zone, const char *name);
 };
 
 /*

@@ -59,4 +59,14 @@ int dns01_present(struct solver_set *set, const struct cfg_solver *s,
 int dns01_commit(struct solver_set *set);
 void dns01_cleanup(struct solver_set *set);
 
+/*
+ * Where solver s writes the dns-01 record of domain ("*." dropped), as
+ * commit finds it: *target (the provider's, or _acme-challenge.DOMAIN
+ * with its CNAMEs followed under cnameStrategy Follow) and, if need_zone,
+ * *zone, the zone holding it, asked of the solver's nameservers (else the
+ * system's).  Caller frees both; -1 reported (both NULL).
+ */
+int dns01_locate(const struct cfg_solver *s, const char *secretsdir,
+    const char *domain, bool need_zone, char **target, char **zone);
+
 #endif

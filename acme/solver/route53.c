@@ -393,6 +393,43 @@ r53_cleanup(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
 		    "them by hand", added->name);
 }
 
+/*
+ * The hosted zone as present finds it, then one record of it read
+ * (ListResourceRecordSets, which cert-manager's IAM policy grants beside
+ * ChangeResourceRecordSets on every hosted zone): the credentials are valid
+ * and reach that zone.  Whether they may change it shows only in a write.
+ */
+static int
+r53_check(const struct dnsapi_ctx *ctx, const struct strlist *hdrs,
+    const char *zone, const char *name)
+{
+	struct aws_cred c;
+	struct http_resp resp;
+	char *zid, *path, *what;
+	int rc = -1;
+
+	(void)name;
+	aws_cred_from_list(hdrs, &c);
+	if ((zid = r53_zone_id(ctx, &c, zone)) == NULL)
+		return -1;
+	path = util_printf(R53_BASE "/hostedzone/%s/rrset", zid);
+	what = util_printf("reading the records of hosted zone %s (%s)", zid,
+	    zone);
+	if (r53_send(ctx, &c, "GET", path, "maxitems=1", NULL, &resp) == 0) {
+		if (r53_answer_ok(&resp, what, false)) {
+			log_info("dns-01: route53: the credentials read the "
+			    "hosted zone %s (%s)", zid, zone);
+			rc = 0;
+		}
+		http_resp_free(&resp);
+	}
+	free(what);
+	free(path);
+	free(zid);
+	return rc;
+}
+
 const struct dnsapi dnsapi_route53 = {
 	"route53", r53_auth, r53_present, r53_answer_ok, NULL, r53_cleanup,
+	    r53_check,
 };

@@ -7,6 +7,8 @@ POST /update with headers X-Api-User and X-Api-Key and the JSON body
 or a subdomain that is not the user's, 400 {"error": "bad_txt"} or
 {"error": "bad_subdomain"}.  acme-dns keeps the two most recent values of
 a subdomain (a wildcard and its apex both fit) and has no delete.
+GET /health answers 200 without credentials (the README's health check);
+any other path 404 "404 page not found" (its router's), before any auth.
 The records live at SUBDOMAIN.other.test in the test BIND9.
 """
 import json
@@ -24,6 +26,12 @@ def err(status, what):
 
 
 def acmedns(req, host):
+    if req.path == "/health" and req.method == "GET":
+        req.auth = "-"  # no credentials: readiness only
+        return 200, "", "text/plain", []
+    if req.path != "/update":  # its router's answer, before any auth
+        req.auth = "-"
+        return 404, "404 page not found\n", "text/plain", []
     users = F.CONF.get("acmedns", {}).get("users", {})
     user = users.get(req.header("X-Api-User") or "")
     if user is None or not secrets.compare_digest(

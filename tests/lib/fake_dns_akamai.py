@@ -7,7 +7,8 @@ and the testcases.json of akamai/AkamaiOPEN-edgegrid-python, which
 akamai/AkamaiOPEN-edgegrid-golang pkg/dns/record.go makes them
 (GET/POST/PUT/DELETE /config-dns/v2/zones/{zone}/names/{name}/types/{type},
 POST answering 201, PUT 200, DELETE 204; the set {"name", "type", "ttl",
-"rdata"}) and its rate-limit handling (pkg/session/retries.go: 429 with
+"rdata"}; GET /config-dns/v2/zones/{zone} for the zone's settings,
+pkg/dns/zone.go) and its rate-limit handling (pkg/session/retries.go: 429 with
 X-RateLimit-Next beside Date).
 
 Every request is verified as Akamai's gateway does: the Authorization
@@ -263,6 +264,23 @@ def records(req, host, zone, name):
         "application/json", []
 
 
+def zone_get(req, host, cl, zone):
+    """GET /config-dns/v2/zones/{zone}: the zone's settings."""
+    ak = F.CONF.get("akamai", {})
+    if zone not in ak.get("zones", []):
+        return problem(req, host, 404, "config-dns/v2/not-found",
+                       "Not Found", "Zone %s does not exist" % zone)
+    if cl.get("zones", "*") != "*" and zone not in cl["zones"]:
+        return problem(req, host, 403, "-/pep-authz/deny", "Forbidden",
+                       "The client does not have the grant needed for the "
+                       "request")
+    return 200, json.dumps({
+        "zone": zone, "type": "PRIMARY", "comment": "acmec test",
+        "signAndServe": False, "contractId": "C-0N7RAC7",
+        "activationState": "ACTIVE", "versionId": "a-c-m-e-c"}), \
+        "application/json", []
+
+
 def akamai(req, host):
     ak = F.CONF.get("akamai", {})
     cl, err = auth(req, host)
@@ -280,6 +298,9 @@ def akamai(req, host):
         return problem(req, host, 429, "-/pep-rate-limit/too-many-requests",
                        "Too Many Requests", "The rate limit of this client "
                        "was exceeded", hdrs)
+    m = re.fullmatch(r"/config-dns/v2/zones/([^/]+)", req.path)
+    if m and req.method == "GET":
+        return zone_get(req, host, cl, m.group(1).lower())
     m = re.fullmatch(r"/config-dns/v2/zones/([^/]+)/names/([^/]+)/types/"
                      r"([^/]+)", req.path)
     if not m:

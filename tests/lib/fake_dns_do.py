@@ -12,6 +12,9 @@ is "Authorization: Bearer <token>"; errors are {"id", "message"[,
 exceeded.") with the RateLimit-Limit/-Remaining/-Reset headers (Reset a
 Unix time) and no Retry-After.  TTL is at least 30.  Lists page with
 page/per_page (20 by default, 200 at most) and links.pages.next.
+GET /v2/domains/{domain_name} ("Retrieve an Existing Domain") answers
+{"domain": {"name", "ttl", "zone_file"}}, 404 for a domain the account
+does not have.
 """
 import json
 import re
@@ -112,6 +115,17 @@ def records_delete(req, domain, rid):
     return 204, "", "application/json", []
 
 
+def domain_get(domain, scope):
+    """GET /v2/domains/NAME ("Retrieve an Existing Domain")."""
+    if domain not in DO_RECORDS or (scope != "*" and domain not in scope):
+        return err(404, "not_found", "The resource you were accessing "
+                   "could not be found.")
+    return 200, json.dumps({"domain": {
+        "name": domain, "ttl": 1800,
+        "zone_file": "$ORIGIN %s.\n$TTL 1800\n" % domain}}), \
+        "application/json", []
+
+
 def digitalocean(req, host):
     scope = auth(req)
     if scope is None:
@@ -121,6 +135,9 @@ def digitalocean(req, host):
         return err(429, "too_many_requests", "API Rate limit exceeded.",
                    [("RateLimit-Limit", "5000"),
                     ("RateLimit-Remaining", "0"), ("RateLimit-Reset", reset)])
+    m = re.fullmatch(r"/v2/domains/([^/]+)", req.path.rstrip("/"))
+    if m and req.method == "GET":
+        return domain_get(m.group(1).lower(), scope)
     m = re.fullmatch(r"/v2/domains/([^/]+)/records(?:/([^/]+))?",
                      req.path.rstrip("/"))
     if not m:

@@ -24,7 +24,9 @@ certbot and Google's client libraries):
 - Cloud DNS v1 (the discovery document dns/v1 in google-api-go-client):
   /dns/v1/projects/{project}/managedZones?dnsName=&maxResults=&pageToken=
   ({"managedZones": [{"name", "dnsName", "visibility", ...}],
-  "nextPageToken"}); .../managedZones/{zone}/rrsets?name=&type=
+  "nextPageToken"}); GET .../managedZones/{zone} (managedZones.get: one
+  such zone, 404 notFound if the project has none of that name);
+  .../managedZones/{zone}/rrsets?name=&type=
   ({"rrsets": [{"name", "type", "ttl", "rrdatas"}]}); POST .../changes
   {"additions", "deletions"} applied atomically: a deletion must match
   the current set exactly (name, type, ttl, rrdatas) or 412
@@ -457,6 +459,10 @@ def clouddns(req):
         return dns_err(req, 404, "notFound", "The 'parameters.managedZone' "
                        "resource named '%s' does not exist." % zone)
     key = (project, zone)
+    if what is None and req.method == "GET":  # managedZones.get
+        i = F.CONF["gcp"]["projects"][project].index(zdoc)
+        return 200, json.dumps(zone_doc(project, zdoc, i), indent=2), \
+            "application/json", []
     if what == "rrsets" and cid is None and req.method == "GET":
         return rrsets_list(req, key)
     if what == "changes" and cid is None and req.method == "POST":

@@ -181,7 +181,8 @@ bool unit_pbmac1_verify(const unsigned char *d, size_t len, const char *pw);
 	X(log_json_escapes) \
 	X(k8s_csv) \
 	X(k8s_cert_annotations) \
-	X(k8s_secret_yaml)
+	X(k8s_secret_yaml) \
+	X(dnsapi_check)
 
 #define UNIT_DECLARE(name) void test_##name(void);
 UNIT_TESTS(UNIT_DECLARE)
