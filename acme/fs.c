@@ -518,9 +518,21 @@ fs_publish(const char *dir, const struct fs_file *files, size_t n)
 {
 	char rev[64];
 	struct timespec ts;
+	size_t i;
 	int dfd, rfd = -1, rc = -1;
 	bool made = false;
 
+	/*
+	 * A name the directory's own links use (..data, ..rev-*), a path, or
+	 * none: refused, as Kubernetes' atomic writer refuses them.
+	 */
+	for (i = 0; i < n; i++)
+		if (files[i].name[0] == '\0' || strchr(files[i].name, '/') ||
+		    strncmp(files[i].name, "..", 2) == 0 ||
+		    strcmp(files[i].name, ".") == 0) {
+			errno = EINVAL;
+			return -1;
+		}
 	if ((dfd = fs_open_dir(dir, FS_CREATE | FS_PRIVATE, 0700)) < 0)
 		return -1;
 	clock_gettime(CLOCK_REALTIME, &ts);

@@ -85,6 +85,23 @@ test_fs_planted_links(void)
 	free(root);
 }
 
+/* Names the directory's own links use, and paths, are refused. */
+static void
+refuses_bad_names(const char *dir)
+{
+	static const char *const bad[] = { "..data", "..rev-1", "..", ".", "",
+		"a/b", "../x" };
+	struct fs_file f = { NULL, "x", 1, 0600 };
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		f.name = bad[i];
+		errno = 0;
+		CHECK(fs_publish(dir, &f, 1) < 0 && errno == EINVAL);
+	}
+	CHECK(exists(dir, "tls.crt") && exists(dir, "tls.key"));
+}
+
 /*
  * A file that leaves the set (additionalOutputFormats removed) takes its
  * link with it, as in Kubernetes' atomic writer; links and files that are
@@ -110,6 +127,7 @@ test_fs_publish_shrinks(void)
 	CHECK(exists(dir, "tls.crt") && exists(dir, "tls.key"));
 	CHECK(sh("test -L %s/mine && test -L %s/theirs && test -f %s/plain",
 	    dir, dir, dir) == 0);
+	refuses_bad_names(dir);
 	CHECK(sh("rm -rf %s", root) == 0);
 	free(root);
 }
