@@ -3,15 +3,12 @@
  * solver, probed as a run would use them, creating nothing.
  */
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -186,44 +183,15 @@ online_issuer(struct online *o, const struct cfg_issuer *is)
 static int
 probe_port(const char *address, int port, const char *type)
 {
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	int fd = -1, one = 1, zero = 0, err;
-	bool v6 = address == NULL || strchr(address, ':') != NULL;
+	int err;
 
-	sin6.sin6_port = htons((uint16_t)port);
-	sin.sin_port = htons((uint16_t)port);
-	if (address != NULL && v6)
-		err = inet_pton(AF_INET6, address, &sin6.sin6_addr);
-	else if (address != NULL)
-		err = inet_pton(AF_INET, address, &sin.sin_addr);
-	else
-		err = 1;
-	if (err != 1) {
+	if (solver_port_free(address, port) == 0)
+		return 0;
+	err = errno;
+	if (err == EINVAL) {
 		log_error("'%s' is not an IP address", log_esc(address));
 		return -1;
 	}
-	/* As the listener binds: dual-stack, or IPv4 without IPv6. */
-	if (v6 && (fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 &&
-	    address == NULL)
-		v6 = false;
-	if (!v6)
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		log_error("socket: %s", strerror(errno));
-		return -1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (v6 && address == NULL)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-	if ((v6 ? bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) :
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin))) == 0 &&
-	    listen(fd, 1) == 0) {
-		close(fd);
-		return 0;
-	}
-	err = errno;
-	close(fd);
 	if (err == EADDRINUSE)
 		log_error("port %d is held by another server; stop it, %s, or "
 		    "stop that server around runs with --pre-hook and "

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "acme/solver/listener.h"
+#include "acme/solver/solver.h"
 #include "acme/log.h"
 #include "acme/util.h"
 
@@ -49,13 +50,17 @@ struct listener {
 	unsigned long closed[NCLOSED];
 };
 
-struct listener *
-listener_open(const char *address, int port, const char *what)
+/*
+ * A socket bound to address (NULL: all addresses, dual-stack IPv6, or
+ * IPv4 without IPv6) and port, listening with backlog; -1 and errno
+ * (EINVAL: address is not an IP address).
+ */
+static int
+bind_port(const char *address, int port, int backlog)
 {
-	struct listener *l;
 	struct sockaddr_in6 sin6;
 	struct sockaddr_in sin;
-	int fd = -1, one = 1, zero = 0;
+	int fd = -1, one = 1, zero = 0, err;
 	bool v6;
 
 	memset(&sin6, 0, sizeof(sin6));
@@ -65,7 +70,6 @@ listener_open(const char *address, int port, const char *what)
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)port);
 	if (address == NULL) {
-		/* All addresses: dual-stack IPv6, or IPv4 without IPv6. */
 		sin6.sin6_addr = in6addr_any;
 		v6 = true;
 	} else if (inet_pton(AF_INET, address, &sin.sin_addr) == 1) {
@@ -73,32 +77,58 @@ listener_open(const char *address, int port, const char *what)
 	} else if (inet_pton(AF_INET6, address, &sin6.sin6_addr) == 1) {
 		v6 = true;
 	} else {
-		log_error("%s: '%s' is not an IP address", what,
-		    log_esc(address));
-		return NULL;
+		errno = EINVAL;
+		return -1;
 	}
 	if (v6 && (fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 &&
 	    address == NULL)
 		v6 = false;
 	if (!v6)
 		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		log_error("%s: socket: %s", what, strerror(errno));
-		return NULL;
-	}
+	if (fd < 0)
+		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (v6 && address == NULL)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	if ((v6 ? bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) :
 	    bind(fd, (struct sockaddr *)&sin, sizeof(sin))) < 0 ||
-	    listen(fd, 64) < 0) {
-		log_error("%s: cannot listen on %s:%d: %s%s", what,
-		    address ? address : "*", port, strerror(errno),
-		    errno == EADDRINUSE ? " (another program uses the port; "
-		    "stop it or choose another solver)" : errno == EACCES ?
-		    " (ports below 1024 need root or CAP_NET_BIND_SERVICE)" :
-		    "");
+	    listen(fd, backlog) < 0) {
+		err = errno;
 		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+int
+solver_port_free(const char *address, int port)
+{
+	int fd = bind_port(address, port, 1);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+struct listener *
+listener_open(const char *address, int port, const char *what)
+{
+	struct listener *l;
+	int fd;
+
+	if ((fd = bind_port(address, port, 64)) < 0) {
+		if (errno == EINVAL)
+			log_error("%s: '%s' is not an IP address", what,
+			    log_esc(address));
+		else
+			log_error("%s: cannot listen on %s:%d: %s%s", what,
+			    address ? address : "*", port, strerror(errno),
+			    errno == EADDRINUSE ? " (another program uses the "
+			    "port; stop it or choose another solver)" :
+			    errno == EACCES ? " (ports below 1024 need root or "
+			    "CAP_NET_BIND_SERVICE)" : "");
 		return NULL;
 	}
 	l = util_alloc(sizeof(*l));

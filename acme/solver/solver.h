@@ -97,6 +97,13 @@ int solver_check_credentials(const struct cfg_solver *s,
 int solver_check_tsig(const struct cfg_solver *s, const char *secretsdir,
     const char *domain);
 
+/*
+ * check --online: could a listener bind address (NULL: all) and port now,
+ * as acmec's own binds it?  0 (bound and closed), or -1 and errno (EINVAL:
+ * not an IP address).
+ */
+int solver_port_free(const char *address, int port);
+
 /* Stop listeners, remove files and records; safe on an empty set. */
 void solver_cleanup(struct solver_set *set);
 
