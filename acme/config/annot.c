@@ -293,6 +293,36 @@ fits(struct ld *ld, const struct ann *a, const struct cfg_issuer *is)
 static int json_argv(const char *s, struct strlist *out);
 
 /*
+ * A hook annotation's value: a string, run with sh -c (*shell), or a JSON
+ * list, the command and its arguments (example, for the message).  false
+ * (reported, argv empty) if it is empty or not such a list.
+ */
+static bool
+hook_argv(struct ld *ld, const struct ann *a, struct strlist *argv,
+    bool *shell, const char *example)
+{
+	const char *key = cfgw_scalar(a->key);
+
+	strlist_free(argv);
+	*shell = a->value[0] != '[';
+	if (*shell && a->value[0] != '\0') {
+		strlist_add(argv, a->value);
+		return true;
+	}
+	if (*shell)
+		cfgw_perr(ld, a->key, "metadata.annotations", "%s: the command "
+		    "is empty", key);
+	else if (json_argv(a->value, argv) == 0)
+		return true;
+	else
+		cfgw_perr(ld, a->key, "metadata.annotations", "%s: a value "
+		    "starting with '[' is a JSON list of strings, the command "
+		    "and its arguments: '%s'", key, example);
+	strlist_free(argv);
+	return false;
+}
+
+/*
  * acmec.io/pre-hook or post-hook into h: a command for sh -c, or a JSON
  * list, the command and its arguments.  Around a run, not one solver's.
  */
@@ -308,24 +338,8 @@ run_hook(struct ld *ld, const struct ann *a, struct cfg_hook *h)
 		    issuer_keys[a->which]);
 		return false;
 	}
-	strlist_free(&h->argv);
-	h->shell = a->value[0] != '[';
-	if (h->shell && a->value[0] != '\0') {
-		strlist_add(&h->argv, a->value);
-		return true;
-	}
-	if (h->shell)
-		cfgw_perr(ld, a->key, "metadata.annotations", "%s: the command "
-		    "is empty", key);
-	else if (json_argv(a->value, &h->argv) == 0)
-		return true;
-	else
-		cfgw_perr(ld, a->key, "metadata.annotations", "%s: a value "
-		    "starting with '[' is a JSON list of strings, the command "
-		    "and its arguments: '[\"/usr/bin/systemctl\", \"stop\", "
-		    "\"nginx\"]'", key);
-	strlist_free(&h->argv);
-	return false;
+	return hook_argv(ld, a, &h->argv, &h->shell,
+	    "[\"/usr/bin/systemctl\", \"stop\", \"nginx\"]");
 }
 
 void
@@ -435,21 +449,8 @@ cfgw_cert_annotations(struct ld *ld, const yaml_node_t *n, struct cfg_cert *c)
 			cert_csr(ld, &list[i], c);
 			continue;
 		}
-		strlist_free(&c->deploy_hook);
-		c->deploy_hook_shell = list[i].value[0] != '[';
-		if (c->deploy_hook_shell) {
-			if (list[i].value[0] == '\0')
-				cfgw_perr(ld, list[i].key, "metadata.annotations",
-				    "the deploy hook command is empty");
-			else
-				strlist_add(&c->deploy_hook, list[i].value);
-		} else if (json_argv(list[i].value, &c->deploy_hook) < 0) {
-			cfgw_perr(ld, list[i].key, "metadata.annotations",
-			    "acmec.io/deploy-hook: a value starting with '[' is a JSON list of "
-			    "strings, the command and its arguments: '[\"/usr/"
-			    "sbin/nginx\", \"-s\", \"reload\"]'");
-			strlist_free(&c->deploy_hook);
-		}
+		hook_argv(ld, &list[i], &c->deploy_hook, &c->deploy_hook_shell,
+		    "[\"/usr/sbin/nginx\", \"-s\", \"reload\"]");
 	}
 	free(list);
 }
