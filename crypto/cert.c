@@ -186,15 +186,12 @@ int
 cert_sans(const struct cert *c, struct ident_list *ids)
 {
 	GENERAL_NAMES *gens;
-	int crit = 0, rc;
+	int rc;
 
-	gens = X509_get_ext_d2i(c->x, NID_subject_alt_name, &crit, NULL);
-	if (gens == NULL) {
-		if (crit == -1)
-			return 0;
-		crypto_ossl_err("malformed subjectAltName");
+	if (crypto_san_get(c->x, &gens) < 0)
 		return -1;
-	}
+	if (gens == NULL)
+		return 0;
 	rc = crypto_san_read(gens, ids);
 	GENERAL_NAMES_free(gens);
 	return rc;

@@ -76,13 +76,8 @@ san_text(const GENERAL_NAME *gen, struct cert_values *out)
 		return add(out, ASN1_STRING_get0_data(s),
 		    (size_t)ASN1_STRING_length(s));
 	}
-	s = gen->d.iPAddress;
-	if ((ASN1_STRING_length(s) != 4 && ASN1_STRING_length(s) != 16) ||
-	    inet_ntop(ASN1_STRING_length(s) == 4 ? AF_INET : AF_INET6,
-	    ASN1_STRING_get0_data(s), ip, sizeof(ip)) == NULL) {
-		crypto_seterr("malformed IP address in subjectAltName");
+	if (crypto_san_ip(gen, ip) < 0)
 		return -1;
-	}
 	return add(out, (const unsigned char *)ip, strlen(ip));
 }
 
@@ -90,15 +85,12 @@ static int
 sans(const struct cert *c, int type, struct cert_values *out)
 {
 	GENERAL_NAMES *gens;
-	int crit = 0, i, rc = 0;
+	int i, rc = 0;
 
-	gens = X509_get_ext_d2i(c->x, NID_subject_alt_name, &crit, NULL);
-	if (gens == NULL) {
-		if (crit == -1)
-			return 0;
-		crypto_ossl_err("malformed subjectAltName");
+	if (crypto_san_get(c->x, &gens) < 0)
 		return -1;
-	}
+	if (gens == NULL)
+		return 0;
 	for (i = 0; rc == 0 && i < sk_GENERAL_NAME_num(gens); i++)
 		if (sk_GENERAL_NAME_value(gens, i)->type == type)
 			rc = san_text(sk_GENERAL_NAME_value(gens, i), out);

@@ -65,6 +65,15 @@ X509_EXTENSION *crypto_san_extension(const struct ident_list *ids);
  */
 int crypto_san_read(const GENERAL_NAMES *gens, struct ident_list *ids);
 
+/*
+ * x's subjectAltName (NULL in *gens if it has none; caller frees); -1
+ * (crypto_error) if it is malformed.
+ */
+int crypto_san_get(const X509 *x, GENERAL_NAMES **gens);
+
+/* An iPAddress name as text (buf of INET6_ADDRSTRLEN); -1 if malformed. */
+int crypto_san_ip(const GENERAL_NAME *gen, char *buf);
+
 /* The (first) common name of name as UTF-8 into *cn, or NULL if none. */
 int crypto_name_cn(const X509_NAME *name, char **cn);
 

@@ -68,6 +68,33 @@ out:
 }
 
 int
+crypto_san_get(const X509 *x, GENERAL_NAMES **gens)
+{
+	int crit = 0;
+
+	*gens = X509_get_ext_d2i(x, NID_subject_alt_name, &crit, NULL);
+	if (*gens == NULL && crit != -1) {
+		crypto_ossl_err("malformed subjectAltName");
+		return -1;
+	}
+	return 0;
+}
+
+int
+crypto_san_ip(const GENERAL_NAME *gen, char *buf)
+{
+	const unsigned char *data = ASN1_STRING_get0_data(gen->d.iPAddress);
+	int len = ASN1_STRING_length(gen->d.iPAddress);
+
+	if ((len != 4 && len != 16) || inet_ntop(len == 4 ? AF_INET : AF_INET6,
+	    data, buf, INET6_ADDRSTRLEN) == NULL) {
+		crypto_seterr("malformed IP address in subjectAltName");
+		return -1;
+	}
+	return 0;
+}
+
+int
 crypto_san_read(const GENERAL_NAMES *gens, struct ident_list *ids)
 {
 	const GENERAL_NAME *gen;
@@ -78,16 +105,8 @@ crypto_san_read(const GENERAL_NAMES *gens, struct ident_list *ids)
 	for (i = 0; i < sk_GENERAL_NAME_num(gens); i++) {
 		gen = sk_GENERAL_NAME_value(gens, i);
 		if (gen->type == GEN_IPADD) {
-			data = ASN1_STRING_get0_data(gen->d.iPAddress);
-			len = ASN1_STRING_length(gen->d.iPAddress);
-			if ((len != 4 && len != 16) ||
-			    inet_ntop(len == 4 ? AF_INET : AF_INET6, data, buf,
-			    sizeof(buf)) == NULL) {
-				crypto_seterr("malformed IP address in "
-				    "subjectAltName");
-				return -1;
-			}
-			if (ident_list_add(ids, IDENT_IP, buf) < 0)
+			if (crypto_san_ip(gen, buf) < 0 ||
+			    ident_list_add(ids, IDENT_IP, buf) < 0)
 				return -1;
 			continue;
 		}
