@@ -85,6 +85,17 @@ expect clouddns/bad-project 2 env GOOGLE_CLOUD_PROJECT='Not A Project' \
     --dns clouddns -d gc.acmec.test
 grep_in clouddns/bad-project-says "$T_TMP/err" 'is not a Google Cloud project ID'
 grep_in clouddns/from-env "$T_TMP/err" 'its settings come from GOOGLE_CLOUD_PROJECT'
+# A value is one YAML string, whatever it holds: a variable that tries to
+# add a field of its own (here a second nameserver line, and a quote
+# breaking out of the scalar) is refused as the value it is.
+expect inject/newline 2 env RFC2136_NAMESERVER="$(printf '127.0.0.1:53\n        tsigKeyName: evil')" \
+    "$ACMEC" -s "$S" -c /nonexistent issue --server "$PEBBLE_DIR" \
+    --dns rfc2136 -d inj.acmec.test
+grep_in inject/newline-one-value "$T_TMP/err" 'rfc2136.nameserver: .127.0.0.1:53\\x0a        tsigKeyName: evil. is not host'
+expect inject/quote 2 env GOOGLE_CLOUD_PROJECT='p", hostedZoneName: "evil' \
+    "$ACMEC" -s "$S" -c /nonexistent issue --server "$PEBBLE_DIR" \
+    --dns clouddns -d inj.acmec.test
+grep_in inject/quote-one-value "$T_TMP/err" "cloudDNS.project: 'p\", hostedZoneName: \"evil' is not a Google Cloud project ID"
 
 # --dns-hook PROGRAM: acmec's exec hook (present/cleanup NAME VALUE).
 nsupdate_hook "$T_TMP/hook" "$T_TMP/hook.log"
